@@ -1,0 +1,67 @@
+// Package api holds the OpenAPI description of the two Stytch B2B SSO
+// update endpoints, embedded in the binary, and parses it once per process.
+//
+// Everything that validates traffic (the contract validator, the local
+// provider, the tests) starts from [Document] so that no code path reads or
+// parses the spec again per request:
+//
+//	doc, err := api.Document()
+//	if err != nil { ... }
+//	op := doc.Paths.Find("/v1/b2b/sso/saml/{organization_id}/connections/{connection_id}").Put
+package api
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+//go:embed openapi.yaml
+var spec []byte
+
+// Path templates of the two operations, as they appear in the spec.
+const (
+	SAMLConnectionPath     = "/v1/b2b/sso/saml/{organization_id}/connections/{connection_id}"
+	ExternalConnectionPath = "/v1/b2b/sso/external/{organization_id}/connections/{connection_id}"
+)
+
+// Operation IDs of the two operations.
+const (
+	OperationUpdateSAMLConnection     = "UpdateSAMLConnection"
+	OperationUpdateExternalConnection = "UpdateExternalConnection"
+)
+
+// YAML returns a copy of the embedded spec's bytes, so callers cannot change
+// what every other user of the package sees.
+func YAML() []byte {
+	return append([]byte(nil), spec...)
+}
+
+var document = sync.OnceValues(func() (*openapi3.T, error) {
+	return Parse(spec)
+})
+
+// Document returns the embedded spec, parsed and validated on first use and
+// shared after that. The returned document is shared by every caller in the
+// process: treat it as read-only.
+func Document() (*openapi3.T, error) {
+	return document()
+}
+
+// Parse loads an OpenAPI 3 document from YAML or JSON bytes and checks it
+// with kin-openapi's own validation. It is what [Document] uses, exposed so
+// that a spec file given on a command line is held to the same rules.
+func Parse(data []byte) (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("api: parse spec: %w", err)
+	}
+	if err := doc.Validate(context.Background(), openapi3.EnableExamplesValidation()); err != nil {
+		return nil, fmt.Errorf("api: invalid spec: %w", err)
+	}
+	return doc, nil
+}
