@@ -1,0 +1,51 @@
+package contract
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// Pair is one HTTP exchange to validate: a request and the response it got.
+// Loaders (HAR files, go-vcr cassettes) and the validating transport all
+// produce Pairs, so the validator never cares where traffic came from.
+//
+// Bodies are held as bytes, already read and decompressed. A Pair is not
+// modified by validation.
+type Pair struct {
+	// Method is the HTTP method, such as PUT.
+	Method string
+	// URL is the absolute request URL, including scheme and host. The host
+	// is ignored for routing: any host matches the spec's paths.
+	URL string
+	// RequestHeader holds the request headers (Authorization included, so
+	// that security can be checked; it is never printed).
+	RequestHeader http.Header
+	// RequestBody is the request body, nil or empty for none.
+	RequestBody []byte
+
+	// StatusCode is the response's HTTP status.
+	StatusCode int
+	// ResponseHeader holds the response headers.
+	ResponseHeader http.Header
+	// ResponseBody is the response body.
+	ResponseBody []byte
+
+	// Source says where the pair came from, for reports: a file path, or
+	// "live" for the transport. Empty is allowed.
+	Source string
+	// Index is the pair's position within Source (0-based), or -1.
+	Index int
+}
+
+// Where returns "source#index" (or what of it is known) for messages.
+func (p *Pair) Where() string {
+	switch {
+	case p.Source != "" && p.Index >= 0:
+		return fmt.Sprintf("%s#%d", p.Source, p.Index)
+	case p.Source != "":
+		return p.Source
+	case p.Index >= 0:
+		return fmt.Sprintf("#%d", p.Index)
+	}
+	return ""
+}

@@ -1,0 +1,95 @@
+package contract
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Side says which half of a pair a violation is about.
+type Side string
+
+// The two sides of a pair.
+const (
+	SideRequest  Side = "request"
+	SideResponse Side = "response"
+)
+
+// Kind classifies a violation so that reports and callers can group and
+// filter them.
+type Kind string
+
+// The kinds of violation the validator reports.
+const (
+	// KindSchema: a value does not match its schema (type, enum, format, ...).
+	KindSchema Kind = "schema"
+	// KindMissingRequired: a required property, parameter or body is absent.
+	KindMissingRequired Kind = "missing-required"
+	// KindUndocumentedField: strict mode found a body property the spec does not declare.
+	KindUndocumentedField Kind = "undocumented-field"
+	// KindStatus: the response status is not one the operation lists.
+	KindStatus Kind = "status"
+	// KindContentType: a body's media type is not one the spec declares.
+	KindContentType Kind = "content-type"
+	// KindSecurity: the request lacks the credentials the spec demands.
+	KindSecurity Kind = "security"
+	// KindUnknownOperation: no operation in the spec matches method and path.
+	KindUnknownOperation Kind = "unknown-operation"
+	// KindUnreadableBody: a body could not be read or parsed as its media type.
+	KindUnreadableBody Kind = "unreadable-body"
+	// KindInvariant: the pair breaks a rule of the real API that no schema
+	// can express (such as the body's status_code echoing the HTTP status).
+	KindInvariant Kind = "invariant"
+)
+
+// Violation is one way in which a pair departs from the spec.
+//
+// Messages never quote values from bodies or headers: request bodies carry
+// private keys and headers carry credentials.
+type Violation struct {
+	// Operation is the operationId, or "METHOD path" when no operation matched.
+	Operation string `json:"operation"`
+	// Side is request or response.
+	Side Side `json:"side"`
+	// Kind classifies the violation.
+	Kind Kind `json:"kind"`
+	// Location is a JSON pointer into the body ("/connection/acs_url"), a
+	// header name ("header:Content-Type"), "status", or a parameter
+	// ("path:organization_id").
+	Location string `json:"location"`
+	// Message says what is wrong, without quoting values.
+	Message string `json:"message"`
+}
+
+// String renders the violation on one line.
+func (v Violation) String() string {
+	return fmt.Sprintf("%s %s %s %s: %s", v.Operation, v.Side, v.Kind, v.Location, v.Message)
+}
+
+// ContractError is returned by the validating transport in enforce mode when
+// a pair breaks the contract. The response's status and body stay available.
+type ContractError struct {
+	// Violations lists every violation found in the pair.
+	Violations []Violation
+	// StatusCode is the response's HTTP status (0 if the request itself was rejected before sending).
+	StatusCode int
+	// Body is the response body as received.
+	Body []byte
+}
+
+// Error implements error. It lists the violations, never body values.
+func (e *ContractError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "contract: %d violation(s)", len(e.Violations))
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, " (status %d)", e.StatusCode)
+	}
+	for i, v := range e.Violations {
+		if i == 5 {
+			fmt.Fprintf(&b, "; and %d more", len(e.Violations)-5)
+			break
+		}
+		b.WriteString("; ")
+		b.WriteString(v.String())
+	}
+	return b.String()
+}
