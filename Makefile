@@ -2,7 +2,8 @@
 GO                 ?= go
 STATICCHECK        := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ACTIONLINT         := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
-BENCHSTAT          := golang.org/x/perf/cmd/benchstat@latest
+GOTESTSUM          := gotest.tools/gotestsum@v1.13.0
+JUNIT              ?= contract-live.xml
 FUZZTIME           ?= 30s
 BENCHTIME          ?= 1s
 BENCHCOUNT         ?= 1
@@ -37,8 +38,8 @@ test: ## Every test, with the race detector.
 contract: check-generate ## The contract check: spec, generated code, recordings, client replay, local provider.
 	$(GO) test -count=1 ./api/... ./contracttests/... -v 2>&1 | tee contract.out | grep -vE '^(=== (RUN|PAUSE|CONT)|    --- PASS|--- PASS)'
 
-contract-live: ## The contract suite against Stytch (needs STYTCH_* credentials, see README).
-	STYTCH_LIVE=1 $(GO) test -count=1 -v -run 'Live' ./contracttests/...
+contract-live: ## The contract suite against Stytch (needs STYTCH_* credentials, see README); JUnit in JUNIT.
+	$(GO) run $(GOTESTSUM) --format testname --junitfile "$(JUNIT)" -- -count=1 -run 'Live' ./contracttests/...
 
 record: ## Record fresh, redacted cassettes into RECORD_DIR from Stytch or the local provider.
 	$(GO) run ./cmd/ssocontract record --dir "$(RECORD_DIR)"
