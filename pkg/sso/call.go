@@ -1,0 +1,295 @@
+package sso
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode"
+
+	"github.com/stytchsso/stytchsso/gen/stytchsso"
+)
+
+// Operation names, as in the spec's operationIds.
+const (
+	opUpdateSAML     = "UpdateSAMLConnection"
+	opUpdateExternal = "UpdateExternalConnection"
+)
+
+// UpdateSAMLConnectionParams is the body of a SAML connection update. Every
+// field is a pointer: nil leaves the setting unchanged, [Ptr](false) or
+// [Ptr]("") sets it to false or empty, and [EmptyList] clears a list.
+type UpdateSAMLConnectionParams = stytchsso.UpdateSAMLConnectionRequest
+
+// UpdateExternalConnectionParams is the body of an External connection
+// update, with the same pointer conventions as [UpdateSAMLConnectionParams].
+type UpdateExternalConnectionParams = stytchsso.UpdateExternalConnectionRequest
+
+// Ptr returns a pointer to v, for the optional fields of the params:
+// sso.Ptr(false) turns a flag off, sso.Ptr("") empties a string.
+func Ptr[T any](v T) *T { return &v }
+
+// EmptyList returns a pointer to an empty list, which clears a list of role
+// assignments (a nil field would leave it unchanged).
+func EmptyList[T any]() *[]T { return &[]T{} }
+
+// CallOption adds per-call settings, such as member authorization.
+type CallOption func(*callConfig) error
+
+type callConfig struct {
+	session *string
+	jwt     *string
+	meta    *ResponseMeta
+}
+
+// ResponseMeta receives facts about a call that are not part of its result.
+type ResponseMeta struct {
+	// StatusCode is the HTTP status of the final response.
+	StatusCode int
+	// RequestID is Stytch's ID for the call.
+	RequestID string
+	// Attempts is the number of attempts made, retries included.
+	Attempts int
+}
+
+// WithResponseMeta fills m once the call returns, whether it succeeded or not
+// (StatusCode and RequestID stay empty when no response arrived).
+func WithResponseMeta(m *ResponseMeta) CallOption {
+	return func(c *callConfig) error {
+		if m == nil {
+			return errors.New("WithResponseMeta: nil *ResponseMeta")
+		}
+		c.meta = m
+		return nil
+	}
+}
+
+// WithMemberSessionToken runs the call with a member's permissions, sending
+// the session token in X-Stytch-Member-Session. Stytch answers 403 unless the
+// member may update SSO connections. It conflicts with
+// [WithMemberSessionJWT].
+func WithMemberSessionToken(token string) CallOption {
+	return func(c *callConfig) error {
+		if err := checkHeaderSecret("WithMemberSessionToken", "session token", token); err != nil {
+			return err
+		}
+		if c.session != nil {
+			return errors.New("WithMemberSessionToken given more than once")
+		}
+		c.session = &token
+		return nil
+	}
+}
+
+// WithMemberSessionJWT runs the call with a member's permissions, sending the
+// session JWT in X-Stytch-Member-SessionJWT. It conflicts with
+// [WithMemberSessionToken].
+func WithMemberSessionJWT(jwt string) CallOption {
+	return func(c *callConfig) error {
+		if err := checkHeaderSecret("WithMemberSessionJWT", "session JWT", jwt); err != nil {
+			return err
+		}
+		if c.jwt != nil {
+			return errors.New("WithMemberSessionJWT given more than once")
+		}
+		c.jwt = &jwt
+		return nil
+	}
+}
+
+// checkHeaderSecret rejects values a header cannot carry, without quoting them.
+func checkHeaderSecret(option, what, v string) error {
+	if v == "" {
+		return fmt.Errorf("%s: empty %s", option, what)
+	}
+	if strings.IndexFunc(v, func(r rune) bool { return unicode.IsControl(r) || r > unicode.MaxASCII }) >= 0 {
+		return fmt.Errorf("%s: %s contains a control or non-ASCII character", option, what)
+	}
+	return nil
+}
+
+// UpdateSAMLConnection changes the SAML connection connectionID of the
+// organization organizationID (its ID, slug or external ID) and returns the
+// connection as Stytch then stores it. Fields left nil in params keep their
+// values; a nil params changes nothing. Errors from Stytch are
+// [*APIError]s; a result is never returned together with an error.
+func (c *Client) UpdateSAMLConnection(ctx context.Context, organizationID, connectionID string, params *UpdateSAMLConnectionParams, opts ...CallOption) (*stytchsso.SAMLConnection, error) {
+	cc, err := prepare(opUpdateSAML, organizationID, connectionID, opts)
+	if err != nil {
+		return nil, err
+	}
+	body := normalizeSAML(params)
+	hp := &stytchsso.UpdateSAMLConnectionParams{MemberSession: cc.session, MemberSessionJWT: cc.jwt}
+	var out stytchsso.UpdateSAMLConnectionResponseBody
+	err = c.call(ctx, opUpdateSAML, cc, &out, func(ctx context.Context) (*http.Response, error) {
+		return c.gen.UpdateSAMLConnection(ctx, organizationID, connectionID, hp, body, c.editRequest)
+	}, func() (string, bool) { return out.RequestID, out.Connection != nil })
+	if err != nil {
+		return nil, err
+	}
+	return out.Connection, nil
+}
+
+// UpdateExternalConnection changes the External SSO connection connectionID
+// of the organization organizationID and returns the connection as Stytch
+// then stores it, with the same conventions as [Client.UpdateSAMLConnection].
+func (c *Client) UpdateExternalConnection(ctx context.Context, organizationID, connectionID string, params *UpdateExternalConnectionParams, opts ...CallOption) (*stytchsso.ExternalConnection, error) {
+	cc, err := prepare(opUpdateExternal, organizationID, connectionID, opts)
+	if err != nil {
+		return nil, err
+	}
+	body := normalizeExternal(params)
+	hp := &stytchsso.UpdateExternalConnectionParams{MemberSession: cc.session, MemberSessionJWT: cc.jwt}
+	var out stytchsso.UpdateExternalConnectionResponseBody
+	err = c.call(ctx, opUpdateExternal, cc, &out, func(ctx context.Context) (*http.Response, error) {
+		return c.gen.UpdateExternalConnection(ctx, organizationID, connectionID, hp, body, c.editRequest)
+	}, func() (string, bool) { return out.RequestID, out.Connection != nil })
+	if err != nil {
+		return nil, err
+	}
+	return out.Connection, nil
+}
+
+func prepare(op, organizationID, connectionID string, opts []CallOption) (*callConfig, error) {
+	if organizationID == "" {
+		return nil, fmt.Errorf("sso: %s: empty organizationID", op)
+	}
+	if connectionID == "" {
+		return nil, fmt.Errorf("sso: %s: empty connectionID", op)
+	}
+	cc := &callConfig{}
+	for i, opt := range opts {
+		if opt == nil {
+			return nil, fmt.Errorf("sso: %s: call option %d is nil", op, i)
+		}
+		if err := opt(cc); err != nil {
+			return nil, fmt.Errorf("sso: %s: %w", op, err)
+		}
+	}
+	if cc.session != nil && cc.jwt != nil {
+		return nil, fmt.Errorf("sso: %s: WithMemberSessionToken and WithMemberSessionJWT conflict: send one", op)
+	}
+	return cc, nil
+}
+
+// editRequest adds the credentials and the User-Agent to every request.
+func (c *Client) editRequest(_ context.Context, req *http.Request) error {
+	req.Header.Set("Authorization", c.authHeader)
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json")
+	return nil
+}
+
+// call sends one request (with retries), reads its body within the limit,
+// and decodes it into out or into an *APIError.
+func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, send func(context.Context) (*http.Response, error), result func() (requestID string, ok bool)) (err error) {
+	if ctx == nil {
+		return fmt.Errorf("sso: %s: nil context", op)
+	}
+	var attempts atomic.Int32
+	ctx = context.WithValue(ctx, attemptsKey{}, &attempts)
+	start := time.Now()
+	status, requestID := 0, ""
+	defer func() {
+		if cc.meta != nil {
+			*cc.meta = ResponseMeta{StatusCode: status, RequestID: requestID, Attempts: int(attempts.Load())}
+		}
+		attrs := []slog.Attr{slog.String("op", op), slog.Int("status", status), slog.String("request_id", requestID),
+			slog.Int("attempts", int(attempts.Load())), slog.Duration("duration", time.Since(start))}
+		if err != nil {
+			attrs = append(attrs, slog.String("error", err.Error()))
+		}
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "sso: call", attrs...)
+	}()
+
+	resp, err := send(ctx)
+	if err != nil {
+		return fmt.Errorf("sso: %s: %w", op, err)
+	}
+	defer resp.Body.Close()
+	status = resp.StatusCode
+	body, readErr := readLimited(resp.Body, c.maxBody)
+	contentType := resp.Header.Get("Content-Type")
+
+	if status < 200 || status > 299 {
+		var e *APIError
+		if errors.Is(readErr, ErrResponseTooLarge) {
+			e = &APIError{Operation: op, StatusCode: status, Err: readErr}
+		} else {
+			// A body cut off mid-read still gives an *APIError with the
+			// status, what was read, and why reading stopped.
+			e = decodeAPIError(op, status, contentType, body)
+			if readErr != nil {
+				e.Err = fmt.Errorf("read error body: %w", readErr)
+			}
+		}
+		requestID = e.RequestID
+		return e
+	}
+	if readErr != nil {
+		return fmt.Errorf("sso: %s: %d response: %w", op, status, readErr)
+	}
+	if !isJSON(contentType) {
+		return fmt.Errorf("sso: %s: %d response has Content-Type %q, want application/json: %w", op, status, oneLine(contentType, fieldLen), ErrDecode)
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("sso: %s: %d response: %w: %w", op, status, ErrDecode, err)
+	}
+	requestID, ok := result()
+	if !ok {
+		return fmt.Errorf("sso: %s: %d response has no connection (request_id %s): %w", op, status, oneLine(requestID, fieldLen), ErrDecode)
+	}
+	return nil
+}
+
+// readLimited reads at most limit bytes of r, and fails with
+// ErrResponseTooLarge when there is more.
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return body, err
+	}
+	if int64(len(body)) > limit {
+		return nil, fmt.Errorf("body exceeds %d bytes: %w", limit, ErrResponseTooLarge)
+	}
+	return body, nil
+}
+
+// normalizeSAML returns the body to send: params itself unless a list or
+// map pointer points at nil, which would go out as JSON null; such a field
+// is sent empty instead. The caller's params are never modified.
+func normalizeSAML(p *UpdateSAMLConnectionParams) UpdateSAMLConnectionParams {
+	if p == nil {
+		return UpdateSAMLConnectionParams{}
+	}
+	b := *p
+	if b.AttributeMapping != nil && *b.AttributeMapping == nil {
+		b.AttributeMapping = &stytchsso.AttributeMapping{}
+	}
+	b.SAMLConnectionImplicitRoleAssignments = nonNil(b.SAMLConnectionImplicitRoleAssignments)
+	b.SAMLGroupImplicitRoleAssignments = nonNil(b.SAMLGroupImplicitRoleAssignments)
+	return b
+}
+
+func normalizeExternal(p *UpdateExternalConnectionParams) UpdateExternalConnectionParams {
+	if p == nil {
+		return UpdateExternalConnectionParams{}
+	}
+	b := *p
+	b.ExternalConnectionImplicitRoleAssignments = nonNil(b.ExternalConnectionImplicitRoleAssignments)
+	b.ExternalGroupImplicitRoleAssignments = nonNil(b.ExternalGroupImplicitRoleAssignments)
+	return b
+}
+
+func nonNil[T any](p *[]T) *[]T {
+	if p != nil && *p == nil {
+		return &[]T{}
+	}
+	return p
+}

@@ -1,0 +1,200 @@
+package sso
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/stytchsso/stytchsso/gen/stytchsso"
+)
+
+// Sentinels for the classes of API error callers branch on. An [*APIError]
+// matches them with errors.Is according to its status code.
+var (
+	ErrBadRequest   = errors.New("sso: bad request")  // 400
+	ErrUnauthorized = errors.New("sso: unauthorized") // 401
+	ErrForbidden    = errors.New("sso: forbidden")    // 403
+	ErrNotFound     = errors.New("sso: not found")    // 404
+	ErrRateLimited  = errors.New("sso: rate limited") // 429
+	ErrServerError  = errors.New("sso: server error") // 5xx
+)
+
+// ErrResponseTooLarge is matched by the error of a call whose response body
+// exceeded the limit set by [WithMaxResponseBytes].
+var ErrResponseTooLarge = errors.New("sso: response body too large")
+
+// ErrDecode is matched by the error of a call whose successful (2xx)
+// response could not be understood: wrong Content-Type, malformed JSON, or
+// no connection in it. The underlying decoding error is wrapped too.
+var ErrDecode = errors.New("sso: cannot decode response")
+
+// Bounds that keep an error message one short line, whatever the server sent.
+const (
+	sampleLen  = 120
+	messageLen = 300
+	fieldLen   = 100
+)
+
+// APIError is the error of every call answered with a non-2xx status. When
+// the body is Stytch's JSON error, its fields are filled in; otherwise
+// (an HTML 502 from a proxy, an empty or truncated body) BodySample holds a
+// short single-line sample of it.
+type APIError struct {
+	// Operation is the operation called, such as "UpdateSAMLConnection".
+	Operation string
+	// StatusCode is the HTTP status of the response.
+	StatusCode int
+	// RequestID is Stytch's ID for the call; quote it when asking for help.
+	RequestID string
+	// ErrorType is Stytch's stable error code, such as "organization_not_found".
+	ErrorType string
+	// ErrorMessage is Stytch's explanation, meant for people.
+	ErrorMessage string
+	// ErrorURL links to Stytch's documentation of the error.
+	ErrorURL string
+	// Details holds error_details when Stytch sends them.
+	Details map[string]any
+	// BodySample is a short, single-line sample of a body that was not a
+	// Stytch JSON error; empty otherwise.
+	BodySample string
+	// Err is why the body could not be decoded, if it could not.
+	Err error
+}
+
+// Error returns one line: operation, status, error type and message, and
+// the request ID.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("sso: ")
+	if e.Operation != "" {
+		b.WriteString(oneLine(e.Operation, fieldLen))
+		b.WriteString(": ")
+	}
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteString(" " + strings.ToLower(t))
+	}
+	if e.ErrorType != "" {
+		b.WriteString(": " + oneLine(e.ErrorType, fieldLen))
+	}
+	if e.ErrorMessage != "" {
+		b.WriteString(": " + oneLine(e.ErrorMessage, messageLen))
+	}
+	if e.ErrorType == "" && e.ErrorMessage == "" {
+		switch {
+		case errors.Is(e.Err, ErrResponseTooLarge):
+			b.WriteString(": body too large")
+		case e.BodySample != "":
+			fmt.Fprintf(&b, ": unexpected body %q", e.BodySample)
+		default:
+			b.WriteString(": empty body")
+		}
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request_id " + oneLine(e.RequestID, fieldLen) + ")")
+	}
+	return b.String()
+}
+
+// Is reports whether target is the sentinel for e's status class, so that
+// errors.Is(err, sso.ErrNotFound) works.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrServerError:
+		return e.StatusCode >= 500 && e.StatusCode <= 599
+	}
+	return false
+}
+
+// Unwrap returns why the body could not be decoded, if it could not.
+func (e *APIError) Unwrap() error { return e.Err }
+
+// decodeAPIError turns any non-2xx response into an *APIError. It never
+// fails and never panics, whatever the body holds (see FuzzDecodeError).
+func decodeAPIError(op string, status int, contentType string, body []byte) *APIError {
+	e := &APIError{Operation: op, StatusCode: status}
+	if len(body) == 0 {
+		return e
+	}
+	var er stytchsso.ErrorResponse
+	err := json.Unmarshal(body, &er)
+	if err == nil && (er.ErrorType != "" || er.ErrorMessage != "" || er.RequestID != "") {
+		e.RequestID = er.RequestID
+		e.ErrorType = er.ErrorType
+		e.ErrorMessage = er.ErrorMessage
+		e.ErrorURL = er.ErrorURL
+		if er.ErrorDetails != nil {
+			e.Details = *er.ErrorDetails
+		}
+		return e
+	}
+	if err != nil {
+		e.Err = fmt.Errorf("error body (Content-Type %q) is not a Stytch JSON error: %w", oneLine(contentType, fieldLen), err)
+	}
+	e.BodySample = sample(body)
+	return e
+}
+
+// isJSON reports whether a Content-Type names JSON.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+}
+
+// sample is a short, single-line, valid UTF-8 excerpt of a body. Anything
+// from a PEM armour line on is cut, in case a body echoes a key.
+func sample(body []byte) string {
+	if len(body) > 4*sampleLen {
+		body = body[:4*sampleLen]
+	}
+	s := string(body)
+	if i := strings.Index(s, "-----BEGIN"); i >= 0 {
+		s = s[:i] + "[redacted]"
+	}
+	return oneLine(s, sampleLen)
+}
+
+// oneLine replaces control characters and line separators with spaces,
+// collapses runs of spaces, makes s valid UTF-8 and cuts it to at most n
+// runes.
+func oneLine(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	var b strings.Builder
+	space, count := false, 0
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.IsSpace(r) || r == '\u2028' || r == '\u2029' || !unicode.IsPrint(r) {
+			if !space && b.Len() > 0 {
+				b.WriteByte(' ')
+				count++
+			}
+			space = true
+		} else {
+			b.WriteRune(r)
+			space = false
+			count++
+		}
+		if count >= n {
+			b.WriteString("…")
+			break
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
