@@ -1,0 +1,554 @@
+package contract
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/stytchsso/stytchsso/api"
+)
+
+// Option configures a Validator. Options check their own input; New rejects
+// conflicts, so their order never matters.
+type Option func(*config) error
+
+type config struct {
+	doc      *openapi3.T
+	strict   bool
+	compiled bool
+	formats  map[string]openapi3.StringFormatValidator
+}
+
+// WithDocument validates against doc instead of the embedded spec (for
+// example a file parsed with api.Parse). The validator only reads doc.
+func WithDocument(doc *openapi3.T) Option {
+	return func(c *config) error {
+		if doc == nil {
+			return errors.New("contract: WithDocument: nil document")
+		}
+		if doc.Paths == nil || doc.Paths.Len() == 0 {
+			return errors.New("contract: WithDocument: the document has no paths")
+		}
+		c.doc = doc
+		return nil
+	}
+}
+
+// WithStrict turns strict mode on: undocumented fields, statuses only
+// covered by a default response, undeclared content types and operations
+// missing from the spec all become violations, and every invariant runs.
+func WithStrict(strict bool) Option {
+	return func(c *config) error {
+		c.strict = strict
+		return nil
+	}
+}
+
+// WithCompiledBodies chooses how JSON bodies are checked. On (the default),
+// bodies whose schemas use only the keywords the validator compiles are
+// checked in one pass over their bytes; kin-openapi still checks parameters,
+// security, status and headers, and every body whose schema needs more. Off,
+// kin-openapi's ValidateRequest and ValidateResponse check every body too:
+// slower, and the reference the compiled path is tested against.
+func WithCompiledBodies(on bool) Option {
+	return func(c *config) error {
+		c.compiled = on
+		return nil
+	}
+}
+
+// WithStringFormat registers a check for a string format the spec uses and
+// the validator does not know. fn's error must not quote the value.
+func WithStringFormat(name string, fn func(string) error) Option {
+	return func(c *config) error {
+		if name == "" || fn == nil {
+			return errors.New("contract: WithStringFormat: empty name or nil function")
+		}
+		if c.formats == nil {
+			c.formats = map[string]openapi3.StringFormatValidator{}
+		}
+		c.formats[name] = openapi3.NewCallbackValidator(fn)
+		return nil
+	}
+}
+
+// Validator checks request/response pairs against one OpenAPI document. It
+// is safe for concurrent use; build it once and share it.
+type Validator struct {
+	doc     *openapi3.T
+	strict  bool
+	formats *formatSet
+	routes  []*route
+	byID    map[string]*operation
+	capture *trie
+
+	// kin-openapi options: [request body by kin][response body by kin].
+	optsReq  [2]openapi3filter.Options
+	optsResp [2]openapi3filter.Options
+
+	pool sync.Pool // *state
+}
+
+type route struct {
+	template string
+	segs     []string // literal segment, or "" for a parameter
+	params   []string // parameter name per segment ("" for literals)
+	ops      map[string]*operation
+}
+
+type operation struct {
+	id       string
+	method   string
+	template string
+	op       *openapi3.Operation
+	kin      *routers.Route
+	// bodies compiled from this operation's schemas
+	nodes map[*openapi3.Schema]*node
+	// reqFull / respFull: every body schema of that side is fully compiled.
+	reqFull  bool
+	respFull bool
+}
+
+// state is the scratch space of one Validate call, pooled per Validator.
+type state struct {
+	w      walker
+	params map[string]string
+}
+
+// New builds a Validator, by default for the embedded spec (api.Document,
+// parsed once per process). It compiles the routes, the formats the spec
+// uses and the body schemas once, here.
+func New(opts ...Option) (*Validator, error) {
+	c := &config{compiled: true}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("contract: New: nil option")
+		}
+		if err := o(c); err != nil {
+			return nil, err
+		}
+	}
+	if c.doc == nil {
+		doc, err := api.Document()
+		if err != nil {
+			return nil, fmt.Errorf("contract: load embedded spec: %w", err)
+		}
+		c.doc = doc
+	}
+	fs, err := newFormatSet(c.doc, c.formats)
+	if err != nil {
+		return nil, err
+	}
+	v := &Validator{doc: c.doc, strict: c.strict, formats: fs, byID: map[string]*operation{}, capture: newTrie(invariantPointers())}
+	v.pool.New = func() any { return &state{params: map[string]string{}} }
+
+	schemaOpts := fs.schemaOptions()
+	for i := range 2 {
+		for _, o := range []*openapi3filter.Options{&v.optsReq[i], &v.optsResp[i]} {
+			o.MultiError = true
+			o.SkipSettingDefaults = true
+			o.IncludeResponseStatus = true
+			o.AuthenticationFunc = authenticate
+			o.SchemaValidationOptions = schemaOpts
+		}
+		v.optsReq[i].ExcludeRequestBody = i == 0
+		v.optsResp[i].ExcludeResponseBody = i == 0
+		v.optsResp[i].ExcludeRequestBody = true
+	}
+
+	comp := &compiler{formats: fs, memo: map[*openapi3.Schema]*node{}}
+	templates := c.doc.Paths.InMatchingOrder()
+	for _, tmpl := range templates {
+		item := c.doc.Paths.Value(tmpl)
+		r := &route{template: tmpl, ops: map[string]*operation{}}
+		for _, part := range strings.Split(strings.TrimPrefix(tmpl, "/"), "/") {
+			if strings.HasPrefix(part, "{") && strings.HasSuffix(part, "}") {
+				r.segs = append(r.segs, "")
+				r.params = append(r.params, part[1:len(part)-1])
+			} else {
+				r.segs = append(r.segs, part)
+				r.params = append(r.params, "")
+			}
+		}
+		for method, op := range item.Operations() {
+			o := &operation{
+				id: op.OperationID, method: method, template: tmpl, op: op,
+				kin:   &routers.Route{Spec: c.doc, Path: tmpl, PathItem: item, Method: method, Operation: op},
+				nodes: map[*openapi3.Schema]*node{},
+			}
+			if o.id == "" {
+				o.id = method + " " + tmpl
+			}
+			o.reqFull, o.respFull = true, true
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				for _, mt := range op.RequestBody.Value.Content {
+					if mt != nil && mt.Schema != nil {
+						n := comp.compile(mt.Schema)
+						o.nodes[mt.Schema.Value] = n
+						o.reqFull = o.reqFull && c.compiled && fullyCompiled(n)
+					}
+				}
+			}
+			if op.Responses != nil {
+				for _, rr := range op.Responses.Map() {
+					if rr == nil || rr.Value == nil {
+						continue
+					}
+					for _, mt := range rr.Value.Content {
+						if mt != nil && mt.Schema != nil {
+							n := comp.compile(mt.Schema)
+							o.nodes[mt.Schema.Value] = n
+							o.respFull = o.respFull && c.compiled && fullyCompiled(n)
+						}
+					}
+				}
+			}
+			r.ops[method] = o
+			v.byID[o.id] = o
+		}
+		v.routes = append(v.routes, r)
+	}
+	return v, nil
+}
+
+// Strict reports whether the validator runs in strict mode.
+func (v *Validator) Strict() bool { return v.strict }
+
+// Document returns the spec the validator checks against. It is shared:
+// treat it as read-only.
+func (v *Validator) Document() *openapi3.T { return v.doc }
+
+// FindOperation returns the operation that method and rawURL (absolute or a
+// bare path) reach, whatever the host: the spec's servers are ignored.
+func (v *Validator) FindOperation(method, rawURL string) (operationID, pathTemplate string, ok bool) {
+	o, _, _ := v.find(method, rawURL, nil)
+	if o == nil {
+		return "", "", false
+	}
+	return o.id, o.template, true
+}
+
+// find routes a pair. params, when not nil, receives the path parameters.
+// It returns the path without query for messages when nothing matched.
+func (v *Validator) find(method, rawURL string, params map[string]string) (*operation, *url.URL, string) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, nil, ""
+	}
+	path := u.EscapedPath()
+	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	method = strings.ToUpper(method)
+	for _, r := range v.routes {
+		if len(r.segs) != len(parts) {
+			continue
+		}
+		match := true
+		for i, s := range r.segs {
+			if s != "" && s != parts[i] || s == "" && parts[i] == "" {
+				match = false
+				break
+			}
+		}
+		if !match {
+			continue
+		}
+		o := r.ops[method]
+		if o == nil {
+			continue
+		}
+		if params != nil {
+			for i, name := range r.params {
+				if name == "" {
+					continue
+				}
+				val, err := url.PathUnescape(parts[i])
+				if err != nil {
+					return nil, u, path
+				}
+				params[name] = val
+			}
+		}
+		return o, u, path
+	}
+	return nil, u, path
+}
+
+// Validate checks one pair and returns every violation found, sorted by
+// side, location and kind; nil when the pair conforms. It never changes p.
+func (v *Validator) Validate(ctx context.Context, p *Pair) []Violation {
+	if p == nil {
+		return nil
+	}
+	st := v.pool.Get().(*state)
+	defer v.pool.Put(st)
+	clear(st.params)
+
+	o, u, path := v.find(p.Method, p.URL, st.params)
+	if o == nil {
+		if !v.strict {
+			return nil
+		}
+		name := strings.ToUpper(p.Method) + " " + path
+		if u == nil {
+			name = strings.ToUpper(p.Method)
+		}
+		return []Violation{{Operation: name, Side: SideRequest, Kind: KindUnknownOperation, Location: "path", Message: "no operation in the spec matches this method and path"}}
+	}
+
+	var out []Violation
+	reqHeader := p.RequestHeader
+	if reqHeader == nil {
+		reqHeader = http.Header{}
+	}
+	respHeader := p.ResponseHeader
+	if respHeader == nil {
+		respHeader = http.Header{}
+	}
+
+	// Request: kin-openapi checks security and parameters, and the body
+	// unless the compiled walker can.
+	reqCT := reqHeader.Get("Content-Type")
+	walkReq := o.reqFull && isJSON(reqCT)
+	req := &http.Request{Method: o.method, URL: u, Header: reqHeader, Host: u.Host, Body: http.NoBody}
+	if !walkReq && len(p.RequestBody) > 0 {
+		req.Body = io.NopCloser(bytes.NewReader(p.RequestBody))
+		req.ContentLength = int64(len(p.RequestBody))
+	}
+	kinReq := 1
+	if walkReq {
+		kinReq = 0
+	}
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: st.params, Route: o.kin, Options: &v.optsReq[kinReq]}
+	tr := translator{op: o.id, side: SideRequest, out: out}
+	tr.translate(openapi3filter.ValidateRequest(ctx, in))
+	out = tr.out
+	out = v.requestBody(st, o, p, reqCT, walkReq, out)
+
+	// Response.
+	respCT := respHeader.Get("Content-Type")
+	walkResp := o.respFull && isJSON(respCT)
+	kinResp := 1
+	if walkResp {
+		kinResp = 0
+	}
+	rin := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: st.params, Route: o.kin},
+		Status:                 p.StatusCode, Header: respHeader, Options: &v.optsResp[kinResp],
+		Body: io.NopCloser(bytes.NewReader(p.ResponseBody)),
+	}
+	tr = translator{op: o.id, side: SideResponse, out: out}
+	tr.translate(openapi3filter.ValidateResponse(ctx, rin))
+	out = tr.out
+	var caps []capture
+	out, caps = v.responseBody(st, o, p, respCT, walkResp, out)
+
+	out = append(out, checkInvariants(o.id, v.strict, st.params, p, reqHeader, caps)...)
+	if len(out) == 0 {
+		return nil
+	}
+	sortViolations(out)
+	return out
+}
+
+func sortViolations(out []Violation) {
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Side != b.Side {
+			return a.Side == SideRequest
+		}
+		if a.Location != b.Location {
+			return a.Location < b.Location
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Message < b.Message
+	})
+}
+
+// requestBody does what kin-openapi's ValidateRequestBody would when the
+// walker handles the body, and strict mode's extra checks in any case.
+func (v *Validator) requestBody(st *state, o *operation, p *Pair, ct string, walk bool, out []Violation) []Violation {
+	rb := o.op.RequestBody
+	if rb == nil || rb.Value == nil {
+		if v.strict && len(p.RequestBody) > 0 {
+			out = append(out, Violation{Operation: o.id, Side: SideRequest, Kind: KindContentType, Location: "body", Message: "the operation declares no request body"})
+		}
+		return out
+	}
+	if len(p.RequestBody) == 0 || len(rb.Value.Content) == 0 {
+		if walk && len(p.RequestBody) == 0 && rb.Value.Required {
+			out = append(out, Violation{Operation: o.id, Side: SideRequest, Kind: KindMissingRequired, Location: "body", Message: "the operation requires a request body"})
+		}
+		return out
+	}
+	mt := rb.Value.Content.Get(ct)
+	if mt == nil {
+		if walk {
+			out = append(out, Violation{Operation: o.id, Side: SideRequest, Kind: KindContentType, Location: "header:Content-Type", Message: "request media type is not one the operation declares"})
+		}
+		return out
+	}
+	if v.strict && !declaredExactly(rb.Value.Content, ct) {
+		out = append(out, Violation{Operation: o.id, Side: SideRequest, Kind: KindContentType, Location: "header:Content-Type", Message: "request media type is only matched by a wildcard"})
+	}
+	if mt.Schema == nil || !isJSON(ct) {
+		return out
+	}
+	n := o.nodes[mt.Schema.Value]
+	if !walk && !v.strict {
+		return out
+	}
+	st.w.reset(p.RequestBody, SideRequest, o.id, walk, v.strict)
+	if err := st.w.run(n, nil); err != nil {
+		if walk {
+			out = append(out, Violation{Operation: o.id, Side: SideRequest, Kind: KindUnreadableBody, Location: "body", Message: "request body cannot be decoded as its media type"})
+		}
+		return out
+	}
+	return append(out, st.w.out...)
+}
+
+// responseBody mirrors ValidateResponse's body checks when the walker
+// handles the body, adds strict mode's checks, and captures what the
+// invariants read.
+func (v *Validator) responseBody(st *state, o *operation, p *Pair, ct string, walk bool, out []Violation) ([]Violation, []capture) {
+	switch p.StatusCode {
+	case http.StatusNotModified, http.StatusPermanentRedirect, http.StatusTemporaryRedirect, http.StatusMovedPermanently:
+		return out, nil
+	}
+	responses := o.op.Responses
+	if responses == nil || responses.Len() == 0 {
+		return out, nil
+	}
+	ref := responses.Status(p.StatusCode)
+	if ref == nil {
+		ref = responses.Default()
+		if ref != nil && v.strict {
+			out = append(out, Violation{Operation: o.id, Side: SideResponse, Kind: KindStatus, Location: "status", Message: "status " + strconv.Itoa(p.StatusCode) + " is only covered by the default response"})
+		}
+	}
+	st.w.caps = st.w.caps[:0]
+	var n *node
+	var mt *openapi3.MediaType
+	if ref != nil && ref.Value != nil {
+		content := ref.Value.Content
+		if len(content) == 0 {
+			if v.strict && len(p.ResponseBody) > 0 {
+				out = append(out, Violation{Operation: o.id, Side: SideResponse, Kind: KindContentType, Location: "body", Message: "the response declares no body"})
+			}
+		} else if mt = content.Get(ct); mt == nil {
+			if walk {
+				out = append(out, Violation{Operation: o.id, Side: SideResponse, Kind: KindContentType, Location: "header:Content-Type", Message: "response media type is not one the operation declares"})
+			}
+		} else {
+			if v.strict && !declaredExactly(content, ct) {
+				out = append(out, Violation{Operation: o.id, Side: SideResponse, Kind: KindContentType, Location: "header:Content-Type", Message: "response media type is only matched by a wildcard"})
+			}
+			if mt.Schema != nil {
+				n = o.nodes[mt.Schema.Value]
+			}
+		}
+	}
+	if !isJSON(ct) || len(p.ResponseBody) == 0 {
+		return out, nil
+	}
+	validate := walk && n != nil
+	st.w.reset(p.ResponseBody, SideResponse, o.id, validate, v.strict && n != nil)
+	if n == nil {
+		n = anyNode
+	}
+	if err := st.w.run(n, v.capture); err != nil {
+		if validate {
+			out = append(out, Violation{Operation: o.id, Side: SideResponse, Kind: KindUnreadableBody, Location: "body", Message: "response body cannot be decoded as its media type"})
+		}
+		return out, nil
+	}
+	return append(out, st.w.out...), st.w.caps
+}
+
+// isJSON reports whether a Content-Type is JSON (application/json or +json).
+func isJSON(ct string) bool {
+	base, _, _ := strings.Cut(ct, ";")
+	base = strings.ToLower(strings.TrimSpace(base))
+	return base == "application/json" || strings.HasSuffix(base, "+json")
+}
+
+// declaredExactly reports whether ct's media type is a key of content, not
+// just matched by a wildcard.
+func declaredExactly(content openapi3.Content, ct string) bool {
+	base, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		base, _, _ = strings.Cut(strings.ToLower(strings.TrimSpace(ct)), ";")
+	}
+	for k := range content {
+		if strings.EqualFold(strings.TrimSpace(k), base) {
+			return true
+		}
+	}
+	return false
+}
+
+// authenticate is the validator's openapi3filter.AuthenticationFunc: it
+// checks that the credentials a scheme needs are present and well formed,
+// never that they are right. Its errors never carry the credentials.
+func authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	s := in.SecurityScheme
+	h := in.RequestValidationInput.Request.Header
+	switch s.Type {
+	case "http":
+		auth := h.Get("Authorization")
+		if auth == "" {
+			return errAuthMissing
+		}
+		scheme, cred, _ := strings.Cut(auth, " ")
+		if strings.EqualFold(s.Scheme, "basic") {
+			if !strings.EqualFold(scheme, "basic") {
+				return errAuthNotBasic
+			}
+			raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
+			if err != nil || !bytes.ContainsRune(raw, ':') {
+				return errAuthMalformed
+			}
+			return nil
+		}
+		if !strings.EqualFold(scheme, s.Scheme) {
+			return errAuthScheme
+		}
+		return nil
+	case "apiKey":
+		var present bool
+		switch s.In {
+		case "header":
+			present = h.Get(s.Name) != ""
+		case "query":
+			present = in.RequestValidationInput.Request.URL.Query().Has(s.Name)
+		case "cookie":
+			_, err := in.RequestValidationInput.Request.Cookie(s.Name)
+			present = err == nil
+		}
+		if !present {
+			return errAuthNoAPIKey
+		}
+		return nil
+	default:
+		if h.Get("Authorization") == "" {
+			return errAuthMissing
+		}
+		return nil
+	}
+}
