@@ -1,0 +1,55 @@
+package provider_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/stytchsso/stytchsso/pkg/provider"
+)
+
+func Example() {
+	p, err := provider.New(provider.Config{
+		ProjectID: "project-test-00000000-0000-0000-0000-000000000000",
+		Secret:    "secret-test-example",
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+
+	seed := p.Seeded()
+	put := func(user, pass, body string) {
+		req, _ := http.NewRequest(http.MethodPut,
+			srv.URL+"/v1/b2b/sso/saml/"+seed.OrganizationSlug+"/connections/"+seed.SAMLConnectionID,
+			strings.NewReader(body))
+		req.SetBasicAuth(user, pass)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		defer resp.Body.Close()
+		var out struct {
+			ErrorType  string `json:"error_type"`
+			Connection struct {
+				DisplayName string `json:"display_name"`
+				Status      string `json:"status"`
+			} `json:"connection"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		fmt.Println(strings.TrimSpace(fmt.Sprintln(resp.StatusCode, out.ErrorType, out.Connection.DisplayName, out.Connection.Status)))
+	}
+	put("project-test-00000000-0000-0000-0000-000000000000", "secret-test-example", `{"display_name":"Acme Okta"}`)
+	put("project-test-00000000-0000-0000-0000-000000000000", "secret-test-wrong", `{}`)
+	put("project-test-00000000-0000-0000-0000-000000000000", "secret-test-example", `{"identity_provider":"nope"}`)
+	// Output:
+	// 200  Acme Okta pending
+	// 401 unauthorized_credentials
+	// 400 bad_request
+}
