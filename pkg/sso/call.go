@@ -163,6 +163,13 @@ func prepare(op, organizationID, connectionID string, opts []CallOption) (*callC
 	if connectionID == "" {
 		return nil, fmt.Errorf("sso: %s: empty connectionID", op)
 	}
+	for _, id := range [...]struct{ name, v string }{{"organizationID", organizationID}, {"connectionID", connectionID}} {
+		if id.v == "." || id.v == ".." {
+			// url.PathEscape keeps dots, and a dot segment would be resolved
+			// away, sending the request to another route.
+			return nil, fmt.Errorf("sso: %s: %s %q is a dot segment, which cannot be sent in a path", op, id.name, id.v)
+		}
+	}
 	cc := &callConfig{}
 	for i, opt := range opts {
 		if opt == nil {

@@ -142,14 +142,15 @@ func WithHTTPClient(hc *http.Client) Option {
 // the order given.
 func WithUserAgent(product string) Option {
 	return func(c *config) error {
-		product = strings.TrimSpace(product)
-		if product == "" {
+		// A local copy: an Option may be shared and applied concurrently.
+		p := strings.TrimSpace(product)
+		if p == "" {
 			return errors.New("WithUserAgent: empty user agent")
 		}
-		if strings.IndexFunc(product, unicode.IsControl) >= 0 {
-			return fmt.Errorf("WithUserAgent: %q contains a control character", product)
+		if strings.IndexFunc(p, unicode.IsControl) >= 0 {
+			return fmt.Errorf("WithUserAgent: %q contains a control character", p)
 		}
-		c.userAgents = append(c.userAgents, product)
+		c.userAgents = append(c.userAgents, p)
 		return nil
 	}
 }
