@@ -3,4 +3,24 @@
 // traffic (a validating http.RoundTripper), go-vcr cassettes or HAR files.
 //
 // It does not import the client: it validates any pair, from any client.
+//
+// Validate one pair, from any source, against the embedded spec:
+//
+//	v, err := contract.New(contract.WithStrict(true))
+//	if err != nil { ... }
+//	for _, violation := range v.Validate(ctx, pair) {
+//		fmt.Println(violation) // never quotes a body or header value
+//	}
+//
+// Or validate live traffic with [NewTransport], failing calls that break the
+// contract ([Enforce]) or only reporting them ([Report], [WithReport],
+// [WithLogger], [WithSampleRate]).
+//
+// Bodies are checked in one pass over their bytes by a walker compiled from
+// the spec's schemas; kin-openapi's openapi3filter checks security,
+// parameters, status and headers, and every body whose schema uses a keyword
+// the walker does not compile ([WithCompiledBodies] turns the walker off).
+// Strict mode ([WithStrict]) adds what kin-openapi cannot check: undocumented
+// fields, statuses covered only by a default response, undeclared content
+// types, unknown operations, and the invariants in invariants.go.
 package contract

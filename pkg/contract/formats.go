@@ -32,7 +32,6 @@ var (
 	errNotByte     = errors.New("not base64")
 	errNotEmail    = errors.New("not an email address")
 	errNotURI      = errors.New("not an absolute URI")
-	errNotUUID     = errors.New("not a UUID")
 	errNotIP       = errors.New("not an IP address")
 	errOutOfRange  = errors.New("out of range")
 )

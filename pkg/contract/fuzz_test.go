@@ -1,74 +1,43 @@
-package contract_test
+package contract
 
 import (
-	"bytes"
-	"os"
+	"context"
+	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
-func addFileSeed(f *testing.F, path string) {
-	f.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(data)
-}
-
-// FuzzLoadHAR checks that no input makes the HAR loader panic, and that
-// every error names the source.
-func FuzzLoadHAR(f *testing.F) {
-	addFileSeed(f, "testdata/har/valid.har")
-	addFileSeed(f, "testdata/har/violations.har")
-	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"PUT","url":"https://x.test/"},"response":{"status":"200","headers":[{"name":"Content-Encoding","value":"gzip"}],"content":{"text":"H4sIAAAAAAAA/w==","encoding":"base64"}}}]}}`))
-	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"PUT","url":"https://x.test/","postData":{"text":"eJw=","encoding":"base64"},"headers":[{"name":"Content-Encoding","value":"deflate"}]},"response":{"status":200}}]}}`))
-	f.Add([]byte(`{"log":null}`))
-	f.Add([]byte(``))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		pairs, err := contract.LoadHAR(bytes.NewReader(data), "fuzz.har")
-		if err != nil {
-			if !strings.Contains(err.Error(), "fuzz.har") {
-				t.Fatalf("LoadHAR error does not name the source: %v", err)
-			}
-			if pairs != nil {
-				t.Fatalf("LoadHAR returned pairs with an error")
-			}
-			return
+func FuzzValidate(f *testing.F) {
+	p := samlPair(&testing.T{})
+	f.Add("PUT", p.URL, "application/json", string(p.RequestBody), 200, "application/json", string(p.ResponseBody), "")
+	f.Add("PUT", "/v1/b2b/sso/external/o/connections/c", "application/json", `{"display_name":`+`"`+canary+`"}`, 400, "application/json", `{"status_code":"`+canary+`"}`, canary)
+	f.Add("GET", "::", "", "", 0, "", "", "")
+	f.Add("put", "/v1/b2b/sso/saml/%zz/connections/c", "text/plain", `[[[[`, 999, "application/problem+json", `{"a":{"b":[1,2,{"c":null}]}}`, "Basic !!")
+	fast, err := New(WithStrict(true))
+	require.NoError(f, err)
+	loose, err := New()
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, method, url, reqCT, reqBody string, status int, respCT, respBody, auth string) {
+		// Put the canary into every value the pair carries.
+		reqBody = strings.ReplaceAll(reqBody, "XX", canary)
+		pair := &Pair{
+			Method: method, URL: url,
+			RequestHeader:  http.Header{"Content-Type": {reqCT}, "Authorization": {auth + canary}, "X-Stytch-Member-Session": {canary}},
+			RequestBody:    []byte(reqBody),
+			StatusCode:     status,
+			ResponseHeader: http.Header{"Content-Type": {respCT}},
+			ResponseBody:   []byte(respBody),
 		}
-		for _, p := range pairs {
-			if p.Source != "fuzz.har" || p.Method == "" || p.URL == "" || p.StatusCode <= 0 {
-				t.Fatalf("LoadHAR returned an incomplete pair: %+v", p)
-			}
-		}
-	})
-}
-
-// FuzzLoadCassette checks that no input makes the cassette loader panic,
-// and that every error names the source.
-func FuzzLoadCassette(f *testing.F) {
-	addFileSeed(f, "testdata/cassettes/valid.yaml")
-	addFileSeed(f, "testdata/cassettes/violations.yaml")
-	f.Add([]byte("version: 2\ninteractions:\n- request: {method: PUT, url: 'https://x.test/', headers: {Content-Encoding: [gzip]}, body: \"\\x1f\\x8b\"}\n  response: {code: 200}\n"))
-	f.Add([]byte("version: 2\ninteractions: [null]\n"))
-	f.Add([]byte("&a [*a]"))
-	f.Add([]byte(""))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		pairs, err := contract.LoadCassette(bytes.NewReader(data), "fuzz.yaml")
-		if err != nil {
-			if !strings.Contains(err.Error(), "fuzz.yaml") {
-				t.Fatalf("LoadCassette error does not name the source: %v", err)
-			}
-			if pairs != nil {
-				t.Fatalf("LoadCassette returned pairs with an error")
-			}
-			return
-		}
-		for _, p := range pairs {
-			if p.Source != "fuzz.yaml" || p.Method == "" || p.URL == "" || p.StatusCode <= 0 {
-				t.Fatalf("LoadCassette returned an incomplete pair: %+v", p)
+		for _, v := range []*Validator{fast, loose} {
+			for _, got := range v.Validate(context.Background(), pair) {
+				if strings.Contains(method+url, canary) {
+					continue // a canary in the method or path is the caller's own location
+				}
+				assert.NotContains(t, got.Message, canary)
+				assert.NotContains(t, got.Message, "CANARY")
 			}
 		}
 	})

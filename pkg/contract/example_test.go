@@ -1,0 +1,61 @@
+package contract_test
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/stytchsso/stytchsso/pkg/contract"
+)
+
+func ExampleValidator_Validate() {
+	v, err := contract.New(contract.WithStrict(true))
+	if err != nil {
+		panic(err)
+	}
+	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("project-test-00000000-0000-0000-0000-000000000000:secret-test-example"))
+	p := &contract.Pair{
+		Method:         http.MethodPut,
+		URL:            "https://test.stytch.com/v1/b2b/sso/saml/organization-test-1/connections/saml-connection-test-1",
+		RequestHeader:  http.Header{"Authorization": {auth}, "Content-Type": {"application/json"}},
+		RequestBody:    []byte(`{"display_name":"Acme","identity_provider":"okta","new_field":true}`),
+		StatusCode:     http.StatusNotFound,
+		ResponseHeader: http.Header{"Content-Type": {"application/json"}},
+		ResponseBody:   []byte(`{"status_code":404,"request_id":"request-id-test-1","error_type":"saml_connection_not_found","error_message":"Not found.","error_url":"https://stytch.com/docs/api/errors/404"}`),
+	}
+	for _, violation := range v.Validate(context.Background(), p) {
+		fmt.Println(violation)
+	}
+	// Output:
+	// UpdateSAMLConnection request undocumented-field /new_field: property is not declared in the spec
+}
+
+func ExampleNewTransport() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		// status_code does not echo the HTTP status.
+		fmt.Fprint(w, `{"status_code":500,"request_id":"r","error_type":"unauthorized_credentials","error_message":"m","error_url":"u"}`)
+	}))
+	defer srv.Close()
+
+	v, err := contract.New()
+	if err != nil {
+		panic(err)
+	}
+	client := &http.Client{Transport: contract.NewTransport(v, contract.WithMode(contract.Enforce))}
+	req, _ := http.NewRequest(http.MethodPut, srv.URL+"/v1/b2b/sso/external/organization-test-1/connections/external-connection-test-1", strings.NewReader(`{}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.SetBasicAuth("project-test-00000000-0000-0000-0000-000000000000", "secret-test-example")
+	_, err = client.Do(req)
+	var ce *contract.ContractError
+	if errors.As(err, &ce) {
+		fmt.Println(ce.StatusCode, ce.Violations[0].Kind, ce.Violations[0].Location)
+	}
+	// Output:
+	// 401 invariant /status_code
+}

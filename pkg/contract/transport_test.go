@@ -1,0 +1,164 @@
+package contract
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// closeTracker records whether response bodies were closed.
+type closeTracker struct {
+	base   http.RoundTripper
+	closed atomic.Int32
+}
+
+type trackedBody struct {
+	io.ReadCloser
+	t *closeTracker
+}
+
+func (b trackedBody) Close() error { b.t.closed.Add(1); return b.ReadCloser.Close() }
+
+func (c *closeTracker) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.base.RoundTrip(r)
+	if err == nil {
+		resp.Body = trackedBody{resp.Body, c}
+	}
+	return resp, err
+}
+
+// setup starts a loopback server answering with status and body, and
+// returns a clean SAML request to it.
+func setup(t *testing.T, status int, body []byte) (*http.Request, *closeTracker) {
+	t.Helper()
+	var gotBody atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		gotBody.Store(b)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	p := samlPair(t)
+	url := strings.Replace(p.URL, "https://test.stytch.com", srv.URL, 1)
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPut, url, bytes.NewReader(p.RequestBody))
+	require.NoError(t, err)
+	req.Header = p.RequestHeader.Clone()
+	return req, &closeTracker{base: http.DefaultTransport}
+}
+
+func TestTransportEnforce(t *testing.T) {
+	t.Parallel()
+	bad := edit(t, samlPair(t).ResponseBody, func(m map[string]any) { delete(conn(m), "acs_url") })
+	req, tracker := setup(t, http.StatusOK, bad)
+	tr := NewTransport(newValidator(t), WithBase(tracker))
+	require.NoError(t, tr.Err())
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	require.Error(t, err)
+	assert.Nil(t, resp)
+	var ce *ContractError
+	require.True(t, errors.As(err, &ce), "error %v; want *ContractError", err)
+	assert.Equal(t, http.StatusOK, ce.StatusCode)
+	assert.Equal(t, bad, ce.Body)
+	require.Len(t, ce.Violations, 1)
+	assert.Equal(t, "/connection/acs_url", ce.Violations[0].Location)
+	assert.Equal(t, int32(1), tracker.closed.Load(), "response body closed")
+}
+
+func TestTransportEnforcePassesCleanPairs(t *testing.T) {
+	t.Parallel()
+	good := samlPair(t).ResponseBody
+	req, tracker := setup(t, http.StatusOK, good)
+	header := req.Header.Clone()
+	tr := NewTransport(newValidator(t, WithStrict(true)), WithBase(tracker))
+	resp, err := tr.RoundTrip(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, good, got)
+	assert.Equal(t, header, req.Header, "caller's request headers unchanged")
+	// The caller's request can still be replayed.
+	rb, err := req.GetBody()
+	require.NoError(t, err)
+	b, _ := io.ReadAll(rb)
+	assert.Equal(t, samlPair(t).RequestBody, b)
+}
+
+func TestTransportReport(t *testing.T) {
+	t.Parallel()
+	bad := edit(t, samlPair(t).ResponseBody, func(m map[string]any) {
+		conn(m)["encryption_private_keys"] = []any{map[string]any{"private_key": 1, "private_key_id": canaryKey}}
+	})
+	req, tracker := setup(t, http.StatusOK, bad)
+	req.Body = io.NopCloser(req.Body) // no GetBody: the transport must read and replace
+	req.GetBody = nil
+	var logs bytes.Buffer
+	var reported []Violation
+	tr := NewTransport(newValidator(t), WithBase(tracker), WithMode(Report),
+		WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))),
+		WithReport(func(_ context.Context, p *Pair, vs []Violation) {
+			assert.Equal(t, "live", p.Source)
+			reported = vs
+		}))
+	resp, err := tr.RoundTrip(req)
+	require.NoError(t, err)
+	got, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	assert.Equal(t, bad, got, "body re-readable in report mode")
+	require.Len(t, reported, 1)
+	assert.Equal(t, "/connection/encryption_private_keys/0/private_key", reported[0].Location)
+	assert.Contains(t, logs.String(), "contract violation")
+	assert.NotContains(t, logs.String(), canary)
+	assert.NotContains(t, logs.String(), "secret-test")
+}
+
+func TestTransportSampleRateZeroSkips(t *testing.T) {
+	t.Parallel()
+	bad := []byte(`not json`)
+	req, tracker := setup(t, http.StatusOK, bad)
+	tr := NewTransport(newValidator(t), WithBase(tracker), WithSampleRate(0))
+	resp, err := tr.RoundTrip(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+}
+
+func TestTransportBadInput(t *testing.T) {
+	t.Parallel()
+	v := newValidator(t)
+	tests := map[string]*Transport{
+		"nil validator": NewTransport(nil),
+		"rate above 1":  NewTransport(v, WithSampleRate(1.5)),
+		"rate NaN":      NewTransport(v, WithSampleRate(nan())),
+		"nil logger":    NewTransport(v, WithLogger(nil)),
+		"nil report":    NewTransport(v, WithReport(nil)),
+		"bad mode":      NewTransport(v, WithMode(Mode(7))),
+		"nil base":      NewTransport(v, WithBase(nil)),
+		"nil option":    NewTransport(v, nil),
+	}
+	for name, tr := range tests {
+		t.Run(name, func(t *testing.T) {
+			require.Error(t, tr.Err())
+			req := httptest.NewRequest(http.MethodPut, "http://127.0.0.1/", nil)
+			_, err := tr.RoundTrip(req)
+			assert.Equal(t, tr.Err(), err)
+		})
+	}
+}
+
+func nan() float64 {
+	zero := 0.0
+	return zero / zero
+}
