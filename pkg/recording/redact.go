@@ -1,0 +1,470 @@
+package recording
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+)
+
+// Placeholders put in place of secrets. Each keeps the type and shape the
+// spec expects, so a redacted recording still validates.
+const (
+	// PlaceholderProjectID is the project ID inside [PlaceholderAuthorization].
+	PlaceholderProjectID = "project-test-00000000-0000-0000-0000-000000000000"
+	// PlaceholderSecret is the project secret inside [PlaceholderAuthorization].
+	PlaceholderSecret = "secret-test-REDACTED"
+	// PlaceholderAuthorization replaces every Basic Authorization header:
+	// Basic base64(PlaceholderProjectID:PlaceholderSecret).
+	PlaceholderAuthorization = "Basic cHJvamVjdC10ZXN0LTAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMDpzZWNyZXQtdGVzdC1SRURBQ1RFRA=="
+	// PlaceholderBearer replaces an Authorization header of another scheme.
+	PlaceholderBearer = "Bearer REDACTED"
+	// PlaceholderSessionToken replaces X-Stytch-Member-Session.
+	PlaceholderSessionToken = "session-token-test-REDACTED"
+	// PlaceholderSessionJWT replaces X-Stytch-Member-SessionJWT.
+	PlaceholderSessionJWT = "session-jwt-test-REDACTED"
+	// PlaceholderPEM replaces private keys in bodies: PEM-shaped, obviously fake.
+	PlaceholderPEM = "-----BEGIN RSA PRIVATE KEY-----\nREDACTED\n-----END RSA PRIVATE KEY-----\n"
+	// Placeholder replaces any other secret string.
+	Placeholder = "REDACTED"
+)
+
+// Header names with fixed placeholders, in canonical form.
+const (
+	headerMemberSession    = "X-Stytch-Member-Session"
+	headerMemberSessionJWT = "X-Stytch-Member-Sessionjwt"
+)
+
+// secretWords are what, in a field, header or query parameter name
+// (lower-cased, without '_' and '-'), marks its value as secret.
+var secretWords = []string{"secret", "token", "jwt", "password", "privatekey", "apikey"}
+
+// IsSecretName reports whether a JSON field, header or query parameter with
+// this name is redacted whatever its value: the name contains secret, token,
+// jwt, password, private_key or api_key (any case, '_' and '-' ignored),
+// unless it names an ID or a time (ends in _id or _at, such as
+// private_key_id or created_at): those are kept so recordings stay useful.
+func IsSecretName(name string) bool {
+	if isMetaName(name) {
+		return false
+	}
+	n := compactName(name)
+	for _, w := range secretWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isMetaName reports whether a name is an ID or timestamp field.
+func isMetaName(name string) bool {
+	n := strings.ReplaceAll(strings.ToLower(name), "-", "_")
+	return n == "id" || strings.HasSuffix(n, "_id") || strings.HasSuffix(n, "_at")
+}
+
+func compactName(name string) string {
+	return strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(name))
+}
+
+// isPEMName reports whether a secret field holds a PEM private key, so its
+// placeholder is PEM-shaped.
+func isPEMName(name string) bool {
+	return strings.Contains(compactName(name), "privatekey")
+}
+
+// Redactor removes secrets from HTTP exchanges before they are stored. It
+// applies two rules: by name (Authorization, member session headers, cookies,
+// and every header, JSON field or query parameter named like a secret, see
+// [IsSecretName]) and by value (every occurrence of a registered secret, in
+// any URL, header or body, also JSON-, URL- and base64-encoded). A Redactor
+// is safe for concurrent use; its methods never modify their arguments.
+type Redactor struct {
+	mu       sync.RWMutex
+	variants []string // registered secrets and their encodings, longest first
+}
+
+// NewRedactor returns a Redactor that also removes the given secret values
+// wherever they appear. Empty strings are ignored.
+func NewRedactor(secrets ...string) *Redactor {
+	r := &Redactor{}
+	r.AddSecrets(secrets...)
+	return r
+}
+
+// AddSecrets registers more secret values, such as keys generated during a
+// run.
+func (r *Redactor) AddSecrets(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range secrets {
+		for _, v := range encodings(s) {
+			if v != "" && !slices.Contains(r.variants, v) {
+				r.variants = append(r.variants, v)
+			}
+		}
+	}
+	slices.SortStableFunc(r.variants, func(a, b string) int { return len(b) - len(a) })
+}
+
+// encodings lists the forms a secret can take on the wire: as is, JSON- and
+// URL-escaped, base64, and for a PEM block each long line of its body.
+func encodings(s string) []string {
+	if s == "" {
+		return nil
+	}
+	q, _ := json.Marshal(s)
+	out := []string{
+		s,
+		string(q[1 : len(q)-1]),
+		url.QueryEscape(s),
+		url.PathEscape(s),
+		base64.StdEncoding.EncodeToString([]byte(s)),
+		base64.RawURLEncoding.EncodeToString([]byte(s)),
+	}
+	if strings.Contains(s, "-----BEGIN") {
+		for _, line := range strings.Split(s, "\n") {
+			line = strings.TrimSpace(line)
+			if len(line) >= 16 && !strings.HasPrefix(line, "-----") {
+				out = append(out, line)
+			}
+		}
+	}
+	return out
+}
+
+func (r *Redactor) snapshot() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.variants
+}
+
+// Contains reports whether s holds any registered secret (in any of its
+// encodings). It is the last check before anything is written.
+func (r *Redactor) Contains(s []byte) bool {
+	for _, v := range r.snapshot() {
+		if bytes.Contains(s, []byte(v)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Text replaces every registered secret in s.
+func (r *Redactor) Text(s string) string {
+	vs := r.snapshot()
+	if len(vs) == 0 || s == "" {
+		return s
+	}
+	out := replaceAll(s, vs, Placeholder)
+	if !containsAny(out, vs) {
+		return out
+	}
+	// The placeholder combined with its neighbours into a secret (only for
+	// secrets that share characters with it): try others, then delete.
+	for _, repl := range []string{"***", "###", "~~~", "\u2588"} {
+		if out = replaceAll(s, vs, repl); !containsAny(out, vs) {
+			return out
+		}
+	}
+	for containsAny(out, vs) {
+		out = replaceAll(out, vs, "") // each round shortens out
+	}
+	return out
+}
+
+func containsAny(s string, vs []string) bool {
+	for _, v := range vs {
+		if strings.Contains(s, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// replaceAll replaces every byte covered by an occurrence of any of vs,
+// overlapping ones included, with one repl per maximal covered run.
+func replaceAll(s string, vs []string, repl string) string {
+	covered := make([]bool, len(s))
+	found := false
+	for _, v := range vs {
+		for i := 0; i+len(v) <= len(s); {
+			j := strings.Index(s[i:], v)
+			if j < 0 {
+				break
+			}
+			for k := i + j; k < i+j+len(v); k++ {
+				covered[k] = true
+			}
+			found = true
+			i += j + 1
+		}
+	}
+	if !found {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if !covered[i] {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		b.WriteString(repl)
+		for i < len(s) && covered[i] {
+			i++
+		}
+	}
+	return b.String()
+}
+
+// Header returns a redacted copy of h.
+func (r *Redactor) Header(h http.Header) http.Header {
+	if h == nil {
+		return nil
+	}
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		ck := http.CanonicalHeaderKey(k)
+		nv := make([]string, len(vs))
+		for i, v := range vs {
+			switch {
+			case ck == "Authorization" || ck == "Proxy-Authorization":
+				if strings.HasPrefix(strings.ToLower(v), "basic ") {
+					nv[i] = PlaceholderAuthorization
+				} else {
+					nv[i] = PlaceholderBearer
+				}
+			case ck == headerMemberSession:
+				nv[i] = PlaceholderSessionToken
+			case ck == headerMemberSessionJWT:
+				nv[i] = PlaceholderSessionJWT
+			case ck == "Cookie" || ck == "Set-Cookie" || IsSecretName(k):
+				nv[i] = Placeholder
+			default:
+				nv[i] = v
+			}
+			nv[i] = r.Text(nv[i])
+		}
+		out[r.Text(k)] = nv
+	}
+	return out
+}
+
+// URL returns raw with secret query parameters and userinfo replaced and
+// every registered secret removed.
+func (r *Redactor) URL(raw string) string {
+	u, err := url.Parse(raw)
+	if err == nil {
+		if u.User != nil {
+			u.User = url.UserPassword(Placeholder, Placeholder)
+		}
+		if u.RawQuery != "" {
+			u.RawQuery = r.query(u.RawQuery)
+		}
+		raw = u.String()
+	}
+	return r.Text(raw)
+}
+
+func (r *Redactor) query(raw string) string {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return textRules(raw)
+	}
+	for k, vs := range q {
+		if IsSecretName(k) {
+			for i := range vs {
+				vs[i] = Placeholder
+			}
+		}
+	}
+	return q.Encode()
+}
+
+// Values returns a redacted copy of form values.
+func (r *Redactor) Values(v url.Values) url.Values {
+	if v == nil {
+		return nil
+	}
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		nv := make([]string, len(vs))
+		for i, s := range vs {
+			if IsSecretName(k) {
+				s = Placeholder
+			}
+			nv[i] = r.Text(s)
+		}
+		out[r.Text(k)] = nv
+	}
+	return out
+}
+
+// Body returns a redacted copy of an HTTP body. A JSON body keeps its
+// structure (re-encoded, keys sorted): every field named like a secret gets a
+// placeholder of the same JSON type (a PEM-shaped one for private keys), and
+// registered secrets are removed from every other string, key and number.
+// Any other body has registered secrets removed, and "name": "value" or
+// name=value pairs with secret names blanked.
+func (r *Redactor) Body(body []byte) []byte {
+	if len(body) == 0 {
+		return body
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err == nil {
+		if _, err := dec.Token(); errors.Is(err, io.EOF) {
+			if out, ok := r.jsonBody(v); ok {
+				return out
+			}
+		}
+	}
+	return []byte(r.Text(textRules(string(body))))
+}
+
+func (r *Redactor) jsonBody(v any) ([]byte, bool) {
+	v = r.walk(v)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, false
+	}
+	out := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	if r.Contains(out) {
+		// A secret survived only in escaped form: scrub the text itself.
+		return []byte(r.Text(string(out))), true
+	}
+	return out, true
+}
+
+func (r *Redactor) walk(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			nk := r.Text(k)
+			if IsSecretName(k) {
+				out[nk] = r.secretValue(e, isPEMName(k))
+				continue
+			}
+			out[nk] = r.walk(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = r.walk(e)
+		}
+		return out
+	case string:
+		return r.Text(t)
+	case json.Number:
+		if r.Contains([]byte(t)) {
+			return json.Number("0")
+		}
+		return t
+	default:
+		return v
+	}
+}
+
+// secretValue replaces a secret field's value with one of the same JSON
+// type: strings become placeholders, numbers 0, and containers keep their
+// shape with every leaf replaced except IDs and timestamps (so
+// encryption_private_keys keeps private_key_id and created_at).
+func (r *Redactor) secretValue(v any, pem bool) any {
+	switch t := v.(type) {
+	case string:
+		if pem {
+			return r.Text(PlaceholderPEM)
+		}
+		return r.Text(Placeholder)
+	case json.Number:
+		return json.Number("0")
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			if isMetaName(k) {
+				out[r.Text(k)] = r.walk(e)
+				continue
+			}
+			out[r.Text(k)] = r.secretValue(e, pem || isPEMName(k))
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = r.secretValue(e, pem)
+		}
+		return out
+	default: // bool, null: nothing to hide
+		return v
+	}
+}
+
+var (
+	jsonPairPattern = regexp.MustCompile(`(?i)("[^"\\]*(?:secret|token|jwt|password|private_?key|api_?key)[^"\\]*"\s*:\s*)"(?:[^"\\]|\\.)*"?`)
+	formPairPattern = regexp.MustCompile(`(?i)((?:^|[?&;\s])[\w.\-]*(?:secret|token|jwt|password|private_?key|api_?key)[\w.\-]*=)[^&;\s]*`)
+)
+
+// textRules blanks secret-named pairs in bodies that are not valid JSON
+// (truncated JSON, forms).
+func textRules(s string) string {
+	s = jsonPairPattern.ReplaceAllString(s, `${1}"`+Placeholder+`"`)
+	return formPairPattern.ReplaceAllString(s, `${1}`+Placeholder)
+}
+
+// Interaction redacts a go-vcr interaction in place: request URL, headers,
+// form, body and trailers, response headers, body and trailers. Maps and
+// strings are replaced, never modified, so a response already handed to a
+// caller is not touched. Content lengths follow the new bodies.
+func (r *Redactor) Interaction(i *cassette.Interaction) {
+	req := &i.Request
+	req.URL = r.URL(req.URL)
+	req.RequestURI = r.URL(req.RequestURI)
+	req.Host = r.Text(req.Host)
+	req.Headers = r.Header(req.Headers)
+	req.Trailer = r.Header(req.Trailer)
+	req.Form = r.Values(req.Form)
+	if nb := string(r.Body([]byte(req.Body))); nb != req.Body {
+		req.Body = nb
+		req.ContentLength = int64(len(nb))
+		fixContentLength(req.Headers, len(nb))
+	}
+	resp := &i.Response
+	resp.Status = r.Text(resp.Status)
+	resp.Headers = r.Header(resp.Headers)
+	resp.Trailer = r.Header(resp.Trailer)
+	if nb := string(r.Body([]byte(resp.Body))); nb != resp.Body {
+		resp.Body = nb
+		if resp.ContentLength >= 0 {
+			resp.ContentLength = int64(len(nb))
+		}
+		fixContentLength(resp.Headers, len(nb))
+	}
+}
+
+func fixContentLength(h http.Header, n int) {
+	if h != nil && h.Get("Content-Length") != "" {
+		h.Set("Content-Length", strconv.Itoa(n))
+	}
+}
+
+// Redact redacts a go-vcr interaction in place with a one-off [Redactor]
+// knowing the given secret values. See [Redactor.Interaction].
+func Redact(i *cassette.Interaction, secrets ...string) {
+	NewRedactor(secrets...).Interaction(i)
+}
