@@ -37,7 +37,7 @@ func LoadCassette(r io.Reader, source string) ([]Pair, error) {
 		return nil, fmt.Errorf("cassette: %s: %w", source, yamlError(err))
 	}
 	if c.Version == 0 && c.Interactions == nil {
-		return nil, fmt.Errorf("cassette: %s: not a go-vcr cassette: no \"version\" or \"interactions\" at the top level", source)
+		return nil, fmt.Errorf("cassette: %s: %w: no \"version\" or \"interactions\" at the top level", source, ErrNotPairFile)
 	}
 	if c.Version != cassette.CassetteFormatVersion {
 		return nil, fmt.Errorf("cassette: %s: format version %d, want %d (go-vcr v4)", source, c.Version, cassette.CassetteFormatVersion)

@@ -90,7 +90,7 @@ func TestLoadCassetteErrors(t *testing.T) {
 	}{
 		{"syntax error", "version: 2\ninteractions:\n  - request: [\n", []string{"bad.yaml", "line"}},
 		{"tab indentation", "version: 2\n\tinteractions: []\n", []string{"bad.yaml", "line 2"}},
-		{"not a cassette", "hello: world\n", []string{"bad.yaml", "not a go-vcr cassette"}},
+		{"not a cassette", "hello: world\n", []string{"bad.yaml", "go-vcr cassette", "no \"version\""}},
 		{"wrong version", "version: 1\ninteractions: []\n", []string{"bad.yaml", "format version 1, want 2"}},
 		{"wrong type, value not quoted", "version: 2\ninteractions:\n- request: {method: PUT, url: 'https://x.test/'}\n  response: {code: " + canary + "}\n", []string{"bad.yaml", "line 4"}},
 		{"no code", "version: 2\ninteractions:\n- request: {method: PUT, url: 'https://x.test/'}\n  response: {}\n", []string{"bad.yaml", "interaction 0", "no code"}},

@@ -107,7 +107,7 @@ func LoadHAR(r io.Reader, source string) ([]Pair, error) {
 		return nil, fmt.Errorf("har: %s: %w", source, jsonError(data, err))
 	}
 	if f.Log == nil {
-		return nil, fmt.Errorf("har: %s: not a HAR file: no \"log\" object at the top level", source)
+		return nil, fmt.Errorf("har: %s: %w: no \"log\" object at the top level", source, ErrNotPairFile)
 	}
 	pairs := make([]Pair, 0, len(f.Log.Entries))
 	for i, e := range f.Log.Entries {

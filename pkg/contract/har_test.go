@@ -145,7 +145,7 @@ func TestLoadHARErrors(t *testing.T) {
 		{"not json", "<html>", []string{"bad.har", "line 1, column 1"}},
 		{"syntax error on line 3", "{\"log\":{\n\"entries\":[\n{,}]}}", []string{"bad.har", "line 3"}},
 		{"truncated", `{"log":{"entries":[`, []string{"bad.har", "truncated"}},
-		{"no log", `{"entries":[]}`, []string{"bad.har", `no "log" object`}},
+		{"no log", `{"entries":[]}`, []string{"bad.har", "not a HAR file", `no "log" object`}},
 		{"wrong type", `{"log":{"entries":{}}}`, []string{"bad.har", "line 1", "cannot unmarshal"}},
 		{"no request", harWith(`{"response":{"status":200}}`), []string{"bad.har", "entry 0", "no request"}},
 		{"no url", harWith(`{"request":{"method":"PUT"},"response":{"status":200}}`), []string{"bad.har", "entry 0", "no url"}},

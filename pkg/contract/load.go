@@ -27,6 +27,12 @@ const MaxBodySize = 32 << 20
 // neither .har, .yaml nor .yml.
 var ErrUnsupportedFile = errors.New("unsupported file type (want .har, .yaml or .yml)")
 
+// ErrNotPairFile is returned (wrapped) for a well-formed JSON or YAML file
+// that is not a HAR file or a cassette at all (no "log", or no "version" and
+// "interactions"). Directory walks skip such files, since recordings often
+// sit beside other YAML; a file named explicitly is still an error.
+var ErrNotPairFile = errors.New("not a HAR file or go-vcr cassette")
+
 // IsPairFile reports whether name has an extension the loaders understand:
 // .har for HAR files, .yaml or .yml for go-vcr cassettes (any letter case).
 func IsPairFile(name string) bool {
@@ -71,16 +77,16 @@ func LoadFile(path string) ([]Pair, error) {
 
 // WalkFiles calls fn for every file under root that [IsPairFile] accepts, in
 // lexical order, descending into directories. A root that is itself a file is
-// passed to fn whatever its extension, so that [LoadFile] can say what is
-// wrong with it. Walking stops at the first error, from the file system or
-// from fn.
-func WalkFiles(root string, fn func(path string) error) error {
+// passed to fn whatever its extension, with explicit set, so that [LoadFile]
+// can say what is wrong with it. Walking stops at the first error, from the
+// file system or from fn.
+func WalkFiles(root string, fn func(path string, explicit bool) error) error {
 	info, err := os.Stat(root)
 	if err != nil {
 		return fmt.Errorf("contract: %w", err)
 	}
 	if !info.IsDir() {
-		return fn(root)
+		return fn(root, true)
 	}
 	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -89,17 +95,21 @@ func WalkFiles(root string, fn func(path string) error) error {
 		if d.IsDir() || !IsPairFile(path) {
 			return nil
 		}
-		return fn(path)
+		return fn(path, false)
 	})
 }
 
 // LoadPath loads every pair from a HAR file, a cassette, or a directory
-// searched recursively for both (in lexical order). Errors name the file and
-// what is wrong with it.
+// searched recursively for both (in lexical order; files there that are not
+// recordings at all, see [ErrNotPairFile], are skipped). Errors name the file
+// and what is wrong with it.
 func LoadPath(path string) ([]Pair, error) {
 	var pairs []Pair
-	err := WalkFiles(path, func(file string) error {
+	err := WalkFiles(path, func(file string, explicit bool) error {
 		p, err := LoadFile(file)
+		if !explicit && errors.Is(err, ErrNotPairFile) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}

@@ -64,11 +64,20 @@ func TestLoadFileDispatch(t *testing.T) {
 	// A directory walk skips what is not a pair file; an explicit file is
 	// handed over whatever its extension, so the error can say what is wrong.
 	var seen []string
-	require.NoError(t, contract.WalkFiles(dir, func(p string) error { seen = append(seen, filepath.Base(p)); return nil }))
+	require.NoError(t, contract.WalkFiles(dir, func(p string, _ bool) error { seen = append(seen, filepath.Base(p)); return nil }))
 	assert.Equal(t, []string{"UPPER.HAR", "c.yml"}, seen)
 	seen = nil
-	require.NoError(t, contract.WalkFiles(txt, func(p string) error { seen = append(seen, filepath.Base(p)); return nil }))
+	require.NoError(t, contract.WalkFiles(txt, func(p string, _ bool) error { seen = append(seen, filepath.Base(p)); return nil }))
 	assert.Equal(t, []string{"notes.txt"}, seen)
+
+	// A YAML file that is no cassette is skipped in a walk, an error by name.
+	other := write("ci.yaml", "jobs: {}\n")
+	pairs, err = contract.LoadPath(dir)
+	require.NoError(t, err)
+	assert.Len(t, pairs, 1)
+	_, err = contract.LoadPath(other)
+	require.ErrorIs(t, err, contract.ErrNotPairFile)
+	assert.Contains(t, err.Error(), "ci.yaml")
 
 	_, err = contract.LoadPath(filepath.Join(dir, "nope"))
 	require.ErrorIs(t, err, os.ErrNotExist)
