@@ -246,9 +246,9 @@ type OperationCoverage struct {
 	RequestFields  []Count `json:"request_fields"`
 	ResponseFields []Count `json:"response_fields"`
 	// Ratios of declared items exercised.
-	StatusesCovered, StatusesDeclared             int `json:"-"`
-	RequestCovered, RequestDeclared               int `json:"-"`
-	ResponseCovered, ResponseDeclared             int `json:"-"`
+	StatusesCovered, StatusesDeclared              int `json:"-"`
+	RequestCovered, RequestDeclared                int `json:"-"`
+	ResponseCovered, ResponseDeclared              int `json:"-"`
 	StatusPercent, RequestPercent, ResponsePercent float64
 }
 
