@@ -245,11 +245,17 @@ type OperationCoverage struct {
 	// "200 /connection/acs_url".
 	RequestFields  []Count `json:"request_fields"`
 	ResponseFields []Count `json:"response_fields"`
-	// Ratios of declared items exercised.
-	StatusesCovered, StatusesDeclared              int `json:"-"`
-	RequestCovered, RequestDeclared                int `json:"-"`
-	ResponseCovered, ResponseDeclared              int `json:"-"`
-	StatusPercent, RequestPercent, ResponsePercent float64
+	// How many declared statuses and fields were exercised, of how many,
+	// and the percentage.
+	StatusesCovered  int     `json:"statuses_covered"`
+	StatusesDeclared int     `json:"statuses_declared"`
+	RequestCovered   int     `json:"request_fields_covered"`
+	RequestDeclared  int     `json:"request_fields_declared"`
+	ResponseCovered  int     `json:"response_fields_covered"`
+	ResponseDeclared int     `json:"response_fields_declared"`
+	StatusPercent    float64 `json:"status_percent"`
+	RequestPercent   float64 `json:"request_field_percent"`
+	ResponsePercent  float64 `json:"response_field_percent"`
 }
 
 // Count is one status or field: whether the spec declares it and how many
