@@ -1,0 +1,215 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	serveProject = "project-test-00000000-0000-0000-0000-000000000000"
+	serveSecret  = "secret-test-serve-canary-4c2a9e"
+)
+
+// lockedBuffer is a goroutine-safe stderr.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startServe runs serve until the test ends and returns the printed
+// variables, the captured stderr and a function that stops the server and
+// returns its exit code.
+func startServe(t *testing.T, args ...string) (map[string]string, *lockedBuffer, func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	stderr := &lockedBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		code := serve(ctx, args, pw, stderr)
+		pw.Close()
+		done <- code
+	}()
+	vars := map[string]string{}
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), "=")
+		require.Truef(t, ok, "stdout line %q is not NAME=value", sc.Text())
+		vars[k] = v
+		if k == "STYTCH_EXTERNAL_CONNECTION_ID" {
+			break
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	var once sync.Once
+	code := -1
+	stop := func() int {
+		once.Do(func() {
+			cancel()
+			select {
+			case code = <-done:
+			case <-time.After(10 * time.Second):
+				t.Error("serve did not stop after cancellation")
+			}
+		})
+		return code
+	}
+	t.Cleanup(func() { stop() })
+	require.NotEmpty(t, vars["STYTCH_EXTERNAL_CONNECTION_ID"], "stderr: %s", stderr.String())
+	return vars, stderr, stop
+}
+
+func put(t *testing.T, client *http.Client, url, secret string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPut, url, strings.NewReader(`{"display_name":"From serve test"}`))
+	require.NoError(t, err)
+	req.SetBasicAuth(serveProject, secret)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
+}
+
+func TestServeTLS(t *testing.T) {
+	t.Parallel()
+	certFile := filepath.Join(t.TempDir(), "ca.pem")
+	vars, stderr, stop := startServe(t, "--addr", "127.0.0.1:0", "--project-id", serveProject,
+		"--secret", serveSecret, "--tls", "--cert-file", certFile, "--session", "session-token-ok")
+	assert.Equal(t, serveProject, vars["STYTCH_PROJECT_ID"])
+	assert.Regexp(t, `^https://127\.0\.0\.1:[1-9][0-9]*$`, vars["STYTCH_BASE_URL"])
+	assert.Equal(t, certFile, vars["STYTCH_CA_CERT"])
+	assert.Regexp(t, `^organization-test-`, vars["STYTCH_ORGANIZATION_ID"])
+	assert.Regexp(t, `^saml-connection-test-`, vars["STYTCH_SAML_CONNECTION_ID"])
+	assert.Regexp(t, `^external-connection-test-`, vars["STYTCH_EXTERNAL_CONNECTION_ID"])
+
+	pemData, err := os.ReadFile(vars["STYTCH_CA_CERT"])
+	require.NoError(t, err)
+	pool := x509.NewCertPool()
+	require.True(t, pool.AppendCertsFromPEM(pemData))
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	t.Cleanup(client.CloseIdleConnections)
+
+	saml := vars["STYTCH_BASE_URL"] + "/v1/b2b/sso/saml/" + vars["STYTCH_ORGANIZATION_ID"] + "/connections/" + vars["STYTCH_SAML_CONNECTION_ID"]
+	external := vars["STYTCH_BASE_URL"] + "/v1/b2b/sso/external/" + vars["STYTCH_ORGANIZATION_SLUG"] + "/connections/" + vars["STYTCH_EXTERNAL_CONNECTION_ID"]
+	assert.Equal(t, http.StatusOK, put(t, client, saml, serveSecret))
+	assert.Equal(t, http.StatusOK, put(t, client, external, serveSecret))
+	assert.Equal(t, http.StatusUnauthorized, put(t, client, saml, "secret-test-wrong"))
+
+	// localhost is in the certificate too.
+	localhost := strings.Replace(saml, "127.0.0.1", "localhost", 1)
+	assert.Equal(t, http.StatusOK, put(t, client, localhost, serveSecret))
+
+	// Without the CA the certificate is refused.
+	_, err = (&http.Client{}).Get(vars["STYTCH_BASE_URL"])
+	assert.Error(t, err)
+
+	assert.Equal(t, 0, stop())
+	assert.NotContains(t, stderr.String(), serveSecret)
+	assert.Contains(t, stderr.String(), "not Stytch")
+	assert.FileExists(t, certFile, "a --cert-file is kept")
+}
+
+func TestServeHTTPAndTempCert(t *testing.T) {
+	t.Parallel()
+	t.Run("http", func(t *testing.T) {
+		t.Parallel()
+		vars, _, stop := startServe(t, "--project-id", serveProject, "--secret", serveSecret, "--rate", "100")
+		assert.Regexp(t, `^http://127\.0\.0\.1:`, vars["STYTCH_BASE_URL"])
+		assert.NotContains(t, vars, "STYTCH_CA_CERT")
+		saml := vars["STYTCH_BASE_URL"] + "/v1/b2b/sso/saml/" + vars["STYTCH_ORGANIZATION_ID"] + "/connections/" + vars["STYTCH_SAML_CONNECTION_ID"]
+		assert.Equal(t, http.StatusOK, put(t, http.DefaultClient, saml, serveSecret))
+		assert.Equal(t, 0, stop())
+	})
+	t.Run("temporary certificate is removed on stop", func(t *testing.T) {
+		t.Parallel()
+		vars, _, stop := startServe(t, "--project-id", serveProject, "--secret", serveSecret, "--tls")
+		require.FileExists(t, vars["STYTCH_CA_CERT"])
+		assert.Equal(t, 0, stop())
+		assert.NoFileExists(t, vars["STYTCH_CA_CERT"])
+	})
+}
+
+func TestServeStdoutNeverHasTheSecret(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // serve prints its lines, then stops at once
+	var stdout, stderr bytes.Buffer
+	code := serve(ctx, []string{"--project-id", serveProject, "--secret", serveSecret}, &stdout, &stderr)
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout.String(), "STYTCH_SAML_CONNECTION_ID=")
+	assert.NotContains(t, stdout.String(), serveSecret)
+	assert.NotContains(t, stderr.String(), serveSecret)
+}
+
+// TestServeBadFlags is not parallel: one case sets STYTCH_SECRET.
+func TestServeBadFlags(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no project", []string{"--secret", serveSecret}, "--project-id is required"},
+		{"no secret", []string{"--project-id", serveProject, "--secret", ""}, "--secret (or STYTCH_SECRET) is required"},
+		{"unknown flag", []string{"--project-id", serveProject, "--secret", serveSecret, "--nope"}, "flag provided but not defined: -nope"},
+		{"negative rate", []string{"--project-id", serveProject, "--secret", serveSecret, "--rate", "-1"}, "--rate must be >= 0"},
+		{"bad rate", []string{"--project-id", serveProject, "--secret", serveSecret, "--rate", "fast"}, "invalid value"},
+		{"bad addr", []string{"--project-id", serveProject, "--secret", serveSecret, "--addr", "localhost"}, "want host:port"},
+		{"cert file without tls", []string{"--project-id", serveProject, "--secret", serveSecret, "--cert-file", "x.pem"}, "--cert-file needs --tls"},
+		{"extra argument", []string{"--project-id", serveProject, "--secret", serveSecret, "extra"}, `unexpected argument "extra"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.name == "no secret" {
+				t.Setenv("STYTCH_SECRET", "")
+			}
+			var stdout, stderr bytes.Buffer
+			code := serve(context.Background(), tt.args, &stdout, &stderr)
+			assert.Equal(t, 2, code)
+			assert.Contains(t, stderr.String(), tt.want)
+			assert.Empty(t, stdout.String())
+			assert.NotContains(t, stderr.String(), serveSecret)
+		})
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"organization-test-1":  "organization-test-1",
+		"https://127.0.0.1:80": "https://127.0.0.1:80",
+		"a b":                  "'a b'",
+		"it's":                 `'it'\''s'`,
+		"$(rm -rf x)":          "'$(rm -rf x)'",
+	}
+	for in, want := range tests {
+		assert.Equal(t, want, shellQuote(in), "shellQuote(%q)", in)
+	}
+}
