@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/api"
+	"github.com/stytchsso/stytchsso/pkg/contract"
+)
+
+const (
+	corpusFiles   = 100
+	pairsPerFile  = 100
+	corpusPairs   = corpusFiles * pairsPerFile
+	corpusHARPart = 2 // every second file is a cassette
+)
+
+// writeCorpus writes 10,000 clean pairs (the fixtures' SAML 200, External
+// 200 and 404 in turn) as 50 HAR files and 50 cassettes of 100 pairs each.
+func writeCorpus(b *testing.B) string {
+	b.Helper()
+	harData, err := os.ReadFile(testdata + "/har/valid.har")
+	require.NoError(b, err)
+	var har map[string]any
+	require.NoError(b, json.Unmarshal(harData, &har))
+	entries := har["log"].(map[string]any)["entries"].([]any)
+	var good []any
+	for _, e := range entries {
+		if e.(map[string]any)["response"].(map[string]any)["status"].(float64) > 0 {
+			good = append(good, e)
+		}
+	}
+	casData, err := os.ReadFile(testdata + "/cassettes/valid.yaml")
+	require.NoError(b, err)
+	head, body, ok := bytes.Cut(casData, []byte("interactions:\n"))
+	require.True(b, ok)
+	// The cassette fixture's three interactions, each starting with "- id:".
+	items := bytes.SplitAfter(body, []byte("\n"))
+	var interactions [][]byte
+	for _, line := range items {
+		if bytes.HasPrefix(line, []byte("- id:")) {
+			interactions = append(interactions, nil)
+		}
+		interactions[len(interactions)-1] = append(interactions[len(interactions)-1], line...)
+	}
+	require.Len(b, interactions, 3)
+
+	dir := b.TempDir()
+	for f := range corpusFiles {
+		var out []byte
+		name := filepath.Join(dir, fmt.Sprintf("corpus-%03d", f))
+		if f%corpusHARPart == 0 {
+			es := make([]any, pairsPerFile)
+			for i := range es {
+				es[i] = good[i%len(good)]
+			}
+			har["log"].(map[string]any)["entries"] = es
+			out, err = json.Marshal(har)
+			require.NoError(b, err)
+			name += ".har"
+		} else {
+			out = append(append([]byte(nil), head...), "interactions:\n"...)
+			for i := range pairsPerFile {
+				out = append(out, interactions[i%3]...)
+			}
+			name += ".yaml"
+		}
+		require.NoError(b, os.WriteFile(name, out, 0o600))
+	}
+	pairs, err := contract.LoadPath(dir)
+	require.NoError(b, err)
+	require.Len(b, pairs, corpusPairs)
+	return dir
+}
+
+// BenchmarkCLICorpus validates 10,000 pairs from files: the CLI's strict,
+// parallel pipeline against a plain single-threaded kin-openapi loop
+// (gorillamux router + ValidateRequest + ValidateResponse) over the same
+// files, loaded the same way.
+func BenchmarkCLICorpus(b *testing.B) {
+	dir := writeCorpus(b)
+	ctx := context.Background()
+
+	b.Run("kin-openapi-loop", func(b *testing.B) {
+		doc, err := api.Document()
+		require.NoError(b, err)
+		router, err := gorillamux.NewRouter(doc)
+		require.NoError(b, err)
+		opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
+		b.ReportAllocs()
+		for b.Loop() {
+			n := 0
+			err := contract.WalkFiles(dir, func(file string, _ bool) error {
+				pairs, err := contract.LoadFile(file)
+				if err != nil {
+					return err
+				}
+				for i := range pairs {
+					p := &pairs[i]
+					req, err := http.NewRequestWithContext(ctx, p.Method, p.URL, bytes.NewReader(p.RequestBody))
+					if err != nil {
+						return err
+					}
+					req.Header = p.RequestHeader
+					route, params, err := router.FindRoute(req)
+					if err != nil {
+						return err
+					}
+					in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
+					if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
+						return err
+					}
+					out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: p.StatusCode,
+						Header: p.ResponseHeader, Body: io.NopCloser(bytes.NewReader(p.ResponseBody)), Options: opts}
+					if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
+						return err
+					}
+					n++
+				}
+				return nil
+			})
+			if err != nil || n != corpusPairs {
+				b.Fatalf("loop: %d pairs, %v", n, err)
+			}
+		}
+		b.ReportMetric(float64(corpusPairs)*float64(b.N)/b.Elapsed().Seconds(), "pairs/s")
+	})
+
+	b.Run("ssocontract-strict", func(b *testing.B) {
+		v, err := newValidator("", true)
+		require.NoError(b, err)
+		b.ReportAllocs()
+		for b.Loop() {
+			n, bad := 0, 0
+			err := validateFiles(ctx, v, []string{dir}, func(fr *fileResult) {
+				if fr.err != nil {
+					b.Fatal(fr.err)
+				}
+				n += len(fr.pairs)
+				for _, vs := range fr.violations {
+					bad += len(vs)
+				}
+			})
+			if err != nil || n != corpusPairs || bad != 0 {
+				b.Fatalf("ssocontract: %d pairs, %d violations, %v", n, bad, err)
+			}
+		}
+		b.ReportMetric(float64(corpusPairs)*float64(b.N)/b.Elapsed().Seconds(), "pairs/s")
+	})
+}
