@@ -25,7 +25,8 @@
 //     unauthorized_credentials.
 //   - Rate limit (token bucket, [Config.RateLimit] per second, burst
 //     [Config.Burst]): 429 too_many_requests with Retry-After in seconds.
-//   - Faults queued with [Provider.FailNext]: 500 internal_server_error.
+//   - Faults queued with [Provider.ThrottleNext] (429 too_many_requests, before
+//     the rate limit) and [Provider.FailNext] (500 internal_server_error).
 //   - Member session headers (X-Stytch-Member-Session,
 //     X-Stytch-Member-SessionJWT): a token or JWT configured as allowed passes;
 //     one configured as not allowed gets 403 session_authorization_error; one

@@ -96,10 +96,11 @@ type Provider struct {
 
 	seed Seed
 
-	mu       sync.Mutex
-	sessions map[string]bool
-	orgs     []*organization
-	failNext int
+	mu           sync.Mutex
+	sessions     map[string]bool
+	orgs         []*organization
+	failNext     int
+	throttleNext int
 }
 
 type organization struct {
@@ -296,6 +297,26 @@ func (p *Provider) FailNext(n int) {
 	p.failNext = max(0, n)
 }
 
+// ThrottleNext makes the next n authenticated requests answer 429
+// too_many_requests with Retry-After: 1, as the rate limit would, without
+// changing anything, so that a client's 429 path (and a recording of it) can
+// be exercised without waiting for a real limit.
+func (p *Provider) ThrottleNext(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.throttleNext = max(0, n)
+}
+
+func (p *Provider) takeThrottle() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.throttleNext > 0 {
+		p.throttleNext--
+		return true
+	}
+	return false
+}
+
 // findOrg matches by ID, slug or external ID. Callers hold p.mu.
 func (p *Provider) findOrg(key string) *organization {
 	for _, o := range p.orgs {
@@ -352,6 +373,11 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if !p.authorized(r) {
 		p.writeError(w, reqID, errUnauthorized())
+		return
+	}
+	if p.takeThrottle() {
+		w.Header().Set("Retry-After", "1")
+		p.writeError(w, reqID, errTooManyRequests())
 		return
 	}
 	if retry, limited := p.rateLimited(); limited {

@@ -629,6 +629,19 @@ func TestFailNext(t *testing.T) {
 	assert.Equal(t, "Local test SAML connection", res.conn()["display_name"])
 }
 
+func TestThrottleNext(t *testing.T) {
+	t.Parallel()
+	e := setup(t, provider.Config{})
+	e.p.ThrottleNext(1)
+	res := e.do(t, http.MethodPut, e.samlPath(), `{"display_name":"not applied"}`)
+	assert.Equal(t, http.StatusTooManyRequests, res.status)
+	assert.Equal(t, "too_many_requests", res.str("error_type"))
+	assert.Equal(t, "1", res.header.Get("Retry-After"))
+	res = e.do(t, http.MethodPut, e.samlPath(), "")
+	assert.Equal(t, http.StatusOK, res.status)
+	assert.Equal(t, "Local test SAML connection", res.conn()["display_name"])
+}
+
 func TestTimestampsAreUTCWholeSeconds(t *testing.T) {
 	t.Parallel()
 	zone := time.FixedZone("UTC+5", 5*3600)
