@@ -13,7 +13,7 @@ BREAKING_REF       ?=
 SHELL         := bash
 .SHELLFLAGS   := -eo pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help generate check-generate lint test contract contract-live record bench fuzz breaking ci
+.PHONY: help generate check-generate lint test contract contract-live record record-local bench fuzz breaking ci
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -41,8 +41,11 @@ contract: check-generate ## The contract check: spec, generated code, recordings
 contract-live: ## The contract suite against Stytch (needs STYTCH_* credentials, see README); JUnit in JUNIT.
 	$(GO) run $(GOTESTSUM) --format testname --junitfile "$(JUNIT)" -- -count=1 -run 'Live' ./contracttests/...
 
-record: ## Record fresh, redacted cassettes into RECORD_DIR from Stytch or the local provider.
-	$(GO) run ./cmd/ssocontract record --dir "$(RECORD_DIR)"
+record: ## Record fresh, redacted cassettes into RECORD_DIR from Stytch (needs STYTCH_* credentials).
+	$(GO) test -count=1 -v -run '^TestRecord$$' ./contracttests/ -args -record -record-from=stytch -record-dir="$(RECORD_DIR)"
+
+record-local: ## Record fresh, redacted cassettes into RECORD_DIR from an in-process local provider.
+	$(GO) test -count=1 -v -run '^TestRecord$$' ./contracttests/ -args -record -record-from=local -record-dir="$(RECORD_DIR)"
 
 bench: ## Benchmarks with their same-run baselines (benchstat-readable).
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) ./... | tee bench.out

@@ -1,0 +1,143 @@
+package contracttests
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/recording"
+)
+
+const idsFile = "ids.json"
+
+// recordAll runs every scenario tg supports and records each into its own
+// cassette under dir, redacted and written atomically. Scenarios the target
+// cannot run keep their previous recording, and are named in the log.
+func recordAll(ctx context.Context, t *testing.T, tg *target, dir, from string) {
+	t.Helper()
+	fx := newFixtures(t)
+	v := strictValidator(t)
+	for _, s := range scenarios() {
+		t.Run(s.id(), func(t *testing.T) {
+			if s.needs != nil {
+				if why := s.needs(tg); why != "" {
+					t.Skipf("not recorded from %s, previous recording kept: %s", tg.name, why)
+				}
+			}
+			rec, err := recording.New(cassettePath(dir, s),
+				recording.WithMode(recording.ModeRecord),
+				recording.WithRealTransport(orDefault(tg.transport)),
+				recording.WithSecrets(tg.secrets(fx)...),
+				recording.WithSecrets("secret-test-wrong-00000000"),
+			)
+			require.NoError(t, err)
+			runScenario(ctx, t, tg, s, fx, rec, v)
+			require.NoError(t, rec.Stop(), "saving %s", rec.File())
+		})
+	}
+	data, err := json.MarshalIndent(ids{
+		OrganizationID:       tg.orgID,
+		OrganizationSlug:     tg.orgSlug,
+		SAMLConnectionID:     tg.samlID,
+		ExternalConnectionID: tg.externalID,
+		RecordedFrom:         from,
+	}, "", "  ")
+	require.NoError(t, err)
+	require.NoError(t, recording.WriteFileAtomic(filepath.Join(dir, "cassettes", idsFile), append(data, '\n'), 0o644))
+}
+
+func orDefault(rt http.RoundTripper) http.RoundTripper {
+	if rt == nil {
+		return http.DefaultTransport
+	}
+	return rt
+}
+
+// TestRecord is `make record` (from Stytch, with STYTCH_* set) and
+// `make record-local` (from an in-process local provider). Without -record it
+// skips: recording is an explicit act, never a side effect of go test.
+func TestRecord(t *testing.T) {
+	if !*recordFlag {
+		t.Skip("recording is explicit: run `make record` (Stytch) or `make record-local` (local provider)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	switch *recordFrom {
+	case "local":
+		recordAll(ctx, t, localTarget(t, "secret-test-local-recording"), *recordDir, "local-provider")
+	case "stytch":
+		tg, missing := liveTarget()
+		if tg == nil {
+			t.Fatalf("make record needs live credentials: %s (or record from the local provider with `make record-local`)", missing)
+		}
+		protectLiveConnections(ctx, t, tg)
+		recordAll(ctx, t, tg, *recordDir, "stytch")
+	default:
+		t.Fatalf("-record-from=%q: want stytch or local", *recordFrom)
+	}
+}
+
+// TestRecordingHoldsNoSecret records every scenario from the local provider
+// with canary credentials, session tokens, JWTs and private keys, then reads
+// every file written back from disk: no canary may appear, and the redacted
+// recordings must still be valid in strict mode and replay end to end.
+func TestRecordingHoldsNoSecret(t *testing.T) {
+	const (
+		canarySecret = "secret-test-CANARY-7f3e2a"
+		canaryToken  = "session-token-CANARY-51c0d9"
+		canaryJWT    = "eyJhbGciOiJSUzI1NiJ9.CANARY-jwt-payload.c2lnbmF0dXJl"
+		canaryDenied = "session-token-CANARY-denied-88aa"
+	)
+	tg := localTarget(t, canarySecret)
+	tg.sessionToken, tg.sessionJWT, tg.deniedSession = canaryToken, canaryJWT, canaryDenied
+	tg.local.SetSession(canaryToken, true)
+	tg.local.SetSession(canaryJWT, true)
+	tg.local.SetSession(canaryDenied, false)
+
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	// The fixtures' keys are made inside recordAll; capture them by making
+	// the same call the recorder sees: record, then look for any PEM body.
+	recordAll(ctx, t, tg, dir, "local-provider")
+
+	canaries := []string{canarySecret, canaryToken, canaryJWT, canaryDenied, "CANARY"}
+	files := 0
+	require.NoError(t, filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		files++
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		for _, c := range canaries {
+			assert.NotContains(t, string(data), c, "%s holds a canary", path)
+		}
+		// No private key material: every RSA PRIVATE KEY block is the placeholder.
+		for _, block := range strings.Split(string(data), "-----BEGIN RSA PRIVATE KEY-----")[1:] {
+			assert.True(t, strings.HasPrefix(strings.TrimLeft(block, `\n `), "REDACTED"), "%s holds a private key", path)
+		}
+		return nil
+	}))
+	assert.Equal(t, len(scenarios())+1, files, "one cassette per scenario plus %s", idsFile)
+
+	// Redacted recordings still validate and replay.
+	pairs, err := contract.LoadPath(filepath.Join(dir, "cassettes"))
+	require.NoError(t, err)
+	assert.Len(t, pairs, len(scenarios()))
+	v := strictValidator(t)
+	for i := range pairs {
+		assert.Empty(t, v.Validate(ctx, &pairs[i]), "%s", pairs[i].Where())
+	}
+	replayAll(ctx, t, dir)
+}
