@@ -101,7 +101,24 @@ type Provider struct {
 	orgs         []*organization
 	failNext     int
 	throttleNext int
+	journal      []Update
 }
+
+// Update is one accepted update, as [Provider.Updates] lists them.
+type Update struct {
+	// RequestID is the request_id the provider answered with.
+	RequestID string
+	// OperationID is UpdateSAMLConnection or UpdateExternalConnection.
+	OperationID string
+	// OrganizationID is the organization's ID (whatever the path used).
+	OrganizationID string
+	// ConnectionID is the connection updated.
+	ConnectionID string
+}
+
+// MaxJournal is how many accepted updates [Provider.Updates] remembers; older
+// ones are forgotten, so a long-running provider's memory stays bounded.
+const MaxJournal = 10000
 
 type organization struct {
 	id, slug, externalID string
@@ -315,6 +332,24 @@ func (p *Provider) takeThrottle() bool {
 		return true
 	}
 	return false
+}
+
+// Updates returns the accepted updates (the last [MaxJournal] of them) in the
+// order they were applied, so tests can check that the final state is what
+// that sequence makes: no lost update.
+func (p *Provider) Updates() []Update {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Update(nil), p.journal...)
+}
+
+// record notes an accepted update. Callers hold p.mu.
+func (p *Provider) record(u Update) {
+	if len(p.journal) == MaxJournal {
+		copy(p.journal, p.journal[1:])
+		p.journal = p.journal[:MaxJournal-1]
+	}
+	p.journal = append(p.journal, u)
 }
 
 // findOrg matches by ID, slug or external ID. Callers hold p.mu.
@@ -571,6 +606,7 @@ func (p *Provider) updateSAML(w http.ResponseWriter, reqID, orgKey, connID strin
 		return
 	}
 	*cur = next
+	p.record(Update{RequestID: reqID, OperationID: "UpdateSAMLConnection", OrganizationID: org.id, ConnectionID: connID})
 	out, err := json.Marshal(stytchsso.UpdateSAMLConnectionResponseBody{
 		RequestID:  reqID,
 		StatusCode: http.StatusOK,
@@ -606,6 +642,7 @@ func (p *Provider) updateExternal(w http.ResponseWriter, reqID, orgKey, connID s
 	next := cloneExternal(cur)
 	applyExternal(&next, &req)
 	*cur = next
+	p.record(Update{RequestID: reqID, OperationID: "UpdateExternalConnection", OrganizationID: org.id, ConnectionID: connID})
 	out, err := json.Marshal(stytchsso.UpdateExternalConnectionResponseBody{
 		RequestID:  reqID,
 		StatusCode: http.StatusOK,

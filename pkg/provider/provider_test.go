@@ -642,6 +642,23 @@ func TestThrottleNext(t *testing.T) {
 	assert.Equal(t, "Local test SAML connection", res.conn()["display_name"])
 }
 
+func TestUpdatesJournal(t *testing.T) {
+	t.Parallel()
+	e := setup(t, provider.Config{})
+	first := e.do(t, http.MethodPut, e.samlPath(), `{"display_name":"one"}`)
+	require.Equal(t, http.StatusOK, first.status)
+	rejected := e.do(t, http.MethodPut, e.samlPath(), `{"x509_certificate":"nope"}`)
+	require.Equal(t, http.StatusBadRequest, rejected.status)
+	second := e.do(t, http.MethodPut, e.externalPath(), `{"display_name":"two"}`)
+	require.Equal(t, http.StatusOK, second.status)
+
+	seed := e.p.Seeded()
+	assert.Equal(t, []provider.Update{
+		{RequestID: first.str("request_id"), OperationID: "UpdateSAMLConnection", OrganizationID: seed.OrganizationID, ConnectionID: seed.SAMLConnectionID},
+		{RequestID: second.str("request_id"), OperationID: "UpdateExternalConnection", OrganizationID: seed.OrganizationID, ConnectionID: seed.ExternalConnectionID},
+	}, e.p.Updates(), "only accepted updates, in order")
+}
+
 func TestTimestampsAreUTCWholeSeconds(t *testing.T) {
 	t.Parallel()
 	zone := time.FixedZone("UTC+5", 5*3600)
