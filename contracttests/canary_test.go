@@ -1,0 +1,222 @@
+package contracttests
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/provider"
+	"github.com/stytchsso/stytchsso/pkg/recording"
+	"github.com/stytchsso/stytchsso/pkg/sso"
+)
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of loggers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// pemCanaries returns pieces of a PEM key that must never leak: every base64
+// line of its body (a line is 64 characters, plenty to be unique).
+func pemCanaries(pemText string) []string {
+	var out []string
+	for _, line := range strings.Split(pemText, "\n") {
+		if len(line) >= 40 && !strings.HasPrefix(line, "-----") {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// leakyResponses wraps the provider and adds an undeclared field holding a
+// private key to every 200 body, so that enforce and report mode have a
+// violation to describe, about a value that must never be quoted.
+func leakyResponses(next http.Handler, secretValue string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		if rec.Code == http.StatusOK {
+			var m map[string]any
+			if err := json.Unmarshal(body, &m); err == nil {
+				m["undeclared_private_key"] = secretValue
+				body, _ = json.Marshal(m)
+			}
+		}
+		for k, vs := range rec.Header() {
+			if k != "Content-Length" {
+				w.Header()[k] = vs
+			}
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	})
+}
+
+// TestSecretCanaries drives every path of the module with canary
+// credentials, session tokens, JWTs and private keys: success and every
+// error, validation in report and enforce mode, debug logging of the client
+// and of the validating transport, recordings written to disk, and the errors
+// of a recording that fails. No canary may appear in anything printed,
+// logged, returned as an error string or written to disk.
+func TestSecretCanaries(t *testing.T) {
+	const (
+		canarySecret = "secret-test-CANARY-d41d8c"
+		canaryToken  = "session-token-CANARY-0c4f2e"
+		canaryJWT    = "eyJhbGciOiJSUzI1NiJ9.CANARY-claims.Q0FOQVJZ"
+		canaryDenied = "session-token-CANARY-denied-a3b1"
+	)
+	fx := newFixtures(t)
+	canaries := append([]string{canarySecret, canaryToken, canaryJWT, canaryDenied, "CANARY"},
+		append(pemCanaries(fx.signingKey), pemCanaries(fx.encryptionKey)...)...)
+
+	var sink syncBuffer // everything the module logs, returns or writes
+	logger := slog.New(slog.NewTextHandler(&sink, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	for _, mode := range []contract.Mode{contract.Report, contract.Enforce} {
+		for _, leaky := range []bool{false, true} {
+			name := fmt.Sprintf("mode=%v/leaky=%v", mode, leaky)
+			t.Run(name, func(t *testing.T) {
+				p, err := provider.New(provider.Config{
+					ProjectID: localProjectID, Secret: canarySecret,
+					Sessions: map[string]bool{canaryToken: true, canaryJWT: true, canaryDenied: false},
+				})
+				require.NoError(t, err)
+				var h http.Handler = p
+				if leaky {
+					h = leakyResponses(p, fx.signingKey)
+				}
+				srv := httptest.NewServer(h)
+				defer srv.Close()
+				seed := p.Seeded()
+				tg := &target{name: "canary", baseURL: srv.URL, projectID: localProjectID, secret: canarySecret,
+					orgID: seed.OrganizationID, orgSlug: seed.OrganizationSlug, samlID: seed.SAMLConnectionID, externalID: seed.ExternalConnectionID,
+					sessionToken: canaryToken, sessionJWT: canaryJWT, deniedSession: canaryDenied, local: p}
+				v := strictValidator(t)
+				reported := 0
+				for _, s := range scenarios() {
+					if s.before != nil {
+						s.before(tg)
+					}
+					secret := tg.secret
+					if s.wrongSecret {
+						secret = canarySecret + "-wrong"
+					}
+					c, err := sso.New(tg.projectID, secret, sso.WithBaseURL(tg.baseURL), sso.WithoutRetries(), sso.WithLogger(logger),
+						sso.WithValidation(v, contract.WithMode(mode), contract.WithLogger(logger),
+							contract.WithReport(func(_ context.Context, pr *contract.Pair, vs []contract.Violation) {
+								reported++
+								for _, x := range vs {
+									fmt.Fprintln(&sink, x.String())
+								}
+							})))
+					require.NoError(t, err)
+					got, err := s.call(ctx, c, tg, fx)
+					if err != nil {
+						fmt.Fprintf(&sink, "%s: %v | %+v | %#v\n", s.id(), err, err, err.Error())
+						var ce *contract.ContractError
+						if errors.As(err, &ce) {
+							for _, x := range ce.Violations {
+								fmt.Fprintln(&sink, x.String())
+							}
+						}
+						var ae *sso.APIError
+						if errors.As(err, &ae) {
+							fmt.Fprintf(&sink, "%+v\n", *ae)
+						}
+					} else {
+						fmt.Fprintf(&sink, "%s: ok %T\n", s.id(), got)
+					}
+					c.CloseIdleConnections()
+				}
+				if leaky {
+					assert.Positive(t, reported, "the undeclared field must be reported, so its message is checked")
+				}
+			})
+		}
+	}
+
+	// Recordings on disk, and errors from a recording that fails to save.
+	dir := t.TempDir()
+	tg := localTarget(t, canarySecret)
+	tg.sessionToken, tg.sessionJWT, tg.deniedSession = canaryToken, canaryJWT, canaryDenied
+	tg.local.SetSession(canaryToken, true)
+	tg.local.SetSession(canaryJWT, true)
+	tg.local.SetSession(canaryDenied, false)
+	recordAll(ctx, t, tg, dir, "local-provider")
+
+	blocker := filepath.Join(dir, "not-a-directory")
+	require.NoError(t, os.WriteFile(blocker, []byte("x"), 0o644))
+	rec, err := recording.New(filepath.Join(blocker, "cassette"), recording.WithMode(recording.ModeRecord),
+		recording.WithSecrets(canarySecret, canaryToken, fx.signingKey))
+	if err == nil {
+		req, _ := http.NewRequest(http.MethodPut, tg.baseURL+"/v1/b2b/sso/saml/"+tg.orgID+"/connections/"+tg.samlID,
+			strings.NewReader(`{"signing_private_key":`+string(must(json.Marshal(fx.signingKey)))+`}`))
+		req.SetBasicAuth(tg.projectID, canarySecret)
+		req.Header.Set(provider.HeaderMemberSession, canaryToken)
+		if resp, rtErr := rec.RoundTrip(req); rtErr == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			_ = resp.Body.Close()
+		} else {
+			fmt.Fprintf(&sink, "round trip: %v\n", rtErr)
+		}
+		err = rec.Stop()
+	}
+	require.Error(t, err, "saving under a regular file must fail")
+	fmt.Fprintf(&sink, "failed recording: %v | %+v\n", err, err)
+
+	out := sink.String()
+	require.NotEmpty(t, out)
+	assert.Contains(t, out, "level=DEBUG", "debug logging was on and produced output")
+	for _, c := range canaries {
+		assert.NotContains(t, out, c, "a canary reached the logs, an error or a report")
+	}
+	require.NoError(t, filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		for _, c := range canaries {
+			assert.NotContains(t, string(data), c, "%s holds a canary", path)
+		}
+		return nil
+	}))
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
