@@ -4,9 +4,12 @@
 //
 //	ssocontract validate [--spec FILE] [--strict] [--format text|json|junit] PATH...
 //	ssocontract coverage [--spec FILE] [--format text|json] PATH...
-//	ssocontract diff [--upstream] OLD NEW
+//	ssocontract diff [--format text|json] OLD NEW
+//	ssocontract diff --upstream FILE [OURS]
 //	ssocontract serve --addr 127.0.0.1:PORT --project-id ID --secret SECRET [--tls]
-//	ssocontract record --dir DIR
+//
+// Recording is done by the contract suite (`make record`, `make record-local`),
+// which owns the scenarios.
 //
 // Exit codes: 0 success, 1 violations or breaking changes found, 2 bad usage
 // or unreadable input.
@@ -32,7 +35,6 @@ func commands() map[string]command {
 		"coverage": {"show which operations, statuses and fields recorded pairs exercise", runCoverage},
 		"diff":     {"list breaking and other changes between two spec versions", runDiff},
 		"serve":    {"run a local, in-memory stand-in for the two Stytch endpoints", runServe},
-		"record":   {"record fresh, redacted cassettes from Stytch or the local provider", runRecord},
 	}
 }
 
