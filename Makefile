@@ -13,7 +13,7 @@ BREAKING_REF       ?=
 SHELL         := bash
 .SHELLFLAGS   := -eo pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help generate check-generate lint test contract contract-live record record-local bench fuzz breaking ci
+.PHONY: help generate check-generate lint test contract contract-live record record-local bench fuzz breaking upstream-diff ci
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -55,5 +55,9 @@ fuzz: ## Run every fuzz target for FUZZTIME each.
 
 breaking: ## Breaking changes in api/openapi.yaml since BREAKING_REF (default: last tag, else HEAD^).
 	@bash scripts/breaking.sh "$(BREAKING_REF)"
+
+upstream-diff: ## Differences from Stytch's published spec (UPSTREAM=file) beyond api/upstream-accepted.json.
+	@if [ -z "$(UPSTREAM)" ]; then echo "set UPSTREAM to a copy of Stytch's openapi.yml (stytchauth/stytch-openapi)"; exit 2; fi
+	$(GO) run ./cmd/ssocontract diff --upstream "$(UPSTREAM)" --accept api/upstream-accepted.json
 
 ci: lint check-generate contract test ## What .ci/run runs.

@@ -240,3 +240,82 @@ func TestDiffCommand(t *testing.T) {
 		})
 	}
 }
+
+func TestDiffUpstreamAcceptedBaseline(t *testing.T) {
+	t.Parallel()
+	upstream := testdata + "/diff/upstream-moved.yaml"
+	code, full, stderr := runCLI(t, "diff", "--upstream", upstream, "--format", "json")
+	require.Equal(t, 1, code, stderr)
+	var doc struct {
+		Differences []map[string]any `json:"differences"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(full), &doc))
+	require.Greater(t, len(doc.Differences), 2)
+
+	dir := t.TempDir()
+	write := func(name string, diffs []map[string]any) string {
+		t.Helper()
+		data, err := json.Marshal(map[string]any{"differences": diffs})
+		require.NoError(t, err)
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, data, 0o600))
+		return p
+	}
+	all := write("all.json", doc.Differences)
+	// The baseline lacks the field only upstream has: Stytch's spec moved.
+	var withoutNew []map[string]any
+	for _, d := range doc.Differences {
+		if d["pointer"] != "/connection/upstream_only" {
+			withoutNew = append(withoutNew, d)
+		}
+	}
+	require.Len(t, withoutNew, len(doc.Differences)-1)
+	moved := write("moved.json", withoutNew)
+	stale := write("stale.json", append(append([]map[string]any{}, doc.Differences...), map[string]any{
+		"operation": "PUT /nowhere", "where": "request body", "aspect": "presence", "ours": "declared", "upstream": "absent",
+	}))
+	notJSON := filepath.Join(dir, "broken.json")
+	require.NoError(t, os.WriteFile(notJSON, []byte("{"), 0o600))
+
+	tests := []struct {
+		name     string
+		args     []string
+		want     int
+		inStdout []string
+		inStderr []string
+	}{
+		{"everything accepted", []string{"diff", "--upstream", upstream, "--accept", all}, 0, []string{", 0 new"}, nil},
+		{"upstream moved", []string{"diff", "--upstream", upstream, "--accept", moved}, 1, []string{"1 new", "NEW: ", "/connection/upstream_only"}, nil},
+		{"accepted difference gone", []string{"diff", "--upstream", upstream, "--accept", stale}, 0, []string{"GONE", "PUT /nowhere"}, nil},
+		{"unreadable baseline", []string{"diff", "--upstream", upstream, "--accept", notJSON}, 2, nil, []string{"broken.json"}},
+		{"accept without upstream", []string{"diff", "--accept", all, upstream, upstream}, 2, nil, []string{"--accept goes with --upstream"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := runCLI(t, tt.args...)
+			assert.Equal(t, tt.want, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			for _, s := range tt.inStdout {
+				assert.Contains(t, stdout, s)
+			}
+			for _, s := range tt.inStderr {
+				assert.Contains(t, stderr, s)
+			}
+		})
+	}
+}
+
+// TestCommittedUpstreamBaselineMatches keeps api/upstream-accepted.json in
+// step with Stytch's published spec when the copy beside the repository is
+// there: every difference is accepted and none is stale.
+func TestCommittedUpstreamBaselineMatches(t *testing.T) {
+	t.Parallel()
+	upstream := filepath.Join("..", "..", "..", "shared", "stytch", "openapi-subset_update-saml-and-external-connection.yml")
+	if _, err := os.Stat(upstream); err != nil {
+		t.Skipf("Stytch's published spec is not beside the repository (%s): nothing to compare", upstream)
+	}
+	code, stdout, stderr := runCLI(t, "diff", "--upstream", upstream, "--accept", filepath.Join("..", "..", "api", "upstream-accepted.json"))
+	assert.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Contains(t, stdout, ", 0 new")
+	assert.NotContains(t, stdout, "GONE")
+}

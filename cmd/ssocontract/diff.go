@@ -16,14 +16,16 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ssocontract diff", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	upstream := fs.String("upstream", "", "compare our operations with Stytch's published spec in `file` instead")
+	accept := fs.String("accept", "", "with --upstream: a `file` of accepted differences (the JSON this command prints); only others fail")
 	format := &formatFlag{value: "text", allowed: []string{"text", "json"}}
 	fs.Var(format, "format", "output `format`: text or json")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: ssocontract diff [--format text|json] OLD NEW")
-		fmt.Fprintln(stderr, "       ssocontract diff --upstream FILE [--format text|json] [OURS]")
+		fmt.Fprintln(stderr, "       ssocontract diff --upstream FILE [--accept FILE] [--format text|json] [OURS]")
 		fmt.Fprintln(stderr, "OLD NEW: breaking and other changes (oasdiff); exit 1 when any is breaking.")
 		fmt.Fprintln(stderr, "--upstream: every structural difference between our two paths and Stytch's spec")
-		fmt.Fprintln(stderr, "(OURS defaults to the embedded spec); exit 1 when there is any, like diff(1).")
+		fmt.Fprintln(stderr, "(OURS defaults to the embedded spec); exit 1 when there is any, like diff(1),")
+		fmt.Fprintln(stderr, "or, with --accept, any not in the accepted list (so CI fails only when Stytch's spec moves).")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -36,12 +38,16 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ssocontract diff: %v\n", err)
 		return 2
 	}
+	if *accept != "" && *upstream == "" {
+		fmt.Fprintln(stderr, "ssocontract diff: --accept goes with --upstream")
+		return 2
+	}
 	if *upstream != "" {
 		if fs.NArg() > 1 {
 			fs.Usage()
 			return 2
 		}
-		return diffUpstream(*upstream, fs.Arg(0), format.value, stdout, fail)
+		return diffUpstream(*upstream, fs.Arg(0), *accept, format.value, stdout, fail)
 	}
 	if fs.NArg() != 2 {
 		fmt.Fprintln(stderr, "ssocontract diff: want OLD and NEW spec files")
@@ -73,7 +79,7 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func diffUpstream(upstreamPath, oursPath, format string, stdout io.Writer, fail func(error) int) int {
+func diffUpstream(upstreamPath, oursPath, acceptPath, format string, stdout io.Writer, fail func(error) int) int {
 	data, err := os.ReadFile(upstreamPath)
 	if err != nil {
 		return fail(err)
@@ -93,6 +99,13 @@ func diffUpstream(upstreamPath, oursPath, format string, stdout io.Writer, fail 
 		return fail(err)
 	}
 	diffs := specdiff.CompareUpstream(ours, up)
+	var accepted []specdiff.Difference
+	if acceptPath != "" {
+		if accepted, err = readAccepted(acceptPath); err != nil {
+			return fail(err)
+		}
+	}
+	unexpected, stale := splitAccepted(diffs, accepted)
 	if format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -106,8 +119,72 @@ func diffUpstream(upstreamPath, oursPath, format string, stdout io.Writer, fail 
 	} else if err := specdiff.WriteUpstreamText(stdout, diffs); err != nil {
 		return fail(err)
 	}
-	if len(diffs) > 0 {
+	if acceptPath == "" {
+		if len(diffs) > 0 {
+			return 1
+		}
+		return 0
+	}
+	if format == "text" {
+		fmt.Fprintf(stdout, "%d accepted in %s, %d new\n", len(diffs)-len(unexpected), acceptPath, len(unexpected))
+		for _, d := range unexpected {
+			fmt.Fprintf(stdout, "NEW: %s\n", describeDifference(d))
+		}
+		for _, d := range stale {
+			fmt.Fprintf(stdout, "GONE (accepted, no longer differs; drop it from %s): %s\n", acceptPath, describeDifference(d))
+		}
+	}
+	if len(unexpected) > 0 {
 		return 1
 	}
 	return 0
+}
+
+// readAccepted reads a baseline of accepted differences: the JSON that
+// `diff --upstream --format json` prints.
+func readAccepted(path string) ([]specdiff.Difference, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Differences *[]specdiff.Difference `json:"differences"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: not the JSON of 'ssocontract diff --upstream --format json': %w", path, err)
+	}
+	if doc.Differences == nil {
+		return nil, fmt.Errorf("%s: no \"differences\" list", path)
+	}
+	return *doc.Differences, nil
+}
+
+// splitAccepted returns the differences not in accepted, and the accepted
+// ones that no longer occur.
+func splitAccepted(diffs, accepted []specdiff.Difference) (unexpected, stale []specdiff.Difference) {
+	seen := map[specdiff.Difference]bool{}
+	for _, d := range diffs {
+		seen[d] = true
+	}
+	ok := map[specdiff.Difference]bool{}
+	for _, d := range accepted {
+		ok[d] = true
+		if !seen[d] {
+			stale = append(stale, d)
+		}
+	}
+	for _, d := range diffs {
+		if !ok[d] {
+			unexpected = append(unexpected, d)
+		}
+	}
+	return unexpected, stale
+}
+
+func describeDifference(d specdiff.Difference) string {
+	where := d.Where
+	if d.Pointer != "" {
+		where += " " + d.Pointer
+	}
+	return fmt.Sprintf("%s %s: %s ours=%s upstream=%s", d.Operation, where, d.Aspect, d.Ours, d.Upstream)
 }
