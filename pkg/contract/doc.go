@@ -23,4 +23,11 @@
 // Strict mode ([WithStrict]) adds what kin-openapi cannot check: undocumented
 // fields, statuses covered only by a default response, undeclared content
 // types, unknown operations, and the invariants in invariants.go.
+//
+// Recorded pairs come from [LoadPath] (a file or a directory, searched
+// recursively), [LoadHAR] (HAR 1.2 from browsers, mitmproxy, Charles,
+// Proxyman) and [LoadCassette] (go-vcr v4). [NewCoverage] tells which
+// operations, statuses and fields a set of pairs exercises. Spec-to-spec
+// diffs (oasdiff) live in the specdiff subpackage, so that importing this
+// package does not link oasdiff.
 package contract
