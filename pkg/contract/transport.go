@@ -181,14 +181,19 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	orig := resp.Body
-	respBody, tooLong, err := readBounded(orig)
+	read, err := io.ReadAll(io.LimitReader(orig, MaxBodyBytes+1))
 	if err != nil {
-		orig.Close()
-		return nil, fmt.Errorf("contract: read response body: %w", err)
+		// A fault of the connection (a reset mid-body), not of the
+		// contract: nothing complete to validate. The caller reads what
+		// arrived and then the same error, as it would without this layer.
+		resp.Body = readCloser{io.MultiReader(bytes.NewReader(read), errReader{err}), orig}
+		return resp, nil
 	}
+	respBody, tooLong := read, len(read) > MaxBodyBytes
 	if tooLong {
 		// Too long to validate: hand the caller everything, unread part included.
-		resp.Body = readCloser{io.MultiReader(bytes.NewReader(respBody), orig), orig}
+		respBody = read[:MaxBodyBytes]
+		resp.Body = readCloser{io.MultiReader(bytes.NewReader(read), orig), orig}
 	} else {
 		orig.Close()
 		resp.Body = io.NopCloser(bytes.NewReader(respBody))
@@ -222,7 +227,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	resp.Body.Close()
-	return nil, &ContractError{Violations: vs, StatusCode: resp.StatusCode, Body: respBody}
+	return nil, &ContractError{Violations: vs, StatusCode: resp.StatusCode, Header: resp.Header, Body: respBody}
 }
 
 // readRequestBody returns the request's body: through GetBody when there is
@@ -258,6 +263,11 @@ func readRequestBody(req *http.Request) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 type readCloser struct {
 	io.Reader

@@ -162,3 +162,82 @@ func nan() float64 {
 	zero := 0.0
 	return zero / zero
 }
+
+// stubTransport answers every request with a fixed status and body reader.
+type stubTransport struct {
+	status int
+	body   func() io.ReadCloser
+}
+
+func (s stubTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		_ = r.Body.Close()
+	}
+	return &http.Response{StatusCode: s.status, Header: http.Header{"Content-Type": {"application/json"}}, Body: s.body(), Request: r}, nil
+}
+
+// failingBody yields some bytes, then a connection error.
+type failingBody struct {
+	data []byte
+	err  error
+}
+
+func (f *failingBody) Read(p []byte) (int, error) {
+	if len(f.data) == 0 {
+		return 0, f.err
+	}
+	n := copy(p, f.data)
+	f.data = f.data[n:]
+	return n, nil
+}
+
+func (f *failingBody) Close() error { return nil }
+
+// A body that breaks off mid-read is a fault of the connection, not of the
+// contract: in both modes the caller reads what arrived and the same error,
+// exactly as without the validating layer.
+func TestTransportPassesBodyReadErrorsThrough(t *testing.T) {
+	t.Parallel()
+	reset := errors.New("connection reset by peer")
+	for _, mode := range []Mode{Enforce, Report} {
+		v, err := New(WithStrict(true))
+		require.NoError(t, err)
+		reported := 0
+		tr := NewTransport(v, WithMode(mode), WithReport(func(context.Context, *Pair, []Violation) { reported++ }),
+			WithBase(stubTransport{status: 200, body: func() io.ReadCloser { return &failingBody{data: []byte(`{"request_id":`), err: reset} }}))
+		req := httptest.NewRequest(http.MethodPut, "https://test.stytch.com/v1/b2b/sso/saml/o/connections/c", nil)
+		resp, err := tr.RoundTrip(req)
+		require.NoError(t, err, "mode %v", mode)
+		got, err := io.ReadAll(resp.Body)
+		assert.ErrorIs(t, err, reset, "mode %v", mode)
+		assert.Equal(t, `{"request_id":`, string(got))
+		assert.Zero(t, reported, "nothing complete to validate, nothing reported")
+		require.NoError(t, resp.Body.Close())
+	}
+}
+
+// A body too long to validate reaches the caller whole, every byte of it.
+func TestTransportTooLongBodyIsHandedOverWhole(t *testing.T) {
+	t.Parallel()
+	v, err := New()
+	require.NoError(t, err)
+	big := bytes.Repeat([]byte("0123456789abcdef"), MaxBodyBytes/16+1000)
+	var got []Violation
+	tr := NewTransport(v, WithMode(Report), WithReport(func(_ context.Context, _ *Pair, vs []Violation) { got = vs }),
+		WithBase(stubTransport{status: 200, body: func() io.ReadCloser { return io.NopCloser(bytes.NewReader(big)) }}))
+	req := httptest.NewRequest(http.MethodPut, "https://test.stytch.com/v1/b2b/sso/saml/o/connections/c", nil)
+	resp, err := tr.RoundTrip(req)
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, len(big), len(body), "no byte lost at the validation limit")
+	assert.True(t, bytes.Equal(big, body))
+	require.Len(t, got, 1)
+	assert.Equal(t, KindUnreadableBody, got[0].Kind)
+
+	enforce := NewTransport(v, WithBase(stubTransport{status: 200, body: func() io.ReadCloser { return io.NopCloser(bytes.NewReader(big)) }}))
+	_, err = enforce.RoundTrip(httptest.NewRequest(http.MethodPut, "https://test.stytch.com/v1/b2b/sso/saml/o/connections/c", nil))
+	var ce *ContractError
+	require.ErrorAs(t, err, &ce)
+	assert.Len(t, ce.Body, MaxBodyBytes, "the error keeps a bounded body")
+}

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -72,6 +73,8 @@ type ContractError struct {
 	Violations []Violation
 	// StatusCode is the response's HTTP status (0 if the request itself was rejected before sending).
 	StatusCode int
+	// Header is the response's header (Retry-After, for one, still matters).
+	Header http.Header
 	// Body is the response body as received.
 	Body []byte
 }

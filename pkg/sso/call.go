@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 // Operation names, as in the spec's operationIds.
@@ -201,6 +202,7 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 	}
 	var attempts atomic.Int32
 	ctx = context.WithValue(ctx, attemptsKey{}, &attempts)
+	ctx, slot := withContractSlot(ctx)
 	start := time.Now()
 	status, requestID := 0, ""
 	defer func() {
@@ -217,6 +219,18 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 
 	resp, err := send(ctx)
 	if err != nil {
+		// The validating transport (WithValidation, enforce mode) fails a
+		// pair that breaks the contract. When the response was an error
+		// anyway, the caller still gets the *APIError it branches on, with
+		// the *contract.ContractError inside it.
+		var ce *contract.ContractError
+		if errors.As(err, &ce) && (ce.StatusCode < 200 || ce.StatusCode > 299) && ce.StatusCode != 0 {
+			status = ce.StatusCode
+			e := decodeAPIError(op, ce.StatusCode, "", ce.Body)
+			e.Err = err
+			requestID = e.RequestID
+			return e
+		}
 		return fmt.Errorf("sso: %s: %w", op, err)
 	}
 	defer resp.Body.Close()
@@ -235,6 +249,10 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 			if readErr != nil {
 				e.Err = fmt.Errorf("read error body: %w", readErr)
 			}
+		}
+		if ce := slot.errFor(resp); ce != nil {
+			// The response broke the contract (WithValidation, enforce).
+			e.Err = errors.Join(e.Err, ce)
 		}
 		requestID = e.RequestID
 		return e

@@ -18,13 +18,26 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 // faultVariants are the client configurations every fault runs against.
 // The integrator adds the contract-validating transport here (enforce and
 // report modes) so each fault is also checked with validation on.
 var faultVariants = map[string][]Option{
-	"plain": nil,
+	"plain":            nil,
+	"validate-enforce": {WithValidation(faultValidator(), contract.WithMode(contract.Enforce))},
+	"validate-report":  {WithValidation(faultValidator(), contract.WithMode(contract.Report))},
+}
+
+// faultValidator is the strict validator the validating variants share.
+func faultValidator() *contract.Validator {
+	v, err := contract.New(contract.WithStrict(true))
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 // rawServer is a TCP listener on loopback whose connections are handled by
@@ -240,12 +253,18 @@ func TestFaults(t *testing.T) {
 				w.Header().Set("Content-Type", "application/json")
 				_, _ = io.WriteString(w, samlOK[:300])
 			}, nil, func(t *testing.T, _ *ResponseMeta, err error) {
+				if enforcing(variant, t, err, contract.KindSchema, contract.KindUnreadableBody) {
+					return
+				}
 				assert.ErrorIs(t, err, ErrDecode)
 			})
 			statusFault("wrong Content-Type on 200", func(w http.ResponseWriter, _ *http.Request) {
 				w.Header().Set("Content-Type", "text/plain")
 				_, _ = io.WriteString(w, samlOK)
 			}, nil, func(t *testing.T, _ *ResponseMeta, err error) {
+				if enforcing(variant, t, err, contract.KindContentType) {
+					return
+				}
 				assert.ErrorIs(t, err, ErrDecode)
 				assert.Contains(t, err.Error(), `Content-Type "text/plain"`)
 			})
@@ -260,11 +279,31 @@ func TestFaults(t *testing.T) {
 				}
 				_, _ = io.WriteString(w, `"}`)
 			}, nil, func(t *testing.T, _ *ResponseMeta, err error) {
+				if enforcing(variant, t, err, contract.KindUnreadableBody) {
+					return // the validator's own bound (10 MiB) stopped the read
+				}
 				assert.ErrorIs(t, err, ErrResponseTooLarge)
 				assert.Contains(t, err.Error(), "exceeds 10485760 bytes")
 			})
 		})
 	}
+}
+
+// enforcing checks, for the enforce variant, that a malformed 200 failed
+// the call with a *contract.ContractError of one of the kinds given (a 200
+// that breaks the contract is not decoded), and reports whether it did so.
+// Other variants get the plain client's errors, checked by the caller.
+func enforcing(variant string, t *testing.T, err error, kinds ...contract.Kind) bool {
+	t.Helper()
+	if variant != "validate-enforce" {
+		return false
+	}
+	var ce *contract.ContractError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, http.StatusOK, ce.StatusCode)
+	require.NotEmpty(t, ce.Violations)
+	assert.Contains(t, kinds, ce.Violations[0].Kind)
+	return true
 }
 
 // waitGone blocks until the client has gone, or a few seconds at most so a

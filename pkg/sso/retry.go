@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 // RetryPolicy says how calls are retried after a 429, a 5xx (other than
@@ -130,12 +132,24 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return false, err
 		}
+		// A contract violation is retried only when the response itself
+		// would have been (a proxy's HTML 502, say): a malformed 200 or 400
+		// comes back the same every time.
+		var ce *contract.ContractError
+		if errors.As(err, &ce) {
+			return retryableStatus(ce.StatusCode), nil
+		}
 		// The library knows the transport errors no retry can fix: bad
 		// scheme, invalid header, untrusted certificate, redirect loops.
 		return retryablehttp.DefaultRetryPolicy(ctx, nil, err)
 	}
-	return resp.StatusCode == http.StatusTooManyRequests ||
-		(resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented), nil
+	return retryableStatus(resp.StatusCode), nil
+}
+
+// retryableStatus reports whether a response status is worth another try:
+// 429 and 5xx other than 501.
+func retryableStatus(code int) bool {
+	return code == http.StatusTooManyRequests || (code >= 500 && code != http.StatusNotImplemented)
 }
 
 // giveUp hands back the last response when retries run out, so a final 429
