@@ -91,7 +91,7 @@ func protectLiveConnections(ctx context.Context, t *testing.T, tg *target) {
 	require.NoError(t, err, "snapshot of the External connection")
 	samlParams := samlRestoreParams(saml)
 	extParams := &sso.UpdateExternalConnectionParams{
-		DisplayName:                               sso.Ptr(ext.DisplayName),
+		DisplayName: sso.Ptr(ext.DisplayName),
 		ExternalConnectionImplicitRoleAssignments: sso.Ptr(emptyIfNil(ext.ExternalConnectionImplicitRoleAssignments)),
 		ExternalGroupImplicitRoleAssignments:      sso.Ptr(emptyIfNil(ext.ExternalGroupImplicitRoleAssignments)),
 	}

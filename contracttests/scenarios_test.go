@@ -239,7 +239,7 @@ func fullSAMLUpdate(fx *fixtures) *sso.UpdateSAMLConnectionParams {
 
 func fullExternalUpdate(*fixtures) *sso.UpdateExternalConnectionParams {
 	return &sso.UpdateExternalConnectionParams{
-		DisplayName:                               sso.Ptr("Contract suite External"),
+		DisplayName: sso.Ptr("Contract suite External"),
 		ExternalConnectionImplicitRoleAssignments: &[]stytchsso.ConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}},
 		ExternalGroupImplicitRoleAssignments:      &[]stytchsso.GroupImplicitRoleAssignment{{RoleID: "stytch_admin", Group: "admins"}},
 	}
@@ -317,13 +317,19 @@ func scenarios() []scenario {
 				assert.Empty(t, c.SAMLGroupImplicitRoleAssignments)
 			}},
 		scenario{name: "member_session_token", op: "saml", wantStatus: 200, needs: needsSession,
-			call:  samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams { return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr("Updated by a member")} }, nil, nil, sessionOpt),
+			call: samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams {
+				return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr("Updated by a member")}
+			}, nil, nil, sessionOpt),
 			check: displayNameIs("Updated by a member")},
 		scenario{name: "member_session_jwt", op: "saml", wantStatus: 200, needs: needsJWT,
-			call:  samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams { return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr("Updated with a JWT")} }, nil, nil, jwtOpt),
+			call: samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams {
+				return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr("Updated with a JWT")}
+			}, nil, nil, jwtOpt),
 			check: displayNameIs("Updated with a JWT")},
 		scenario{name: "organization_slug", op: "saml", wantStatus: 200, needs: needsSlug,
-			call:  samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams { return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr("Addressed by slug")} }, slugOrg, nil, nil),
+			call: samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams {
+				return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr("Addressed by slug")}
+			}, slugOrg, nil, nil),
 			check: displayNameIs("Addressed by slug")},
 		scenario{name: "bad_request", op: "saml", wantStatus: 400, wantErr: sso.ErrBadRequest, wantErrorType: "invalid_x509_certificate",
 			call: samlCall(func(fx *fixtures) *sso.UpdateSAMLConnectionParams {
@@ -332,9 +338,13 @@ func scenarios() []scenario {
 		scenario{name: "unauthorized", op: "saml", wantStatus: 401, wantErr: sso.ErrUnauthorized, wantErrorType: "unauthorized_credentials", wrongSecret: true,
 			call: samlCall(nil, nil, nil, nil)},
 		scenario{name: "forbidden", op: "saml", wantStatus: 403, wantErr: sso.ErrForbidden, needs: needsDenied,
-			call: samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams { return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr("Not allowed")} }, nil, nil, deniedOpt)},
+			call: samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams {
+				return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr("Not allowed")}
+			}, nil, nil, deniedOpt)},
 		scenario{name: "not_found", op: "saml", wantStatus: 404, wantErr: sso.ErrNotFound,
-			call: samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams { return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr("Nobody")} }, nil,
+			call: samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams {
+				return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr("Nobody")}
+			}, nil,
 				func(_ *target, fx *fixtures) string { return fx.unknownConnID }, nil)},
 		scenario{name: "rate_limited", op: "saml", wantStatus: 429, wantErr: sso.ErrRateLimited, wantErrorType: "too_many_requests", needs: needsLocal,
 			before: func(tg *target) { tg.local.ThrottleNext(1) },
@@ -372,13 +382,19 @@ func scenarios() []scenario {
 				assert.Empty(t, c.ExternalGroupImplicitRoleAssignments)
 			}},
 		scenario{name: "member_session_token", op: "external", wantStatus: 200, needs: needsSession,
-			call:  externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams { return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("Updated by a member")} }, nil, nil, sessionOpt),
+			call: externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams {
+				return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("Updated by a member")}
+			}, nil, nil, sessionOpt),
 			check: displayNameIs("Updated by a member")},
 		scenario{name: "member_session_jwt", op: "external", wantStatus: 200, needs: needsJWT,
-			call:  externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams { return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("Updated with a JWT")} }, nil, nil, jwtOpt),
+			call: externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams {
+				return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("Updated with a JWT")}
+			}, nil, nil, jwtOpt),
 			check: displayNameIs("Updated with a JWT")},
 		scenario{name: "organization_slug", op: "external", wantStatus: 200, needs: needsSlug,
-			call:  externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams { return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("Addressed by slug")} }, slugOrg, nil, nil),
+			call: externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams {
+				return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("Addressed by slug")}
+			}, slugOrg, nil, nil),
 			check: displayNameIs("Addressed by slug")},
 		scenario{name: "bad_request", op: "external", wantStatus: 400, wantErr: sso.ErrBadRequest,
 			call: externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams {
@@ -389,9 +405,13 @@ func scenarios() []scenario {
 		scenario{name: "unauthorized", op: "external", wantStatus: 401, wantErr: sso.ErrUnauthorized, wantErrorType: "unauthorized_credentials", wrongSecret: true,
 			call: externalCall(nil, nil, nil, nil)},
 		scenario{name: "forbidden", op: "external", wantStatus: 403, wantErr: sso.ErrForbidden, needs: needsDenied,
-			call: externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams { return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("Not allowed")} }, nil, nil, deniedOpt)},
+			call: externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams {
+				return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("Not allowed")}
+			}, nil, nil, deniedOpt)},
 		scenario{name: "not_found", op: "external", wantStatus: 404, wantErr: sso.ErrNotFound,
-			call: externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams { return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("Nobody")} }, nil,
+			call: externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams {
+				return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("Nobody")}
+			}, nil,
 				func(_ *target, fx *fixtures) string { return fx.unknownExtConnID }, nil)},
 		scenario{name: "rate_limited", op: "external", wantStatus: 429, wantErr: sso.ErrRateLimited, wantErrorType: "too_many_requests", needs: needsLocal,
 			before: func(tg *target) { tg.local.ThrottleNext(1) },
