@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
-	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -519,8 +518,4 @@ func TestScenarioTableIsComplete(t *testing.T) {
 
 func cassettePath(dir string, s scenario) string {
 	return filepath.Join(dir, "cassettes", s.op, s.name)
-}
-
-func describe(tg *target) string {
-	return fmt.Sprintf("%s (%s)", tg.name, tg.baseURL)
 }
