@@ -58,11 +58,14 @@ func BenchmarkUpdateSAMLConnection(b *testing.B) {
 			}
 		}
 	})
-	for _, retries := range []bool{true, false} {
-		b.Run(fmt.Sprintf("client/retries=%v", retries), func(b *testing.B) {
+	for _, variant := range []string{"retries=true", "retries=false", "validate=strict"} {
+		b.Run("client/"+variant, func(b *testing.B) {
 			opts := []Option{WithBaseURL(srv.URL)}
-			if !retries {
+			switch variant {
+			case "retries=false":
 				opts = append(opts, WithoutRetries())
+			case "validate=strict":
+				opts = append(opts, WithValidation(faultValidator()))
 			}
 			c, err := New(testProjectID, testSecret, opts...)
 			if err != nil {
@@ -76,5 +79,49 @@ func BenchmarkUpdateSAMLConnection(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkClientScaling makes the same call with 1, 10, 100 and 1,000 group
+// role assignments in the request and in the response, to show that the
+// client's cost grows linearly with body size.
+func BenchmarkClientScaling(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range []int{1, 10, 100, 1000} {
+		groups := make([]stytchsso.SAMLGroupImplicitRoleAssignment, n)
+		for i := range groups {
+			groups[i] = stytchsso.SAMLGroupImplicitRoleAssignment{RoleID: fmt.Sprintf("role-%04d", i), Group: fmt.Sprintf("group-%04d", i)}
+		}
+		var resp map[string]any
+		if err := json.Unmarshal([]byte(samlOK), &resp); err != nil {
+			b.Fatal(err)
+		}
+		resp["connection"].(map[string]any)["saml_group_implicit_role_assignments"] = groups
+		body, err := json.Marshal(resp)
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(body)
+		}))
+		params := &UpdateSAMLConnectionParams{SAMLGroupImplicitRoleAssignments: &groups}
+		b.Run(fmt.Sprintf("assignments=%d", n), func(b *testing.B) {
+			c, err := New(testProjectID, testSecret, WithBaseURL(srv.URL), WithoutRetries())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.CloseIdleConnections()
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				conn, err := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, params)
+				if err != nil || len(conn.SAMLGroupImplicitRoleAssignments) != n {
+					b.Fatal(err)
+				}
+			}
+		})
+		srv.Close()
 	}
 }
