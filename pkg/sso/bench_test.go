@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
@@ -123,5 +124,57 @@ func BenchmarkClientScaling(b *testing.B) {
 			}
 		})
 		srv.Close()
+	}
+}
+
+// cannedRT answers every request with samlOK from memory.
+type cannedRT struct{}
+
+func (cannedRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+	}
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, ContentLength: int64(len(samlOK)), Body: io.NopCloser(strings.NewReader(samlOK)), Request: r}, nil
+}
+
+// BenchmarkOverheadNoNetwork measures what the client itself costs per call,
+// without a network: the transport answers from memory. The baseline builds
+// the same request and decodes the same response by hand.
+func BenchmarkOverheadNoNetwork(b *testing.B) {
+	params := &UpdateSAMLConnectionParams{DisplayName: Ptr("Acme Okta")}
+	ctx := context.Background()
+	b.Run("baseline=net/http", func(b *testing.B) {
+		hc := &http.Client{Transport: cannedRT{}}
+		target := "http://127.0.0.1:1/v1/b2b/sso/saml/" + url.PathEscape(testOrgID) + "/connections/" + url.PathEscape(testSAMLID)
+		b.ReportAllocs()
+		for b.Loop() {
+			buf, _ := json.Marshal(params)
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPut, target, bytes.NewReader(buf))
+			req.SetBasicAuth(testProjectID, testSecret)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := hc.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var out stytchsso.UpdateSAMLConnectionResponseBody
+			_ = json.NewDecoder(resp.Body).Decode(&out)
+			resp.Body.Close()
+		}
+	})
+	for _, name := range []string{"client/retries=true", "client/retries=false"} {
+		b.Run(name, func(b *testing.B) {
+			opts := []Option{WithBaseURL("http://127.0.0.1:1"), WithHTTPClient(&http.Client{Transport: cannedRT{}})}
+			if name == "client/retries=false" {
+				opts = append(opts, WithoutRetries())
+			}
+			c, _ := New(testProjectID, testSecret, opts...)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, params); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -209,6 +209,9 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 		if cc.meta != nil {
 			*cc.meta = ResponseMeta{StatusCode: status, RequestID: requestID, Attempts: int(attempts.Load())}
 		}
+		if !c.logger.Enabled(ctx, slog.LevelDebug) {
+			return
+		}
 		attrs := []slog.Attr{slog.String("op", op), slog.Int("status", status), slog.String("request_id", requestID),
 			slog.Int("attempts", int(attempts.Load())), slog.Duration("duration", time.Since(start))}
 		if err != nil {
@@ -235,7 +238,7 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 	}
 	defer resp.Body.Close()
 	status = resp.StatusCode
-	body, readErr := readLimited(resp.Body, c.maxBody)
+	body, readErr := readLimited(resp.Body, resp.ContentLength, c.maxBody)
 	contentType := resp.Header.Get("Content-Type")
 
 	if status < 200 || status > 299 {
@@ -275,7 +278,11 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 
 // readLimited reads at most limit bytes of r, and fails with
 // ErrResponseTooLarge when there is more.
-func readLimited(r io.Reader, limit int64) ([]byte, error) {
+func readLimited(r io.Reader, contentLength, limit int64) ([]byte, error) {
+	if contentLength > limit {
+		return nil, fmt.Errorf("body of %d bytes exceeds %d bytes: %w", contentLength, limit, ErrResponseTooLarge)
+	}
+	// Read to EOF, so that the connection can be reused.
 	body, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return body, err

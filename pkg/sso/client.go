@@ -4,12 +4,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -303,7 +303,7 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 		waitHook:   cfg.waitHook,
 	}
 	if c.logger == nil {
-		c.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		c.logger = slog.New(slog.DiscardHandler)
 	}
 	if c.maxBody == 0 {
 		c.maxBody = DefaultMaxResponseBytes
@@ -312,7 +312,11 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 	if cfg.noRetries {
 		policy.MaxAttempts = 1
 	}
-	doer := &retryDoer{rc: c.newRetryClient(&inner, policy)}
+	var doer stytchsso.HttpRequestDoer = &retryDoer{rc: c.newRetryClient(&inner, policy)}
+	if policy.MaxAttempts == 1 {
+		// No retries: no retry layer either, but the same attempt count.
+		doer = singleDoer{hc: &inner}
+	}
 	gen, err := stytchsso.NewClient(baseURL, stytchsso.WithHTTPClient(doer))
 	if err != nil {
 		return nil, fmt.Errorf("sso.New: %w", err)
@@ -374,6 +378,17 @@ func (c *Client) CloseIdleConnections() {
 	if ci, ok := c.base.(interface{ CloseIdleConnections() }); ok {
 		ci.CloseIdleConnections()
 	}
+}
+
+// singleDoer sends each request once, counting the attempt as the retry
+// layer would.
+type singleDoer struct{ hc *http.Client }
+
+func (d singleDoer) Do(req *http.Request) (*http.Response, error) {
+	if n, ok := req.Context().Value(attemptsKey{}).(*atomic.Int32); ok {
+		n.Add(1)
+	}
+	return d.hc.Do(req)
 }
 
 // retryDoer adapts go-retryablehttp's Client to the generated client's Doer.
