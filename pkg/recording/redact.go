@@ -20,13 +20,15 @@ import (
 // Placeholders put in place of secrets. Each keeps the type and shape the
 // spec expects, so a redacted recording still validates.
 const (
-	// PlaceholderProjectID is the project ID inside [PlaceholderAuthorization].
-	PlaceholderProjectID = "project-test-00000000-0000-0000-0000-000000000000"
-	// PlaceholderSecret is the project secret inside [PlaceholderAuthorization].
-	PlaceholderSecret = "secret-test-REDACTED"
+	// PlaceholderProjectID is the user name inside [PlaceholderAuthorization].
+	PlaceholderProjectID = "REDACTED"
+	// PlaceholderSecret is the password inside [PlaceholderAuthorization].
+	PlaceholderSecret = "x"
 	// PlaceholderAuthorization replaces every Basic Authorization header:
-	// Basic base64(PlaceholderProjectID:PlaceholderSecret).
-	PlaceholderAuthorization = "Basic cHJvamVjdC10ZXN0LTAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMDpzZWNyZXQtdGVzdC1SRURBQ1RFRA=="
+	// Basic base64(PlaceholderProjectID:PlaceholderSecret). It is well-formed
+	// Basic auth, so security checks still pass, and too short to be
+	// mistaken for a real credential by a reader or a secret scanner.
+	PlaceholderAuthorization = "Basic UkVEQUNURUQ6eA=="
 	// PlaceholderBearer replaces an Authorization header of another scheme.
 	PlaceholderBearer = "Bearer REDACTED"
 	// PlaceholderSessionToken replaces X-Stytch-Member-Session.
