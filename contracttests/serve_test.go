@@ -1,0 +1,93 @@
+package contracttests
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestLiveSuiteAgainstServeCommand runs the live suite the way the README
+// tells teams to: `ssocontract serve --tls` in its own process, its printed
+// variables in the environment, and the live target read from them, over
+// https with the printed CA certificate.
+func TestLiveSuiteAgainstServeCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the ssocontract binary")
+	}
+	bin := filepath.Join(t.TempDir(), "ssocontract")
+	build := exec.Command("go", "build", "-o", bin, "../cmd/ssocontract")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+
+	const secret = "secret-test-serve-command"
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0", "--project-id", localProjectID, "--tls",
+		"--session", localSessionToken, "--session", localSessionJWT, "--denied-session", localDenied)
+	cmd.Env = append(os.Environ(), "STYTCH_SECRET="+secret)
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGINT) }
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	// Registered first, so it runs last: after the live suite's restore.
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGINT)
+		_ = cmd.Wait()
+		assert.NotContains(t, stderr.String(), secret, "serve never prints the secret")
+	})
+
+	vars := map[string]string{}
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), "=")
+		require.True(t, ok, "serve printed %q; want KEY=value lines", sc.Text())
+		vars[k] = v
+		if k == "STYTCH_EXTERNAL_CONNECTION_ID" {
+			break
+		}
+	}
+	go func() { // keep draining, so serve never blocks on a full pipe
+		for sc.Scan() {
+		}
+	}()
+	for _, k := range []string{"STYTCH_PROJECT_ID", "STYTCH_BASE_URL", "STYTCH_CA_CERT", "STYTCH_ORGANIZATION_ID",
+		"STYTCH_ORGANIZATION_SLUG", "STYTCH_SAML_CONNECTION_ID", "STYTCH_EXTERNAL_CONNECTION_ID"} {
+		require.NotEmpty(t, vars[k], "serve did not print %s", k)
+		t.Setenv(k, vars[k])
+	}
+	assert.True(t, strings.HasPrefix(vars["STYTCH_BASE_URL"], "https://127.0.0.1:"))
+	for k, v := range vars {
+		assert.NotContains(t, v, secret, "%s", k)
+	}
+	t.Setenv("STYTCH_SECRET", secret)
+	t.Setenv("STYTCH_MEMBER_SESSION_TOKEN", localSessionToken)
+	t.Setenv("STYTCH_MEMBER_SESSION_JWT", localSessionJWT)
+	t.Setenv("STYTCH_DENIED_MEMBER_SESSION", localDenied)
+
+	tg, missing := liveTarget()
+	require.NotNil(t, tg, missing)
+	require.NotNil(t, tg.transport, "STYTCH_CA_CERT gives a transport that trusts the provider")
+	protectLiveConnections(ctx, t, tg)
+	fx := newFixtures(t)
+	v := strictValidator(t)
+	ran := 0
+	for _, s := range scenarios() {
+		if s.needs != nil && s.needs(tg) != "" {
+			continue // 429 and 500 cannot be ordered from another process
+		}
+		t.Run(s.id(), func(t *testing.T) { runScenario(ctx, t, tg, s, fx, nil, v) })
+		ran++
+	}
+	assert.Equal(t, len(scenarios())-4, ran, "every scenario but 429 and 500 runs against serve")
+}
