@@ -152,6 +152,9 @@ func decodeAPIError(op string, status int, contentType string, body []byte) *API
 
 // isJSON reports whether a Content-Type names JSON.
 func isJSON(contentType string) bool {
+	if contentType == "application/json" || contentType == "application/json; charset=utf-8" {
+		return true // what Stytch sends: no need to parse
+	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		return false
