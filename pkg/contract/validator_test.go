@@ -76,6 +76,9 @@ func violationCases() []violationCase {
 		{name: "security not basic", mutate: func(t *testing.T, p *Pair) {
 			p.RequestHeader.Set("Authorization", "Bearer secret-test-canary")
 		}, want: Violation{Side: SideRequest, Kind: KindSecurity, Location: "header:Authorization"}},
+		{name: "security malformed basic", mutate: func(t *testing.T, p *Pair) {
+			p.RequestHeader.Set("Authorization", "Basic !!not-base64!!")
+		}, want: Violation{Side: SideRequest, Kind: KindSecurity, Location: "header:Authorization"}},
 		{name: "unreadable request body", mutate: func(t *testing.T, p *Pair) {
 			p.RequestBody = []byte(`{"display_name": "x"`)
 		}, want: Violation{Side: SideRequest, Kind: KindUnreadableBody, Location: "body"}},
@@ -125,6 +128,22 @@ func violationCases() []violationCase {
 			})
 		}, want: Violation{Side: SideResponse, Kind: KindInvariant, Location: "/connection/verification_certificates/0/expires_at"}},
 	}
+}
+
+// TestExternalConnectionIsAlwaysActive covers the External invariant, which
+// needs an External pair.
+func TestExternalConnectionIsAlwaysActive(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	strict := newValidator(t, WithStrict(true))
+	p := externalPair(t)
+	require.Empty(t, strict.Validate(ctx, p), "the clean External pair conforms")
+	p.ResponseBody = edit(t, p.ResponseBody, func(m map[string]any) { conn(m)["status"] = "pending" })
+	got := strict.Validate(ctx, p)
+	require.Len(t, got, 1, "%v", got)
+	assert.Equal(t, KindInvariant, got[0].Kind)
+	assert.Equal(t, "/connection/status", got[0].Location)
+	assert.Empty(t, newValidator(t).Validate(ctx, p), "a strict-only rule: tolerated without strict")
 }
 
 // withDefaultResponse returns a copy of the embedded spec whose SAML
