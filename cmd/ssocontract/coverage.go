@@ -38,6 +38,7 @@ func runCoverage(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ssocontract coverage: %v\n", err)
 		return 2
 	}
+	defer batchGC()()
 	cov := contract.NewCoverage(v.Document(), v)
 	for _, p := range fs.Args() {
 		err := contract.WalkFiles(p, func(file string, explicit bool) error {

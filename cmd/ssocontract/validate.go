@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -182,6 +183,23 @@ type junitProblem struct {
 	Text    string `xml:",chardata"`
 }
 
+// batchGCPercent is the garbage collector's target while validating: a batch
+// run holds little live data (one chunk of pairs per worker), so letting the
+// heap grow further between collections costs little memory and saves
+// about a third of the run time on large corpora (measured in
+// BenchmarkCLICorpus).
+const batchGCPercent = 400
+
+// batchGC raises the collector's target for a batch run, unless GOGC is set
+// (the user's choice wins), and returns the function that restores it.
+func batchGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(batchGCPercent)
+	return func() { debug.SetGCPercent(old) }
+}
+
 func runValidate(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ssocontract validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -211,6 +229,7 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ssocontract validate: %v\n", err)
 		return 2
 	}
+	defer batchGC()()
 
 	var (
 		sum     validateSummary
