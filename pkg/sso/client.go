@@ -1,9 +1,11 @@
 package sso
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -38,8 +40,9 @@ const (
 const (
 	// DefaultMaxResponseBytes bounds how much of a response body the client reads.
 	DefaultMaxResponseBytes int64 = 10 << 20
-	// DefaultAttemptTimeout bounds one attempt when the client builds its own
-	// http.Client; a caller's client from [WithHTTPClient] keeps its own Timeout.
+	// DefaultAttemptTimeout bounds one attempt, reading the body included,
+	// when the client builds its own http.Client; a caller's client from
+	// [WithHTTPClient] keeps its own Timeout.
 	DefaultAttemptTimeout = 30 * time.Second
 )
 
@@ -69,6 +72,8 @@ type config struct {
 	maxBody     int64
 	middlewares []func(http.RoundTripper) http.RoundTripper
 	waitHook    func(time.Duration) time.Duration
+	// attemptTimeout replaces DefaultAttemptTimeout in tests.
+	attemptTimeout time.Duration
 }
 
 // Option configures a [Client] built by [New]. Options validate their own
@@ -279,7 +284,6 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 			base = http.DefaultTransport
 		}
 	} else {
-		inner.Timeout = DefaultAttemptTimeout
 		base = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	rt := base
@@ -288,6 +292,13 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 		if rt == nil {
 			return nil, fmt.Errorf("sso.New: transport middleware %d returned a nil RoundTripper", i)
 		}
+	}
+	if cfg.httpClient == nil {
+		d := cfg.attemptTimeout
+		if d == 0 {
+			d = DefaultAttemptTimeout
+		}
+		rt = attemptTimeout{next: rt, d: d}
 	}
 	inner.Transport = rt
 	inner.Jar = nil
@@ -378,6 +389,37 @@ func (c *Client) CloseIdleConnections() {
 	if ci, ok := c.base.(interface{ CloseIdleConnections() }); ok {
 		ci.CloseIdleConnections()
 	}
+}
+
+// attemptTimeout bounds one attempt, reading the response body included,
+// through the request's context. It does what http.Client.Timeout does,
+// without the goroutine that costs per request.
+type attemptTimeout struct {
+	next http.RoundTripper
+	d    time.Duration
+}
+
+func (a attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithTimeout(req.Context(), a.d)
+	resp, err := a.next.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelOnClose ends an attempt's context when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
 }
 
 // singleDoer sends each request once, counting the attempt as the retry
