@@ -168,12 +168,9 @@ func TestSecretCanaries(t *testing.T) {
 
 	// Recordings on disk, and errors from a recording that fails to save.
 	dir := t.TempDir()
-	tg := localTarget(t, canarySecret)
-	tg.sessionToken, tg.sessionJWT, tg.deniedSession = canaryToken, canaryJWT, canaryDenied
-	tg.local.SetSession(canaryToken, true)
-	tg.local.SetSession(canaryJWT, true)
-	tg.local.SetSession(canaryDenied, false)
-	recordAll(ctx, t, tg, dir, "local-provider")
+	// The same fixtures as above, so the key canaries cover the recordings.
+	tg := canaryLocalTarget(t, canarySecret, canaryToken, canaryJWT, canaryDenied)
+	recordAll(ctx, t, tg, fx, dir, "local-provider")
 
 	blocker := filepath.Join(dir, "not-a-directory")
 	require.NoError(t, os.WriteFile(blocker, []byte("x"), 0o644))

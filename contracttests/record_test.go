@@ -19,12 +19,12 @@ import (
 
 const idsFile = "ids.json"
 
-// recordAll runs every scenario tg supports and records each into its own
-// cassette under dir, redacted and written atomically. Scenarios the target
-// cannot run keep their previous recording, and are named in the log.
-func recordAll(ctx context.Context, t *testing.T, tg *target, dir, from string) {
+// recordAll runs every scenario tg supports with the inputs fx and records
+// each into its own cassette under dir, redacted and written atomically.
+// Scenarios the target cannot run keep their previous recording, and are
+// named in the log.
+func recordAll(ctx context.Context, t *testing.T, tg *target, fx *fixtures, dir, from string) {
 	t.Helper()
-	fx := newFixtures(t)
 	v := strictValidator(t)
 	for _, s := range scenarios() {
 		t.Run(s.id(), func(t *testing.T) {
@@ -73,14 +73,14 @@ func TestRecord(t *testing.T) {
 	defer cancel()
 	switch *recordFrom {
 	case "local":
-		recordAll(ctx, t, localTarget(t, "secret-test-local-recording"), *recordDir, "local-provider")
+		recordAll(ctx, t, localTarget(t, "secret-test-local-recording"), newFixtures(t), *recordDir, "local-provider")
 	case "stytch":
 		tg, missing := liveTarget()
 		if tg == nil {
 			t.Fatalf("make record needs live credentials: %s (or record from the local provider with `make record-local`)", missing)
 		}
 		protectLiveConnections(ctx, t, tg)
-		recordAll(ctx, t, tg, *recordDir, "stytch")
+		recordAll(ctx, t, tg, newFixtures(t), *recordDir, "stytch")
 	default:
 		t.Fatalf("-record-from=%q: want stytch or local", *recordFrom)
 	}
@@ -97,21 +97,16 @@ func TestRecordingHoldsNoSecret(t *testing.T) {
 		canaryJWT    = "eyJhbGciOiJSUzI1NiJ9.CANARY-jwt-payload.c2lnbmF0dXJl"
 		canaryDenied = "session-token-CANARY-denied-88aa"
 	)
-	tg := localTarget(t, canarySecret)
-	tg.sessionToken, tg.sessionJWT, tg.deniedSession = canaryToken, canaryJWT, canaryDenied
-	tg.local.SetSession(canaryToken, true)
-	tg.local.SetSession(canaryJWT, true)
-	tg.local.SetSession(canaryDenied, false)
+	tg := canaryLocalTarget(t, canarySecret, canaryToken, canaryJWT, canaryDenied)
+	fx := newFixtures(t)
 
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	recordAll(ctx, t, tg, fx, dir, "local-provider")
 
-	// The fixtures' keys are made inside recordAll; capture them by making
-	// the same call the recorder sees: record, then look for any PEM body.
-	recordAll(ctx, t, tg, dir, "local-provider")
-
-	canaries := []string{canarySecret, canaryToken, canaryJWT, canaryDenied, "CANARY"}
+	canaries := append([]string{canarySecret, canaryToken, canaryJWT, canaryDenied, "CANARY"},
+		append(pemCanaries(fx.signingKey), pemCanaries(fx.encryptionKey)...)...)
 	files := 0
 	require.NoError(t, filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -140,4 +135,16 @@ func TestRecordingHoldsNoSecret(t *testing.T) {
 		assert.Empty(t, v.Validate(ctx, &pairs[i]), "%s", pairs[i].Where())
 	}
 	replayAll(ctx, t, dir)
+}
+
+// canaryLocalTarget is the local provider with canary credentials: the
+// secret, and member sessions that are allowed, allowed (JWT) and denied.
+func canaryLocalTarget(t testing.TB, secret, token, jwt, denied string) *target {
+	t.Helper()
+	tg := localTarget(t, secret)
+	tg.sessionToken, tg.sessionJWT, tg.deniedSession = token, jwt, denied
+	tg.local.SetSession(token, true)
+	tg.local.SetSession(jwt, true)
+	tg.local.SetSession(denied, false)
+	return tg
 }

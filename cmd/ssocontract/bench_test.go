@@ -148,47 +148,34 @@ func benchCorpus(b *testing.B, dir string) {
 		b.ReportMetric(float64(corpusPairs)*float64(b.N)/b.Elapsed().Seconds(), "pairs/s")
 	})
 
-	b.Run("ssocontract-strict", func(b *testing.B) {
-		v, err := newValidator("", true)
-		require.NoError(b, err)
-		b.ReportAllocs()
-		for b.Loop() {
-			n, bad := 0, 0
-			err := validateFiles(ctx, v, []string{dir}, func(fr *fileResult) {
-				if fr.err != nil {
-					b.Fatal(fr.err)
-				}
-				n += len(fr.pairs)
-				for _, vs := range fr.violations {
-					bad += len(vs)
-				}
-			})
-			if err != nil || n != corpusPairs || bad != 0 {
-				b.Fatalf("ssocontract: %d pairs, %d violations, %v", n, bad, err)
-			}
+	for _, shipped := range []bool{false, true} {
+		name := "ssocontract-strict"
+		if shipped {
+			name += "-as-shipped"
 		}
-		b.ReportMetric(float64(corpusPairs)*float64(b.N)/b.Elapsed().Seconds(), "pairs/s")
-	})
-	b.Run("ssocontract-strict-as-shipped", func(b *testing.B) {
-		defer batchGC()() // what runValidate does
-		v, err := newValidator("", true)
-		require.NoError(b, err)
-		b.ReportAllocs()
-		for b.Loop() {
-			n, bad := 0, 0
-			err := validateFiles(ctx, v, []string{dir}, func(fr *fileResult) {
-				if fr.err != nil {
-					b.Fatal(fr.err)
-				}
-				n += len(fr.pairs)
-				for _, vs := range fr.violations {
-					bad += len(vs)
-				}
-			})
-			if err != nil || n != corpusPairs || bad != 0 {
-				b.Fatalf("ssocontract: %d pairs, %d violations, %v", n, bad, err)
+		b.Run(name, func(b *testing.B) {
+			if shipped {
+				defer batchGC()() // what runValidate does
 			}
-		}
-		b.ReportMetric(float64(corpusPairs)*float64(b.N)/b.Elapsed().Seconds(), "pairs/s")
-	})
+			v, err := newValidator("", true)
+			require.NoError(b, err)
+			b.ReportAllocs()
+			for b.Loop() {
+				n, bad := 0, 0
+				err := validateFiles(ctx, v, []string{dir}, func(fr *fileResult) {
+					if fr.err != nil {
+						b.Fatal(fr.err)
+					}
+					n += len(fr.pairs)
+					for _, vs := range fr.violations {
+						bad += len(vs)
+					}
+				})
+				if err != nil || n != corpusPairs || bad != 0 {
+					b.Fatalf("ssocontract: %d pairs, %d violations, %v", n, bad, err)
+				}
+			}
+			b.ReportMetric(float64(corpusPairs)*float64(b.N)/b.Elapsed().Seconds(), "pairs/s")
+		})
+	}
 }
