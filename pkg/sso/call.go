@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -187,10 +186,10 @@ func prepare(op, organizationID, connectionID string, opts []CallOption) (*callC
 }
 
 // editRequest adds the credentials and the User-Agent to every request.
+// Stytch answers in JSON whatever Accept says, so none is sent.
 func (c *Client) editRequest(_ context.Context, req *http.Request) error {
 	req.Header.Set("Authorization", c.authHeader)
 	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
 	return nil
 }
 
@@ -200,20 +199,19 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 	if ctx == nil {
 		return fmt.Errorf("sso: %s: nil context", op)
 	}
-	var attempts atomic.Int32
-	ctx = context.WithValue(ctx, attemptsKey{}, &attempts)
-	ctx, slot := withContractSlot(ctx)
+	state := &callState{}
+	ctx = context.WithValue(ctx, callStateKey{}, state)
 	start := time.Now()
 	status, requestID := 0, ""
 	defer func() {
 		if cc.meta != nil {
-			*cc.meta = ResponseMeta{StatusCode: status, RequestID: requestID, Attempts: int(attempts.Load())}
+			*cc.meta = ResponseMeta{StatusCode: status, RequestID: requestID, Attempts: int(state.attempts.Load())}
 		}
 		if !c.logger.Enabled(ctx, slog.LevelDebug) {
 			return
 		}
 		attrs := []slog.Attr{slog.String("op", op), slog.Int("status", status), slog.String("request_id", requestID),
-			slog.Int("attempts", int(attempts.Load())), slog.Duration("duration", time.Since(start))}
+			slog.Int("attempts", int(state.attempts.Load())), slog.Duration("duration", time.Since(start))}
 		if err != nil {
 			attrs = append(attrs, slog.String("error", err.Error()))
 		}
@@ -253,7 +251,7 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 				e.Err = fmt.Errorf("read error body: %w", readErr)
 			}
 		}
-		if ce := slot.errFor(resp); ce != nil {
+		if ce := state.slot.errFor(resp); ce != nil {
 			// The response broke the contract (WithValidation, enforce).
 			e.Err = errors.Join(e.Err, ce)
 		}
@@ -282,10 +280,28 @@ func readLimited(r io.Reader, contentLength, limit int64) ([]byte, error) {
 	if contentLength > limit {
 		return nil, fmt.Errorf("body of %d bytes exceeds %d bytes: %w", contentLength, limit, ErrResponseTooLarge)
 	}
-	// Read to EOF, so that the connection can be reused.
-	body, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return body, err
+	// Read to EOF, so that the connection can be reused. A declared length
+	// sizes the buffer up front (one more byte, to see EOF without growing);
+	// it is only a hint, so a body longer or shorter than declared is read
+	// like one of unknown length.
+	size := int64(512)
+	if contentLength >= 0 {
+		size = contentLength + 1
+	}
+	body := make([]byte, 0, size)
+	lr := io.LimitedReader{R: r, N: limit + 1}
+	for {
+		if len(body) == cap(body) {
+			body = append(body, 0)[:len(body)]
+		}
+		n, err := lr.Read(body[len(body):cap(body)])
+		body = body[:len(body)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return body, err
+		}
 	}
 	if int64(len(body)) > limit {
 		return nil, fmt.Errorf("body exceeds %d bytes: %w", limit, ErrResponseTooLarge)

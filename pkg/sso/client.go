@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -393,13 +392,18 @@ func (c *Client) CloseIdleConnections() {
 
 // attemptTimeout bounds one attempt, reading the response body included,
 // through the request's context. It does what http.Client.Timeout does,
-// without the goroutine that costs per request.
+// without the goroutine that costs per request, and without a timer at all
+// when the caller's own deadline comes first.
 type attemptTimeout struct {
 	next http.RoundTripper
 	d    time.Duration
 }
 
 func (a attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
+	if deadline, ok := req.Context().Deadline(); ok && time.Until(deadline) <= a.d {
+		// The caller's deadline ends the attempt first: no timer of our own.
+		return a.next.RoundTrip(req)
+	}
 	ctx, cancel := context.WithTimeout(req.Context(), a.d)
 	resp, err := a.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {
@@ -427,8 +431,8 @@ func (c cancelOnClose) Close() error {
 type singleDoer struct{ hc *http.Client }
 
 func (d singleDoer) Do(req *http.Request) (*http.Response, error) {
-	if n, ok := req.Context().Value(attemptsKey{}).(*atomic.Int32); ok {
-		n.Add(1)
+	if state := callStateOf(req.Context()); state != nil {
+		state.attempts.Add(1)
 	}
 	return d.hc.Do(req)
 }

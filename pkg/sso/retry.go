@@ -109,17 +109,32 @@ func (c *Client) newRetryClient(inner *http.Client, p RetryPolicy) *retryablehtt
 		Backoff:      c.backoff,
 		ErrorHandler: giveUp,
 		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
-			if n, ok := req.Context().Value(attemptsKey{}).(*atomic.Int32); ok {
-				n.Add(1)
+			if state := callStateOf(req.Context()); state != nil {
+				state.attempts.Add(1)
 			}
-			c.logger.LogAttrs(req.Context(), slog.LevelDebug, "sso: attempt",
-				slog.String("method", req.Method), slog.String("path", req.URL.EscapedPath()), slog.Int("attempt", attempt+1))
+			if c.logger.Enabled(req.Context(), slog.LevelDebug) {
+				c.logger.LogAttrs(req.Context(), slog.LevelDebug, "sso: attempt",
+					slog.String("method", req.Method), slog.String("path", req.URL.EscapedPath()), slog.Int("attempt", attempt+1))
+			}
 		},
 	}
 }
 
-// attemptsKey carries a per-call attempt counter in the request context.
-type attemptsKey struct{}
+// callState is what one call shares with the layers below it, through the
+// request context: the attempt counter and the contract slot. One value
+// carries both, so a call adds a single context layer.
+type callState struct {
+	attempts atomic.Int32
+	slot     contractSlot
+}
+
+type callStateKey struct{}
+
+// callStateOf returns the state of the call ctx belongs to, or nil.
+func callStateOf(ctx context.Context) *callState {
+	s, _ := ctx.Value(callStateKey{}).(*callState)
+	return s
+}
 
 // checkRetry retries 429, 5xx other than 501, and transport errors such as
 // refused or reset connections; never a cancelled or expired context, and

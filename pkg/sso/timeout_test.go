@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,3 +79,53 @@ func TestAttemptTimeout(t *testing.T) {
 		})
 	}
 }
+
+// TestAttemptTimeoutDefersToASoonerCallerDeadline shows when the attempt
+// timeout adds its own timer: only when the caller's context has no
+// deadline, or a later one than the attempt timeout.
+func TestAttemptTimeoutDefersToASoonerCallerDeadline(t *testing.T) {
+	t.Parallel()
+	const d = time.Minute
+	for _, tc := range []struct {
+		name       string
+		callerIn   time.Duration // 0: no deadline
+		ownTimer   bool
+		wantWithin time.Duration // the deadline the attempt runs under, from now
+	}{
+		{"no caller deadline", 0, true, d},
+		{"a later caller deadline", time.Hour, true, d},
+		{"a sooner caller deadline", time.Second, false, time.Second},
+		{"the same caller deadline", d, false, d},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			if tc.callerIn > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tc.callerIn)
+				defer cancel()
+			}
+			req := httptest.NewRequest(http.MethodPut, "http://127.0.0.1/x", nil).WithContext(ctx)
+			var seen *http.Request
+			next := rtFunc(func(r *http.Request) (*http.Response, error) {
+				seen = r
+				return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("{}")), Request: r}, nil
+			})
+			start := time.Now()
+			resp, err := attemptTimeout{next: next, d: d}.RoundTrip(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			deadline, ok := seen.Context().Deadline()
+			require.True(t, ok, "the attempt must run under a deadline")
+			assert.WithinDuration(t, start.Add(tc.wantWithin), deadline, 5*time.Second)
+			_, wrapped := resp.Body.(cancelOnClose)
+			assert.Equal(t, tc.ownTimer, wrapped, "own timer (body wrapped to stop it)")
+			assert.Equal(t, tc.ownTimer, seen.Context() != ctx, "own context")
+		})
+	}
+}
+
+// rtFunc makes a function an http.RoundTripper.
+type rtFunc func(*http.Request) (*http.Response, error)
+
+func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

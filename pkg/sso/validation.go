@@ -2,7 +2,6 @@ package sso
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -48,8 +47,6 @@ type contractSlot struct {
 	err  *contract.ContractError
 }
 
-type contractSlotKey struct{}
-
 func (s *contractSlot) set(resp *http.Response, err *contract.ContractError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -80,8 +77,8 @@ func (e errorResponses) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err == nil || !errors.As(err, &ce) || ce.StatusCode < 300 {
 		return resp, err
 	}
-	slot, ok := req.Context().Value(contractSlotKey{}).(*contractSlot)
-	if !ok {
+	state := callStateOf(req.Context())
+	if state == nil {
 		return resp, err
 	}
 	back := &http.Response{
@@ -98,12 +95,6 @@ func (e errorResponses) RoundTrip(req *http.Request) (*http.Response, error) {
 	if back.Header == nil {
 		back.Header = http.Header{}
 	}
-	slot.set(back, ce)
+	state.slot.set(back, ce)
 	return back, nil
-}
-
-// withContractSlot gives a call a slot for errorResponses to fill.
-func withContractSlot(ctx context.Context) (context.Context, *contractSlot) {
-	slot := &contractSlot{}
-	return context.WithValue(ctx, contractSlotKey{}, slot), slot
 }
