@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -110,8 +111,24 @@ func (bc *baselineCall) do(b *testing.B, ctx context.Context) {
 // client call in every iteration and times each, so that both see the same
 // machine at the same moment: on a shared machine, drift between two
 // separate sub-benchmarks is larger than the difference being measured. The
-// order alternates, and it reports the ratio of the summed times
-// (client/baseline) with the client's default options.
+// order alternates too, so neither always follows the other. Each case
+// reports:
+//   - client/baseline: the ratio of the mean times per call, which a GC
+//     cycle or a stolen CPU slice landing on one side moves;
+//   - client/baseline-median: the ratio of the median times per call,
+//     which such outliers do not move.
+//
+// The cases:
+//   - defaults,bare-baseline: the client as New builds it (retries, a 30 s
+//     timer per attempt) against a baseline with no timeout, both called
+//     with context.Background();
+//   - defaults,timeout-baseline: the same client against a baseline whose
+//     http.Client has Timeout set to DefaultAttemptTimeout, so that both
+//     bound each call the same way;
+//   - defaults,caller-deadline: both called with a context that has a
+//     deadline, as a server handling a request would; the client then
+//     adds no timer of its own;
+//   - no-retries,caller-deadline: as above, with WithoutRetries.
 func BenchmarkClientVsBaselineInterleaved(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
@@ -121,42 +138,82 @@ func BenchmarkClientVsBaselineInterleaved(b *testing.B) {
 	defer srv.Close()
 	params := &UpdateSAMLConnectionParams{DisplayName: Ptr("Acme Okta"), IDPInitiatedAuthDisabled: Ptr(false),
 		SAMLConnectionImplicitRoleAssignments: &[]stytchsso.SAMLConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}}}
-	ctx := context.Background()
-	baseline := newBaselineCall(srv.URL, params)
-	defer baseline.close()
-	c, err := New(testProjectID, testSecret, WithBaseURL(srv.URL))
-	if err != nil {
-		b.Fatal(err)
+	for _, tc := range []struct {
+		name            string
+		opts            []Option
+		baselineTimeout time.Duration
+		callerDeadline  bool
+	}{
+		{name: "defaults,bare-baseline"},
+		{name: "defaults,timeout-baseline", baselineTimeout: DefaultAttemptTimeout},
+		{name: "defaults,caller-deadline", callerDeadline: true},
+		{name: "no-retries,caller-deadline", opts: []Option{WithoutRetries()}, callerDeadline: true},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			ctx := context.Background()
+			if tc.callerDeadline {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, 10*time.Second)
+				defer cancel()
+			}
+			baseline := newBaselineCall(srv.URL, params)
+			baseline.hc.Timeout = tc.baselineTimeout
+			defer baseline.close()
+			c, err := New(testProjectID, testSecret, append([]Option{WithBaseURL(srv.URL)}, tc.opts...)...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.CloseIdleConnections()
+			var tBase, tClient []time.Duration
+			timeBaseline := func() {
+				t0 := time.Now()
+				baseline.do(b, ctx)
+				tBase = append(tBase, time.Since(t0))
+			}
+			timeClient := func() {
+				t0 := time.Now()
+				if _, err := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, params, WithMemberSessionToken("session-token-test")); err != nil {
+					b.Fatal(err)
+				}
+				tClient = append(tClient, time.Since(t0))
+			}
+			odd := false
+			for b.Loop() {
+				if odd {
+					timeClient()
+					timeBaseline()
+				} else {
+					timeBaseline()
+					timeClient()
+				}
+				odd = !odd
+			}
+			meanBase, meanClient := mean(tBase), mean(tClient)
+			b.ReportMetric(meanBase, "baseline-ns/call")
+			b.ReportMetric(meanClient, "client-ns/call")
+			b.ReportMetric(meanClient/meanBase, "client/baseline")
+			b.ReportMetric(median(tClient)/median(tBase), "client/baseline-median")
+		})
 	}
-	defer c.CloseIdleConnections()
-	var tBase, tClient time.Duration
-	timeBaseline := func() {
-		t0 := time.Now()
-		baseline.do(b, ctx)
-		tBase += time.Since(t0)
+}
+
+// mean is the mean of ds in nanoseconds.
+func mean(ds []time.Duration) float64 {
+	var sum time.Duration
+	for _, d := range ds {
+		sum += d
 	}
-	timeClient := func() {
-		t0 := time.Now()
-		if _, err := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, params, WithMemberSessionToken("session-token-test")); err != nil {
-			b.Fatal(err)
-		}
-		tClient += time.Since(t0)
+	return float64(sum) / float64(len(ds))
+}
+
+// median is the median of ds in nanoseconds; it sorts ds.
+func median(ds []time.Duration) float64 {
+	slices.Sort(ds)
+	n := len(ds)
+	if n%2 == 1 {
+		return float64(ds[n/2])
 	}
-	odd := false
-	for b.Loop() {
-		// Alternate which goes first, so neither always follows the other.
-		if odd {
-			timeClient()
-			timeBaseline()
-		} else {
-			timeBaseline()
-			timeClient()
-		}
-		odd = !odd
-	}
-	b.ReportMetric(float64(tBase.Nanoseconds())/float64(b.N), "baseline-ns/call")
-	b.ReportMetric(float64(tClient.Nanoseconds())/float64(b.N), "client-ns/call")
-	b.ReportMetric(float64(tClient)/float64(tBase), "client/baseline")
+	return float64(ds[n/2-1]+ds[n/2]) / 2
 }
 
 // BenchmarkClientScaling makes the same call with 1, 10, 100 and 1,000 group

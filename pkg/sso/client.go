@@ -41,7 +41,8 @@ const (
 	DefaultMaxResponseBytes int64 = 10 << 20
 	// DefaultAttemptTimeout bounds one attempt, reading the body included,
 	// when the client builds its own http.Client; a caller's client from
-	// [WithHTTPClient] keeps its own Timeout.
+	// [WithHTTPClient] keeps its own Timeout. A call whose context has a
+	// sooner deadline runs under that deadline alone.
 	DefaultAttemptTimeout = 30 * time.Second
 )
 
