@@ -442,9 +442,37 @@ func (d singleDoer) Do(req *http.Request) (*http.Response, error) {
 type retryDoer struct{ rc *retryablehttp.Client }
 
 func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
+	if req.GetBody == nil {
+		// The library reads the body and resends its own copy.
+		rreq, err := retryablehttp.FromRequest(req)
+		if err != nil {
+			return nil, err
+		}
+		return d.rc.Do(rreq)
+	}
+	// The request can rewind its own body (the generated client builds it
+	// from bytes): the first attempt sends it as it is, and rewindBody
+	// takes a fresh copy before each retry, so the library need not copy
+	// it. It sees no body, and so leaves the request's Body alone.
+	body := req.Body
+	req.Body = nil
 	rreq, err := retryablehttp.FromRequest(req)
+	req.Body = body
 	if err != nil {
 		return nil, err
 	}
 	return d.rc.Do(rreq)
+}
+
+// rewindBody gives a request about to be retried a fresh copy of its body.
+func rewindBody(req *http.Request) error {
+	if req.GetBody == nil {
+		return nil
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return fmt.Errorf("rewind request body: %w", err)
+	}
+	req.Body = body
+	return nil
 }

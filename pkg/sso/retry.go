@@ -108,6 +108,7 @@ func (c *Client) newRetryClient(inner *http.Client, p RetryPolicy) *retryablehtt
 		CheckRetry:   checkRetry,
 		Backoff:      c.backoff,
 		ErrorHandler: giveUp,
+		PrepareRetry: rewindBody,
 		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
 			if state := callStateOf(req.Context()); state != nil {
 				state.attempts.Add(1)
