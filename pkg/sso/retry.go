@@ -1,12 +1,14 @@
 package sso
 
 // Retries are done by github.com/hashicorp/go-retryablehttp rather than a
-// hand-written loop: it is widely used and maintained, rewinds the request
-// body on every attempt (so a PUT is resent byte for byte), drains and
+// hand-written loop: it is widely used and maintained, gives every retry a
+// rewound request body (so a PUT is resent byte for byte), drains and
 // closes discarded responses so connections are reused, stops waiting as
 // soon as the context ends, and lets us plug in our own retry policy,
 // backoff and final-error handling. What we add is policy: which failures
 // are worth retrying, Retry-After capped by a maximum wait, and jitter.
+// The body is rewound through its own GetBody in the library's PrepareRetry
+// hook (rewindBody), which spares the library a copy of it on every call.
 // Its own logger is switched off (it would log URLs at every attempt); the
 // client logs attempts itself through slog without credentials.
 
