@@ -3,8 +3,10 @@ package sso
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -196,4 +198,63 @@ func TestRetriedBodyIsIdenticalBytes(t *testing.T) {
 	require.Len(t, got, 3)
 	assert.True(t, bytes.Equal(got[0].body, got[2].body))
 	assert.Equal(t, `{"display_name":"x"}`, string(got[2].body))
+}
+
+// onceReader is a request body that cannot be rewound: it has no GetBody,
+// and net/http does not know its type.
+type onceReader struct{ r io.Reader }
+
+func (o *onceReader) Read(p []byte) (int, error) { return o.r.Read(p) }
+
+// TestRetryDoerResendsEveryKindOfBody covers both ways the retry layer
+// resends a body: through the request's GetBody (what the generated client
+// builds) and, for a body without one, through the library's own copy. The
+// transport is in memory: net/http's own Transport would rewind a read body
+// by itself and hide a layer that does not.
+func TestRetryDoerResendsEveryKindOfBody(t *testing.T) {
+	t.Parallel()
+	const payload = `{"display_name":"Acme"}`
+	for _, tc := range []struct {
+		name    string
+		request func() (*http.Request, error)
+	}{
+		{"rewindable body", func() (*http.Request, error) {
+			return http.NewRequest(http.MethodPut, "http://127.0.0.1:1/x", strings.NewReader(payload))
+		}},
+		{"body without GetBody", func() (*http.Request, error) {
+			req, err := http.NewRequest(http.MethodPut, "http://127.0.0.1:1/x", &onceReader{strings.NewReader(payload)})
+			if err == nil && req.GetBody != nil {
+				err = errors.New("the test body must not be rewindable")
+			}
+			return req, err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var bodies []string
+			rt := rtFunc(func(r *http.Request) (*http.Response, error) {
+				b, err := io.ReadAll(r.Body)
+				_ = r.Body.Close()
+				if err != nil {
+					return nil, err
+				}
+				bodies = append(bodies, string(b))
+				status := http.StatusServiceUnavailable
+				if len(bodies) == 3 {
+					status = http.StatusOK
+				}
+				return &http.Response{StatusCode: status, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("{}")), Request: r}, nil
+			})
+			c, err := New(testProjectID, testSecret, withWaitHook(noWait))
+			require.NoError(t, err)
+			d := &retryDoer{rc: c.newRetryClient(&http.Client{Transport: rt}, RetryPolicy{MaxAttempts: 3})}
+			req, err := tc.request()
+			require.NoError(t, err)
+			resp, err := d.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Equal(t, []string{payload, payload, payload}, bodies)
+		})
+	}
 }
