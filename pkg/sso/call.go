@@ -290,7 +290,7 @@ func readLimited(r io.Reader, contentLength, limit int64) ([]byte, error) {
 	}
 	body := make([]byte, 0, size)
 	lr := io.LimitedReader{R: r, N: limit + 1}
-	for {
+	for lr.N > 0 {
 		if len(body) == cap(body) {
 			body = append(body, 0)[:len(body)]
 		}
