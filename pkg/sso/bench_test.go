@@ -122,6 +122,9 @@ func (bc *baselineCall) do(b *testing.B, ctx context.Context) {
 //   - defaults,bare-baseline: the client as New builds it (retries, a 30 s
 //     timer per attempt) against a baseline with no timeout, both called
 //     with context.Background();
+//   - unbounded,bare-baseline: the same, but the client gets an
+//     http.Client without Timeout through WithHTTPClient, so that neither
+//     side bounds the call;
 //   - defaults,timeout-baseline: the same client against a baseline whose
 //     http.Client has Timeout set to DefaultAttemptTimeout, so that both
 //     bound each call the same way;
@@ -145,6 +148,7 @@ func BenchmarkClientVsBaselineInterleaved(b *testing.B) {
 		callerDeadline  bool
 	}{
 		{name: "defaults,bare-baseline"},
+		{name: "unbounded,bare-baseline", opts: []Option{WithHTTPClient(&http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()})}},
 		{name: "defaults,timeout-baseline", baselineTimeout: DefaultAttemptTimeout},
 		{name: "defaults,caller-deadline", callerDeadline: true},
 		{name: "no-retries,caller-deadline", opts: []Option{WithoutRetries()}, callerDeadline: true},
