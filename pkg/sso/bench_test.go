@@ -168,30 +168,11 @@ func BenchmarkClientVsBaselineInterleaved(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer c.CloseIdleConnections()
-			var tBase, tClient []time.Duration
-			timeBaseline := func() {
-				t0 := time.Now()
-				baseline.do(b, ctx)
-				tBase = append(tBase, time.Since(t0))
-			}
-			timeClient := func() {
-				t0 := time.Now()
+			tBase, tClient := interleave(b, func() { baseline.do(b, ctx) }, func() {
 				if _, err := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, params, WithMemberSessionToken("session-token-test")); err != nil {
 					b.Fatal(err)
 				}
-				tClient = append(tClient, time.Since(t0))
-			}
-			odd := false
-			for b.Loop() {
-				if odd {
-					timeClient()
-					timeBaseline()
-				} else {
-					timeBaseline()
-					timeClient()
-				}
-				odd = !odd
-			}
+			})
 			meanBase, meanClient := mean(tBase), mean(tClient)
 			b.ReportMetric(meanBase, "baseline-ns/call")
 			b.ReportMetric(meanClient, "client-ns/call")
@@ -330,62 +311,46 @@ func BenchmarkOverheadNoNetworkInterleaved(b *testing.B) {
 		opts []Option
 	}{{"defaults", nil}, {"no-retries", []Option{WithoutRetries()}}} {
 		b.Run(tc.name, func(b *testing.B) {
-			hc := &http.Client{Transport: cannedRT{}}
-			target := "http://127.0.0.1:1/v1/b2b/sso/saml/" + url.PathEscape(testOrgID) + "/connections/" + url.PathEscape(testSAMLID)
+			baseline := newBaselineCall("http://127.0.0.1:1", params)
+			baseline.hc = &http.Client{Transport: cannedRT{}}
 			opts := append([]Option{WithBaseURL("http://127.0.0.1:1"),
 				WithTransportMiddleware(func(http.RoundTripper) http.RoundTripper { return cannedRT{} })}, tc.opts...)
 			c, err := New(testProjectID, testSecret, opts...)
 			if err != nil {
 				b.Fatal(err)
 			}
-			var tBase, tClient []time.Duration
-			baseline := func() {
-				t0 := time.Now()
-				buf, err := json.Marshal(params)
-				if err != nil {
+			tBase, tClient := interleave(b, func() { baseline.do(b, ctx) }, func() {
+				if _, err := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, params, WithMemberSessionToken("session-token-test")); err != nil {
 					b.Fatal(err)
 				}
-				req, err := http.NewRequestWithContext(ctx, http.MethodPut, target, bytes.NewReader(buf))
-				if err != nil {
-					b.Fatal(err)
-				}
-				req.SetBasicAuth(testProjectID, testSecret)
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("User-Agent", "baseline")
-				resp, err := hc.Do(req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				var out stytchsso.UpdateSAMLConnectionResponseBody
-				err = json.NewDecoder(io.LimitReader(resp.Body, DefaultMaxResponseBytes)).Decode(&out)
-				_ = resp.Body.Close()
-				if err != nil || out.Connection == nil {
-					b.Fatal(err)
-				}
-				tBase = append(tBase, time.Since(t0))
-			}
-			client := func() {
-				t0 := time.Now()
-				if _, err := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, params); err != nil {
-					b.Fatal(err)
-				}
-				tClient = append(tClient, time.Since(t0))
-			}
-			odd := false
-			for b.Loop() {
-				if odd {
-					client()
-					baseline()
-				} else {
-					baseline()
-					client()
-				}
-				odd = !odd
-			}
+			})
 			mb, mc := median(tBase), median(tClient)
 			b.ReportMetric(mb, "baseline-ns/call")
 			b.ReportMetric(mc, "client-ns/call")
 			b.ReportMetric(mc-mb, "client-extra-ns/call")
 		})
 	}
+}
+
+// interleave calls baseline and client once each per iteration of b.Loop,
+// the order flipping every iteration so that neither always follows the
+// other, and returns the time of every call of each.
+func interleave(b *testing.B, baseline, client func()) (tBase, tClient []time.Duration) {
+	timed := func(f func(), into *[]time.Duration) {
+		t0 := time.Now()
+		f()
+		*into = append(*into, time.Since(t0))
+	}
+	odd := false
+	for b.Loop() {
+		if odd {
+			timed(client, &tClient)
+			timed(baseline, &tBase)
+		} else {
+			timed(baseline, &tBase)
+			timed(client, &tClient)
+		}
+		odd = !odd
+	}
+	return tBase, tClient
 }
