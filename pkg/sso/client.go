@@ -40,9 +40,10 @@ const (
 	// DefaultMaxResponseBytes bounds how much of a response body the client reads.
 	DefaultMaxResponseBytes int64 = 10 << 20
 	// DefaultAttemptTimeout bounds one attempt, reading the body included,
-	// when the client builds its own http.Client; a caller's client from
-	// [WithHTTPClient] keeps its own Timeout. A call whose context has a
-	// sooner deadline runs under that deadline alone.
+	// when the client builds its own http.Client ([WithAttemptTimeout]
+	// changes it); a caller's client from [WithHTTPClient] keeps its own
+	// Timeout. A call whose context has a sooner deadline runs under that
+	// deadline alone.
 	DefaultAttemptTimeout = 30 * time.Second
 )
 
@@ -72,7 +73,7 @@ type config struct {
 	maxBody     int64
 	middlewares []func(http.RoundTripper) http.RoundTripper
 	waitHook    func(time.Duration) time.Duration
-	// attemptTimeout replaces DefaultAttemptTimeout in tests.
+	// attemptTimeout replaces DefaultAttemptTimeout (WithAttemptTimeout).
 	attemptTimeout time.Duration
 }
 
@@ -192,6 +193,23 @@ func WithMaxResponseBytes(n int64) Option {
 	}
 }
 
+// WithAttemptTimeout bounds each attempt, reading the response body
+// included, by d instead of [DefaultAttemptTimeout]. A call whose context
+// has a sooner deadline still runs under that deadline alone. It conflicts
+// with [WithHTTPClient], whose client keeps its own Timeout.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if err := c.once("WithAttemptTimeout"); err != nil {
+			return err
+		}
+		if d <= 0 {
+			return fmt.Errorf("WithAttemptTimeout: timeout must be positive, got %s", d)
+		}
+		c.attemptTimeout = d
+		return nil
+	}
+}
+
 // WithTransportMiddleware wraps the base transport (the one of
 // [WithHTTPClient], or the client's own) with mw. The wrapped transport sits
 // inside the retry layer, so it sees every attempt: this is where a
@@ -254,6 +272,9 @@ func notPrintableASCII(r rune) bool { return r <= ' ' || r >= 0x7f }
 func (c *config) validate(projectID string) error {
 	if c.noRetries && c.set["WithRetry"] {
 		return errors.New("WithRetry and WithoutRetries conflict: give one")
+	}
+	if c.set["WithAttemptTimeout"] && c.httpClient != nil {
+		return errors.New("WithAttemptTimeout and WithHTTPClient conflict: set Timeout on the http.Client instead")
 	}
 	if c.env != "" {
 		if strings.HasPrefix(projectID, "project-live-") && c.env != EnvironmentLive {

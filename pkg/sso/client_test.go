@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -54,6 +55,11 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{name: "max below min", opts: []Option{WithRetry(RetryPolicy{MinWait: 2e9, MaxWait: 1e9})}, wantErr: "less than MinWait"},
 		{name: "retry and no retries, retry first", opts: []Option{WithRetry(RetryPolicy{}), WithoutRetries()}, wantErr: "WithRetry and WithoutRetries conflict"},
 		{name: "retry and no retries, retry last", opts: []Option{WithoutRetries(), WithRetry(RetryPolicy{})}, wantErr: "WithRetry and WithoutRetries conflict"},
+		{name: "zero attempt timeout", opts: []Option{WithAttemptTimeout(0)}, wantErr: "WithAttemptTimeout: timeout must be positive"},
+		{name: "negative attempt timeout", opts: []Option{WithAttemptTimeout(-time.Second)}, wantErr: "WithAttemptTimeout: timeout must be positive"},
+		{name: "attempt timeout twice", opts: []Option{WithAttemptTimeout(time.Second), WithAttemptTimeout(time.Minute)}, wantErr: "WithAttemptTimeout given more than once"},
+		{name: "attempt timeout and HTTP client", opts: []Option{WithAttemptTimeout(time.Second), WithHTTPClient(&http.Client{})}, wantErr: "WithAttemptTimeout and WithHTTPClient conflict"},
+		{name: "HTTP client and attempt timeout", opts: []Option{WithHTTPClient(&http.Client{}), WithAttemptTimeout(time.Second)}, wantErr: "WithAttemptTimeout and WithHTTPClient conflict"},
 		{name: "base URL twice", opts: []Option{WithBaseURL("https://a.example"), WithBaseURL("https://b.example")}, wantErr: "WithBaseURL given more than once"},
 		{name: "environment twice", opts: []Option{WithEnvironment(EnvironmentTest), WithEnvironment(EnvironmentTest)}, wantErr: "WithEnvironment given more than once"},
 	}

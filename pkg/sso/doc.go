@@ -47,5 +47,8 @@
 // transport), then the retry layer (hashicorp/go-retryablehttp), so a
 // middleware sees every attempt. 429, 5xx other than 501 and transport
 // errors are retried under [RetryPolicy], honouring Retry-After; PUT is
-// idempotent so this is safe. Redirects are never followed.
+// idempotent so this is safe. Redirects are never followed. Each attempt is
+// bounded by [DefaultAttemptTimeout] (or [WithAttemptTimeout]) unless the
+// call's context has a sooner deadline; with [WithHTTPClient], that
+// client's Timeout applies instead.
 package sso

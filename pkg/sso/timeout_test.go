@@ -14,13 +14,6 @@ import (
 	"go.uber.org/goleak"
 )
 
-func withAttemptTimeout(d time.Duration) Option {
-	return func(c *config) error {
-		c.attemptTimeout = d
-		return nil
-	}
-}
-
 func okResponderNoCount(w http.ResponseWriter, r *http.Request) { okResponder(w, r, 0) }
 
 func TestAttemptTimeout(t *testing.T) {
@@ -31,7 +24,7 @@ func TestAttemptTimeout(t *testing.T) {
 	defer close(release)
 
 	t.Run("a fast call keeps its body readable until it is read", func(t *testing.T) {
-		c, err := New(testProjectID, testSecret, WithBaseURL(srv.URL), withAttemptTimeout(time.Second))
+		c, err := New(testProjectID, testSecret, WithBaseURL(srv.URL), WithAttemptTimeout(time.Second))
 		require.NoError(t, err)
 		defer c.CloseIdleConnections()
 		conn, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, nil)
@@ -66,7 +59,7 @@ func TestAttemptTimeout(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { stall(w, r, tc.headers) }))
 			defer slow.Close()
-			c, err := New(testProjectID, testSecret, WithBaseURL(slow.URL), withAttemptTimeout(50*time.Millisecond),
+			c, err := New(testProjectID, testSecret, WithBaseURL(slow.URL), WithAttemptTimeout(50*time.Millisecond),
 				WithRetry(RetryPolicy{MaxAttempts: 2}), withWaitHook(noWait))
 			require.NoError(t, err)
 			defer c.CloseIdleConnections()
