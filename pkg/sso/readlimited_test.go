@@ -1,6 +1,7 @@
 package sso
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"strings"
@@ -53,4 +54,39 @@ func TestReadLimited(t *testing.T) {
 			assert.Equal(t, tc.want, string(got))
 		})
 	}
+}
+
+// FuzzReadLimited checks readLimited's contract for any body, declared
+// length and limit: a body within the limit comes back whole, whatever
+// length was declared (a declared length over the limit is refused
+// outright); a longer one is refused with ErrResponseTooLarge; it never
+// returns more than the limit.
+func FuzzReadLimited(f *testing.F) {
+	f.Add([]byte(`{"status_code":200}`), int64(19), int64(64), false)
+	f.Add([]byte(`{"status_code":200}`), int64(-1), int64(19), true)
+	f.Add([]byte("0123456789"), int64(3), int64(9), false)
+	f.Add([]byte(""), int64(0), int64(1), true)
+	f.Fuzz(func(t *testing.T, body []byte, contentLength, limit int64, oneByte bool) {
+		if limit <= 0 || limit > 1<<16 || contentLength < -1 {
+			t.Skip()
+		}
+		var r io.Reader = bytes.NewReader(body)
+		if oneByte {
+			r = iotest.OneByteReader(r)
+		}
+		got, err := readLimited(r, contentLength, limit)
+		switch {
+		case contentLength > limit || int64(len(body)) > limit:
+			if !errors.Is(err, ErrResponseTooLarge) {
+				t.Fatalf("readLimited(%d bytes, declared %d, limit %d) = %d bytes, %v; want ErrResponseTooLarge", len(body), contentLength, limit, len(got), err)
+			}
+			if got != nil {
+				t.Fatalf("readLimited returned %d bytes with ErrResponseTooLarge", len(got))
+			}
+		default:
+			if err != nil || !bytes.Equal(got, body) {
+				t.Fatalf("readLimited(%d bytes, declared %d, limit %d) = %d bytes, %v; want the body whole", len(body), contentLength, limit, len(got), err)
+			}
+		}
+	})
 }
