@@ -172,7 +172,9 @@ func TestCoverageCommand(t *testing.T) {
 		{"text", []string{"coverage", testdata}, 0, []string{"OPERATION", "UpdateSAMLConnection      6      2/7 (28.6%)", "declared, never exercised:"}, nil},
 		{"json", []string{"coverage", "--format", "json", testdata + "/har/valid.har"}, 0, []string{`"operation_id": "UpdateSAMLConnection"`, `"status_percent"`}, nil},
 		{"unreadable", []string{"coverage", brokenFile(t)}, 2, nil, []string{"broken.yaml"}},
-		{"no path", []string{"coverage"}, 2, nil, []string{"no PATH given"}},
+		{"no path", []string{"coverage"}, 2, nil, []string{"no PATH given", "usage: ssocontract coverage"}},
+		{"help", []string{"coverage", "-h"}, 0, nil, []string{"usage: ssocontract coverage"}},
+		{"unknown flag", []string{"coverage", "--nope", testdata}, 2, nil, []string{"flag provided but not defined"}},
 		{"bad format", []string{"coverage", "--format", "junit", testdata}, 2, nil, []string{"want one of text, json"}},
 	}
 	for _, tt := range tests {
@@ -225,6 +227,8 @@ func TestDiffCommand(t *testing.T) {
 		{"missing file", []string{"diff", old, filepath.Join(dir, "nope.yaml")}, 2, nil, []string{"nope.yaml"}},
 		{"broken spec", []string{"diff", old, brokenFile(t)}, 2, nil, []string{"broken.yaml"}},
 		{"one arg", []string{"diff", old}, 2, nil, []string{"want OLD and NEW"}},
+		{"help", []string{"diff", "-h"}, 0, nil, []string{"usage: ssocontract diff"}},
+		{"unknown flag", []string{"diff", "--nope", old, old}, 2, nil, []string{"flag provided but not defined"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

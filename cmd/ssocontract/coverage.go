@@ -22,16 +22,8 @@ func runCoverage(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Exit status: 0 report written, 2 bad usage or unreadable input.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "ssocontract coverage: no PATH given")
-		fs.Usage()
-		return 2
+	if code, done := parseArgs(fs, args, stderr, true); done {
+		return code
 	}
 	v, err := newValidator(*specPath, false)
 	if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,11 +27,8 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "or, with --accept, any not in the accepted list (so CI fails only when Stytch's spec moves).")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, done := parseArgs(fs, args, stderr, false); done {
+		return code
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "ssocontract diff: %v\n", err)

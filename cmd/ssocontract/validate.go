@@ -213,16 +213,8 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Exit status: 0 every pair conforms, 1 violations found, 2 bad usage or unreadable input.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "ssocontract validate: no PATH given")
-		fs.Usage()
-		return 2
+	if code, done := parseArgs(fs, args, stderr, true); done {
+		return code
 	}
 	v, err := newValidator(*specPath, *strict)
 	if err != nil {
@@ -318,4 +310,22 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// parseArgs parses a subcommand's flags. done says the command ends here,
+// with code: 0 after -h, 2 after a bad flag (the flag package has printed
+// why), or 2 when needPaths and no PATH was given.
+func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer, needPaths bool) (code int, done bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, true
+		}
+		return 2, true
+	}
+	if needPaths && fs.NArg() == 0 {
+		fmt.Fprintf(stderr, "%s: no PATH given\n", fs.Name())
+		fs.Usage()
+		return 2, true
+	}
+	return 0, false
 }
