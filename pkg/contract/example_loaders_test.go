@@ -34,7 +34,7 @@ func ExampleLoadHAR() {
 		}
 	}
 	// Output:
-	// capture.har#0 UpdateExternalConnection request schema /display_name: must be a string
+	// capture.har#0 PUT /v1/b2b/sso/external/org-1/connections/ext-1: UpdateExternalConnection request schema /display_name: must be a string, found a number
 }
 
 // Coverage over recorded pairs: which statuses and fields they exercise.

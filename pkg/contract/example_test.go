@@ -31,7 +31,7 @@ func ExampleValidator_Validate() {
 		fmt.Println(violation)
 	}
 	// Output:
-	// UpdateSAMLConnection request undocumented-field /new_field: property is not declared in the spec
+	// PUT /v1/b2b/sso/saml/organization-test-1/connections/saml-connection-test-1: UpdateSAMLConnection request undocumented-field /new_field: property is not declared in the spec
 }
 
 func ExampleNewTransport() {

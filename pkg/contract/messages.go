@@ -1,8 +1,11 @@
 package contract
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -67,15 +70,111 @@ func typeDesc(s *openapi3.Schema) string {
 	return "a " + types[0]
 }
 
+// typeMessage says that a value of JSON type found ("a string", "null")
+// is not of the type s declares.
+func typeMessage(found string, s *openapi3.Schema) string {
+	return "must be " + typeDesc(s) + ", found " + found
+}
+
+// jsonKind names the JSON type of the value starting with byte c.
+func jsonKind(c byte) string {
+	switch c {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+// goKind names the JSON type of a value decoded by kin-openapi, never the
+// value itself.
+func goKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	case float64, float32, int, int64, int32, json.Number:
+		return "a number"
+	}
+	return "a value of another type"
+}
+
+// mediaTypeOf names the media type of a Content-Type header for messages:
+// the lower-case type and subtype without parameters (a charset, a
+// multipart boundary), escaped and cut to 80 bytes, or "(none)".
+func mediaTypeOf(ct string) string {
+	if strings.TrimSpace(ct) == "" {
+		return "(none)"
+	}
+	base, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		base, _, _ = strings.Cut(ct, ";")
+		base = strings.ToLower(strings.TrimSpace(base))
+	}
+	if len(base) > 80 {
+		base = strings.ToValidUTF8(base[:80], "") + "..."
+	}
+	return Escape(base)
+}
+
+// declaredMediaTypes lists the media types of content, sorted.
+func declaredMediaTypes(content openapi3.Content) string {
+	keys := make([]string, 0, len(content))
+	for k := range content {
+		keys = append(keys, Escape(k))
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ", ")
+}
+
+// contentTypeMessage says that a body's media type (from ct) is not one of
+// those content declares.
+func contentTypeMessage(side Side, ct string, content openapi3.Content) string {
+	return string(side) + " media type " + mediaTypeOf(ct) + " is not one the operation declares (declared: " + declaredMediaTypes(content) + ")"
+}
+
 // translator turns kin-openapi errors into violations.
 type translator struct {
-	op   string
-	side Side
-	out  []Violation
+	o      *operation
+	side   Side
+	ct     string // the side's Content-Type header, for messages
+	status int    // the response status, for messages
+	out    []Violation
 }
 
 func (t *translator) add(kind Kind, loc, msg string) {
-	t.out = append(t.out, Violation{Operation: t.op, Side: t.side, Kind: kind, Location: loc, Message: msg})
+	t.out = append(t.out, Violation{Operation: t.o.id, Side: t.side, Kind: kind, Location: loc, Message: msg})
+}
+
+// responseContent returns what the operation declares for the response's
+// status (or its default), or nil.
+func (t *translator) responseContent() openapi3.Content {
+	rs := t.o.op.Responses
+	if rs == nil {
+		return nil
+	}
+	ref := rs.Status(t.status)
+	if ref == nil {
+		ref = rs.Default()
+	}
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	return ref.Value.Content
 }
 
 // translate walks err (MultiError, RequestError, ResponseError,
@@ -143,7 +242,11 @@ func (t *translator) request(e *openapi3filter.RequestError) {
 		case errors.Is(e.Err, openapi3filter.ErrInvalidRequired):
 			t.add(KindMissingRequired, "body", "the operation requires a request body")
 		case strings.HasPrefix(e.Reason, "header Content-Type has unexpected value"):
-			t.add(KindContentType, "header:Content-Type", "request media type is not one the operation declares")
+			var content openapi3.Content
+			if e.RequestBody != nil {
+				content = e.RequestBody.Content
+			}
+			t.add(KindContentType, "header:Content-Type", contentTypeMessage(SideRequest, t.ct, content))
 		case strings.HasPrefix(e.Reason, "failed to decode"), strings.HasPrefix(e.Reason, "reading failed"):
 			t.add(KindUnreadableBody, "body", "request body cannot be decoded as its media type")
 		default:
@@ -164,9 +267,9 @@ func (t *translator) request(e *openapi3filter.RequestError) {
 func (t *translator) response(e *openapi3filter.ResponseError) {
 	switch {
 	case e.Reason == "status is not supported":
-		t.add(KindStatus, "status", "status is not one the operation lists")
+		t.add(KindStatus, "status", "status "+strconv.Itoa(t.status)+" is not one the operation declares (declared: "+t.o.statuses+")")
 	case strings.HasPrefix(e.Reason, "response header Content-Type has unexpected value"):
-		t.add(KindContentType, "header:Content-Type", "response media type is not one the operation declares")
+		t.add(KindContentType, "header:Content-Type", contentTypeMessage(SideResponse, t.ct, t.responseContent()))
 	case strings.HasPrefix(e.Reason, "failed to decode"), strings.HasPrefix(e.Reason, "failed to read"):
 		t.add(KindUnreadableBody, "body", "response body cannot be decoded as its media type")
 	case strings.HasPrefix(e.Reason, "response header ") && strings.HasSuffix(e.Reason, " missing"):
@@ -233,6 +336,8 @@ func (t *translator) schema(se *openapi3.SchemaError, loc string) {
 		t.add(KindMissingRequired, where(loc, ptr), schemaMessage("required", se.Schema))
 	case se.SchemaField == "properties" && strings.HasSuffix(se.Reason, " is unsupported"):
 		t.add(KindSchema, where(loc, ptr+"/"+escapePointer(quotedName(se.Reason))), schemaMessage("properties", se.Schema))
+	case se.SchemaField == "type":
+		t.add(KindSchema, where(loc, ptr), typeMessage(goKind(se.Value), se.Schema))
 	default:
 		t.add(KindSchema, where(loc, ptr), schemaMessage(se.SchemaField, se.Schema))
 	}

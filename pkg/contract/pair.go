@@ -29,6 +29,16 @@ type Pair struct {
 	ResponseHeader http.Header
 	// ResponseBody is the response body.
 	ResponseBody []byte
+	// RequestBodyMissing says the capture says a request body existed but
+	// did not record it, as Chrome's HAR export does (content.size > 0, no
+	// content.text); body checks are skipped and the pair is counted as
+	// body-not-captured ([Disposition.BodyNotCaptured]).
+	RequestBodyMissing bool
+	// ResponseBodyMissing says the capture says a response body existed but
+	// did not record it, as Chrome's HAR export does (content.size > 0, no
+	// content.text); body checks are skipped and the pair is counted as
+	// body-not-captured ([Disposition.BodyNotCaptured]).
+	ResponseBodyMissing bool
 
 	// Source says where the pair came from, for reports: a file path, or
 	// "live" for the transport. Empty is allowed.

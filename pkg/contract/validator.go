@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -31,10 +32,14 @@ type config struct {
 	strict   bool
 	compiled bool
 	formats  map[string]openapi3.StringFormatValidator
+	scope    []scopeEntry
 }
 
 // WithDocument validates against doc instead of the embedded spec (for
-// example a file parsed with api.Parse). The validator only reads doc.
+// example a file loaded with [LoadSpec], which accepts documents such as
+// Stytch's published one that kin-openapi's validation refuses for
+// duplicate operationIds). The validator only reads doc. Where operationIds
+// are missing or collide, operations are named "METHOD template".
 func WithDocument(doc *openapi3.T) Option {
 	return func(c *config) error {
 		if doc == nil {
@@ -95,6 +100,8 @@ type Validator struct {
 	routes  []*route
 	byID    map[string]*operation
 	capture *trie
+	scope   []scopeEntry
+	hosts   map[string]bool // the spec's server hosts, lower case
 
 	// kin-openapi options: [request body by kin][response body by kin].
 	optsReq  [2]openapi3filter.Options
@@ -114,6 +121,12 @@ type operation struct {
 	id       string
 	method   string
 	template string
+	// key is "METHOD template" with the parameters' names left out
+	// ("PUT /v1/b2b/sso/saml/{}/connections/{}"): what invariants are keyed
+	// by, whatever a spec names its operations and parameters.
+	key string
+	// statuses lists the declared response statuses, for messages.
+	statuses string
 	op       *openapi3.Operation
 	kin      *routers.Route
 	// bodies compiled from this operation's schemas
@@ -153,7 +166,15 @@ func New(opts ...Option) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Validator{doc: c.doc, strict: c.strict, formats: fs, byID: map[string]*operation{}, capture: newTrie(invariantPointers())}
+	v := &Validator{doc: c.doc, strict: c.strict, formats: fs, byID: map[string]*operation{}, capture: newTrie(invariantPointers()), scope: c.scope}
+	var servers []string
+	for _, s := range c.doc.Servers {
+		if s != nil {
+			servers = append(servers, s.URL)
+		}
+	}
+	v.hosts = serverHosts(servers)
+	idCount := operationIDCounts(c.doc)
 	v.pool.New = func() any { return &state{params: map[string]string{}} }
 
 	schemaOpts := fs.schemaOptions()
@@ -190,9 +211,11 @@ func New(opts ...Option) (*Validator, error) {
 				kin:   &routers.Route{Spec: c.doc, Path: tmpl, PathItem: item, Method: method, Operation: op},
 				nodes: map[*openapi3.Schema]*node{},
 			}
-			if o.id == "" {
+			if o.id == "" || idCount[o.id] > 1 {
 				o.id = method + " " + tmpl
 			}
+			o.key = operationKey(method, tmpl)
+			o.statuses = declaredStatuses(op)
 			o.reqFull, o.respFull = true, true
 			if op.RequestBody != nil && op.RequestBody.Value != nil {
 				for _, mt := range op.RequestBody.Value.Content {
@@ -225,6 +248,53 @@ func New(opts ...Option) (*Validator, error) {
 	return v, nil
 }
 
+// operationIDCounts counts how many operations use each operationId.
+func operationIDCounts(doc *openapi3.T) map[string]int {
+	n := map[string]int{}
+	for _, item := range doc.Paths.Map() {
+		if item == nil {
+			continue
+		}
+		for _, op := range item.Operations() {
+			if op != nil && op.OperationID != "" {
+				n[op.OperationID]++
+			}
+		}
+	}
+	return n
+}
+
+// operationKey is "METHOD template" with parameter names dropped.
+func operationKey(method, tmpl string) string {
+	var b strings.Builder
+	b.WriteString(strings.ToUpper(method))
+	b.WriteByte(' ')
+	for i := 0; i < len(tmpl); i++ {
+		c := tmpl[i]
+		b.WriteByte(c)
+		if c == '{' {
+			if j := strings.IndexByte(tmpl[i:], '}'); j > 0 {
+				i += j - 1
+			}
+		}
+	}
+	return b.String()
+}
+
+// declaredStatuses lists an operation's response statuses, sorted
+// ("200, 400, default").
+func declaredStatuses(op *openapi3.Operation) string {
+	if op.Responses == nil {
+		return ""
+	}
+	keys := make([]string, 0, op.Responses.Len())
+	for k := range op.Responses.Map() {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ", ")
+}
+
 // Strict reports whether the validator runs in strict mode.
 func (v *Validator) Strict() bool { return v.strict }
 
@@ -235,7 +305,7 @@ func (v *Validator) Document() *openapi3.T { return v.doc }
 // FindOperation returns the operation that method and rawURL (absolute or a
 // bare path) reach, whatever the host: the spec's servers are ignored.
 func (v *Validator) FindOperation(method, rawURL string) (operationID, pathTemplate string, ok bool) {
-	o, _, _ := v.find(method, rawURL, nil)
+	o, _, _, _ := v.find(method, rawURL, nil)
 	if o == nil {
 		return "", "", false
 	}
@@ -243,12 +313,15 @@ func (v *Validator) FindOperation(method, rawURL string) (operationID, pathTempl
 }
 
 // find routes a pair. params, when not nil, receives the path parameters.
-// It returns the path without query for messages when nothing matched.
-func (v *Validator) find(method, rawURL string, params map[string]string) (*operation, *url.URL, string) {
+// It returns the operation (nil when none), the parsed URL (nil when it
+// does not parse), the escaped path without query, and the first path
+// template the path matches whatever the method ("" when none).
+func (v *Validator) find(method, rawURL string, params map[string]string) (*operation, *url.URL, string, string) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, nil, ""
+		return nil, nil, "", ""
 	}
+	tmpl := ""
 	path := u.EscapedPath()
 	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	method = strings.ToUpper(method)
@@ -268,6 +341,9 @@ func (v *Validator) find(method, rawURL string, params map[string]string) (*oper
 		}
 		o := r.ops[method]
 		if o == nil {
+			if tmpl == "" {
+				tmpl = r.template
+			}
 			continue
 		}
 		if params != nil {
@@ -277,18 +353,23 @@ func (v *Validator) find(method, rawURL string, params map[string]string) (*oper
 				}
 				val, err := url.PathUnescape(parts[i])
 				if err != nil {
-					return nil, u, path
+					return nil, u, path, r.template
 				}
 				params[name] = val
 			}
 		}
-		return o, u, path
+		return o, u, path, r.template
 	}
-	return nil, u, path
+	return nil, u, path, tmpl
 }
 
 // Validate checks one pair and returns every violation found, sorted by
 // side, location and kind; nil when the pair conforms. It never changes p.
+//
+// A pair out of scope ([Validator.Classify]) gives no violation in any
+// mode; a pair in scope that reaches no operation is an unknown-operation
+// violation in strict mode. Every violation carries the pair's method and
+// path, escaped.
 func (v *Validator) Validate(ctx context.Context, p *Pair) []Violation {
 	if p == nil {
 		return nil
@@ -297,16 +378,19 @@ func (v *Validator) Validate(ctx context.Context, p *Pair) []Violation {
 	defer v.pool.Put(st)
 	clear(st.params)
 
-	o, u, path := v.find(p.Method, p.URL, st.params)
+	d, o, u := v.classify(p, st.params)
+	if !d.InScope {
+		return nil
+	}
 	if o == nil {
 		if !v.strict {
 			return nil
 		}
-		name := strings.ToUpper(p.Method) + " " + path
-		if u == nil {
-			name = strings.ToUpper(p.Method)
+		msg := "the spec declares no operation for this method and path"
+		if d.Template != "" {
+			msg = "the spec declares no " + d.Method + " operation at " + Escape(d.Template)
 		}
-		return []Violation{{Operation: name, Side: SideRequest, Kind: KindUnknownOperation, Location: "path", Message: "no operation in the spec matches this method and path"}}
+		return []Violation{{Method: d.Method, Path: d.Path, Operation: d.Method + " " + d.Path, Side: SideRequest, Kind: KindUnknownOperation, Location: "path", Message: msg}}
 	}
 
 	var out []Violation
@@ -321,28 +405,34 @@ func (v *Validator) Validate(ctx context.Context, p *Pair) []Violation {
 
 	// Request: kin-openapi checks security and parameters, and the body
 	// unless the compiled walker can.
+	// A body the capture did not record (RequestBodyMissing) is left out
+	// of kin-openapi's checks, and requestBody checks only its media type.
 	reqCT := reqHeader.Get("Content-Type")
-	walkReq := o.reqFull && isJSON(reqCT)
+	walkReq := (o.reqFull || p.RequestBodyMissing) && isJSON(reqCT)
 	req := &http.Request{Method: o.method, URL: u, Header: reqHeader, Host: u.Host, Body: http.NoBody}
-	if !walkReq && len(p.RequestBody) > 0 {
+	if !walkReq && !p.RequestBodyMissing && len(p.RequestBody) > 0 {
 		req.Body = io.NopCloser(bytes.NewReader(p.RequestBody))
 		req.ContentLength = int64(len(p.RequestBody))
 	}
 	kinReq := 1
-	if walkReq {
+	if walkReq || p.RequestBodyMissing {
 		kinReq = 0
 	}
 	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: st.params, Route: o.kin, Options: &v.optsReq[kinReq]}
-	tr := translator{op: o.id, side: SideRequest, out: out}
+	tr := translator{o: o, side: SideRequest, ct: reqCT, out: out}
 	tr.translate(openapi3filter.ValidateRequest(ctx, in))
 	out = tr.out
+	n := len(out)
 	out = v.requestBody(st, o, p, reqCT, walkReq, out)
+	if v.strict && len(st.params) > 0 {
+		out = tolerateEchoes(out, n, p.RequestBody, st.params)
+	}
 
 	// Response.
 	respCT := respHeader.Get("Content-Type")
-	walkResp := o.respFull && isJSON(respCT)
+	walkResp := (o.respFull || p.ResponseBodyMissing) && isJSON(respCT)
 	kinResp := 1
-	if walkResp {
+	if walkResp || p.ResponseBodyMissing {
 		kinResp = 0
 	}
 	rin := &openapi3filter.ResponseValidationInput{
@@ -350,18 +440,60 @@ func (v *Validator) Validate(ctx context.Context, p *Pair) []Violation {
 		Status:                 p.StatusCode, Header: respHeader, Options: &v.optsResp[kinResp],
 		Body: io.NopCloser(bytes.NewReader(p.ResponseBody)),
 	}
-	tr = translator{op: o.id, side: SideResponse, out: out}
+	tr = translator{o: o, side: SideResponse, ct: respCT, status: p.StatusCode, out: out}
 	tr.translate(openapi3filter.ValidateResponse(ctx, rin))
 	out = tr.out
 	var caps []capture
 	out, caps = v.responseBody(st, o, p, respCT, walkResp, out)
 
-	out = append(out, checkInvariants(o.id, v.strict, st.params, p, reqHeader, caps)...)
+	out = append(out, checkInvariants(o, v.strict, st.params, p, reqHeader, caps)...)
 	if len(out) == 0 {
 		return nil
 	}
+	for i := range out {
+		out[i].Method, out[i].Path = d.Method, d.Path
+		out[i].Operation = Escape(out[i].Operation)
+		out[i].Location = Escape(out[i].Location)
+	}
 	sortViolations(out)
 	return out
+}
+
+// tolerateEchoes applies the rule for path parameters repeated in the
+// request body, to the violations out[start:] found in it. Stytch's Go and
+// Python SDKs send organization_id and connection_id in the JSON body of
+// both updates as well as in the path; Stytch ignores the body copies (the
+// path wins). So, in strict mode, a top-level request body property that
+// the body's schema does not declare and that is named like a path
+// parameter of the operation is accepted when its value is a string equal
+// to the path parameter (percent-decoded), and stays an undocumented-field
+// violation, saying that it disagrees with the path, otherwise. A property
+// the schema declares is checked by the schema, as always.
+func tolerateEchoes(out []Violation, start int, body []byte, params map[string]string) []Violation {
+	var fields map[string]json.RawMessage
+	decoded := false
+	j := start
+	for i := start; i < len(out); i++ {
+		vi := out[i]
+		if name, ok := strings.CutPrefix(vi.Location, "/"); ok && vi.Side == SideRequest && vi.Kind == KindUndocumentedField && !strings.ContainsAny(name, "/~") {
+			if want, isParam := params[name]; isParam {
+				if !decoded {
+					decoded = true
+					if json.Unmarshal(body, &fields) != nil {
+						fields = nil
+					}
+				}
+				var got string
+				if raw, ok := fields[name]; ok && json.Unmarshal(raw, &got) == nil && got == want {
+					continue
+				}
+				vi.Message = "property is not declared in the spec; it repeats the path parameter " + name + " and disagrees with the path"
+			}
+		}
+		out[j] = vi
+		j++
+	}
+	return out[:j]
 }
 
 func sortViolations(out []Violation) {
@@ -381,41 +513,45 @@ func sortViolations(out []Violation) {
 }
 
 // requestBody does what kin-openapi's ValidateRequestBody would when the
-// walker handles the body, and strict mode's extra checks in any case.
+// walker handles the body, strict mode's extra checks in any case, and the
+// duplicate-key check in every mode. A body the capture did not record gets
+// its media type checked only.
 func (v *Validator) requestBody(st *state, o *operation, p *Pair, ct string, walk bool, out []Violation) []Violation {
 	rb := o.op.RequestBody
+	missing := p.RequestBodyMissing
 	if rb == nil || rb.Value == nil {
-		if v.strict && len(p.RequestBody) > 0 {
+		if v.strict && (len(p.RequestBody) > 0 || missing) {
 			out = append(out, Violation{Operation: o.id, Side: SideRequest, Kind: KindContentType, Location: "body", Message: "the operation declares no request body"})
 		}
 		return out
 	}
-	if len(p.RequestBody) == 0 || len(rb.Value.Content) == 0 {
+	if !missing && (len(p.RequestBody) == 0 || len(rb.Value.Content) == 0) {
 		if walk && len(p.RequestBody) == 0 && rb.Value.Required {
 			out = append(out, Violation{Operation: o.id, Side: SideRequest, Kind: KindMissingRequired, Location: "body", Message: "the operation requires a request body"})
 		}
 		return out
 	}
+	if len(rb.Value.Content) == 0 {
+		return out
+	}
 	mt := rb.Value.Content.Get(ct)
 	if mt == nil {
 		if walk {
-			out = append(out, Violation{Operation: o.id, Side: SideRequest, Kind: KindContentType, Location: "header:Content-Type", Message: "request media type is not one the operation declares"})
+			out = append(out, Violation{Operation: o.id, Side: SideRequest, Kind: KindContentType, Location: "header:Content-Type", Message: contentTypeMessage(SideRequest, ct, rb.Value.Content)})
 		}
 		return out
 	}
 	if v.strict && !declaredExactly(rb.Value.Content, ct) {
-		out = append(out, Violation{Operation: o.id, Side: SideRequest, Kind: KindContentType, Location: "header:Content-Type", Message: "request media type is only matched by a wildcard"})
+		out = append(out, Violation{Operation: o.id, Side: SideRequest, Kind: KindContentType, Location: "header:Content-Type", Message: "request media type " + mediaTypeOf(ct) + " is only matched by a wildcard (declared: " + declaredMediaTypes(rb.Value.Content) + ")"})
 	}
-	if mt.Schema == nil || !isJSON(ct) {
+	if missing || mt.Schema == nil || !isJSON(ct) {
 		return out
 	}
 	n := o.nodes[mt.Schema.Value]
-	if !walk && !v.strict {
-		return out
-	}
-	st.w.reset(p.RequestBody, SideRequest, o.id, walk, v.strict)
+	validate := walk
+	st.w.reset(p.RequestBody, SideRequest, o.id, validate, v.strict)
 	if err := st.w.run(n, nil); err != nil {
-		if walk {
+		if validate {
 			out = append(out, Violation{Operation: o.id, Side: SideRequest, Kind: KindUnreadableBody, Location: "body", Message: "request body cannot be decoded as its media type"})
 		}
 		return out
@@ -424,8 +560,8 @@ func (v *Validator) requestBody(st *state, o *operation, p *Pair, ct string, wal
 }
 
 // responseBody mirrors ValidateResponse's body checks when the walker
-// handles the body, adds strict mode's checks, and captures what the
-// invariants read.
+// handles the body, adds strict mode's checks and the empty-body and
+// duplicate-key checks, and captures what the invariants read.
 func (v *Validator) responseBody(st *state, o *operation, p *Pair, ct string, walk bool, out []Violation) ([]Violation, []capture) {
 	switch p.StatusCode {
 	case http.StatusNotModified, http.StatusPermanentRedirect, http.StatusTemporaryRedirect, http.StatusMovedPermanently:
@@ -435,11 +571,12 @@ func (v *Validator) responseBody(st *state, o *operation, p *Pair, ct string, wa
 	if responses == nil || responses.Len() == 0 {
 		return out, nil
 	}
+	missing := p.ResponseBodyMissing
 	ref := responses.Status(p.StatusCode)
 	if ref == nil {
 		ref = responses.Default()
 		if ref != nil && v.strict {
-			out = append(out, Violation{Operation: o.id, Side: SideResponse, Kind: KindStatus, Location: "status", Message: "status " + strconv.Itoa(p.StatusCode) + " is only covered by the default response"})
+			out = append(out, Violation{Operation: o.id, Side: SideResponse, Kind: KindStatus, Location: "status", Message: "status " + strconv.Itoa(p.StatusCode) + " is only covered by the default response (declared: " + o.statuses + ")"})
 		}
 	}
 	st.w.caps = st.w.caps[:0]
@@ -448,23 +585,30 @@ func (v *Validator) responseBody(st *state, o *operation, p *Pair, ct string, wa
 	if ref != nil && ref.Value != nil {
 		content := ref.Value.Content
 		if len(content) == 0 {
-			if v.strict && len(p.ResponseBody) > 0 {
+			if v.strict && (len(p.ResponseBody) > 0 || missing) {
 				out = append(out, Violation{Operation: o.id, Side: SideResponse, Kind: KindContentType, Location: "body", Message: "the response declares no body"})
 			}
 		} else if mt = content.Get(ct); mt == nil {
 			if walk {
-				out = append(out, Violation{Operation: o.id, Side: SideResponse, Kind: KindContentType, Location: "header:Content-Type", Message: "response media type is not one the operation declares"})
+				out = append(out, Violation{Operation: o.id, Side: SideResponse, Kind: KindContentType, Location: "header:Content-Type", Message: contentTypeMessage(SideResponse, ct, content)})
 			}
 		} else {
 			if v.strict && !declaredExactly(content, ct) {
-				out = append(out, Violation{Operation: o.id, Side: SideResponse, Kind: KindContentType, Location: "header:Content-Type", Message: "response media type is only matched by a wildcard"})
+				out = append(out, Violation{Operation: o.id, Side: SideResponse, Kind: KindContentType, Location: "header:Content-Type", Message: "response media type " + mediaTypeOf(ct) + " is only matched by a wildcard (declared: " + declaredMediaTypes(content) + ")"})
 			}
 			if mt.Schema != nil {
 				n = o.nodes[mt.Schema.Value]
 			}
 		}
 	}
-	if !isJSON(ct) || len(p.ResponseBody) == 0 {
+	if missing || !isJSON(ct) {
+		return out, nil
+	}
+	if len(p.ResponseBody) == 0 {
+		// An empty body is not JSON: a declared JSON response must have one.
+		if mt != nil {
+			out = append(out, Violation{Operation: o.id, Side: SideResponse, Kind: KindMissingRequired, Location: "body", Message: "the body is empty although the response is " + mediaTypeOf(ct) + " and the operation declares a body for status " + strconv.Itoa(p.StatusCode)})
+		}
 		return out, nil
 	}
 	validate := walk && n != nil

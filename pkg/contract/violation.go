@@ -3,7 +3,10 @@ package contract
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Side says which half of a pair a violation is about.
@@ -40,6 +43,10 @@ const (
 	// KindInvariant: the pair breaks a rule of the real API that no schema
 	// can express (such as the body's status_code echoing the HTTP status).
 	KindInvariant Kind = "invariant"
+	// KindDuplicateKey: a JSON object in a body holds the same key twice.
+	// Decoders disagree on which value counts (Go's keeps the last, others
+	// the first), so such a body is reported in every mode.
+	KindDuplicateKey Kind = "duplicate-key"
 )
 
 // Violation is one way in which a pair departs from the spec.
@@ -47,7 +54,15 @@ const (
 // Messages never quote values from bodies or headers: request bodies carry
 // private keys and headers carry credentials.
 type Violation struct {
-	// Operation is the operationId, or "METHOD path" when no operation matched.
+	// Method is the pair's HTTP method, with control and other unprintable
+	// characters escaped (a capture cannot forge report lines).
+	Method string `json:"method"`
+	// Path is the pair's request path without its query, percent-encoded
+	// as in the request, with unprintable characters escaped like Method.
+	Path string `json:"path"`
+	// Operation is the operationId; "METHOD template" where the spec gives
+	// the operation no operationId or gives the same one to several
+	// operations; "METHOD path" when no operation matched.
 	Operation string `json:"operation"`
 	// Side is request or response.
 	Side Side `json:"side"`
@@ -61,9 +76,52 @@ type Violation struct {
 	Message string `json:"message"`
 }
 
-// String renders the violation on one line.
+// String renders the violation on one line: the pair's method and path,
+// then the operation, side, kind, location and message. Every part coming
+// from a capture is escaped, so the line is always exactly one line.
 func (v Violation) String() string {
-	return fmt.Sprintf("%s %s %s %s: %s", v.Operation, v.Side, v.Kind, v.Location, v.Message)
+	var b strings.Builder
+	if v.Method != "" || v.Path != "" {
+		b.WriteString(Escape(v.Method))
+		b.WriteByte(' ')
+		b.WriteString(Escape(v.Path))
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "%s %s %s %s: %s", Escape(v.Operation), v.Side, v.Kind, Escape(v.Location), Escape(v.Message))
+	return b.String()
+}
+
+// Escape returns s with every character that could change how a report
+// reads escaped Go-style: control characters (newlines, ANSI escape
+// sequences), other unprintable runes, Unicode bidirectional controls and
+// invalid UTF-8. Printable text, the common case, is returned unchanged and
+// without allocating. Escaping is idempotent. The validator escapes what it
+// takes from a capture (method, path, JSON keys, media types); reports that
+// print other text from a capture should escape it too.
+func Escape(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s[:i])
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r < 0x80 && (r < 0x20 || r == 0x7f), !unicode.IsPrint(r) && r != ' ', unicode.Is(unicode.Bidi_Control, r):
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // ContractError is returned by the validating transport in enforce mode when

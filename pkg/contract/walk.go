@@ -88,6 +88,9 @@ type walker struct {
 	caps     []capture
 	lastIdx  int
 	scratch  []byte
+	// keys holds the keys of the objects being walked, innermost last,
+	// for the duplicate-key check.
+	keys [][]byte
 }
 
 func (w *walker) reset(data []byte, side Side, op string, validate, strict bool) {
@@ -96,6 +99,7 @@ func (w *walker) reset(data []byte, side Side, op string, validate, strict bool)
 	w.validate, w.strict = validate, strict
 	w.segs = w.segs[:0]
 	w.out = w.out[:0]
+	w.keys = w.keys[:0]
 	w.lastIdx = -1
 }
 
@@ -183,7 +187,7 @@ func (w *walker) value(n *node, t *trie) error {
 			return w.skipValue(nil)
 		}
 		if !w.typeOK(n, c) {
-			w.schemaError(n, "type")
+			w.report(KindSchema, w.pointer("", false), typeMessage(jsonKind(c), n.schema))
 			return w.skipValue(t)
 		}
 	}
@@ -290,12 +294,12 @@ func (w *walker) checkString(n *node, s []byte) {
 func (w *walker) checkNumber(n *node, f float64, perr error) {
 	if perr != nil {
 		// kin-openapi reports a number it cannot convert against "type".
-		w.schemaError(n, "type")
+		w.report(KindSchema, w.pointer("", false), typeMessage("a number", n.schema))
 		return
 	}
 	if n.types&tInteger != 0 && n.types&tNumber == 0 {
 		if f != math.Trunc(f) {
-			w.schemaError(n, "type")
+			w.report(KindSchema, w.pointer("", false), typeMessage("a number", n.schema))
 			return
 		}
 		if n.intFormat != nil {
@@ -319,6 +323,9 @@ func (w *walker) object(n *node, t *trie) error {
 	w.pos++ // '{'
 	var seen uint64
 	var seenMore map[string]bool
+	mark := len(w.keys)
+	defer func() { w.keys = w.keys[:mark] }()
+	var keySet map[string]struct{} // past dupScan keys
 	first := true
 	for {
 		w.skipWS()
@@ -345,6 +352,10 @@ func (w *walker) object(n *node, t *trie) error {
 			return errSyntax
 		}
 		w.pos++
+		if w.duplicate(key, mark, &keySet) {
+			// Reported in every mode: decoders disagree on which value counts.
+			w.out = append(w.out, Violation{Operation: w.op, Side: w.side, Kind: KindDuplicateKey, Location: w.pointer(string(key), true), Message: "the object holds this key more than once"})
+		}
 		var childTrie *trie
 		if t != nil && t.children != nil {
 			childTrie = t.children[string(key)]
@@ -370,7 +381,9 @@ func (w *walker) object(n *node, t *trie) error {
 				if w.validate {
 					w.report(KindSchema, w.pointer(name, true), schemaMessage("properties", n.schema))
 				}
+				w.segs = append(w.segs, seg{name: name, idx: -1})
 				err = w.skipValue(nil)
+				w.segs = w.segs[:len(w.segs)-1]
 			case n.addl != nil:
 				w.segs = append(w.segs, seg{name: name, idx: -1})
 				err = w.value(n.addl, childTrie)
@@ -379,7 +392,9 @@ func (w *walker) object(n *node, t *trie) error {
 				if w.strict && !n.freeForm && !n.opaque {
 					w.report(KindUndocumentedField, w.pointer(name, true), "property is not declared in the spec")
 				}
+				w.segs = append(w.segs, seg{name: name, idx: -1})
 				err = w.skipValue(nil)
+				w.segs = w.segs[:len(w.segs)-1]
 			}
 		}
 		if err != nil {
@@ -410,6 +425,36 @@ func (w *walker) object(n *node, t *trie) error {
 		}
 	}
 	return nil
+}
+
+// dupScan is how many keys of one object the duplicate-key check compares
+// one by one; past it, the object's keys go into a set.
+const dupScan = 16
+
+// duplicate reports whether key was already seen in the object whose keys
+// start at w.keys[mark], and records it. key must stay valid while the
+// object is walked (a slice of the body, or unescape's own copy).
+func (w *walker) duplicate(key []byte, mark int, set *map[string]struct{}) bool {
+	if *set != nil {
+		if _, ok := (*set)[string(key)]; ok {
+			return true
+		}
+		(*set)[string(key)] = struct{}{}
+		return false
+	}
+	for _, k := range w.keys[mark:] {
+		if string(k) == string(key) {
+			return true
+		}
+	}
+	w.keys = append(w.keys, key)
+	if len(w.keys)-mark > dupScan {
+		*set = make(map[string]struct{}, 2*dupScan)
+		for _, k := range w.keys[mark:] {
+			(*set)[string(k)] = struct{}{}
+		}
+	}
+	return false
 }
 
 func (w *walker) array(n *node, t *trie) error {

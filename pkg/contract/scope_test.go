@@ -1,0 +1,153 @@
+package contract
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// adminPagePairs is what a browser or proxy records while an admin page
+// updates both connections: the page and its assets, fonts and analytics on
+// other hosts, CORS preflights, and other Stytch endpoints the spec does not
+// describe. want is each pair's reason by default.
+func adminPagePairs(t *testing.T) (pairs []*Pair, want []Reason) {
+	t.Helper()
+	jsonHeader := http.Header{"Content-Type": {"application/json"}}
+	stytchGET := func(path string) *Pair {
+		return &Pair{Method: http.MethodGet, URL: "https://test.stytch.com" + path,
+			RequestHeader: http.Header{"Authorization": {basicAuth()}},
+			StatusCode:    200, ResponseHeader: jsonHeader, ResponseBody: []byte(`{"status_code":200,"request_id":"r"}`), Index: -1}
+	}
+	add := func(p *Pair, r Reason) {
+		pairs = append(pairs, p)
+		want = append(want, r)
+	}
+	add(&Pair{Method: http.MethodGet, URL: "https://admin.example.com/settings/sso", StatusCode: 200,
+		ResponseHeader: http.Header{"Content-Type": {"text/html; charset=utf-8"}}, ResponseBody: []byte("<!doctype html>"), Index: -1}, ReasonStaticAsset)
+	add(&Pair{Method: http.MethodGet, URL: "https://admin.example.com/assets/app.3f2a.js", StatusCode: 200,
+		ResponseHeader: http.Header{"Content-Type": {"application/javascript"}}, Index: -1}, ReasonStaticAsset)
+	add(&Pair{Method: http.MethodGet, URL: "https://admin.example.com/assets/app.css", StatusCode: 304, Index: -1}, ReasonStaticAsset)
+	add(&Pair{Method: http.MethodGet, URL: "https://fonts.gstatic.com/s/inter/v12/abc.woff2", StatusCode: 200,
+		ResponseHeader: http.Header{"Content-Type": {"font/woff2"}}, Index: -1}, ReasonStaticAsset)
+	add(&Pair{Method: http.MethodGet, URL: "https://admin.example.com/favicon", StatusCode: 200,
+		ResponseHeader: http.Header{"Content-Type": {"image/x-icon"}}, Index: -1}, ReasonStaticAsset)
+	add(&Pair{Method: http.MethodPost, URL: "https://analytics.example.net/v1/collect", StatusCode: 204, Index: -1}, ReasonOtherHost)
+	add(&Pair{Method: http.MethodGet, URL: "https://admin.example.com/api/me", StatusCode: 200, ResponseHeader: jsonHeader,
+		ResponseBody: []byte(`{"id":1}`), Index: -1}, ReasonOtherHost)
+	// A preflight for the SAML update, to the spec's own path.
+	pre := samlPair(t)
+	pre.Method, pre.RequestBody, pre.ResponseBody, pre.StatusCode = http.MethodOptions, nil, nil, 204
+	pre.RequestHeader = http.Header{"Access-Control-Request-Method": {"PUT"}, "Origin": {"https://admin.example.com"}}
+	pre.ResponseHeader = http.Header{"Access-Control-Allow-Methods": {"PUT"}}
+	add(pre, ReasonPreflight)
+	// Other Stytch endpoints: organization get, member search, SSO get.
+	add(stytchGET("/v1/b2b/organizations/"+testOrgID), ReasonOutsideSpec)
+	search := stytchGET("/v1/b2b/organizations/members/search")
+	search.Method, search.RequestBody = http.MethodPost, []byte(`{"organization_ids":["x"]}`)
+	add(search, ReasonOutsideSpec)
+	add(stytchGET("/v1/b2b/sso/"+testOrgID), ReasonOutsideSpec)
+	// The two calls the spec describes, valid.
+	add(samlPair(t), ReasonOperation)
+	add(externalPair(t), ReasonOperation)
+	return pairs, want
+}
+
+func TestScopeOfAnAdminPageCapture(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, compiled := range []bool{true, false} {
+		strict := newValidator(t, WithStrict(true), WithCompiledBodies(compiled))
+		pairs, want := adminPagePairs(t)
+		counts := map[Reason]int{}
+		for i, p := range pairs {
+			d := strict.Classify(p)
+			assert.Equal(t, want[i], d.Reason, "pair %d %s %s", i, p.Method, p.URL)
+			assert.Equal(t, want[i] == ReasonOperation, d.InScope && d.Validated(), "pair %d", i)
+			counts[d.Reason]++
+			assert.Empty(t, strict.Validate(ctx, p), "strict Validate(pair %d %s %s)", i, p.Method, p.URL)
+		}
+		assert.Equal(t, map[Reason]int{ReasonOperation: 2, ReasonStaticAsset: 5, ReasonOtherHost: 2, ReasonPreflight: 1, ReasonOutsideSpec: 3}, counts)
+
+		// Drift in the capture is still caught, and only there.
+		pairs[len(pairs)-2].RequestBody = edit(t, pairs[len(pairs)-2].RequestBody, func(m map[string]any) { m["new_field"] = true })
+		for i, p := range pairs {
+			got := strict.Validate(ctx, p)
+			if i == len(pairs)-2 {
+				require.Len(t, got, 1, "%v", got)
+				assert.Equal(t, KindUndocumentedField, got[0].Kind)
+			} else {
+				assert.Empty(t, got, "pair %d", i)
+			}
+		}
+	}
+}
+
+func TestScopeWidened(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pairs, want := adminPagePairs(t)
+	sso := newValidator(t, WithStrict(true), WithScope("/v1/b2b/sso/"))
+	host := newValidator(t, WithStrict(true), WithScope("test.stytch.com"))
+	hostPrefix := newValidator(t, WithStrict(true), WithScope("TEST.stytch.com/v1/b2b/organizations"))
+	lax := newValidator(t, WithScope("test.stytch.com"))
+	unknown := func(v *Validator) (n int) {
+		for i, p := range pairs {
+			d := v.Classify(p)
+			got := v.Validate(ctx, p)
+			if d.Reason == ReasonUnknownOperation {
+				n++
+				assert.True(t, d.InScope)
+				assert.Equal(t, ReasonOutsideSpec, want[i], "only calls outside the spec become unknown operations")
+				if v.Strict() {
+					require.Len(t, got, 1)
+					assert.Equal(t, KindUnknownOperation, got[0].Kind)
+					assert.Equal(t, d.Method+" "+d.Path, got[0].Operation)
+				}
+			}
+			if !v.Strict() || d.Reason != ReasonUnknownOperation {
+				assert.Empty(t, got, "pair %d %s %s", i, p.Method, p.URL)
+			}
+		}
+		return n
+	}
+	assert.Equal(t, 1, unknown(sso), "GET /v1/b2b/sso/{organization_id}")
+	assert.Equal(t, 3, unknown(host), "every Stytch call the spec lacks")
+	assert.Equal(t, 2, unknown(hostPrefix), "organization get and member search")
+	assert.Equal(t, 3, unknown(lax), "in scope, but only strict mode reports them")
+
+	// A prefix matches whole segments.
+	assert.False(t, sso.Classify(&Pair{Method: "GET", URL: "https://test.stytch.com/v1/b2b/ssox/1"}).InScope)
+	assert.True(t, newValidator(t, WithScope("/v1/b2b/sso")).Classify(&Pair{Method: "GET", URL: "https://x/v1/b2b/sso/1"}).InScope)
+
+	for _, bad := range []string{"", "https://test.stytch.com/v1", "/v1 b2b", "/v1/\n", "/a//b", "/v1?x"} {
+		_, err := New(WithScope(bad))
+		assert.Error(t, err, "WithScope(%q)", bad)
+	}
+	_, err := New(WithScope())
+	assert.Error(t, err)
+}
+
+func TestScopeDefaults(t *testing.T) {
+	t.Parallel()
+	v := newValidator(t, WithStrict(true))
+	tests := []struct {
+		method, url string
+		want        Reason
+	}{
+		{"PUT", "http://127.0.0.1:9/v1/b2b/sso/saml/o/connections/c", ReasonOperation},
+		{"GET", "https://anything.example/v1/b2b/sso/saml/o/connections/c", ReasonUnknownOperation},
+		{"OPTIONS", "https://test.stytch.com/v1/b2b/sso/saml/o/connections/c", ReasonUnknownOperation}, // no Access-Control-Request-Method
+		{"PUT", "https://test.stytch.com/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideSpec},
+		{"PUT", "https://other.example/v1/b2b/sso/oidc/o/connections/c", ReasonOtherHost},
+		{"GET", "https://test.stytch.com/robots.txt", ReasonStaticAsset},
+		{"PUT", "://bad", ReasonBadURL},
+	}
+	for _, tc := range tests {
+		d := v.Classify(&Pair{Method: tc.method, URL: tc.url})
+		assert.Equal(t, tc.want, d.Reason, "%s %s", tc.method, tc.url)
+	}
+	assert.Equal(t, ReasonBadURL, v.Classify(nil).Reason)
+}
