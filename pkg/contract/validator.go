@@ -430,7 +430,8 @@ func (v *Validator) Validate(ctx context.Context, p *Pair) []Violation {
 
 	// Response.
 	respCT := respHeader.Get("Content-Type")
-	walkResp := (o.respFull || p.ResponseBodyMissing) && isJSON(respCT)
+	// An empty JSON body is reported by responseBody, in both modes.
+	walkResp := (o.respFull || p.ResponseBodyMissing || len(p.ResponseBody) == 0) && isJSON(respCT)
 	kinResp := 1
 	if walkResp || p.ResponseBodyMissing {
 		kinResp = 0
