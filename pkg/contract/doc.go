@@ -24,6 +24,14 @@
 // fields, statuses covered only by a default response, undeclared content
 // types, unknown operations, and the invariants in invariants.go.
 //
+// Only API traffic is checked ([Validator.Classify]): by default a request
+// whose path matches one of the spec's path templates, on any host;
+// [WithScope] widens that to path prefixes or hosts. CORS preflights,
+// static assets, other hosts and paths the spec does not describe are
+// skipped, in every mode, and never violations. Any spec can be used: load
+// a file with [LoadSpec] (which accepts Stytch's published document despite
+// its duplicate operationId, as a warning) and pass it to [WithDocument].
+//
 // Recorded pairs come from [LoadPath] (a file or a directory, searched
 // recursively), [LoadHAR] (HAR 1.2 from browsers, mitmproxy, Charles,
 // Proxyman) and [LoadCassette] (go-vcr v4). [NewCoverage] tells which

@@ -537,7 +537,7 @@ func (v *Validator) requestBody(st *state, o *operation, p *Pair, ct string, wal
 	}
 	mt := rb.Value.Content.Get(ct)
 	if mt == nil {
-		if walk {
+		if walk || missing { // otherwise kin-openapi has checked it
 			out = append(out, Violation{Operation: o.id, Side: SideRequest, Kind: KindContentType, Location: "header:Content-Type", Message: contentTypeMessage(SideRequest, ct, rb.Value.Content)})
 		}
 		return out
@@ -590,7 +590,7 @@ func (v *Validator) responseBody(st *state, o *operation, p *Pair, ct string, wa
 				out = append(out, Violation{Operation: o.id, Side: SideResponse, Kind: KindContentType, Location: "body", Message: "the response declares no body"})
 			}
 		} else if mt = content.Get(ct); mt == nil {
-			if walk {
+			if walk || missing { // otherwise kin-openapi has checked it
 				out = append(out, Violation{Operation: o.id, Side: SideResponse, Kind: KindContentType, Location: "header:Content-Type", Message: contentTypeMessage(SideResponse, ct, content)})
 			}
 		} else {

@@ -466,3 +466,22 @@ func mustRead(t *testing.T, path string) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+// TestBodyNotCapturedStillChecksMediaType: only the body checks are skipped.
+func TestBodyNotCapturedStillChecksMediaType(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, compiled := range []bool{true, false} {
+		v := newValidator(t, WithCompiledBodies(compiled))
+		p := samlPair(t)
+		p.ResponseHeader.Set("Content-Type", "text/html")
+		p.ResponseBody, p.ResponseBodyMissing = nil, true
+		p.RequestHeader.Set("Content-Type", "text/plain")
+		p.RequestBody, p.RequestBodyMissing = nil, true
+		got := v.Validate(ctx, p)
+		require.Len(t, got, 2, "compiled=%v: %v", compiled, got)
+		for _, g := range got {
+			assert.Equal(t, KindContentType, g.Kind)
+		}
+	}
+}
