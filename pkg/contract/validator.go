@@ -479,13 +479,9 @@ func tolerateEchoes(out []Violation, start int, body []byte, params map[string]s
 		if name, ok := strings.CutPrefix(vi.Location, "/"); ok && vi.Side == SideRequest && vi.Kind == KindUndocumentedField && !strings.ContainsAny(name, "/~") {
 			if want, isParam := params[name]; isParam {
 				if !decoded {
-					decoded = true
-					if json.Unmarshal(body, &fields) != nil {
-						fields = nil
-					}
+					decoded, fields = true, topLevelFields(body)
 				}
-				var got string
-				if raw, ok := fields[name]; ok && json.Unmarshal(raw, &got) == nil && got == want {
+				if got, ok := stringField(fields, name); ok && got == want {
 					continue
 				}
 				vi.Message = "property is not declared in the spec; it repeats the path parameter " + name + " and disagrees with the path"
@@ -624,6 +620,29 @@ func (v *Validator) responseBody(st *state, o *operation, p *Pair, ct string, wa
 		return out, nil
 	}
 	return append(out, st.w.out...), st.w.caps
+}
+
+// topLevelFields decodes a JSON object's members, nil when body is not one.
+// It runs only when a body holds an undeclared path parameter.
+func topLevelFields(body []byte) map[string]json.RawMessage {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return nil
+	}
+	return fields
+}
+
+// stringField returns fields[name] when it is a JSON string.
+func stringField(fields map[string]json.RawMessage, name string) (string, bool) {
+	raw, ok := fields[name]
+	if !ok {
+		return "", false
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
 }
 
 // isJSON reports whether a Content-Type is JSON (application/json or +json).

@@ -3,6 +3,7 @@ package contract
 import (
 	"encoding/json"
 	"errors"
+	"hash/maphash"
 	"math"
 	"strconv"
 	"strings"
@@ -89,8 +90,10 @@ type walker struct {
 	lastIdx  int
 	scratch  []byte
 	// keys holds the keys of the objects being walked, innermost last,
-	// for the duplicate-key check.
-	keys [][]byte
+	// for the duplicate-key check; seed hashes them in large objects.
+	keys   [][]byte
+	seed   maphash.Seed
+	seeded bool
 }
 
 func (w *walker) reset(data []byte, side Side, op string, validate, strict bool) {
@@ -325,7 +328,7 @@ func (w *walker) object(n *node, t *trie) error {
 	var seenMore map[string]bool
 	mark := len(w.keys)
 	defer func() { w.keys = w.keys[:mark] }()
-	var keySet map[string]struct{} // past dupScan keys
+	var keySet map[uint64]struct{} // past dupScan keys
 	first := true
 	for {
 		w.skipWS()
@@ -428,30 +431,45 @@ func (w *walker) object(n *node, t *trie) error {
 }
 
 // dupScan is how many keys of one object the duplicate-key check compares
-// one by one; past it, the object's keys go into a set.
-const dupScan = 16
+// one by one; past it, the check looks the key's hash up in a set first.
+const dupScan = 32
 
 // duplicate reports whether key was already seen in the object whose keys
 // start at w.keys[mark], and records it. key must stay valid while the
-// object is walked (a slice of the body, or unescape's own copy).
-func (w *walker) duplicate(key []byte, mark int, set *map[string]struct{}) bool {
+// object is walked (a slice of the body, or unescape's own copy). set is
+// the object's set of key hashes, made once the object has more than
+// dupScan keys; a hash hit is confirmed by comparing the keys themselves.
+func (w *walker) duplicate(key []byte, mark int, set *map[uint64]struct{}) bool {
 	if *set != nil {
-		if _, ok := (*set)[string(key)]; ok {
+		h := maphash.Bytes(w.seed, key)
+		if _, hit := (*set)[h]; hit && w.seenKey(key, mark) {
 			return true
 		}
-		(*set)[string(key)] = struct{}{}
+		(*set)[h] = struct{}{}
+		w.keys = append(w.keys, key)
 		return false
 	}
-	for _, k := range w.keys[mark:] {
-		if string(k) == string(key) {
-			return true
-		}
+	if w.seenKey(key, mark) {
+		return true
 	}
 	w.keys = append(w.keys, key)
 	if len(w.keys)-mark > dupScan {
-		*set = make(map[string]struct{}, 2*dupScan)
+		if !w.seeded {
+			w.seed, w.seeded = maphash.MakeSeed(), true
+		}
+		*set = make(map[uint64]struct{}, 4*dupScan)
 		for _, k := range w.keys[mark:] {
-			(*set)[string(k)] = struct{}{}
+			(*set)[maphash.Bytes(w.seed, k)] = struct{}{}
+		}
+	}
+	return false
+}
+
+// seenKey reports whether key is among w.keys[mark:].
+func (w *walker) seenKey(key []byte, mark int) bool {
+	for _, k := range w.keys[mark:] {
+		if string(k) == string(key) {
+			return true
 		}
 	}
 	return false
