@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -29,8 +30,9 @@ type Reason string
 //     Access-Control-Request-Method header).
 //   - [ReasonStaticAsset]: a script, style sheet, image, font, source map or
 //     HTML page, by the path's extension or the response's media type.
-//   - [ReasonOtherHost]: a host that is not one of the spec's servers.
-//   - [ReasonOutsideSpec]: a path of the spec's servers (or of any host,
+//   - [ReasonOtherHost]: a host that is not one of the spec's servers (nor
+//     localhost or a loopback address, where a local stand-in serves the API).
+//   - [ReasonOutsideAPI]: a path of the spec's servers (or of any host,
 //     when the spec names no absolute server) that the spec does not
 //     describe, such as another Stytch endpoint.
 //   - [ReasonBadURL]: the URL cannot be parsed.
@@ -40,7 +42,7 @@ const (
 	ReasonPreflight        Reason = "cors-preflight"
 	ReasonStaticAsset      Reason = "static-asset"
 	ReasonOtherHost        Reason = "other-host"
-	ReasonOutsideSpec      Reason = "outside-spec"
+	ReasonOutsideAPI       Reason = "outside-api"
 	ReasonBadURL           Reason = "bad-url"
 )
 
@@ -151,8 +153,8 @@ func (s scopeEntry) matches(u *url.URL, escPath string) bool {
 	return len(escPath) == len(s.prefix) || strings.HasSuffix(s.prefix, "/") || escPath[len(s.prefix)] == '/'
 }
 
-// serverHosts returns the lower-case hosts of the document's absolute
-// server URLs (those without variables).
+// serverHosts returns the lower-case host names (no port) of the
+// document's absolute server URLs (those without variables).
 func serverHosts(servers []string) map[string]bool {
 	out := map[string]bool{}
 	for _, s := range servers {
@@ -163,7 +165,7 @@ func serverHosts(servers []string) map[string]bool {
 		if err != nil || u.Host == "" {
 			continue
 		}
-		out[strings.ToLower(u.Host)] = true
+		out[strings.ToLower(u.Hostname())] = true
 	}
 	return out
 }
@@ -228,7 +230,7 @@ func isPreflight(p *Pair) bool {
 //  6. A request inside the scope widened with [WithScope] is in scope
 //     ([ReasonUnknownOperation]).
 //  7. Anything else is skipped: [ReasonOtherHost] when the spec names its
-//     servers and the host is not one of them, [ReasonOutsideSpec]
+//     servers and the host is not one of them, [ReasonOutsideAPI]
 //     otherwise.
 func (v *Validator) Classify(p *Pair) Disposition {
 	if p == nil {
@@ -269,10 +271,20 @@ func (v *Validator) classify(p *Pair, params map[string]string) (Disposition, *o
 			return d, nil, u
 		}
 	}
-	if len(v.hosts) > 0 && !v.hosts[strings.ToLower(u.Host)] {
+	if len(v.hosts) > 0 && !v.apiHost(u.Hostname()) {
 		d.Reason = ReasonOtherHost
 	} else {
-		d.Reason = ReasonOutsideSpec
+		d.Reason = ReasonOutsideAPI
 	}
 	return d, nil, u
+}
+
+// apiHost reports whether host (a name, without port) serves the API: one
+// of the spec's servers, localhost or a loopback address.
+func (v *Validator) apiHost(host string) bool {
+	if v.hosts[strings.ToLower(host)] || strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -44,11 +44,11 @@ func adminPagePairs(t *testing.T) (pairs []*Pair, want []Reason) {
 	pre.ResponseHeader = http.Header{"Access-Control-Allow-Methods": {"PUT"}}
 	add(pre, ReasonPreflight)
 	// Other Stytch endpoints: organization get, member search, SSO get.
-	add(stytchGET("/v1/b2b/organizations/"+testOrgID), ReasonOutsideSpec)
+	add(stytchGET("/v1/b2b/organizations/"+testOrgID), ReasonOutsideAPI)
 	search := stytchGET("/v1/b2b/organizations/members/search")
 	search.Method, search.RequestBody = http.MethodPost, []byte(`{"organization_ids":["x"]}`)
-	add(search, ReasonOutsideSpec)
-	add(stytchGET("/v1/b2b/sso/"+testOrgID), ReasonOutsideSpec)
+	add(search, ReasonOutsideAPI)
+	add(stytchGET("/v1/b2b/sso/"+testOrgID), ReasonOutsideAPI)
 	// The two calls the spec describes, valid.
 	add(samlPair(t), ReasonOperation)
 	add(externalPair(t), ReasonOperation)
@@ -69,7 +69,7 @@ func TestScopeOfAnAdminPageCapture(t *testing.T) {
 			counts[d.Reason]++
 			assert.Empty(t, strict.Validate(ctx, p), "strict Validate(pair %d %s %s)", i, p.Method, p.URL)
 		}
-		assert.Equal(t, map[Reason]int{ReasonOperation: 2, ReasonStaticAsset: 5, ReasonOtherHost: 2, ReasonPreflight: 1, ReasonOutsideSpec: 3}, counts)
+		assert.Equal(t, map[Reason]int{ReasonOperation: 2, ReasonStaticAsset: 5, ReasonOtherHost: 2, ReasonPreflight: 1, ReasonOutsideAPI: 3}, counts)
 
 		// Drift in the capture is still caught, and only there.
 		pairs[len(pairs)-2].RequestBody = edit(t, pairs[len(pairs)-2].RequestBody, func(m map[string]any) { m["new_field"] = true })
@@ -100,7 +100,7 @@ func TestScopeWidened(t *testing.T) {
 			if d.Reason == ReasonUnknownOperation {
 				n++
 				assert.True(t, d.InScope)
-				assert.Equal(t, ReasonOutsideSpec, want[i], "only calls outside the spec become unknown operations")
+				assert.Equal(t, ReasonOutsideAPI, want[i], "only calls outside the spec become unknown operations")
 				if v.Strict() {
 					require.Len(t, got, 1)
 					assert.Equal(t, KindUnknownOperation, got[0].Kind)
@@ -140,8 +140,12 @@ func TestScopeDefaults(t *testing.T) {
 		{"PUT", "http://127.0.0.1:9/v1/b2b/sso/saml/o/connections/c", ReasonOperation},
 		{"GET", "https://anything.example/v1/b2b/sso/saml/o/connections/c", ReasonUnknownOperation},
 		{"OPTIONS", "https://test.stytch.com/v1/b2b/sso/saml/o/connections/c", ReasonUnknownOperation}, // no Access-Control-Request-Method
-		{"PUT", "https://test.stytch.com/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideSpec},
+		{"PUT", "https://test.stytch.com/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
 		{"PUT", "https://other.example/v1/b2b/sso/oidc/o/connections/c", ReasonOtherHost},
+		{"PUT", "https://API.stytch.com:443/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
+		{"PUT", "http://127.0.0.1:8080/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
+		{"PUT", "http://[::1]:8080/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
+		{"PUT", "http://localhost/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
 		{"GET", "https://test.stytch.com/robots.txt", ReasonStaticAsset},
 		{"PUT", "://bad", ReasonBadURL},
 	}
