@@ -42,7 +42,15 @@ contract: check-generate ## The contract check: spec, generated code, recordings
 	@echo "The suite's floor (it fails below 100%; error_details counts once across error statuses):"
 	@grep -h 'suite floor' contract.out | sed 's/^ *replay_test.go:[0-9]*: suite floor, /  /' | sort -u
 
-contract-live: ## The contract suite against Stytch (needs STYTCH_* credentials, see README); JUnit in JUNIT.
+contract-live: ## The contract suite against Stytch (needs STYTCH_* credentials, see README; fails without them); JUnit in JUNIT.
+	@missing=""; \
+	for v in STYTCH_PROJECT_ID STYTCH_SECRET STYTCH_ORGANIZATION_ID STYTCH_SAML_CONNECTION_ID STYTCH_EXTERNAL_CONNECTION_ID; do \
+		[ -n "$${!v:-}" ] || missing="$$missing $$v"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "contract-live: missing credentials:$$missing (unset or empty); the live suite would only skip, so this fails" >&2; \
+		exit 1; \
+	fi
 	$(GO) run $(GOTESTSUM) --format testname --junitfile "$(JUNIT)" -- -count=1 -run 'Live' ./contracttests/...
 
 record: ## Record fresh, redacted cassettes into RECORD_DIR from Stytch (needs STYTCH_* credentials).
