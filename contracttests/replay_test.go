@@ -18,6 +18,8 @@ import (
 	"github.com/stytchsso/stytchsso/api"
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
 	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture"
+	"github.com/stytchsso/stytchsso/pkg/contract/coverage"
 	"github.com/stytchsso/stytchsso/pkg/recording"
 )
 
@@ -83,7 +85,7 @@ func TestReplayMissingRecordingNamesTheCommand(t *testing.T) {
 
 func loadRecordedPairs(t testing.TB) []contract.Pair {
 	t.Helper()
-	pairs, err := contract.LoadPath(filepath.Join(testdata, "cassettes"))
+	pairs, err := capture.LoadPath(filepath.Join(testdata, "cassettes"))
 	require.NoError(t, err)
 	require.Len(t, pairs, len(scenarios()), "one recorded pair per scenario")
 	return pairs
@@ -138,10 +140,10 @@ func TestRecordedBodiesSurviveTheGeneratedTypes(t *testing.T) {
 }
 
 // coverageOf computes the coverage of pairs against the spec.
-func coverageOf(t *testing.T, pairs []contract.Pair) *contract.CoverageReport {
+func coverageOf(t *testing.T, pairs []contract.Pair) *coverage.Report {
 	t.Helper()
 	v := strictValidator(t)
-	cov := contract.NewCoverage(v.Document(), v)
+	cov := coverage.New(v.Document(), v)
 	for i := range pairs {
 		cov.Add(&pairs[i])
 	}
@@ -154,7 +156,7 @@ func coverageOf(t *testing.T, pairs []contract.Pair) *contract.CoverageReport {
 // body on at least one error status, since error_details appears only where
 // the API has details to give). It also returns a one-line summary per
 // operation.
-func floorGaps(rep *contract.CoverageReport) (gaps, summary []string) {
+func floorGaps(rep *coverage.Report) (gaps, summary []string) {
 	for _, op := range rep.Operations {
 		for _, c := range op.Statuses {
 			if c.Declared && c.Exercised == 0 {
@@ -232,7 +234,7 @@ func TestCoverageFloorCanFail(t *testing.T) {
 	assert.Contains(t, gaps, "UpdateExternalConnection response 200 /connection/display_name")
 }
 
-func missing(counts []contract.Count) []string {
+func missing(counts []coverage.Count) []string {
 	var out []string
 	for _, c := range counts {
 		if c.Declared && c.Exercised == 0 {

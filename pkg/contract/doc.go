@@ -24,10 +24,12 @@
 // fields, statuses covered only by a default response, undeclared content
 // types, unknown operations, and the invariants in invariants.go.
 //
-// Recorded pairs come from [LoadPath] (a file or a directory, searched
-// recursively), [LoadHAR] (HAR 1.2 from browsers, mitmproxy, Charles,
-// Proxyman) and [LoadCassette] (go-vcr v4). [NewCoverage] tells which
-// operations, statuses and fields a set of pairs exercises. Spec-to-spec
-// diffs (oasdiff) live in the specdiff subpackage, so that importing this
-// package does not link oasdiff.
+// Recorded pairs are read by package [capture] (HAR files and go-vcr
+// cassettes, which is where the YAML parser lives); package [coverage] tells
+// which operations, statuses and fields a set of pairs exercises; spec diffs
+// (oasdiff) live in package specdiff. None of them is linked by a program
+// that imports only this package.
+//
+// [capture]: https://pkg.go.dev/github.com/stytchsso/stytchsso/pkg/contract/capture
+// [coverage]: https://pkg.go.dev/github.com/stytchsso/stytchsso/pkg/contract/coverage
 package contract
