@@ -185,6 +185,6 @@ func writeCoverageMarkdown(w io.Writer, r *coverage.Report) {
 			ratio(o.RequestCovered, o.RequestDeclared, o.RequestPercent),
 			ratio(o.ResponseCovered, o.ResponseDeclared, o.ResponsePercent))
 	}
-	fmt.Fprintf(w, "\nTotal: %d pair(s) matched an operation; statuses %.1f%%, request fields %.1f%%, response fields %.1f%%.\n",
-		r.Pairs-r.UnmatchedPairs, r.StatusPercent, r.RequestPercent, r.ResponsePercent)
+	fmt.Fprintf(w, "\nTotal: %d pair(s) matched an operation, %d did not; statuses %.1f%%, request fields %.1f%%, response fields %.1f%%.\n",
+		r.Pairs-r.UnmatchedPairs, r.UnmatchedPairs, r.StatusPercent, r.RequestPercent, r.ResponsePercent)
 }

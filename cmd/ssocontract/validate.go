@@ -452,10 +452,10 @@ func validate(o validateOptions, paths []string, s sys) int {
 							fmt.Fprintf(stdout, "%s#%d\t%s\t%s\tbody-not-captured\tbody\t%s\n", fr.file, p.Index, op, side.side, msg)
 						}
 					case "github":
-						annotation{level: "error", file: annotationFile(fr), line: lineOf(p.Index), title: "ssocontract: " + op + " " + string(side.side) + " body-not-captured", message: msg}.write(stdout)
+						annotation{level: "error", file: annotationFile(fr), line: lineOf(p.Index), title: "ssocontract: " + op + " " + string(side.side) + " body-not-captured", message: entryName(p.Index, lineOf(p.Index)) + ": " + msg}.write(stdout)
 					}
 				} else if o.format == "github" {
-					annotation{level: "warning", file: annotationFile(fr), line: lineOf(p.Index), title: "ssocontract: " + op + " " + string(side.side) + " body not captured", message: msg}.write(stdout)
+					annotation{level: "warning", file: annotationFile(fr), line: lineOf(p.Index), title: "ssocontract: " + op + " " + string(side.side) + " body not captured", message: entryName(p.Index, lineOf(p.Index)) + ": " + msg}.write(stdout)
 				}
 			}
 			if len(vs) > 0 {
@@ -474,7 +474,7 @@ func validate(o validateOptions, paths []string, s sys) int {
 						annotation{
 							level: "error", file: annotationFile(fr), line: lineOf(p.Index),
 							title:   fmt.Sprintf("ssocontract: %s %s %s", vi.Operation, vi.Side, vi.Kind),
-							message: fmt.Sprintf("entry %d: %s: %s", p.Index, vi.Location, vi.Message),
+							message: fmt.Sprintf("%s: %s: %s", entryName(p.Index, lineOf(p.Index)), vi.Location, vi.Message),
 						}.write(stdout)
 					}
 				}
@@ -562,6 +562,14 @@ func validate(o validateOptions, paths []string, s sys) int {
 		}
 	}
 	return code
+}
+
+// entryName names a HAR entry or cassette interaction in annotations.
+func entryName(index, line int) string {
+	if line > 0 {
+		return fmt.Sprintf("entry %d (line %d)", index, line)
+	}
+	return fmt.Sprintf("entry %d", index)
 }
 
 // annotationFile is the file an annotation names: none for standard input.
