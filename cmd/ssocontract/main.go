@@ -54,7 +54,8 @@ const (
 // exitCodesHelp is the exit-code table printed by --help.
 const exitCodesHelp = `Exit status:
   0  success: pairs were checked and conform (coverage: the floor is met)
-  1  violations found, a body not captured with --fail-on-missing-body, or coverage below --min
+  1  violations found (diff: a breaking change), a body not captured with --fail-on-missing-body,
+     or coverage below --min
   2  bad usage, or a PATH missing or unreadable (the other PATHs are still checked)
   3  nothing checked: no pair matched an operation of the spec (--allow-empty: 0 instead)
 `

@@ -372,6 +372,11 @@ func TestGitHubFormat(t *testing.T) {
 	runWith(t, "", map[string]string{"GITHUB_STEP_SUMMARY": other}, "validate", "testdata/violations.har")
 	assert.NoFileExists(t, other)
 
+	// A job summary that cannot be written is an error, not a silent loss.
+	code, _, stderr := runWith(t, "", map[string]string{"GITHUB_STEP_SUMMARY": t.TempDir()}, "validate", "--format", "github", "testdata/violations.har")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "GITHUB_STEP_SUMMARY")
+
 	// Nothing checked is an annotation too.
 	code, stdout, _ = runWith(t, "", nil, "validate", "--format", "github", "testdata/empty.har")
 	assert.Equal(t, 3, code)
@@ -450,4 +455,16 @@ func TestMakeContractLiveNeedsCredentials(t *testing.T) {
 	require.Error(t, err, "contract-live must fail without credentials:\n%s", out)
 	assert.Contains(t, string(out), "missing credentials: STYTCH_ORGANIZATION_ID STYTCH_SAML_CONNECTION_ID STYTCH_EXTERNAL_CONNECTION_ID")
 	assert.NotContains(t, string(out), "CANARY")
+}
+
+func TestGitHubOutputNeverPrintsSecrets(t *testing.T) {
+	t.Parallel()
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	code, stdout, stderr := runWith(t, "", map[string]string{"GITHUB_STEP_SUMMARY": summary}, "validate", "--strict", "--format", "github", testdata)
+	assert.Equal(t, 1, code)
+	md, err := os.ReadFile(summary)
+	require.NoError(t, err)
+	for _, canary := range []string{"FAKE-TEST-ONLY", "secret-test-", "Basic cHJv", "UkVEQUNURUQ"} {
+		assert.NotContains(t, stdout+stderr+string(md), canary)
+	}
 }
