@@ -442,7 +442,7 @@ func clientFor(t testing.TB, tg *target, s scenario, bottom http.RoundTripper, v
 		sso.WithBaseURL(tg.baseURL),
 		sso.WithoutRetries(),
 		sso.WithHTTPClient(&http.Client{Transport: bottom}),
-		sso.WithValidation(v, contract.WithMode(contract.Enforce)),
+		validation(t, v, contract.CheckConfig{Mode: contract.Enforce}),
 	)
 	require.NoError(t, err)
 	return c
