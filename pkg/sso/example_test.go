@@ -103,4 +103,3 @@ func ExampleNew() {
 	fmt.Println(err)
 	// Output: sso.New: WithBaseURL: base URL "http://stytch.internal.example": plain http is refused for non-loopback host "stytch.internal.example", credentials would travel unencrypted; use https
 }
-

@@ -25,7 +25,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
-
 )
 
 // RetryPolicy says how calls are retried after a 429, a 5xx (other than
