@@ -155,7 +155,7 @@ func TestSecretCanaries(t *testing.T) {
 							fmt.Fprintf(&sink, "%+v\n", *ae)
 						}
 					} else {
-						fmt.Fprintf(&sink, "%s: ok %T\n", s.id(), got)
+						fmt.Fprintf(&sink, "%s: ok %s\n", s.id(), got.connectionID)
 					}
 					c.CloseIdleConnections()
 				}
