@@ -13,7 +13,7 @@ BREAKING_REF       ?=
 SHELL         := bash
 .SHELLFLAGS   := -eo pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help generate check-generate lint test contract contract-live record record-local bench fuzz breaking upstream-diff ci
+.PHONY: help generate apidoc check-apidoc check-generate lint test contract contract-live record record-local bench fuzz breaking upstream-diff ci
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -21,6 +21,12 @@ help: ## List the targets.
 generate: ## Regenerate gen/ from api/openapi.yaml (oapi-codegen, pinned in tools.go).
 	$(GO) generate ./gen/...
 	$(GO) mod tidy
+
+apidoc: ## Write the public API snapshots (go doc -all) to docs/api.
+	@bash scripts/apidoc.sh
+
+check-apidoc: ## Fail with a diff when docs/api is out of step with the public API.
+	@bash scripts/apidoc.sh --check
 
 check-generate: ## Fail with a diff when gen/, go.mod or go.sum are out of step with the spec.
 	@bash scripts/check-generate.sh
