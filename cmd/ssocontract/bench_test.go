@@ -182,3 +182,34 @@ func benchCorpus(b *testing.B, dir string) {
 		})
 	}
 }
+
+// BenchmarkScopeOverhead prices the CLI's scope decision per pair: the
+// validator alone against classify then validate, on the fixtures' three
+// in-scope pairs (a skipped pair is cheaper still: it is not validated).
+func BenchmarkScopeOverhead(b *testing.B) {
+	ctx := context.Background()
+	pairs, err := capture.LoadFile(testdata + "/har/valid.har")
+	require.NoError(b, err)
+	v, err := newValidator("", true)
+	require.NoError(b, err)
+	for _, withScope := range []bool{false, true} {
+		name := "validate"
+		if withScope {
+			name = "classify+validate"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for i := range pairs {
+					if withScope {
+						if in, _ := classify(v, &pairs[i]); !in {
+							b.Fatal("fixture pair out of scope")
+						}
+					}
+					_ = v.Validate(ctx, &pairs[i])
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(pairs)), "ns/pair")
+		})
+	}
+}
