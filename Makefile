@@ -13,7 +13,7 @@ BREAKING_REF       ?=
 SHELL         := bash
 .SHELLFLAGS   := -eo pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help generate check-generate lint test contract contract-live record record-local bench fuzz breaking upstream-diff ci
+.PHONY: help modules generate check-generate lint test contract contract-live record record-local bench fuzz breaking upstream-diff ci
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -22,8 +22,12 @@ generate: ## Regenerate gen/ from api/openapi.yaml (oapi-codegen, pinned in tool
 	$(GO) generate ./gen/...
 	$(GO) mod tidy
 
-check-generate: ## Fail with a diff when gen/, go.mod or go.sum are out of step with the spec.
-	@bash scripts/check-generate.sh
+modules: ## Download the module dependencies, saying so (a first run takes about a minute).
+	@echo "modules: downloading Go modules (first run: about 30-60 s; cached: instant)..."
+	@start=$$SECONDS; $(GO) mod download; echo "modules: ready ($$((SECONDS - start)) s)"
+
+check-generate: modules ## Fail with a diff when gen/, go.mod or go.sum are out of step with the spec.
+	@GO="$(GO)" bash scripts/check-generate.sh
 
 lint: ## gofmt, go vet, staticcheck (pinned) and actionlint (pinned).
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -36,6 +40,7 @@ test: ## Every test, with the race detector.
 	$(GO) test -race -count=1 ./...
 
 contract: check-generate ## The contract check: spec, generated code, recordings, client replay, local provider.
+	@echo "contract: running the contract suite (spec, recordings, client replay, local provider)..."
 	$(GO) test -count=1 ./api/... ./contracttests/... -v 2>&1 | tee contract.out | grep -vE '^(=== (RUN|PAUSE|CONT)|    --- PASS|--- PASS)'
 	@echo; echo "Coverage of the recorded pairs (contracttests/testdata/cassettes):"
 	@$(GO) run ./cmd/ssocontract coverage contracttests/testdata/cassettes
