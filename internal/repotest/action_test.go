@@ -145,8 +145,7 @@ func TestActionScript(t *testing.T) {
 }
 
 // TestActionScriptCoverageMin: the coverage-min input fails the step below
-// the floor and passes at or above it, and the coverage table goes to the
-// job summary. good.har exercises only part of the spec (one operation, one
+// the floor, with an annotation, and passes at or above it. good.har exercises only part of the spec (one operation, one
 // status), so 100% fails and 0% passes.
 func TestActionScriptCoverageMin(t *testing.T) {
 	t.Parallel()
@@ -161,7 +160,12 @@ func TestActionScriptCoverageMin(t *testing.T) {
 			r := runAction(t, map[string]string{"INPUT_PATHS": "good.har", "INPUT_COVERAGE_MIN": tt.min}, "good.har")
 			require.Equal(t, tt.want, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
 			assert.Contains(t, r.stdout, "ssocontract coverage --min "+tt.min)
-			assert.Contains(t, r.summary, "|", "the coverage table (Markdown) is in the job summary")
+			assert.Contains(t, r.stdout, "| Operation |", "the coverage table is in the log")
+			if tt.want == 0 {
+				assert.NotContains(t, r.stdout, "::error")
+			} else {
+				assert.Contains(t, r.stdout, "::error title=ssocontract coverage::coverage of the captures is below coverage-min 100%")
+			}
 		})
 	}
 }
