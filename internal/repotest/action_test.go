@@ -105,7 +105,7 @@ func requireCLIFeature(t *testing.T, subcommand, want string) {
 	build.Dir = repoRoot(t)
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "go build ./cmd/ssocontract: %s", out)
-	help, _ := exec.Command(bin, subcommand, "--help").CombinedOutput() //nolint:gosec // our own binary
+	help, _ := exec.Command(bin, subcommand, "--help").CombinedOutput()
 	if !strings.Contains(string(help), want) {
 		t.Skipf("skipped: `ssocontract %s --help` does not mention %q yet; the action needs the CLI of issue 13 §2 (remove this skip once it is merged)", subcommand, want)
 	}
