@@ -23,7 +23,7 @@ generate: ## Regenerate gen/ from api/openapi.yaml (oapi-codegen, pinned in tool
 	$(GO) mod tidy
 
 modules: ## Download the module dependencies, saying so (a first run takes about a minute).
-	@echo "modules: downloading Go modules (first run: 10 s to a minute, with the network; cached: instant)..."
+	@echo "modules: downloading Go modules (first run: 10-20 s on a good network; cached: instant)..."
 	@start=$$SECONDS; $(GO) mod download; echo "modules: ready ($$((SECONDS - start)) s)"
 
 check-generate: modules ## Fail with a diff when gen/, go.mod or go.sum are out of step with the spec.
@@ -40,7 +40,7 @@ test: ## Every test, with the race detector.
 	$(GO) test -race -count=1 ./...
 
 contract: check-generate ## The contract check: spec, generated code, recordings, client replay, local provider.
-	@echo "contract: compiling the suite's dependencies (first run: about a minute; cached: instant)..."
+	@echo "contract: compiling the suite's dependencies (first run: about half a minute; cached: instant)..."
 	@start=$$SECONDS; $(GO) build ./api/... ./pkg/... ./contracttests/...; echo "contract: compiled ($$((SECONDS - start)) s)"
 	@echo "contract: running the contract suite (spec, recordings, client replay, local provider)..."
 	$(GO) test -count=1 ./api/... ./contracttests/... -v 2>&1 | tee contract.out | grep -vE '^(=== (RUN|PAUSE|CONT)|    --- PASS|--- PASS)'
