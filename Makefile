@@ -22,7 +22,7 @@ generate: ## Regenerate gen/ from api/openapi.yaml (oapi-codegen, pinned in tool
 	$(GO) generate ./gen/...
 	$(GO) mod tidy
 
-modules: ## Download the module dependencies, saying so (a first run takes about a minute).
+modules: ## Download the module dependencies, saying so (make contract and check-generate start with it).
 	@echo "modules: downloading Go modules (first run: 10-20 s on a good network; cached: instant)..."
 	@start=$$SECONDS; $(GO) mod download; echo "modules: ready ($$((SECONDS - start)) s)"
 
