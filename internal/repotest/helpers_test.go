@@ -21,14 +21,16 @@ func repoRoot(t *testing.T) string {
 
 // cleanEnv is the test's environment without what a CI runner or an action
 // step would set, so that a test run inside GitHub Actions does not append
-// to the real job summary or inherit inputs.
+// to the real job summary or inherit inputs, and without an outer make's
+// flags (`make test GO=...` must not reach the make a test runs).
 func cleanEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		switch {
 		case strings.HasPrefix(name, "GITHUB_"), strings.HasPrefix(name, "RUNNER_"),
-			strings.HasPrefix(name, "INPUT_"), name == "ACTION_REF", name == "CI":
+			strings.HasPrefix(name, "INPUT_"), name == "ACTION_REF", name == "CI",
+			name == "MAKEFLAGS", name == "MFLAGS", name == "GNUMAKEFLAGS", name == "MAKELEVEL":
 			continue
 		}
 		env = append(env, kv)
