@@ -53,7 +53,7 @@ bin=$bindir/ssocontract
 
 build_from_checkout() {
   echo "ssocontract: building from the action's checkout ($action_path)"
-  (cd "$action_path" && go build -o "$bin" ./cmd/ssocontract)
+  (cd "$action_path" && GOWORK=off go build -o "$bin" ./cmd/ssocontract) # not the caller's go.work
 }
 
 echo "::group::Install ssocontract"
