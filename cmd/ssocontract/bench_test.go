@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/api"
-	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 )
 
 const (
@@ -79,7 +79,7 @@ func writeCorpus(b *testing.B, harOnly bool) string {
 		}
 		require.NoError(b, os.WriteFile(name, out, 0o600))
 	}
-	pairs, err := contract.LoadPath(dir)
+	pairs, err := capture.LoadPath(dir)
 	require.NoError(b, err)
 	require.Len(b, pairs, corpusPairs)
 	return dir
@@ -112,8 +112,8 @@ func benchCorpus(b *testing.B, dir string) {
 		b.ReportAllocs()
 		for b.Loop() {
 			n := 0
-			err := contract.WalkFiles(dir, func(file string, _ bool) error {
-				pairs, err := contract.LoadFile(file)
+			err := capture.WalkFiles(dir, func(file string, _ bool) error {
+				pairs, err := capture.LoadFile(file)
 				if err != nil {
 					return err
 				}

@@ -16,7 +16,7 @@ import (
 	"github.com/stytchsso/stytchsso/api"
 )
 
-const testdata = "../../pkg/contract/testdata"
+const testdata = "../../pkg/contract/capture/testdata"
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -208,7 +208,7 @@ func TestDiffCommand(t *testing.T) {
 	require.Contains(t, spec, "  version: 1.0.0\n")
 	additive := write("additive.yaml", []byte(strings.Replace(spec, "        allow_gateway_callback:\n          type: boolean\n          description: Whether the connection accepts callbacks through a gateway (not described by Stytch).\n",
 		"        allow_gateway_callback:\n          type: boolean\n          description: Whether the connection accepts callbacks through a gateway (not described by Stytch).\n        brand_new:\n          type: string\n", 1)))
-	upstream := testdata + "/diff/upstream-moved.yaml"
+	upstream := "../../pkg/specdiff/testdata/diff/upstream-moved.yaml"
 
 	tests := []struct {
 		name     string
@@ -247,7 +247,7 @@ func TestDiffCommand(t *testing.T) {
 
 func TestDiffUpstreamAcceptedBaseline(t *testing.T) {
 	t.Parallel()
-	upstream := testdata + "/diff/upstream-moved.yaml"
+	upstream := "../../pkg/specdiff/testdata/diff/upstream-moved.yaml"
 	code, full, stderr := runCLI(t, "diff", "--upstream", upstream, "--format", "json")
 	require.Equal(t, 1, code, stderr)
 	var doc struct {

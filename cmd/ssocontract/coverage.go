@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture"
+	"github.com/stytchsso/stytchsso/pkg/contract/coverage"
 )
 
 func runCoverage(args []string, stdout, stderr io.Writer) int {
@@ -31,11 +32,11 @@ func runCoverage(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer batchGC()()
-	cov := contract.NewCoverage(v.Document(), v)
+	cov := coverage.New(v.Document(), v)
 	for _, p := range fs.Args() {
-		err := contract.WalkFiles(p, func(file string, explicit bool) error {
-			pairs, err := contract.LoadFile(file)
-			if !explicit && errors.Is(err, contract.ErrNotPairFile) {
+		err := capture.WalkFiles(p, func(file string, explicit bool) error {
+			pairs, err := capture.LoadFile(file)
+			if !explicit && errors.Is(err, capture.ErrNotPairFile) {
 				return nil
 			}
 			if err != nil {

@@ -8,7 +8,7 @@ import (
 	"os"
 
 	"github.com/stytchsso/stytchsso/api"
-	"github.com/stytchsso/stytchsso/pkg/contract/specdiff"
+	"github.com/stytchsso/stytchsso/pkg/specdiff"
 )
 
 func runDiff(args []string, stdout, stderr io.Writer) int {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/stytchsso/stytchsso/api"
 	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 )
 
 // fileResult is what validating one file produced: its pairs, the
@@ -56,7 +57,7 @@ func validateFiles(ctx context.Context, v *contract.Validator, paths []string, e
 		})
 		loaders.Go(func() {
 			for fr := range loadq {
-				fr.pairs, fr.err = contract.LoadFile(fr.file)
+				fr.pairs, fr.err = capture.LoadFile(fr.file)
 				fr.violations = make([][]contract.Violation, len(fr.pairs))
 				const size = 64
 				for s := 0; s < len(fr.pairs); s += size {
@@ -73,7 +74,7 @@ func validateFiles(ctx context.Context, v *contract.Validator, paths []string, e
 		defer close(ordered)
 		defer close(loadq)
 		for _, p := range paths {
-			err := contract.WalkFiles(p, func(file string, explicit bool) error {
+			err := capture.WalkFiles(p, func(file string, explicit bool) error {
 				fr := &fileResult{file: file, explicit: explicit, done: make(chan struct{})}
 				ordered <- fr
 				loadq <- fr
@@ -87,7 +88,7 @@ func validateFiles(ctx context.Context, v *contract.Validator, paths []string, e
 	}()
 	for fr := range ordered {
 		<-fr.done
-		if !fr.explicit && errors.Is(fr.err, contract.ErrNotPairFile) {
+		if !fr.explicit && errors.Is(fr.err, capture.ErrNotPairFile) {
 			continue // other YAML beside the recordings
 		}
 		emit(fr)

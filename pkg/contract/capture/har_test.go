@@ -1,4 +1,4 @@
-package contract_test
+package capture_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 )
 
 func TestLoadHARFixture(t *testing.T) {
@@ -20,7 +21,7 @@ func TestLoadHARFixture(t *testing.T) {
 	require.NoError(t, err)
 	defer f.Close()
 
-	pairs, err := contract.LoadHAR(f, "valid.har")
+	pairs, err := capture.LoadHAR(f, "valid.har")
 	require.NoError(t, err)
 	require.Len(t, pairs, 3, "the blocked entry (status 0) must be skipped")
 
@@ -128,7 +129,7 @@ func TestLoadHARTolerance(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			pairs, err := contract.LoadHAR(strings.NewReader(harWith(tt.entry)), "t.har")
+			pairs, err := capture.LoadHAR(strings.NewReader(harWith(tt.entry)), "t.har")
 			require.NoError(t, err)
 			require.Len(t, pairs, 1)
 			tt.check(t, pairs[0])
@@ -157,7 +158,7 @@ func TestLoadHARErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			pairs, err := contract.LoadHAR(strings.NewReader(tt.in), "bad.har")
+			pairs, err := capture.LoadHAR(strings.NewReader(tt.in), "bad.har")
 			require.Error(t, err)
 			assert.Nil(t, pairs)
 			for _, w := range tt.want {
@@ -171,7 +172,7 @@ func TestLoadHARErrorsNeverQuoteBodies(t *testing.T) {
 	t.Parallel()
 	const canary = "CANARY-PRIVATE-KEY-0000"
 	in := harWith(`{"request":{"method":"PUT","url":"https://x.test/","postData":{"text":"` + canary + `","encoding":"base64"}},"response":{"status":200}}`)
-	_, err := contract.LoadHAR(strings.NewReader(in), "bad.har")
+	_, err := capture.LoadHAR(strings.NewReader(in), "bad.har")
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), canary)
 }

@@ -1,4 +1,4 @@
-package contract_test
+package capture_test
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture"
+	"github.com/stytchsso/stytchsso/pkg/contract/coverage"
 )
 
 // Load recorded pairs (a HAR file here; cassettes and directories work the
@@ -18,7 +20,7 @@ func ExampleLoadHAR() {
 	    "postData":{"mimeType":"application/json","text":"{\"display_name\":42}"}},
 	  "response":{"status":404,"headers":[],"content":{"mimeType":"application/json",
 	    "text":"{\"status_code\":404,\"request_id\":\"request-id-test-1\",\"error_type\":\"organization_not_found\",\"error_message\":\"Not found.\",\"error_url\":\"https://stytch.com/docs/api/errors/404\"}"}}}]}}`
-	pairs, err := contract.LoadHAR(strings.NewReader(har), "capture.har")
+	pairs, err := capture.LoadHAR(strings.NewReader(har), "capture.har")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -39,7 +41,7 @@ func ExampleLoadHAR() {
 
 // Coverage over recorded pairs: which statuses and fields they exercise.
 func ExampleCoverage() {
-	pairs, err := contract.LoadPath("testdata/cassettes/valid.yaml")
+	pairs, err := capture.LoadPath("testdata/cassettes/valid.yaml")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -49,7 +51,7 @@ func ExampleCoverage() {
 		fmt.Println(err)
 		return
 	}
-	cov := contract.NewCoverage(v.Document(), v)
+	cov := coverage.New(v.Document(), v)
 	for i := range pairs {
 		cov.Add(&pairs[i])
 	}

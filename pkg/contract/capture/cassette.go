@@ -1,4 +1,4 @@
-package contract
+package capture
 
 import (
 	"errors"
@@ -10,6 +10,8 @@ import (
 
 	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 // cassetteFile mirrors cassette.Cassette's YAML form. The library type holds
@@ -21,13 +23,13 @@ type cassetteFile struct {
 }
 
 // LoadCassette reads a go-vcr v4 cassette (format version 2, YAML) and
-// returns one Pair per interaction, in file order, Index being the
+// returns one [contract.Pair] per interaction, in file order, Index being the
 // interaction's position. Gzip and deflate bodies are decompressed when the
 // headers say so.
 //
-// source names the file in errors and in each Pair's Source. YAML errors
+// source names the file in errors and in each pair's Source. YAML errors
 // carry the line; they never quote values from the file.
-func LoadCassette(r io.Reader, source string) ([]Pair, error) {
+func LoadCassette(r io.Reader, source string) ([]contract.Pair, error) {
 	data, err := readAllLimited(r, source)
 	if err != nil {
 		return nil, fmt.Errorf("cassette: %w", err)
@@ -42,7 +44,7 @@ func LoadCassette(r io.Reader, source string) ([]Pair, error) {
 	if c.Version != cassette.CassetteFormatVersion {
 		return nil, fmt.Errorf("cassette: %s: format version %d, want %d (go-vcr v4)", source, c.Version, cassette.CassetteFormatVersion)
 	}
-	pairs := make([]Pair, 0, len(c.Interactions))
+	pairs := make([]contract.Pair, 0, len(c.Interactions))
 	for i, in := range c.Interactions {
 		p, err := cassettePair(in, source, i)
 		if err != nil {
@@ -53,20 +55,20 @@ func LoadCassette(r io.Reader, source string) ([]Pair, error) {
 	return pairs, nil
 }
 
-func cassettePair(in *cassette.Interaction, source string, index int) (Pair, error) {
+func cassettePair(in *cassette.Interaction, source string, index int) (contract.Pair, error) {
 	if in == nil {
-		return Pair{}, errors.New("empty interaction")
+		return contract.Pair{}, errors.New("empty interaction")
 	}
 	if in.Request.Method == "" {
-		return Pair{}, errors.New("request has no method")
+		return contract.Pair{}, errors.New("request has no method")
 	}
 	if in.Request.URL == "" {
-		return Pair{}, errors.New("request has no url")
+		return contract.Pair{}, errors.New("request has no url")
 	}
 	if in.Response.Code <= 0 {
-		return Pair{}, errors.New("response has no code")
+		return contract.Pair{}, errors.New("response has no code")
 	}
-	p := Pair{
+	p := contract.Pair{
 		Method:         strings.ToUpper(in.Request.Method),
 		URL:            in.Request.URL,
 		RequestHeader:  cloneHeader(in.Request.Headers),
@@ -78,12 +80,12 @@ func cassettePair(in *cassette.Interaction, source string, index int) (Pair, err
 	var err error
 	if in.Request.Body != "" {
 		if p.RequestBody, err = decodeBody(p.RequestHeader, []byte(in.Request.Body)); err != nil {
-			return Pair{}, fmt.Errorf("request: %w", err)
+			return contract.Pair{}, fmt.Errorf("request: %w", err)
 		}
 	}
 	if in.Response.Body != "" {
 		if p.ResponseBody, err = decodeBody(p.ResponseHeader, []byte(in.Response.Body)); err != nil {
-			return Pair{}, fmt.Errorf("response: %w", err)
+			return contract.Pair{}, fmt.Errorf("response: %w", err)
 		}
 	}
 	return p, nil

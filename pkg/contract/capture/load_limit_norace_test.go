@@ -3,7 +3,7 @@
 // The race detector makes reading MaxFileSize bytes take many seconds, so
 // this check runs in plain `go test` only.
 
-package contract_test
+package capture_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 )
 
 // spaces is an endless reader of blanks (valid JSON and YAML whitespace).
@@ -26,8 +27,8 @@ func (s spaces) Read(p []byte) (int, error) {
 func TestReaderSizeLimits(t *testing.T) {
 	t.Parallel()
 	for name, load := range map[string]func(io.Reader, string) ([]contract.Pair, error){
-		"big.har":  contract.LoadHAR,
-		"big.yaml": contract.LoadCassette,
+		"big.har":  capture.LoadHAR,
+		"big.yaml": capture.LoadCassette,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -11,6 +11,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/stytchsso/stytchsso/internal/jsonptr"
 )
 
 // Difference is one structural difference between an operation in our spec
@@ -217,7 +219,7 @@ func (c *comparer) schema(op, where, ptr string, a, b *openapi3.Schema, seen map
 	for _, name := range names {
 		pa, pb := schemaOf(a.Properties[name]), schemaOf(b.Properties[name])
 		ra, rb := slices.Contains(a.Required, name), slices.Contains(b.Required, name)
-		p := ptr + "/" + escape(name)
+		p := ptr + "/" + jsonptr.Escape(name)
 		switch {
 		case pa == nil && pb == nil:
 			if ra != rb {
@@ -413,11 +415,6 @@ func unionKeys[V any](a, b map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// escape applies JSON pointer escaping to a property name.
-func escape(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
 }
 
 // WriteUpstreamText renders differences grouped by operation, one per line

@@ -1,4 +1,4 @@
-package contract_test
+package coverage_test
 
 import (
 	"bytes"
@@ -9,25 +9,27 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture"
+	"github.com/stytchsso/stytchsso/pkg/contract/coverage"
 )
 
-func findCount(cs []contract.Count, name string) (contract.Count, bool) {
+func findCount(cs []coverage.Count, name string) (coverage.Count, bool) {
 	for _, c := range cs {
 		if c.Name == name {
 			return c, true
 		}
 	}
-	return contract.Count{}, false
+	return coverage.Count{}, false
 }
 
 func TestCoverage(t *testing.T) {
 	t.Parallel()
 	v, err := contract.New()
 	require.NoError(t, err)
-	pairs, err := contract.LoadPath("testdata/har/valid.har")
+	pairs, err := capture.LoadPath("../capture/testdata/har/valid.har")
 	require.NoError(t, err)
 
-	cov := contract.NewCoverage(v.Document(), v)
+	cov := coverage.New(v.Document(), v)
 	for i := range pairs {
 		cov.Add(&pairs[i])
 	}
@@ -49,7 +51,7 @@ func TestCoverage(t *testing.T) {
 
 	tests := []struct {
 		name      string
-		cs        []contract.Count
+		cs        []coverage.Count
 		key       string
 		declared  bool
 		exercised int

@@ -1,4 +1,4 @@
-package contract_test
+package capture_test
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
-	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 )
 
 func TestLoadCassetteFixture(t *testing.T) {
@@ -21,7 +21,7 @@ func TestLoadCassetteFixture(t *testing.T) {
 	require.NoError(t, err)
 	defer f.Close()
 
-	pairs, err := contract.LoadCassette(f, "valid.yaml")
+	pairs, err := capture.LoadCassette(f, "valid.yaml")
 	require.NoError(t, err)
 	require.Len(t, pairs, 3)
 	for i, p := range pairs {
@@ -70,7 +70,7 @@ func TestLoadCassetteGzipAndHeaders(t *testing.T) {
 			Body:    gz.String(),
 		},
 	})
-	pairs, err := contract.LoadCassette(strings.NewReader(in), "gz.yaml")
+	pairs, err := capture.LoadCassette(strings.NewReader(in), "gz.yaml")
 	require.NoError(t, err)
 	require.Len(t, pairs, 1)
 	p := pairs[0]
@@ -101,7 +101,7 @@ func TestLoadCassetteErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			pairs, err := contract.LoadCassette(strings.NewReader(tt.in), "bad.yaml")
+			pairs, err := capture.LoadCassette(strings.NewReader(tt.in), "bad.yaml")
 			require.Error(t, err)
 			assert.Nil(t, pairs)
 			for _, w := range tt.want {

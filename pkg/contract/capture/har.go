@@ -1,4 +1,4 @@
-package contract
+package capture
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 // harFile is the part of a HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/)
@@ -88,7 +90,7 @@ func (s *harStatus) UnmarshalJSON(b []byte) error {
 }
 
 // LoadHAR reads a HAR 1.2 file (as exported by browsers, mitmproxy, Charles
-// or Proxyman) and returns one Pair per entry that got a response, in file
+// or Proxyman) and returns one [contract.Pair] per entry that got a response, in file
 // order. Each pair's Index is its entry's position in log.entries, so
 // reports point at the right entry even when some are skipped; entries
 // without a response (status 0, as Chrome records blocked or failed
@@ -96,8 +98,8 @@ func (s *harStatus) UnmarshalJSON(b []byte) error {
 // decompressed, HTTP/2 pseudo-headers (":authority", ...) dropped, and a
 // Content-Type header is supplied from the body's mimeType when missing.
 //
-// source names the file in errors and in each Pair's Source.
-func LoadHAR(r io.Reader, source string) ([]Pair, error) {
+// source names the file in errors and in each pair's Source.
+func LoadHAR(r io.Reader, source string) ([]contract.Pair, error) {
 	data, err := readAllLimited(r, source)
 	if err != nil {
 		return nil, fmt.Errorf("har: %w", err)
@@ -109,7 +111,7 @@ func LoadHAR(r io.Reader, source string) ([]Pair, error) {
 	if f.Log == nil {
 		return nil, fmt.Errorf("har: %s: %w: no \"log\" object at the top level", source, ErrNotPairFile)
 	}
-	pairs := make([]Pair, 0, len(f.Log.Entries))
+	pairs := make([]contract.Pair, 0, len(f.Log.Entries))
 	for i, e := range f.Log.Entries {
 		p, ok, err := harPair(e, source, i)
 		if err != nil {
@@ -122,20 +124,20 @@ func LoadHAR(r io.Reader, source string) ([]Pair, error) {
 	return pairs, nil
 }
 
-func harPair(e harEntry, source string, index int) (Pair, bool, error) {
+func harPair(e harEntry, source string, index int) (contract.Pair, bool, error) {
 	if e.Request == nil {
-		return Pair{}, false, errors.New("no request")
+		return contract.Pair{}, false, errors.New("no request")
 	}
 	if e.Response == nil || e.Response.Status <= 0 {
-		return Pair{}, false, nil
+		return contract.Pair{}, false, nil
 	}
 	if e.Request.Method == "" {
-		return Pair{}, false, errors.New("request has no method")
+		return contract.Pair{}, false, errors.New("request has no method")
 	}
 	if e.Request.URL == "" {
-		return Pair{}, false, errors.New("request has no url")
+		return contract.Pair{}, false, errors.New("request has no url")
 	}
-	p := Pair{
+	p := contract.Pair{
 		Method:         strings.ToUpper(e.Request.Method),
 		URL:            e.Request.URL,
 		RequestHeader:  harHeaders(e.Request.Headers),
@@ -147,21 +149,21 @@ func harPair(e harEntry, source string, index int) (Pair, bool, error) {
 	var err error
 	if pd := e.Request.PostData; pd != nil {
 		if p.RequestBody, err = harText(pd.Text, pd.Encoding); err != nil {
-			return Pair{}, false, fmt.Errorf("request postData: %w", err)
+			return contract.Pair{}, false, fmt.Errorf("request postData: %w", err)
 		}
 		setContentType(p.RequestHeader, pd.MimeType, p.RequestBody)
 	}
 	if p.RequestBody, err = decodeBody(p.RequestHeader, p.RequestBody); err != nil {
-		return Pair{}, false, fmt.Errorf("request: %w", err)
+		return contract.Pair{}, false, fmt.Errorf("request: %w", err)
 	}
 	if c := e.Response.Content; c != nil {
 		if p.ResponseBody, err = harText(c.Text, c.Encoding); err != nil {
-			return Pair{}, false, fmt.Errorf("response content: %w", err)
+			return contract.Pair{}, false, fmt.Errorf("response content: %w", err)
 		}
 		setContentType(p.ResponseHeader, c.MimeType, p.ResponseBody)
 	}
 	if p.ResponseBody, err = decodeBody(p.ResponseHeader, p.ResponseBody); err != nil {
-		return Pair{}, false, fmt.Errorf("response: %w", err)
+		return contract.Pair{}, false, fmt.Errorf("response: %w", err)
 	}
 	return p, true, nil
 }

@@ -1,4 +1,4 @@
-package contract
+package capture
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 // MaxFileSize bounds the size of one HAR file or cassette a loader reads, so
@@ -46,9 +48,9 @@ func IsPairFile(name string) bool {
 // LoadFile loads the pairs of one file, choosing the loader by extension:
 // .har for [LoadHAR], .yaml and .yml for [LoadCassette]. Pairs carry the path
 // as their Source.
-func LoadFile(path string) ([]Pair, error) {
+func LoadFile(path string) ([]contract.Pair, error) {
 	ext := strings.ToLower(filepath.Ext(path))
-	var load func(io.Reader, string) ([]Pair, error)
+	var load func(io.Reader, string) ([]contract.Pair, error)
 	switch ext {
 	case ".har":
 		load = LoadHAR
@@ -103,8 +105,8 @@ func WalkFiles(root string, fn func(path string, explicit bool) error) error {
 // searched recursively for both (in lexical order; files there that are not
 // recordings at all, see [ErrNotPairFile], are skipped). Errors name the file
 // and what is wrong with it.
-func LoadPath(path string) ([]Pair, error) {
-	var pairs []Pair
+func LoadPath(path string) ([]contract.Pair, error) {
+	var pairs []contract.Pair
 	err := WalkFiles(path, func(file string, explicit bool) error {
 		p, err := LoadFile(file)
 		if !explicit && errors.Is(err, ErrNotPairFile) {

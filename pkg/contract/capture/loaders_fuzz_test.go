@@ -1,4 +1,4 @@
-package contract_test
+package capture_test
 
 import (
 	"bytes"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 )
 
 func addFileSeed(f *testing.F, path string) {
@@ -28,7 +28,7 @@ func FuzzLoadHAR(f *testing.F) {
 	f.Add([]byte(`{"log":null}`))
 	f.Add([]byte(``))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		pairs, err := contract.LoadHAR(bytes.NewReader(data), "fuzz.har")
+		pairs, err := capture.LoadHAR(bytes.NewReader(data), "fuzz.har")
 		if err != nil {
 			if !strings.Contains(err.Error(), "fuzz.har") {
 				t.Fatalf("LoadHAR error does not name the source: %v", err)
@@ -56,7 +56,7 @@ func FuzzLoadCassette(f *testing.F) {
 	f.Add([]byte("&a [*a]"))
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		pairs, err := contract.LoadCassette(bytes.NewReader(data), "fuzz.yaml")
+		pairs, err := capture.LoadCassette(bytes.NewReader(data), "fuzz.yaml")
 		if err != nil {
 			if !strings.Contains(err.Error(), "fuzz.yaml") {
 				t.Fatalf("LoadCassette error does not name the source: %v", err)

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/api"
-	"github.com/stytchsso/stytchsso/pkg/contract/specdiff"
+	"github.com/stytchsso/stytchsso/pkg/specdiff"
 )
 
 // mutate returns the embedded spec with each old string replaced once,
@@ -104,7 +104,7 @@ func keys(diffs []specdiff.Difference) []diffKey {
 
 func TestCompareUpstreamFixture(t *testing.T) {
 	t.Parallel()
-	data, err := os.ReadFile("../testdata/diff/upstream-moved.yaml")
+	data, err := os.ReadFile("testdata/diff/upstream-moved.yaml")
 	require.NoError(t, err)
 	up, err := specdiff.LoadUpstream(data, "upstream-moved.yaml")
 	require.NoError(t, err)

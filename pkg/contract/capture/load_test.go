@@ -1,4 +1,4 @@
-package contract_test
+package capture_test
 
 import (
 	"os"
@@ -8,12 +8,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 )
 
 func TestLoadPathDirectory(t *testing.T) {
 	t.Parallel()
-	pairs, err := contract.LoadPath("testdata")
+	pairs, err := capture.LoadPath("testdata")
 	require.NoError(t, err)
 	var sources []string
 	for _, p := range pairs {
@@ -43,42 +43,42 @@ func TestLoadFileDispatch(t *testing.T) {
 	yml := write("c.yml", "version: 2\ninteractions: []\n")
 	txt := write("notes.txt", "hello")
 
-	pairs, err := contract.LoadFile(har)
+	pairs, err := capture.LoadFile(har)
 	require.NoError(t, err)
 	assert.Len(t, pairs, 1)
 	assert.Equal(t, har, pairs[0].Source)
 
-	pairs, err = contract.LoadFile(yml)
+	pairs, err = capture.LoadFile(yml)
 	require.NoError(t, err)
 	assert.Empty(t, pairs)
 
-	_, err = contract.LoadFile(txt)
-	require.ErrorIs(t, err, contract.ErrUnsupportedFile)
+	_, err = capture.LoadFile(txt)
+	require.ErrorIs(t, err, capture.ErrUnsupportedFile)
 	assert.Contains(t, err.Error(), "notes.txt")
 
-	_, err = contract.LoadFile(filepath.Join(dir, "missing.har"))
+	_, err = capture.LoadFile(filepath.Join(dir, "missing.har"))
 	require.ErrorIs(t, err, os.ErrNotExist)
 	assert.Contains(t, err.Error(), "missing.har")
 
 	// A directory walk skips what is not a pair file; an explicit file is
 	// handed over whatever its extension, so the error can say what is wrong.
 	var seen []string
-	require.NoError(t, contract.WalkFiles(dir, func(p string, _ bool) error { seen = append(seen, filepath.Base(p)); return nil }))
+	require.NoError(t, capture.WalkFiles(dir, func(p string, _ bool) error { seen = append(seen, filepath.Base(p)); return nil }))
 	assert.Equal(t, []string{"UPPER.HAR", "c.yml"}, seen)
 	seen = nil
-	require.NoError(t, contract.WalkFiles(txt, func(p string, _ bool) error { seen = append(seen, filepath.Base(p)); return nil }))
+	require.NoError(t, capture.WalkFiles(txt, func(p string, _ bool) error { seen = append(seen, filepath.Base(p)); return nil }))
 	assert.Equal(t, []string{"notes.txt"}, seen)
 
 	// A YAML file that is no cassette is skipped in a walk, an error by name.
 	other := write("ci.yaml", "jobs: {}\n")
-	pairs, err = contract.LoadPath(dir)
+	pairs, err = capture.LoadPath(dir)
 	require.NoError(t, err)
 	assert.Len(t, pairs, 1)
-	_, err = contract.LoadPath(other)
-	require.ErrorIs(t, err, contract.ErrNotPairFile)
+	_, err = capture.LoadPath(other)
+	require.ErrorIs(t, err, capture.ErrNotPairFile)
 	assert.Contains(t, err.Error(), "ci.yaml")
 
-	_, err = contract.LoadPath(filepath.Join(dir, "nope"))
+	_, err = capture.LoadPath(filepath.Join(dir, "nope"))
 	require.ErrorIs(t, err, os.ErrNotExist)
 }
 
@@ -90,7 +90,7 @@ func TestLoadPathNamesTheBrokenFile(t *testing.T) {
 	broken := filepath.Join(dir, "sub", "b.yaml")
 	require.NoError(t, os.WriteFile(broken, []byte("version: 2\ninteractions:\n  - [\n"), 0o600))
 
-	_, err := contract.LoadPath(dir)
+	_, err := capture.LoadPath(dir)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), broken)
 	assert.Contains(t, err.Error(), "line")
@@ -104,9 +104,9 @@ func TestSizeLimits(t *testing.T) {
 		p := filepath.Join(t.TempDir(), "big.har")
 		f, err := os.Create(p)
 		require.NoError(t, err)
-		require.NoError(t, f.Truncate(contract.MaxFileSize+1))
+		require.NoError(t, f.Truncate(capture.MaxFileSize+1))
 		require.NoError(t, f.Close())
-		_, err = contract.LoadFile(p)
+		_, err = capture.LoadFile(p)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "big.har")
 		assert.Contains(t, err.Error(), "limit")

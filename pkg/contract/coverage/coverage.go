@@ -1,4 +1,4 @@
-package contract
+package coverage
 
 import (
 	"encoding/json"
@@ -13,18 +13,21 @@ import (
 	"text/tabwriter"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/stytchsso/stytchsso/internal/jsonptr"
+	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
-// OperationFinder routes a request to an operation of the spec; [*Validator]
+// OperationFinder routes a request to an operation of the spec; [*contract.Validator]
 // implements it.
 type OperationFinder interface {
 	FindOperation(method, rawURL string) (operationID, pathTemplate string, ok bool)
 }
 
-// Coverage says which operations, statuses and body fields a set of pairs
+// Tracker says which operations, statuses and body fields a set of pairs
 // exercises, against all that the spec declares. Build it with
-// [NewCoverage], feed it with Add, read it with Report.
-type Coverage struct {
+// [New], feed it with Add, read it with Report.
+type Tracker struct {
 	finder OperationFinder
 	ops    map[string]*opCoverage // by operationId
 	order  []string
@@ -50,10 +53,10 @@ type fieldSet struct {
 	seen     map[string]int
 }
 
-// NewCoverage prepares coverage of doc's operations, routing pairs with
-// finder (usually the [*Validator] built on the same doc).
-func NewCoverage(doc *openapi3.T, finder OperationFinder) *Coverage {
-	c := &Coverage{finder: finder, ops: map[string]*opCoverage{}}
+// New prepares coverage of doc's operations, routing pairs with
+// finder (usually the [*contract.Validator] built on the same doc).
+func New(doc *openapi3.T, finder OperationFinder) *Tracker {
+	c := &Tracker{finder: finder, ops: map[string]*opCoverage{}}
 	paths := doc.Paths.InMatchingOrder()
 	sort.Strings(paths)
 	for _, path := range paths {
@@ -122,7 +125,7 @@ func declare(out map[string]bool, s *openapi3.Schema, ptr string, onPath map[*op
 		if p == nil || p.Value == nil {
 			continue
 		}
-		child := ptr + "/" + escapePointer(name)
+		child := ptr + "/" + jsonptr.Escape(name)
 		out[child] = freeForm(p.Value)
 		declare(out, p.Value, child, onPath)
 	}
@@ -149,7 +152,7 @@ func (fs *fieldSet) observe(v any, ptr string) {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, child := range x {
-			p := ptr + "/" + escapePointer(k)
+			p := ptr + "/" + jsonptr.Escape(k)
 			ff, ok := fs.declared[p]
 			fs.seen[p]++
 			if ok && !ff {
@@ -164,7 +167,7 @@ func (fs *fieldSet) observe(v any, ptr string) {
 }
 
 // Add counts one pair. Pairs no operation matches are counted apart.
-func (c *Coverage) Add(p *Pair) {
+func (c *Tracker) Add(p *contract.Pair) {
 	c.pairs++
 	id, _, ok := c.finder.FindOperation(p.Method, p.URL)
 	oc := c.ops[id]
@@ -222,18 +225,18 @@ func statusKey(declared map[string]int, status int) string {
 	return ""
 }
 
-// CoverageReport is the coverage of every operation, ready to render.
-type CoverageReport struct {
-	Pairs           int                 `json:"pairs"`
-	UnmatchedPairs  int                 `json:"unmatched_pairs"`
-	Operations      []OperationCoverage `json:"operations"`
-	StatusPercent   float64             `json:"status_percent"`
-	RequestPercent  float64             `json:"request_field_percent"`
-	ResponsePercent float64             `json:"response_field_percent"`
+// Report is the coverage of every operation, ready to render.
+type Report struct {
+	Pairs           int         `json:"pairs"`
+	UnmatchedPairs  int         `json:"unmatched_pairs"`
+	Operations      []Operation `json:"operations"`
+	StatusPercent   float64     `json:"status_percent"`
+	RequestPercent  float64     `json:"request_field_percent"`
+	ResponsePercent float64     `json:"response_field_percent"`
 }
 
-// OperationCoverage is the coverage of one operation.
-type OperationCoverage struct {
+// Operation is the coverage of one operation.
+type Operation struct {
 	OperationID string `json:"operation_id"`
 	Method      string `json:"method"`
 	Path        string `json:"path"`
@@ -309,12 +312,12 @@ func tally(cs []Count) (covered, declared int) {
 }
 
 // Report computes the coverage of what was added so far.
-func (c *Coverage) Report() *CoverageReport {
-	r := &CoverageReport{Pairs: c.pairs, UnmatchedPairs: c.unrout, Operations: []OperationCoverage{}}
+func (c *Tracker) Report() *Report {
+	r := &Report{Pairs: c.pairs, UnmatchedPairs: c.unrout, Operations: []Operation{}}
 	var sc, sd, rqc, rqd, rsc, rsd int
 	for _, id := range c.order {
 		oc := c.ops[id]
-		o := OperationCoverage{OperationID: oc.id, Method: oc.method, Path: oc.path, Pairs: oc.pairs}
+		o := Operation{OperationID: oc.id, Method: oc.method, Path: oc.path, Pairs: oc.pairs}
 		decl := map[string]bool{}
 		seen := map[string]int{}
 		for k, n := range oc.statuses {
@@ -354,7 +357,7 @@ func (c *Coverage) Report() *CoverageReport {
 
 // WriteText renders a summary table, then per operation what is declared
 // but never exercised and what is exercised but not declared.
-func (r *CoverageReport) WriteText(w io.Writer) error {
+func (r *Report) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "OPERATION\tPAIRS\tSTATUSES\tREQUEST FIELDS\tRESPONSE FIELDS")
 	ratio := func(n, d int, p float64) string { return fmt.Sprintf("%d/%d (%.1f%%)", n, d, p) }

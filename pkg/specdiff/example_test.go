@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/stytchsso/stytchsso/api"
-	"github.com/stytchsso/stytchsso/pkg/contract/specdiff"
+	"github.com/stytchsso/stytchsso/pkg/specdiff"
 )
 
 // Removing an enum value from a request field breaks callers that send it.
