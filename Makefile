@@ -13,7 +13,7 @@ BREAKING_REF       ?=
 SHELL         := bash
 .SHELLFLAGS   := -eo pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help generate apidoc check-apidoc check-generate lint test contract contract-live record record-local bench fuzz breaking upstream-diff ci
+.PHONY: help modules generate apidoc check-apidoc check-generate lint test contract contract-live record record-local bench fuzz breaking upstream-diff ci
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -28,8 +28,12 @@ apidoc: ## Write the public API snapshots (go doc -all) to docs/api.
 check-apidoc: ## Fail with a diff when docs/api is out of step with the public API.
 	@bash scripts/apidoc.sh --check
 
-check-generate: ## Fail with a diff when gen/, go.mod or go.sum are out of step with the spec.
-	@bash scripts/check-generate.sh
+modules: ## Download the module dependencies, saying so (make contract and check-generate start with it).
+	@echo "modules: downloading Go modules (first run: 10-20 s on a good network; cached: instant)..."
+	@start=$$SECONDS; $(GO) mod download; echo "modules: ready ($$((SECONDS - start)) s)"
+
+check-generate: modules ## Fail with a diff when gen/, go.mod or go.sum are out of step with the spec.
+	@GO="$(GO)" bash scripts/check-generate.sh
 
 lint: ## gofmt, go vet, staticcheck (pinned) and actionlint (pinned).
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -42,6 +46,9 @@ test: ## Every test, with the race detector.
 	$(GO) test -race -count=1 ./...
 
 contract: check-generate ## The contract check: spec, generated code, recordings, client replay, local provider.
+	@echo "contract: compiling the suite's dependencies (first run: about half a minute; cached: instant)..."
+	@start=$$SECONDS; $(GO) build ./api/... ./pkg/... ./contracttests/...; echo "contract: compiled ($$((SECONDS - start)) s)"
+	@echo "contract: running the contract suite (spec, recordings, client replay, local provider)..."
 	CONTRACT_FLOOR_FILE=$(CURDIR)/contract-floor.txt $(GO) test -count=1 ./api/... ./contracttests/... -v 2>&1 | tee contract.out | grep -vE '^(=== (RUN|PAUSE|CONT)|    --- PASS|--- PASS)'
 	@echo; echo "Coverage of the recorded pairs (contracttests/testdata/cassettes):"
 	@$(GO) run ./cmd/ssocontract coverage contracttests/testdata/cassettes
