@@ -95,9 +95,9 @@ func TestActionScriptBadInputs(t *testing.T) {
 	}
 }
 
-// requireCLIFeature builds the CLI from this checkout and skips the test
-// when `ssocontract SUBCOMMAND --help` does not mention want: the CLI side of
-// issue 13 (--format github, coverage --min) is written concurrently.
+// requireCLIFeature builds the CLI from this checkout and fails the test
+// when `ssocontract SUBCOMMAND --help` does not mention want, a flag the
+// action's script relies on.
 func requireCLIFeature(t *testing.T, subcommand, want string) {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "ssocontract")
@@ -107,7 +107,7 @@ func requireCLIFeature(t *testing.T, subcommand, want string) {
 	require.NoError(t, err, "go build ./cmd/ssocontract: %s", out)
 	help, _ := exec.Command(bin, subcommand, "--help").CombinedOutput()
 	if !strings.Contains(string(help), want) {
-		t.Skipf("skipped: `ssocontract %s --help` does not mention %q yet; the action needs the CLI of issue 13 §2 (remove this skip once it is merged)", subcommand, want)
+		t.Fatalf("`ssocontract %s --help` does not mention %q, which the action's script uses", subcommand, want)
 	}
 }
 
