@@ -25,8 +25,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
-
-	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 // RetryPolicy says how calls are retried after a 429, a 5xx (other than
@@ -124,11 +122,9 @@ func (c *Client) newRetryClient(inner *http.Client, p RetryPolicy) *retryablehtt
 }
 
 // callState is what one call shares with the layers below it, through the
-// request context: the attempt counter and the contract slot. One value
-// carries both, so a call adds a single context layer.
+// request context: the attempt counter.
 type callState struct {
 	attempts atomic.Int32
-	slot     contractSlot
 }
 
 type callStateKey struct{}
@@ -149,13 +145,6 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return false, err
-		}
-		// A contract violation is retried only when the response itself
-		// would have been (a proxy's HTML 502, say): a malformed 200 or 400
-		// comes back the same every time.
-		var ce *contract.ContractError
-		if errors.As(err, &ce) {
-			return retryableStatus(ce.StatusCode), nil
 		}
 		// The library knows the transport errors no retry can fix: bad
 		// scheme, invalid header, untrusted certificate, redirect loops.
