@@ -62,8 +62,9 @@ type Disposition struct {
 	// Template is the path template of the operation, or of the spec path
 	// the request matched for ReasonUnknownOperation; empty otherwise.
 	Template string
-	// Method and Path are the pair's method and path (no query), escaped
-	// with [Escape] so that a report can print them.
+	// Method and Path are the pair's method (upper case) and path (no
+	// query), escaped with [Escape] so that a report can print them, as
+	// are Operation and Template.
 	Method string
 	Path   string
 	// BodyNotCaptured reports that the capture says a body of the pair
@@ -256,10 +257,10 @@ func (v *Validator) classify(p *Pair, params map[string]string) (Disposition, *o
 	}
 	switch {
 	case o != nil:
-		d.InScope, d.Reason, d.Operation, d.Template = true, ReasonOperation, o.id, o.template
+		d.InScope, d.Reason, d.Operation, d.Template = true, ReasonOperation, Escape(o.id), Escape(o.template)
 		return d, o, u
 	case tmpl != "":
-		d.InScope, d.Reason, d.Template = true, ReasonUnknownOperation, tmpl
+		d.InScope, d.Reason, d.Template = true, ReasonUnknownOperation, Escape(tmpl)
 		return d, nil, u
 	case isStaticAsset(escPath, p):
 		d.Reason = ReasonStaticAsset
