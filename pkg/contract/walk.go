@@ -385,7 +385,7 @@ func (w *walker) object(n *node, t *trie) error {
 					w.report(KindSchema, w.pointer(name, true), schemaMessage("properties", n.schema))
 				}
 				w.segs = append(w.segs, seg{name: name, idx: -1})
-				err = w.skipValue(nil)
+				err = w.skipValue(childTrie)
 				w.segs = w.segs[:len(w.segs)-1]
 			case n.addl != nil:
 				w.segs = append(w.segs, seg{name: name, idx: -1})
@@ -396,7 +396,7 @@ func (w *walker) object(n *node, t *trie) error {
 					w.report(KindUndocumentedField, w.pointer(name, true), "property is not declared in the spec")
 				}
 				w.segs = append(w.segs, seg{name: name, idx: -1})
-				err = w.skipValue(nil)
+				err = w.skipValue(childTrie)
 				w.segs = w.segs[:len(w.segs)-1]
 			}
 		}
