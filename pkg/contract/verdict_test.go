@@ -442,6 +442,14 @@ func TestDuplicateKeys(t *testing.T) {
 			}
 		}
 	}
+	// Keys alike in length and end bytes are not the same key.
+	for _, compiled := range []bool{true, false} {
+		p := samlPair(t)
+		p.RequestBody = []byte(strings.Replace(string(p.RequestBody), `"attribute_mapping":{`, `"attribute_mapping":{"axb":"1","ayb":"2","a\u0078c":"3","axc":"4",`, 1))
+		got := newValidator(t, WithCompiledBodies(compiled)).Validate(ctx, p)
+		require.Len(t, got, 1, "%v", got)
+		assert.Equal(t, "/attribute_mapping/axc", got[0].Location, "only the escaped spelling's twin")
+	}
 	// The same key in sibling objects is no duplicate.
 	p := samlPair(t)
 	require.Contains(t, string(p.ResponseBody), `"verification_certificates":[{`)

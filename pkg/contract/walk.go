@@ -328,6 +328,7 @@ func (w *walker) object(n *node, t *trie) error {
 	var seenMore map[string]bool
 	mark := len(w.keys)
 	defer func() { w.keys = w.keys[:mark] }()
+	var keyBits uint64             // a one-word filter of the keys seen
 	var keySet map[uint64]struct{} // past dupScan keys
 	first := true
 	for {
@@ -355,7 +356,7 @@ func (w *walker) object(n *node, t *trie) error {
 			return errSyntax
 		}
 		w.pos++
-		if w.duplicate(key, mark, &keySet) {
+		if w.duplicate(key, mark, &keyBits, &keySet) {
 			// Reported in every mode: decoders disagree on which value counts.
 			w.out = append(w.out, Violation{Operation: w.op, Side: w.side, Kind: KindDuplicateKey, Location: w.pointer(string(key), true), Message: "the object holds this key more than once"})
 		}
@@ -436,10 +437,25 @@ const dupScan = 32
 
 // duplicate reports whether key was already seen in the object whose keys
 // start at w.keys[mark], and records it. key must stay valid while the
-// object is walked (a slice of the body, or unescape's own copy). set is
-// the object's set of key hashes, made once the object has more than
-// dupScan keys; a hash hit is confirmed by comparing the keys themselves.
-func (w *walker) duplicate(key []byte, mark int, set *map[uint64]struct{}) bool {
+// object is walked (a slice of the body, or unescape's own copy). bits is
+// a one-word filter of the object's keys (by length and end bytes): a key
+// whose bit is not set yet is new, without comparing. set is the object's
+// set of key hashes, made once the object has more than dupScan keys; a
+// hash hit is confirmed by comparing the keys themselves.
+func (w *walker) duplicate(key []byte, mark int, bits *uint64, set *map[uint64]struct{}) bool {
+	var bit uint64 = 1
+	if n := len(key); n > 0 {
+		bit <<= (uint(n)*7 + uint(key[0])*3 + uint(key[n-1])) & 63
+	}
+	if *bits&bit == 0 {
+		*bits |= bit
+		if *set != nil {
+			(*set)[maphash.Bytes(w.seed, key)] = struct{}{}
+		}
+		w.keys = append(w.keys, key)
+		w.growSet(mark, set)
+		return false
+	}
 	if *set != nil {
 		h := maphash.Bytes(w.seed, key)
 		if _, hit := (*set)[h]; hit && w.seenKey(key, mark) {
@@ -453,7 +469,14 @@ func (w *walker) duplicate(key []byte, mark int, set *map[uint64]struct{}) bool 
 		return true
 	}
 	w.keys = append(w.keys, key)
-	if len(w.keys)-mark > dupScan {
+	w.growSet(mark, set)
+	return false
+}
+
+// growSet makes the object's set of key hashes once it has more than
+// dupScan keys.
+func (w *walker) growSet(mark int, set *map[uint64]struct{}) {
+	if *set == nil && len(w.keys)-mark > dupScan {
 		if !w.seeded {
 			w.seed, w.seeded = maphash.MakeSeed(), true
 		}
@@ -462,7 +485,6 @@ func (w *walker) duplicate(key []byte, mark int, set *map[uint64]struct{}) bool 
 			(*set)[maphash.Bytes(w.seed, k)] = struct{}{}
 		}
 	}
-	return false
 }
 
 // seenKey reports whether key is among w.keys[mark:].
