@@ -18,6 +18,7 @@ package scrub
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"net/url"
 	"slices"
@@ -41,7 +42,26 @@ const maxPasses = 8
 // and a nil *Scrubber scrub nothing. A Scrubber is immutable and safe for
 // concurrent use.
 type Scrubber struct {
-	needles []string // every registered encoding, longest first, none empty
+	needles []string // every registered encoding, longest first, each at least MinLen bytes
+	// byPrefix maps the first 8 bytes of each needle to the needles that
+	// start with them, and filter holds one bit per such prefix, so that a
+	// scan costs one 8-byte load and one bit test per byte of text however
+	// many needles there are.
+	byPrefix map[uint64][]int
+	filter   *[filterBits / 64]uint64
+}
+
+// filterBits is the size of the prefix filter: 8 KiB, mostly empty.
+const filterBits = 1 << 16
+
+// prefixKey is the first 8 bytes of s, which must have that many.
+func prefixKey(s string) uint64 {
+	return binary.LittleEndian.Uint64([]byte(s[:8]))
+}
+
+// filterBit spreads a prefix over the filter (Fibonacci hashing).
+func filterBit(k uint64) uint64 {
+	return (k * 0x9E3779B97F4A7C15) >> (64 - 16)
 }
 
 // BasicCredential returns the user-info form "projectID:secret" that HTTP
@@ -65,7 +85,7 @@ func (s *Scrubber) With(secrets ...string) *Scrubber {
 	seen := map[string]bool{}
 	var needles []string
 	add := func(n string) {
-		if n == "" || seen[n] || strings.Contains(Marker, n) {
+		if len(n) < MinLen || seen[n] || strings.Contains(Marker, n) {
 			return
 		}
 		seen[n] = true
@@ -82,7 +102,14 @@ func (s *Scrubber) With(secrets ...string) *Scrubber {
 		}
 	}
 	slices.SortStableFunc(needles, func(a, b string) int { return len(b) - len(a) })
-	return &Scrubber{needles: needles}
+	out := &Scrubber{needles: needles, byPrefix: make(map[uint64][]int, len(needles)), filter: new([filterBits / 64]uint64)}
+	for i, n := range needles {
+		k := prefixKey(n)
+		out.byPrefix[k] = append(out.byPrefix[k], i)
+		b := filterBit(k)
+		out.filter[b/64] |= 1 << (b % 64)
+	}
+	return out
 }
 
 // Len returns how many distinct encodings s scrubs.
@@ -97,7 +124,8 @@ func (s *Scrubber) Len() int {
 // value; its base64 encodings in the standard and URL alphabets, padded and
 // raw; the stable core of its base64 encoding at byte offsets 0, 1 and 2 of a
 // larger text (the characters that depend on the secret's bytes only); for a
-// PEM block, each body line and the unwrapped body; and the URL query escape,
+// PEM block, each body line of at least MinLen characters and the unwrapped
+// body; and the URL query escape,
 // URL path escape and JSON escapes of each of these. It returns nil for a
 // secret shorter than MinLen bytes.
 func Encodings(secret string) []string {
@@ -105,12 +133,8 @@ func Encodings(secret string) []string {
 		return nil
 	}
 	bases := []string{secret}
+	bases = append(bases, base64Forms(secret)...)
 	bases = append(bases, pemParts(secret)...)
-	var b64 []string
-	for _, b := range bases {
-		b64 = append(b64, base64Forms(b)...)
-	}
-	bases = append(bases, b64...)
 
 	seen := map[string]bool{}
 	var out []string
@@ -263,15 +287,30 @@ func unicodeEscape(v, digits string) string {
 
 // Contains reports whether text holds any registered secret or encoding.
 func (s *Scrubber) Contains(text string) bool {
-	if s == nil {
-		return false
+	found := false
+	s.scan(text, func(int, int) bool { found = true; return false })
+	return found
+}
+
+// scan calls match(start, end) for every occurrence of every needle in text,
+// overlapping ones included, in order of start, until match returns false.
+func (s *Scrubber) scan(text string, match func(start, end int) bool) {
+	if s == nil || len(s.needles) == 0 {
+		return
 	}
-	for _, n := range s.needles {
-		if strings.Contains(text, n) {
-			return true
+	for i := 0; i+8 <= len(text); i++ {
+		k := binary.LittleEndian.Uint64([]byte(text[i : i+8]))
+		if b := filterBit(k); s.filter[b/64]&(1<<(b%64)) == 0 {
+			continue
+		}
+		for _, n := range s.byPrefix[k] {
+			if needle := s.needles[n]; strings.HasPrefix(text[i:], needle) {
+				if !match(i, i+len(needle)) {
+					return
+				}
+			}
 		}
 	}
-	return false
 }
 
 // Scrub returns text with every occurrence of a registered secret or encoding
@@ -323,30 +362,16 @@ func (s *Scrubber) ScrubBytes(b []byte) []byte {
 // occurrence (overlapping ones included) of any needle; touching ranges are
 // merged too.
 func (s *Scrubber) spans(text string) [][2]int {
-	var spans [][2]int
-	for _, n := range s.needles {
-		for from := 0; from+len(n) <= len(text); {
-			i := strings.Index(text[from:], n)
-			if i < 0 {
-				break
-			}
-			start := from + i
-			spans = append(spans, [2]int{start, start + len(n)})
-			from = start + 1
+	var merged [][2]int
+	s.scan(text, func(start, end int) bool {
+		// Occurrences come in order of start, so only the last range can
+		// overlap or touch this one.
+		if l := len(merged); l > 0 && start <= merged[l-1][1] {
+			merged[l-1][1] = max(merged[l-1][1], end)
+			return true
 		}
-	}
-	if len(spans) == 0 {
-		return nil
-	}
-	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
-	merged := spans[:1]
-	for _, sp := range spans[1:] {
-		last := &merged[len(merged)-1]
-		if sp[0] <= last[1] {
-			last[1] = max(last[1], sp[1])
-			continue
-		}
-		merged = append(merged, sp)
-	}
+		merged = append(merged, [2]int{start, end})
+		return true
+	})
 	return merged
 }
