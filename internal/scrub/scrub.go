@@ -271,6 +271,7 @@ func jsonForms(v string) []string {
 // \u00XX, keeping other bytes as they are.
 func unicodeEscape(v, digits string) string {
 	var b strings.Builder
+	b.Grow(len(v) * 6)
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		switch {

@@ -11,12 +11,14 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/internal/scrub"
 )
 
 // Version is the version of this module, sent in the User-Agent header.
@@ -58,6 +60,10 @@ type Client struct {
 	maxBody    int64
 	base       http.RoundTripper
 	waitHook   func(time.Duration) time.Duration
+	// secrets scrubs the project secret and the Basic credential, and their
+	// encodings, from what a server sends back. It is built on the first
+	// failed call: a successful call never scrubs anything.
+	secrets func() *scrub.Scrubber
 }
 
 // config collects what the options set; New validates it as a whole.
@@ -304,10 +310,16 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 		if base == nil {
 			base = http.DefaultTransport
 		}
+	} else if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		base = t.Clone()
 	} else {
-		base = http.DefaultTransport.(*http.Transport).Clone()
+		// Another transport is installed (httpmock.Activate, an APM
+		// wrapper): use it as it is, it cannot be cloned.
+		base = http.DefaultTransport
 	}
-	rt := base
+	// Closest to the network, below any middleware: nothing above ever
+	// reads the body of a 1xx answer (a 101's body is the raw connection).
+	rt := http.RoundTripper(noInformationalBody{next: base})
 	for i, mw := range cfg.middlewares {
 		rt = mw(rt)
 		if rt == nil {
@@ -333,6 +345,9 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 		maxBody:    cfg.maxBody,
 		base:       base,
 		waitHook:   cfg.waitHook,
+		secrets: sync.OnceValue(func() *scrub.Scrubber {
+			return scrub.New(secret, scrub.BasicCredential(projectID, secret))
+		}),
 	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
@@ -446,6 +461,27 @@ func (c cancelOnClose) Close() error {
 	err := c.ReadCloser.Close()
 	c.cancel()
 	return err
+}
+
+// noInformationalBody sits directly on the base transport. A 1xx answer
+// that reaches it (net/http hands back a 101 Switching Protocols, whose body
+// is the raw connection and is bound by no timeout or context) has its body
+// closed at once and replaced by an empty one, so that no layer above (the
+// validator, the retry layer, the call) can block reading it. The call then
+// fails with an *APIError for the 1xx status.
+type noInformationalBody struct{ next http.RoundTripper }
+
+func (n noInformationalBody) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := n.next.RoundTrip(req)
+	if err != nil || resp == nil || resp.StatusCode >= 200 {
+		return resp, err
+	}
+	if resp.Body != nil {
+		_ = resp.Body.Close()
+	}
+	resp.Body = http.NoBody
+	resp.ContentLength = 0
+	return resp, nil
 }
 
 // singleDoer sends each request once, counting the attempt as the retry

@@ -106,7 +106,7 @@ func TestSuccessDecodeErrors(t *testing.T) {
 		{name: "missing Content-Type on 200", contentType: "", body: samlOK, wantErr: `Content-Type ""`},
 		{name: "empty 200", contentType: "application/json", body: "", wantErr: "unexpected end of JSON input"},
 		{name: "no connection", contentType: "application/json", body: `{"request_id":"req-x","status_code":200}`, wantErr: "200 response has no connection (request_id req-x)"},
-		{name: "wrong field type", contentType: "application/json", body: `{"request_id":"r","status_code":200,"connection":{"idp_initiated_auth_disabled":"no"}}`, wantErr: "cannot unmarshal"},
+		{name: "wrong field type", contentType: "application/json", body: `{"request_id":"r","status_code":200,"connection":{"idp_initiated_auth_disabled":"no"}}`, wantErr: "field connection.idp_initiated_auth_disabled: a JSON value of the wrong type for Go bool"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

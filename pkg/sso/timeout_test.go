@@ -3,6 +3,7 @@ package sso
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -53,14 +54,25 @@ func TestAttemptTimeout(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct {
-		name    string
-		headers bool
-	}{{"headers that never come", true}, {"a body that stops", false}} {
+		name     string
+		headers  bool
+		attempts int
+	}{
+		// Headers that never come time the attempt out inside the retry
+		// layer: the call's context still has time, and a PUT is
+		// idempotent, so each attempt up to MaxAttempts is made.
+		{"headers that never come", true, 2},
+		// A body that stops is read after the retry layer has handed the
+		// response back: that attempt is not retried.
+		{"a body that stops", false, 1},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { stall(w, r, tc.headers) }))
 			defer slow.Close()
+			var logs syncBuffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			c, err := New(testProjectID, testSecret, WithBaseURL(slow.URL), WithAttemptTimeout(50*time.Millisecond),
-				WithRetry(RetryPolicy{MaxAttempts: 2}), withWaitHook(noWait))
+				WithRetry(RetryPolicy{MaxAttempts: 2}), withWaitHook(noWait), WithLogger(logger))
 			require.NoError(t, err)
 			defer c.CloseIdleConnections()
 			var meta ResponseMeta
@@ -68,9 +80,35 @@ func TestAttemptTimeout(t *testing.T) {
 			require.Error(t, err, "the attempt timeout must end a call the server never finishes")
 			assert.Nil(t, conn)
 			assert.ErrorIs(t, err, context.DeadlineExceeded)
-			assert.Equal(t, 1, meta.Attempts, "a timed-out attempt is not retried")
+			assert.Equal(t, tc.attempts, meta.Attempts)
+			if tc.attempts > 1 {
+				assert.Contains(t, err.Error(), "after 2 attempts")
+				assert.Contains(t, logs.String(), `attempt=2 retry_reason="attempt timeout"`)
+			}
 		})
 	}
+}
+
+// TestAttemptTimeoutRetryBoundedByCallContext shows that a timed-out
+// attempt is retried only while the call's context has time: a caller
+// deadline shorter than the attempt timeout ends the call after one attempt.
+func TestAttemptTimeoutRetryBoundedByCallContext(t *testing.T) {
+	t.Parallel()
+	slow := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		waitGone(r)
+	}))
+	defer slow.Close()
+	c, err := New(testProjectID, testSecret, WithBaseURL(slow.URL), WithAttemptTimeout(time.Minute),
+		WithRetry(RetryPolicy{MaxAttempts: 5}), withWaitHook(noWait))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	var meta ResponseMeta
+	_, err = c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, nil, WithResponseMeta(&meta))
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, 1, meta.Attempts, "the caller's own deadline is not an attempt timeout")
 }
 
 // TestAttemptTimeoutDefersToASoonerCallerDeadline shows when the attempt
