@@ -255,8 +255,11 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 		return fmt.Errorf("sso: %s: %w", op, err)
 	}
 	defer resp.Body.Close()
-	// Whatever the transport, the caller's context bounds reading the body.
-	defer context.AfterFunc(ctx, func() { _ = resp.Body.Close() })()
+	if ctx.Done() != nil && !c.baseHonoursContext {
+		// net/http's Transport ends a body read when the request's context
+		// ends; for any other base transport, closing the body does.
+		defer context.AfterFunc(ctx, func() { _ = resp.Body.Close() })()
+	}
 	status = resp.StatusCode
 	if status < 200 {
 		// A 1xx that reached us (a 101 Switching Protocols): its body, if

@@ -60,6 +60,9 @@ type Client struct {
 	maxBody    int64
 	base       http.RoundTripper
 	waitHook   func(time.Duration) time.Duration
+	// baseHonoursContext is true when the base transport is net/http's,
+	// which ends a body read when the request's context ends.
+	baseHonoursContext bool
 	// secrets scrubs the project secret and the Basic credential, and their
 	// encodings, from what a server sends back. It is built on the first
 	// failed call: a successful call never scrubs anything.
@@ -338,13 +341,14 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 	inner.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 	c := &Client{
-		baseURL:    baseURL,
-		authHeader: "Basic " + base64.StdEncoding.EncodeToString([]byte(projectID+":"+secret)),
-		userAgent:  strings.Join(append([]string{userAgentBase}, cfg.userAgents...), " "),
-		logger:     cfg.logger,
-		maxBody:    cfg.maxBody,
-		base:       base,
-		waitHook:   cfg.waitHook,
+		baseURL:            baseURL,
+		authHeader:         "Basic " + base64.StdEncoding.EncodeToString([]byte(projectID+":"+secret)),
+		userAgent:          strings.Join(append([]string{userAgentBase}, cfg.userAgents...), " "),
+		logger:             cfg.logger,
+		maxBody:            cfg.maxBody,
+		base:               base,
+		waitHook:           cfg.waitHook,
+		baseHonoursContext: isHTTPTransport(base),
 		secrets: sync.OnceValue(func() *scrub.Scrubber {
 			return scrub.New(secret, scrub.BasicCredential(projectID, secret))
 		}),
@@ -370,6 +374,12 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 	}
 	c.gen = gen
 	return c, nil
+}
+
+// isHTTPTransport reports whether rt is net/http's own Transport.
+func isHTTPTransport(rt http.RoundTripper) bool {
+	_, ok := rt.(*http.Transport)
+	return ok
 }
 
 // environmentFor is the environment a project ID names.

@@ -183,14 +183,23 @@ func retryDecision(ctx context.Context, resp *http.Response, err error) (retry b
 		// comes back the same every time.
 		var ce *contract.ContractError
 		if errors.As(err, &ce) {
-			return retryableStatus(ce.StatusCode), "status " + strconv.Itoa(ce.StatusCode), nil
+			return statusDecision(ce.StatusCode)
 		}
 		// The library knows the transport errors no retry can fix: bad
 		// scheme, invalid header, untrusted certificate, redirect loops.
 		retry, policyErr := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
 		return retry, transportReason(err), policyErr
 	}
-	return retryableStatus(resp.StatusCode), "status " + strconv.Itoa(resp.StatusCode), nil
+	return statusDecision(resp.StatusCode)
+}
+
+// statusDecision is retryDecision for a status; the reason is built only
+// for a retry, so that a successful call allocates nothing for it.
+func statusDecision(code int) (bool, string, error) {
+	if !retryableStatus(code) {
+		return false, "", nil
+	}
+	return true, "status " + strconv.Itoa(code), nil
 }
 
 // transportReason names the kind of a transport error for the log, without

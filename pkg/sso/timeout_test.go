@@ -2,11 +2,13 @@ package sso
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -160,3 +162,44 @@ func TestAttemptTimeoutDefersToASoonerCallerDeadline(t *testing.T) {
 type rtFunc func(*http.Request) (*http.Response, error)
 
 func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// blockingBody blocks every Read until it is closed (or, so a broken client
+// cannot hang the test, until a few seconds pass).
+type blockingBody struct {
+	closed chan struct{}
+	once   sync.Once
+}
+
+func (b *blockingBody) Read([]byte) (int, error) {
+	select {
+	case <-b.closed:
+		return 0, errors.New("read on closed body")
+	case <-time.After(5 * time.Second):
+		return 0, io.EOF
+	}
+}
+
+func (b *blockingBody) Close() error {
+	b.once.Do(func() { close(b.closed) })
+	return nil
+}
+
+// TestBodyReadBoundedByContextWithAnyTransport checks that the caller's
+// context bounds reading the body even when the transport (one given through
+// WithHTTPClient, a mock, a wrapper) does not tie its bodies to the request's
+// context as net/http's does.
+func TestBodyReadBoundedByContextWithAnyTransport(t *testing.T) {
+	t.Parallel()
+	hc := &http.Client{Transport: rtFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: &blockingBody{closed: make(chan struct{})}, ContentLength: -1, Request: r}, nil
+	})}
+	c, err := New(testProjectID, testSecret, WithBaseURL("http://127.0.0.1:9"), WithHTTPClient(hc))
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, nil)
+	require.Error(t, err)
+	assert.Less(t, time.Since(start), 3*time.Second, "the call must end soon after its context")
+}
