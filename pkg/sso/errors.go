@@ -45,6 +45,13 @@ const (
 // the body is Stytch's JSON error, its fields are filled in; otherwise
 // (an HTML 502 from a proxy, an empty or truncated body) BodySample holds a
 // short single-line sample of it.
+//
+// A server or proxy may echo what it received. Before an *APIError is
+// returned, every string in it that the server supplied (Details included)
+// has each of the call's secrets (the project secret, the Basic credential,
+// the member session token or JWT, private keys in the params) and each of
+// their encodings replaced by "[REDACTED]", so Error(), %+v and %#v are
+// safe to print and log.
 type APIError struct {
 	// Operation is the operation called, such as "UpdateSAMLConnection".
 	Operation string
