@@ -193,7 +193,9 @@ func decodeAPIError(op string, status int, contentType string, body []byte) *API
 		return e
 	}
 	if err != nil {
-		e.Err = fmt.Errorf("error body (Content-Type %q) is not a Stytch JSON error: %w", oneLine(contentType, fieldLen), err)
+		// The JSON error is described, not wrapped: its text can quote a
+		// value of the body.
+		e.Err = fmt.Errorf("error body (Content-Type %q) is not a Stytch JSON error: %s", oneLine(contentType, fieldLen), describeJSONError(err, nil))
 	}
 	e.BodySample = sample(body)
 	return e

@@ -2,6 +2,7 @@ package sso
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -202,4 +203,22 @@ func TestResponseTooLarge(t *testing.T) {
 			assert.Equal(t, status >= 300, errors.As(err, &apiErr))
 		})
 	}
+}
+
+// TestDecodeErrorsQuoteNoValues checks that why a body could not be decoded
+// is said without quoting the value that broke it.
+func TestDecodeErrorsQuoteNoValues(t *testing.T) {
+	t.Parallel()
+	e := decodeAPIError("Op", 400, "application/json", []byte(`{"error_type":98765432109876,"error_message":"m"}`))
+	require.Error(t, e.Err)
+	assert.Contains(t, e.Err.Error(), "field error_type: a JSON value of the wrong type for Go string")
+	assert.NotContains(t, e.Err.Error(), "98765432109876")
+
+	var out struct {
+		At time.Time `json:"created_at"`
+	}
+	err := json.Unmarshal([]byte(`{"created_at":"not-a-time-CANARY"}`), &out)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "CANARY", "encoding/json quotes the value: the case must show it")
+	assert.Equal(t, "a time is not in RFC 3339 form", describeJSONError(err, nil))
 }
