@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 // BenchmarkUpdateSAMLConnection compares one client call over loopback with
@@ -46,7 +47,7 @@ func BenchmarkUpdateSAMLConnection(b *testing.B) {
 			case "retries=false":
 				opts = append(opts, WithoutRetries())
 			case "validate=strict":
-				opts = append(opts, WithValidation(faultValidator()))
+				opts = append(opts, withValidation(faultValidator(), contract.CheckConfig{}))
 			}
 			c, err := New(testProjectID, testSecret, opts...)
 			if err != nil {

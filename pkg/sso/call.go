@@ -14,7 +14,6 @@ import (
 
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
 	"github.com/stytchsso/stytchsso/internal/scrub"
-	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 // Operation names, as in the spec's operationIds.
@@ -240,18 +239,6 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 
 	resp, err := send(ctx)
 	if err != nil {
-		// The validating transport (WithValidation, enforce mode) fails a
-		// pair that breaks the contract. When the response was an error
-		// anyway, the caller still gets the *APIError it branches on, with
-		// the *contract.ContractError inside it.
-		var ce *contract.ContractError
-		if errors.As(err, &ce) && (ce.StatusCode < 200 || ce.StatusCode > 299) && ce.StatusCode != 0 {
-			status = ce.StatusCode
-			e := decodeAPIError(op, ce.StatusCode, "", scrubber().ScrubBytes(ce.Body))
-			e.Err = err
-			requestID = e.RequestID
-			return e
-		}
 		return fmt.Errorf("sso: %s: %w", op, err)
 	}
 	defer resp.Body.Close()
@@ -283,15 +270,21 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 				e.Err = fmt.Errorf("read error body: %w", readErr)
 			}
 		}
-		if ce := state.slot.errFor(resp); ce != nil {
-			// The response broke the contract (WithValidation, enforce).
-			e.Err = errors.Join(e.Err, ce)
+		if readErr == nil {
+			if cerr := c.runCheck(ctx, op, resp, body); cerr != nil {
+				// The response broke a check (WithExchangeCheck): the
+				// caller still gets the *APIError it branches on.
+				e.Err = errors.Join(e.Err, cerr)
+			}
 		}
 		requestID = e.RequestID
 		return e
 	}
 	if readErr != nil {
 		return fmt.Errorf("sso: %s: %d response: %w", op, status, readErr)
+	}
+	if err := c.runCheck(ctx, op, resp, body); err != nil {
+		return fmt.Errorf("sso: %s: %w", op, err)
 	}
 	if !isJSON(contentType) {
 		return fmt.Errorf("sso: %s: %d response has Content-Type %q, want application/json: %w", op, status, oneLine(scrubber().Scrub(contentType), fieldLen), ErrDecode)

@@ -60,6 +60,7 @@ type Client struct {
 	maxBody    int64
 	base       http.RoundTripper
 	waitHook   func(time.Duration) time.Duration
+	check      func(context.Context, *Exchange) error
 	// baseHonoursContext is true when the base transport is net/http's,
 	// which ends a body read when the request's context ends.
 	baseHonoursContext bool
@@ -84,6 +85,8 @@ type config struct {
 	waitHook    func(time.Duration) time.Duration
 	// attemptTimeout replaces DefaultAttemptTimeout (WithAttemptTimeout).
 	attemptTimeout time.Duration
+	// check inspects every call's final exchange (WithExchangeCheck).
+	check func(context.Context, *Exchange) error
 }
 
 // Option configures a [Client] built by [New]. Options validate their own
@@ -221,9 +224,10 @@ func WithAttemptTimeout(d time.Duration) Option {
 
 // WithTransportMiddleware wraps the base transport (the one of
 // [WithHTTPClient], or the client's own) with mw. The wrapped transport sits
-// inside the retry layer, so it sees every attempt: this is where a
-// contract-validating transport goes. Given several times, the first given
-// is closest to the network.
+// inside the retry layer, so it sees every attempt (a recorder, a tracer).
+// To check responses against the spec use [WithExchangeCheck] (package
+// pkg/ssocheck), which sees the response the caller gets. Given several
+// times, the first given is closest to the network.
 func WithTransportMiddleware(mw func(http.RoundTripper) http.RoundTripper) Option {
 	return func(c *config) error {
 		if mw == nil {
@@ -348,6 +352,7 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 		maxBody:            cfg.maxBody,
 		base:               base,
 		waitHook:           cfg.waitHook,
+		check:              cfg.check,
 		baseHonoursContext: isHTTPTransport(base),
 		secrets: sync.OnceValue(func() *scrub.Scrubber {
 			return scrub.New(secret, scrub.BasicCredential(projectID, secret))

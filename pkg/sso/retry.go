@@ -28,8 +28,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
-
-	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 // RetryPolicy says how calls are retried after a 429, a 5xx (other than
@@ -130,11 +128,9 @@ func (c *Client) newRetryClient(inner *http.Client, p RetryPolicy) *retryablehtt
 }
 
 // callState is what one call shares with the layers below it, through the
-// request context: the attempt counter and the contract slot. One value
-// carries both, so a call adds a single context layer.
+// request context: the attempt counter.
 type callState struct {
 	attempts atomic.Int32
-	slot     contractSlot
 	// retryReason says why the last attempt is retried ("status 503",
 	// "attempt timeout", "connection reset", ...). The retry layer sets and
 	// reads it on the call's goroutine only.
@@ -177,13 +173,6 @@ func retryDecision(ctx context.Context, resp *http.Response, err error) (retry b
 			// attempt timeout fired. Both operations are PUTs, which are
 			// idempotent: another attempt is safe, within MaxAttempts.
 			return true, "attempt timeout", nil
-		}
-		// A contract violation is retried only when the response itself
-		// would have been (a proxy's HTML 502, say): a malformed 200 or 400
-		// comes back the same every time.
-		var ce *contract.ContractError
-		if errors.As(err, &ce) {
-			return statusDecision(ce.StatusCode)
 		}
 		// The library knows the transport errors no retry can fix: bad
 		// scheme, invalid header, untrusted certificate, redirect loops.
