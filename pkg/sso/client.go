@@ -61,8 +61,8 @@ type Client struct {
 	base       http.RoundTripper
 	waitHook   func(time.Duration) time.Duration
 	check      func(context.Context, *Exchange) error
-	// baseHonoursContext is true when the base transport is net/http's,
-	// which ends a body read when the request's context ends.
+	// baseHonoursContext is true when the transport is net/http's with no
+	// middleware, which ends a body read when the request's context ends.
 	baseHonoursContext bool
 	// secrets scrubs the project secret and the Basic credential, and their
 	// encodings, from what a server sends back. It is built on the first
@@ -327,6 +327,10 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 	// Closest to the network, below any middleware: nothing above ever
 	// reads the body of a 1xx answer (a 101's body is the raw connection).
 	rt := http.RoundTripper(noInformationalBody{next: base})
+	// net/http's Transport ends a body read when the request's context
+	// ends; a body from any other transport or middleware may not, and is
+	// closed when the context ends instead.
+	honoursContext := isHTTPTransport(base) && len(cfg.middlewares) == 0
 	for i, mw := range cfg.middlewares {
 		rt = mw(rt)
 		if rt == nil {
@@ -338,7 +342,7 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 		if d == 0 {
 			d = DefaultAttemptTimeout
 		}
-		rt = attemptTimeout{next: rt, d: d}
+		rt = attemptTimeout{next: rt, d: d, closeBody: !honoursContext}
 	}
 	inner.Transport = rt
 	inner.Jar = nil
@@ -353,7 +357,7 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 		base:               base,
 		waitHook:           cfg.waitHook,
 		check:              cfg.check,
-		baseHonoursContext: isHTTPTransport(base),
+		baseHonoursContext: honoursContext,
 		secrets: sync.OnceValue(func() *scrub.Scrubber {
 			return scrub.New(secret, scrub.BasicCredential(projectID, secret))
 		}),
@@ -449,6 +453,9 @@ func (c *Client) CloseIdleConnections() {
 type attemptTimeout struct {
 	next http.RoundTripper
 	d    time.Duration
+	// closeBody closes the body when the attempt's context ends, for
+	// transports whose bodies do not watch the request's context.
+	closeBody bool
 }
 
 func (a attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -461,6 +468,12 @@ func (a attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		cancel()
 		return nil, err
+	}
+	if a.closeBody {
+		body := resp.Body
+		stop := context.AfterFunc(ctx, func() { _ = body.Close() })
+		resp.Body = cancelOnClose{ReadCloser: body, cancel: func() { stop(); cancel() }}
+		return resp, nil
 	}
 	resp.Body = cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil

@@ -203,3 +203,23 @@ func TestBodyReadBoundedByContextWithAnyTransport(t *testing.T) {
 	require.Error(t, err)
 	assert.Less(t, time.Since(start), 3*time.Second, "the call must end soon after its context")
 }
+
+// TestBodyReadBoundedByAttemptTimeoutWithAnyTransport checks that the
+// attempt timeout bounds reading the body even when a middleware hands back
+// a body that does not watch the request's context.
+func TestBodyReadBoundedByAttemptTimeoutWithAnyTransport(t *testing.T) {
+	t.Parallel()
+	stalling := func(http.RoundTripper) http.RoundTripper {
+		return rtFunc(func(r *http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+				Body: &blockingBody{closed: make(chan struct{})}, ContentLength: -1, Request: r}, nil
+		})
+	}
+	c, err := New(testProjectID, testSecret, WithBaseURL("http://127.0.0.1:9"), WithTransportMiddleware(stalling),
+		WithAttemptTimeout(200*time.Millisecond))
+	require.NoError(t, err)
+	start := time.Now()
+	_, err = c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, nil)
+	require.Error(t, err)
+	assert.Less(t, time.Since(start), 3*time.Second, "the call must end soon after the attempt timeout")
+}
