@@ -1,7 +1,7 @@
 package contract
 
 import (
-	"encoding/json"
+	"encoding/binary"
 	"errors"
 	"math"
 	"strconv"
@@ -488,6 +488,13 @@ func (w *walker) readString() ([]byte, bool, error) {
 	start := w.pos + 1
 	esc := false
 	for i := start; i < len(w.data); i++ {
+		// Pass eight bytes at a time over what needs no attention.
+		for i+8 <= len(w.data) && !hasQuoteEscOrCtl(binary.LittleEndian.Uint64(w.data[i:])) {
+			i += 8
+		}
+		if i >= len(w.data) {
+			break
+		}
 		switch b := w.data[i]; {
 		case b == '"':
 			w.pos = i + 1
@@ -524,18 +531,19 @@ func isHex(b byte) bool {
 	return '0' <= b && b <= '9' || 'a' <= b && b <= 'f' || 'A' <= b && b <= 'F'
 }
 
-// unescape returns the string's value; escapes are rare, so they go through
-// encoding/json for exactness.
+// unescape returns the string's value: raw itself when it holds no escapes,
+// else its decoding into the walker's scratch buffer, which the next call
+// reuses.
 func (w *walker) unescape(raw []byte, esc bool) ([]byte, error) {
 	if !esc {
 		return raw, nil
 	}
-	w.scratch = append(append(append(w.scratch[:0], '"'), raw...), '"')
-	var s string
-	if err := json.Unmarshal(w.scratch, &s); err != nil {
+	s, ok := appendUnescaped(w.scratch[:0], raw)
+	if !ok {
 		return nil, errSyntax
 	}
-	return []byte(s), nil
+	w.scratch = s
+	return s, nil
 }
 
 func (w *walker) readNumber() ([]byte, error) {
@@ -606,4 +614,128 @@ func bodyLocation(ptr string) string {
 		return "body"
 	}
 	return ptr
+}
+
+// SWAR (SIMD within a register) tests on eight bytes of a string at once.
+const (
+	swarOnes = 0x0101010101010101
+	swarHigh = 0x8080808080808080
+)
+
+// hasQuoteEscOrCtl reports whether any byte of x is '"', '\\' or a control
+// character (below 0x20). It never misses one; a byte it flags is looked at
+// one by one.
+func hasQuoteEscOrCtl(x uint64) bool {
+	q := x ^ (swarOnes * '"')
+	e := x ^ (swarOnes * '\\')
+	return ((q-swarOnes)&^q|(e-swarOnes)&^e|(x-swarOnes*0x20)&^x)&swarHigh != 0
+}
+
+// appendUnescaped appends to dst the value of the JSON string whose contents
+// (between the quotes) are raw, exactly as encoding/json decodes it into a Go
+// string: escapes resolved, a surrogate pair joined, a lone surrogate and
+// every byte of invalid UTF-8 replaced by U+FFFD. ok is false when raw is
+// not the contents of one valid JSON string: a bad escape, an unescaped
+// quote or control character. FuzzUnescape checks it against encoding/json.
+func appendUnescaped(dst, raw []byte) ([]byte, bool) {
+	for r := 0; r < len(raw); {
+		// Copy a run of plain ASCII (no quote, backslash or control
+		// character) as it is, eight bytes at a time where it can.
+		start := r
+		for r+8 <= len(raw) {
+			x := binary.LittleEndian.Uint64(raw[r:])
+			if x&swarHigh != 0 || hasQuoteEscOrCtl(x) {
+				break
+			}
+			r += 8
+		}
+		for r < len(raw) {
+			if c := raw[r]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+				break
+			}
+			r++
+		}
+		dst = append(dst, raw[start:r]...)
+		if r == len(raw) {
+			break
+		}
+		switch c := raw[r]; {
+		case c == '\\':
+			if r+1 >= len(raw) {
+				return dst, false
+			}
+			switch e := raw[r+1]; e {
+			case '"', '\\', '/':
+				dst = append(dst, e)
+			case 'b':
+				dst = append(dst, '\b')
+			case 'f':
+				dst = append(dst, '\f')
+			case 'n':
+				dst = append(dst, '\n')
+			case 'r':
+				dst = append(dst, '\r')
+			case 't':
+				dst = append(dst, '\t')
+			case 'u':
+				rr := hex4(raw[r+2:])
+				if rr < 0 {
+					return dst, false
+				}
+				if utf16.IsSurrogate(rr) {
+					// A pair joins; anything else leaves U+FFFD, and what
+					// follows is read on its own.
+					var rr1 rune = -1
+					if r+12 <= len(raw) && raw[r+6] == '\\' && raw[r+7] == 'u' {
+						rr1 = hex4(raw[r+8:])
+					}
+					if dec := utf16.DecodeRune(rr, rr1); dec != utf8.RuneError {
+						dst = utf8.AppendRune(dst, dec)
+						r += 12
+						continue
+					}
+					rr = utf8.RuneError
+				}
+				dst = utf8.AppendRune(dst, rr)
+				r += 6
+				continue
+			default:
+				return dst, false
+			}
+			r += 2
+		case c == '"' || c < 0x20:
+			return dst, false
+		default:
+			rr, size := utf8.DecodeRune(raw[r:])
+			if rr == utf8.RuneError && size == 1 {
+				dst = utf8.AppendRune(dst, utf8.RuneError)
+			} else {
+				dst = append(dst, raw[r:r+size]...)
+			}
+			r += size
+		}
+	}
+	return dst, true
+}
+
+// hex4 decodes four hex digits at the start of b, or returns -1.
+func hex4(b []byte) rune {
+	if len(b) < 4 {
+		return -1
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
