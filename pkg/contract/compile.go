@@ -57,6 +57,9 @@ type node struct {
 
 	minLength uint64
 	maxLength *uint64
+	// checksString: validating a string needs its value (enum, length or
+	// format); otherwise the walker checks its syntax only.
+	checksString bool
 }
 
 // compiler turns schemas into nodes, once per schema (cycles included).
@@ -131,6 +134,7 @@ func (c *compiler) compile(ref *openapi3.SchemaRef) *node {
 		n.numFormat = c.formats.number[s.Format]
 	}
 	n.minLength, n.maxLength = s.MinLength, s.MaxLength
+	n.checksString = n.hasEnum || n.minLength != 0 || n.maxLength != nil || n.strFormat != nil
 
 	if len(s.Properties) > 0 {
 		n.props = make(map[string]*node, len(s.Properties))

@@ -66,6 +66,7 @@ type capture struct {
 	key   string
 	idx   int // the array index matched by "*", or -1
 	str   string
+	off   int // where str starts in the walker's capBuf, until run fills str
 	num   float64
 	isNum bool
 	isStr bool
@@ -87,7 +88,8 @@ type walker struct {
 	out      []Violation
 	caps     []capture
 	lastIdx  int
-	scratch  []byte
+	scratch  []byte // the value of the last escaped string
+	capBuf   []byte // the captured strings' values, one after another
 }
 
 func (w *walker) reset(data []byte, side Side, op string, validate, strict bool) {
@@ -96,8 +98,15 @@ func (w *walker) reset(data []byte, side Side, op string, validate, strict bool)
 	w.validate, w.strict = validate, strict
 	w.segs = w.segs[:0]
 	w.out = w.out[:0]
+	w.capBuf = w.capBuf[:0]
 	w.lastIdx = -1
+	if cap(w.scratch) > maxKeptScratch {
+		w.scratch = nil // a pooled walker does not keep a huge string alive
+	}
 }
+
+// maxKeptScratch bounds the scratch buffer a pooled walker keeps.
+const maxKeptScratch = 64 << 10
 
 // run walks the whole body. On a syntax error it returns the error and the
 // caller discards what was reported, as kin-openapi reports only the
@@ -110,7 +119,25 @@ func (w *walker) run(n *node, t *trie) error {
 	if w.pos != len(w.data) {
 		return errTrailing
 	}
+	w.fillCaptures()
 	return nil
+}
+
+// fillCaptures gives every captured string its value: all of them were
+// appended to capBuf, which becomes one string here (one allocation per
+// body rather than one per value).
+func (w *walker) fillCaptures() {
+	if len(w.capBuf) == 0 {
+		return
+	}
+	all := string(w.capBuf)
+	end := len(all)
+	for i := len(w.caps) - 1; i >= 0; i-- {
+		if c := &w.caps[i]; c.isStr {
+			c.str = all[c.off:end]
+			end = c.off
+		}
+	}
 }
 
 func (w *walker) skipWS() {
@@ -203,15 +230,21 @@ func (w *walker) value(n *node, t *trie) error {
 		if err != nil {
 			return err
 		}
+		check, keep := w.validate && n.checksString, t != nil && t.key != ""
+		if !check && !keep {
+			// readString has checked the syntax; the value is not needed.
+			return nil
+		}
 		s, err := w.unescape(raw, esc)
 		if err != nil {
 			return err
 		}
-		if w.validate {
+		if check {
 			w.checkString(n, s)
 		}
-		if t != nil && t.key != "" {
-			w.caps = append(w.caps, capture{key: t.key, idx: w.lastIdx, str: string(s), isStr: true})
+		if keep {
+			w.caps = append(w.caps, capture{key: t.key, idx: w.lastIdx, off: len(w.capBuf), isStr: true})
+			w.capBuf = append(w.capBuf, s...)
 		}
 		return nil
 	case 't':
