@@ -77,3 +77,22 @@ func TestHasQuoteEscOrCtl(t *testing.T) {
 		}
 	}
 }
+
+// TestUnescapeKeepsEarlierValues checks that decoding a string never
+// overwrites the value of one decoded before it in the same walk: object
+// walking may hold a key while it reads the next.
+func TestUnescapeKeepsEarlierValues(t *testing.T) {
+	t.Parallel()
+	w := &walker{}
+	w.reset([]byte(`{}`), SideRequest, "op", true, true)
+	a, err := w.unescape([]byte(`\u0061lpha`), true)
+	require.NoError(t, err)
+	b, err := w.unescape([]byte(`\u0062eta-and-longer`), true)
+	require.NoError(t, err)
+	c, err := w.unescape([]byte(`g\u0061mma`), true)
+	require.NoError(t, err)
+	_ = append(a, "XXXXXXXX"...) // appending to one value must not reach the next
+	assert.Equal(t, "alpha", string(a))
+	assert.Equal(t, "beta-and-longer", string(b))
+	assert.Equal(t, "gamma", string(c))
+}

@@ -88,7 +88,7 @@ type walker struct {
 	out      []Violation
 	caps     []capture
 	lastIdx  int
-	scratch  []byte // the value of the last escaped string
+	scratch  []byte // the values of the escaped strings read since reset
 	capBuf   []byte // the captured strings' values, one after another
 }
 
@@ -100,6 +100,7 @@ func (w *walker) reset(data []byte, side Side, op string, validate, strict bool)
 	w.out = w.out[:0]
 	w.capBuf = w.capBuf[:0]
 	w.lastIdx = -1
+	w.scratch = w.scratch[:0]
 	if cap(w.scratch) > maxKeptScratch {
 		w.scratch = nil // a pooled walker does not keep a huge string alive
 	}
@@ -565,18 +566,20 @@ func isHex(b byte) bool {
 }
 
 // unescape returns the string's value: raw itself when it holds no escapes,
-// else its decoding into the walker's scratch buffer, which the next call
-// reuses.
+// else its decoding, appended to the walker's scratch buffer. Values stay
+// valid, and are never overwritten, until the walker is reset: the walk may
+// keep a key while it reads others.
 func (w *walker) unescape(raw []byte, esc bool) ([]byte, error) {
 	if !esc {
 		return raw, nil
 	}
-	s, ok := appendUnescaped(w.scratch[:0], raw)
+	start := len(w.scratch)
+	s, ok := appendUnescaped(w.scratch, raw)
 	if !ok {
 		return nil, errSyntax
 	}
 	w.scratch = s
-	return s, nil
+	return s[start:len(s):len(s)], nil
 }
 
 func (w *walker) readNumber() ([]byte, error) {
