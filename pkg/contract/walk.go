@@ -383,8 +383,9 @@ func (w *walker) object(n *node, t *trie) error {
 		if t != nil && t.children != nil {
 			childTrie = t.children[string(key)]
 		}
-		if i, ok := n.reqIndex[string(key)]; ok {
-			if i < 64 {
+		f := n.fields[string(key)]
+		if f != nil && f.req >= 0 {
+			if i := f.req; i < 64 {
 				seen |= 1 << i
 			} else {
 				if seenMore == nil {
@@ -393,9 +394,9 @@ func (w *walker) object(n *node, t *trie) error {
 				seenMore[string(key)] = true
 			}
 		}
-		if child, name, ok := n.prop(key); ok {
-			w.segs = append(w.segs, seg{name: name, idx: -1})
-			err = w.value(child, childTrie)
+		if f != nil && f.declared {
+			w.segs = append(w.segs, seg{name: f.name, idx: -1})
+			err = w.value(f.node, childTrie)
 			w.segs = w.segs[:len(w.segs)-1]
 		} else {
 			name := string(key)
@@ -621,19 +622,6 @@ func (w *walker) readNumber() ([]byte, error) {
 	}
 	w.pos = i
 	return d[start:i], nil
-}
-
-// prop finds the declared property named key, returning the map's own copy
-// of the name so that the path never allocates.
-func (n *node) prop(key []byte) (*node, string, bool) {
-	if n.props == nil {
-		return nil, "", false
-	}
-	name, ok := n.propNames[string(key)]
-	if !ok {
-		return nil, "", false
-	}
-	return n.props[name], name, true
 }
 
 // escapePointer escapes one JSON pointer token (RFC 6901).
