@@ -3,6 +3,8 @@ package contract
 import (
 	"encoding/binary"
 	"encoding/json"
+	"math/bits"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -61,20 +63,48 @@ func FuzzUnescape(f *testing.F) {
 	})
 }
 
-// TestHasQuoteEscOrCtl checks the eight-byte test against the byte-wise one
-// for every byte value in every position.
-func TestHasQuoteEscOrCtl(t *testing.T) {
+// TestQuoteEscCtlMask checks the eight-byte test against the byte-wise one:
+// its lowest flagged byte is the first '"', '\\' or control character, for
+// every byte value in every position after bytes of every kind, and for
+// random words.
+func TestQuoteEscCtlMask(t *testing.T) {
 	t.Parallel()
+	special := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 }
+	check := func(b [8]byte) {
+		want := 8
+		for i, c := range b {
+			if special(c) {
+				want = i
+				break
+			}
+		}
+		m := quoteEscCtlMask(binary.LittleEndian.Uint64(b[:]))
+		got := 8
+		if m != 0 {
+			got = bits.TrailingZeros64(m) >> 3
+		}
+		require.Equal(t, want, got, "bytes %q", b[:])
+	}
 	for pos := range 8 {
 		for c := range 256 {
-			var b [8]byte
-			for i := range b {
-				b[i] = 'a'
+			for _, fill := range []byte{'a', 0x00, 0x1f, 0x20, '"', '\\', 0x7f, 0x80, 0xff} {
+				var b [8]byte
+				for i := range b {
+					b[i] = 'a'
+					if i > pos {
+						b[i] = fill
+					}
+				}
+				b[pos] = byte(c)
+				check(b)
 			}
-			b[pos] = byte(c)
-			want := c == '"' || c == '\\' || c < 0x20
-			assert.Equal(t, want, hasQuoteEscOrCtl(binary.LittleEndian.Uint64(b[:])), "byte %#x at %d", c, pos)
 		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], r.Uint64())
+		check(b)
 	}
 }
 

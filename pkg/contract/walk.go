@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -523,8 +524,13 @@ func (w *walker) readString() ([]byte, bool, error) {
 	start := w.pos + 1
 	esc := false
 	for i := start; i < len(w.data); i++ {
-		// Pass eight bytes at a time over what needs no attention.
-		for i+8 <= len(w.data) && !hasQuoteEscOrCtl(binary.LittleEndian.Uint64(w.data[i:])) {
+		// Pass eight bytes at a time over what needs no attention, then
+		// straight to the first byte that does.
+		for i+8 <= len(w.data) {
+			if m := quoteEscCtlMask(binary.LittleEndian.Uint64(w.data[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
 			i += 8
 		}
 		if i >= len(w.data) {
@@ -646,13 +652,14 @@ const (
 	swarHigh = 0x8080808080808080
 )
 
-// hasQuoteEscOrCtl reports whether any byte of x is '"', '\\' or a control
-// character (below 0x20). It never misses one; a byte it flags is looked at
-// one by one.
-func hasQuoteEscOrCtl(x uint64) bool {
+// quoteEscCtlMask flags (with its high bit) every byte of x that is '"',
+// '\\' or a control character (below 0x20). The lowest flagged byte is
+// always the first such byte (x read little-endian); bytes above it may be
+// flagged wrongly, so only the lowest counts. Zero means none.
+func quoteEscCtlMask(x uint64) uint64 {
 	q := x ^ (swarOnes * '"')
 	e := x ^ (swarOnes * '\\')
-	return ((q-swarOnes)&^q|(e-swarOnes)&^e|(x-swarOnes*0x20)&^x)&swarHigh != 0
+	return ((q-swarOnes)&^q | (e-swarOnes)&^e | (x-swarOnes*0x20)&^x) & swarHigh
 }
 
 // appendUnescaped appends to dst the value of the JSON string whose contents
@@ -668,7 +675,8 @@ func appendUnescaped(dst, raw []byte) ([]byte, bool) {
 		start := r
 		for r+8 <= len(raw) {
 			x := binary.LittleEndian.Uint64(raw[r:])
-			if x&swarHigh != 0 || hasQuoteEscOrCtl(x) {
+			if m := x&swarHigh | quoteEscCtlMask(x); m != 0 {
+				r += bits.TrailingZeros64(m) >> 3
 				break
 			}
 			r += 8
