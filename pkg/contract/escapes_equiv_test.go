@@ -1,7 +1,9 @@
 package contract
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -65,4 +67,47 @@ func TestEscapedStringsMatchKinOpenAPI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzEscapedStringsMatchKinOpenAPI puts the fuzzer's string, as the raw
+// contents of a JSON string literal (escapes and all), where the walker
+// reads values: an enum (identity_provider), a plain string (display_name),
+// an undeclared key, and a date-time in the response. Whatever it is, even
+// not valid JSON, the compiled walker must find exactly what kin-openapi's
+// body validation finds. Only bodies with data after their JSON value are
+// left out (a quote or escape in s can close a literal early): the walker
+// rejects them and kin-openapi's decoder ignores the rest, a difference
+// older than this test and not about strings.
+func FuzzEscapedStringsMatchKinOpenAPI(f *testing.F) {
+	for _, s := range unescapeSeeds {
+		f.Add(s)
+	}
+	f.Add(`\u006fkt\u0061`)
+	f.Add(`2026-01-05T10:00:00\u005a`)
+	fast, err := New(WithStrict(true))
+	require.NoError(f, err)
+	ref, err := New(WithStrict(true), WithCompiledBodies(false))
+	require.NoError(f, err)
+	base := samlPair(&testing.T{})
+	f.Fuzz(func(t *testing.T, s string) {
+		p := *base
+		req := string(base.RequestBody)
+		req = strings.Replace(req, `"identity_provider":"okta"`, `"identity_provider":"`+s+`"`, 1)
+		req = strings.Replace(req, `"display_name":"Acme Okta"`, `"display_name":"`+s+`","`+s+`":1`, 1)
+		p.RequestBody = []byte(req)
+		p.ResponseBody = []byte(strings.Replace(string(base.ResponseBody), `"created_at":"2026-01-05T10:00:00Z"`, `"created_at":"`+s+`"`, 1))
+		if trailingData(p.RequestBody) || trailingData(p.ResponseBody) {
+			t.Skip()
+		}
+		require.Equal(t, ref.Validate(context.Background(), &p), fast.Validate(context.Background(), &p))
+	})
+}
+
+// trailingData reports whether b is one JSON value followed by more data.
+func trailingData(b []byte) bool {
+	if json.Valid(b) {
+		return false
+	}
+	var v any
+	return json.NewDecoder(bytes.NewReader(b)).Decode(&v) == nil
 }
