@@ -448,7 +448,7 @@ func (c cannedBody) RoundTrip(r *http.Request) (*http.Response, error) {
 // BenchmarkValidationOverhead measures what report-mode validation adds to
 // a realistic call (pemHeavyCall) with the response answered from memory,
 // so that only CPU is measured: the same client with and without
-// WithValidation, alternating in every iteration. It reports the medians
+// validation (withValidation, what ssocheck.WithValidation does), alternating in every iteration. It reports the medians
 // per call, validated/plain (the target is at most 2.0: validation costing
 // no more than the call), and the allocations each call makes. Cases: a
 // default validator, and a strict one.
@@ -471,9 +471,9 @@ func BenchmarkValidationOverhead(b *testing.B) {
 				b.Fatal(err)
 			}
 			checked, err := New(testProjectID, testSecret, WithBaseURL("http://127.0.0.1:1"), WithHTTPClient(hc), WithoutRetries(),
-				WithValidation(v, contract.WithMode(contract.Report), contract.WithReport(func(context.Context, *contract.Pair, []contract.Violation) {
+				withValidation(v, contract.CheckConfig{Mode: contract.Report, Report: func(context.Context, *contract.Pair, []contract.Violation) {
 					violations.Add(1)
-				})))
+				}}))
 			if err != nil {
 				b.Fatal(err)
 			}
