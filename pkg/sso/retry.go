@@ -71,7 +71,7 @@ const maxAttemptsLimit = 20
 // WithRetry replaces the retry policy. It conflicts with [WithoutRetries].
 func WithRetry(p RetryPolicy) Option {
 	return func(c *config) error {
-		if err := c.once("WithRetry"); err != nil {
+		if err := once(c.retry != nil, "WithRetry"); err != nil {
 			return err
 		}
 		switch {
@@ -84,7 +84,7 @@ func WithRetry(p RetryPolicy) Option {
 		case p.MaxWait != 0 && p.MaxWait < p.withDefaults().MinWait:
 			return fmt.Errorf("WithRetry: MaxWait %s is less than MinWait %s", p.MaxWait, p.withDefaults().MinWait)
 		}
-		c.retry = p
+		c.retry = &p
 		return nil
 	}
 }
@@ -93,7 +93,7 @@ func WithRetry(p RetryPolicy) Option {
 // [WithRetry].
 func WithoutRetries() Option {
 	return func(c *config) error {
-		if err := c.once("WithoutRetries"); err != nil {
+		if err := once(c.noRetries, "WithoutRetries"); err != nil {
 			return err
 		}
 		c.noRetries = true
