@@ -2,7 +2,7 @@ package recording
 
 import (
 	"bytes"
-		"encoding/json"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
