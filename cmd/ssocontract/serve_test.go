@@ -331,7 +331,9 @@ func TestServeReadyFile(t *testing.T) {
 	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
 	done := make(chan int, 1)
 	t.Setenv("STYTCH_SECRET", serveSecret)
-	go func() { done <- serve(ctx, []string{"--project-id", serveProject, "--ready-file", ready}, stdout, stderr) }()
+	go func() {
+		done <- serve(ctx, []string{"--project-id", serveProject, "--ready-file", ready}, stdout, stderr)
+	}()
 	var data []byte
 	require.Eventually(t, func() bool {
 		b, err := os.ReadFile(ready)
