@@ -69,7 +69,7 @@
 //
 // What one request and one connection can hold is bounded, so a
 // long-running provider's state cannot grow without bound and every answer
-// stays decodable (limits.go, each 400 naming the field): request bodies
+// stays decodable (each a 400, naming the field where there is one): request bodies
 // nested deeper than [MaxJSONDepth] (bad_request); attribute mappings past
 // [MaxAttributeMappingEntries] keys or [MaxAttributeMappingBytes]
 // (attribute_mapping_too_large); role assignment lists past
