@@ -249,6 +249,7 @@ func TestServeCutsOffSlowBody(t *testing.T) {
 	elapsed := time.Since(start)
 	conn.Close()
 	n := <-trickled
+	t.Logf("connection closed %v after the request started, %d body bytes trickled", elapsed.Round(time.Millisecond), n)
 	assert.Less(t, elapsed, 4*time.Second, "the connection was held %v", elapsed)
 	assert.Less(t, n, 100, "the server kept reading the trickle")
 	assert.Equal(t, 0, stop())
