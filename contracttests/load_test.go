@@ -41,11 +41,11 @@ func TestLoadThroughOneClient(t *testing.T) {
 	c, err := sso.New(localProjectID, "secret-test-load",
 		sso.WithBaseURL(srv.URL),
 		sso.WithHTTPClient(&http.Client{Transport: srv.Client().Transport}),
-		sso.WithValidation(v, contract.WithMode(contract.Enforce), contract.WithReport(func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
+		validation(t, v, contract.CheckConfig{Mode: contract.Enforce, Report: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
 			reportsMu.Lock()
 			defer reportsMu.Unlock()
 			reports = append(reports, vs...)
-		})),
+		}}),
 	)
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 	"github.com/stytchsso/stytchsso/pkg/recording"
 )
 
@@ -138,7 +138,7 @@ func TestRecordingHoldsNoSecret(t *testing.T) {
 	assert.Equal(t, len(scenarios())+1, files, "one cassette per scenario plus %s", idsFile)
 
 	// Redacted recordings still validate and replay.
-	pairs, err := contract.LoadPath(filepath.Join(dir, "cassettes"))
+	pairs, err := capture.LoadPath(filepath.Join(dir, "cassettes"))
 	require.NoError(t, err)
 	assert.Len(t, pairs, len(scenarios()))
 	v := strictValidator(t)

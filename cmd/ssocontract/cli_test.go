@@ -16,7 +16,7 @@ import (
 	"github.com/stytchsso/stytchsso/api"
 )
 
-const testdata = "../../pkg/contract/testdata"
+const testdata = "../../pkg/contract/capture/testdata"
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -43,9 +43,9 @@ func TestValidateExitCodes(t *testing.T) {
 		inStdout []string
 		inStderr []string
 	}{
-		{"clean pairs, strict", append([]string{"validate", "--strict"}, valid...), 0, []string{"0 violation(s) in 0 of 6 pair(s) from 2 file(s)"}, nil},
+		{"clean pairs, strict", append([]string{"validate", "--strict"}, valid...), 0, []string{"0 violation(s) in 0 of 6 checked pair(s); 0 skipped; 0 body(ies) not captured; 6 pair(s) from 2 file(s)"}, nil},
 		{"violations", []string{"validate", testdata + "/har/violations.har"}, 1,
-			[]string{"violations.har#0\tUpdateSAMLConnection\tresponse\tmissing-required\t/connection/acs_url\t", "3 violation(s) in 3 of 3 pair(s) from 1 file(s)"}, nil},
+			[]string{"violations.har#0\tUpdateSAMLConnection\tresponse\tmissing-required\t/connection/acs_url\t", "3 violation(s) in 3 of 3 checked pair(s); 0 skipped; 0 body(ies) not captured; 3 pair(s) from 1 file(s)"}, nil},
 		{"strict finds undocumented fields", []string{"validate", "--strict", testdata + "/cassettes/violations.yaml"}, 1,
 			[]string{"undocumented-field\t/connection/brand_new_field"}, nil},
 		{"directory, other YAML skipped", []string{"validate", testdata}, 1, []string{"from 4 file(s)"}, nil},
@@ -208,7 +208,7 @@ func TestDiffCommand(t *testing.T) {
 	require.Contains(t, spec, "  version: 1.0.0\n")
 	additive := write("additive.yaml", []byte(strings.Replace(spec, "        allow_gateway_callback:\n          type: boolean\n          description: Whether the connection accepts callbacks through a gateway (not described by Stytch).\n",
 		"        allow_gateway_callback:\n          type: boolean\n          description: Whether the connection accepts callbacks through a gateway (not described by Stytch).\n        brand_new:\n          type: string\n", 1)))
-	upstream := testdata + "/diff/upstream-moved.yaml"
+	upstream := "../../pkg/specdiff/testdata/diff/upstream-moved.yaml"
 
 	tests := []struct {
 		name     string
@@ -247,7 +247,7 @@ func TestDiffCommand(t *testing.T) {
 
 func TestDiffUpstreamAcceptedBaseline(t *testing.T) {
 	t.Parallel()
-	upstream := testdata + "/diff/upstream-moved.yaml"
+	upstream := "../../pkg/specdiff/testdata/diff/upstream-moved.yaml"
 	code, full, stderr := runCLI(t, "diff", "--upstream", upstream, "--format", "json")
 	require.Equal(t, 1, code, stderr)
 	var doc struct {

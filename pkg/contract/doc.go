@@ -12,9 +12,11 @@
 //		fmt.Println(violation) // never quotes a body or header value
 //	}
 //
-// Or validate live traffic with [NewTransport], failing calls that break the
-// contract ([Enforce]) or only reporting them ([Report], [WithReport],
-// [WithLogger], [WithSampleRate]).
+// Or check live traffic with a [Checker] ([NewChecker]): it samples, logs,
+// reports and, in [Enforce] mode, fails a call that breaks the contract
+// ([Report] mode only reports). This module's client takes one through
+// package pkg/ssocheck; any other client can wrap its transport in a
+// [Transport] ([NewTransport]).
 //
 // Bodies are checked in one pass over their bytes by a walker compiled from
 // the spec's schemas; kin-openapi's openapi3filter checks security,
@@ -24,10 +26,12 @@
 // fields, statuses covered only by a default response, undeclared content
 // types, unknown operations, and the invariants in invariants.go.
 //
-// Recorded pairs come from [LoadPath] (a file or a directory, searched
-// recursively), [LoadHAR] (HAR 1.2 from browsers, mitmproxy, Charles,
-// Proxyman) and [LoadCassette] (go-vcr v4). [NewCoverage] tells which
-// operations, statuses and fields a set of pairs exercises. Spec-to-spec
-// diffs (oasdiff) live in the specdiff subpackage, so that importing this
-// package does not link oasdiff.
+// Recorded pairs are read by package [capture] (HAR files and go-vcr
+// cassettes, which is where the YAML parser lives); package [coverage] tells
+// which operations, statuses and fields a set of pairs exercises; spec diffs
+// (oasdiff) live in package specdiff. None of them is linked by a program
+// that imports only this package.
+//
+// [capture]: https://pkg.go.dev/github.com/stytchsso/stytchsso/pkg/contract/capture
+// [coverage]: https://pkg.go.dev/github.com/stytchsso/stytchsso/pkg/contract/coverage
 package contract

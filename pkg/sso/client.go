@@ -11,12 +11,14 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/internal/scrub"
 )
 
 // Version is the version of this module, sent in the User-Agent header.
@@ -58,6 +60,14 @@ type Client struct {
 	maxBody    int64
 	base       http.RoundTripper
 	waitHook   func(time.Duration) time.Duration
+	check      func(context.Context, *Exchange) error
+	// baseHonoursContext is true when the transport is net/http's with no
+	// middleware, which ends a body read when the request's context ends.
+	baseHonoursContext bool
+	// secrets scrubs the project secret and the Basic credential, and their
+	// encodings, from what a server sends back. It is built on the first
+	// failed call: a successful call never scrubs anything.
+	secrets func() *scrub.Scrubber
 }
 
 // config collects what the options set; New validates it as a whole.
@@ -75,6 +85,8 @@ type config struct {
 	waitHook    func(time.Duration) time.Duration
 	// attemptTimeout replaces DefaultAttemptTimeout (WithAttemptTimeout).
 	attemptTimeout time.Duration
+	// check inspects every call's final exchange (WithExchangeCheck).
+	check func(context.Context, *Exchange) error
 }
 
 // Option configures a [Client] built by [New]. Options validate their own
@@ -212,9 +224,10 @@ func WithAttemptTimeout(d time.Duration) Option {
 
 // WithTransportMiddleware wraps the base transport (the one of
 // [WithHTTPClient], or the client's own) with mw. The wrapped transport sits
-// inside the retry layer, so it sees every attempt: this is where a
-// contract-validating transport goes. Given several times, the first given
-// is closest to the network.
+// inside the retry layer, so it sees every attempt (a recorder, a tracer).
+// To check responses against the spec use [WithExchangeCheck] (package
+// pkg/ssocheck), which sees the response the caller gets. Given several
+// times, the first given is closest to the network.
 func WithTransportMiddleware(mw func(http.RoundTripper) http.RoundTripper) Option {
 	return func(c *config) error {
 		if mw == nil {
@@ -304,10 +317,20 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 		if base == nil {
 			base = http.DefaultTransport
 		}
+	} else if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		base = t.Clone()
 	} else {
-		base = http.DefaultTransport.(*http.Transport).Clone()
+		// Another transport is installed (httpmock.Activate, an APM
+		// wrapper): use it as it is, it cannot be cloned.
+		base = http.DefaultTransport
 	}
-	rt := base
+	// Closest to the network, below any middleware: nothing above ever
+	// reads the body of a 1xx answer (a 101's body is the raw connection).
+	rt := http.RoundTripper(noInformationalBody{next: base})
+	// net/http's Transport ends a body read when the request's context
+	// ends; a body from any other transport or middleware may not, and is
+	// closed when the context ends instead.
+	honoursContext := isHTTPTransport(base) && len(cfg.middlewares) == 0
 	for i, mw := range cfg.middlewares {
 		rt = mw(rt)
 		if rt == nil {
@@ -319,20 +342,25 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 		if d == 0 {
 			d = DefaultAttemptTimeout
 		}
-		rt = attemptTimeout{next: rt, d: d}
+		rt = attemptTimeout{next: rt, d: d, closeBody: !honoursContext}
 	}
 	inner.Transport = rt
 	inner.Jar = nil
 	inner.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 	c := &Client{
-		baseURL:    baseURL,
-		authHeader: "Basic " + base64.StdEncoding.EncodeToString([]byte(projectID+":"+secret)),
-		userAgent:  strings.Join(append([]string{userAgentBase}, cfg.userAgents...), " "),
-		logger:     cfg.logger,
-		maxBody:    cfg.maxBody,
-		base:       base,
-		waitHook:   cfg.waitHook,
+		baseURL:            baseURL,
+		authHeader:         "Basic " + base64.StdEncoding.EncodeToString([]byte(projectID+":"+secret)),
+		userAgent:          strings.Join(append([]string{userAgentBase}, cfg.userAgents...), " "),
+		logger:             cfg.logger,
+		maxBody:            cfg.maxBody,
+		base:               base,
+		waitHook:           cfg.waitHook,
+		check:              cfg.check,
+		baseHonoursContext: honoursContext,
+		secrets: sync.OnceValue(func() *scrub.Scrubber {
+			return scrub.New(secret, scrub.BasicCredential(projectID, secret))
+		}),
 	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
@@ -355,6 +383,12 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 	}
 	c.gen = gen
 	return c, nil
+}
+
+// isHTTPTransport reports whether rt is net/http's own Transport.
+func isHTTPTransport(rt http.RoundTripper) bool {
+	_, ok := rt.(*http.Transport)
+	return ok
 }
 
 // environmentFor is the environment a project ID names.
@@ -419,6 +453,9 @@ func (c *Client) CloseIdleConnections() {
 type attemptTimeout struct {
 	next http.RoundTripper
 	d    time.Duration
+	// closeBody closes the body when the attempt's context ends, for
+	// transports whose bodies do not watch the request's context.
+	closeBody bool
 }
 
 func (a attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -431,6 +468,12 @@ func (a attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		cancel()
 		return nil, err
+	}
+	if a.closeBody {
+		body := resp.Body
+		stop := context.AfterFunc(ctx, func() { _ = body.Close() })
+		resp.Body = cancelOnClose{ReadCloser: body, cancel: func() { stop(); cancel() }}
+		return resp, nil
 	}
 	resp.Body = cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
@@ -446,6 +489,27 @@ func (c cancelOnClose) Close() error {
 	err := c.ReadCloser.Close()
 	c.cancel()
 	return err
+}
+
+// noInformationalBody sits directly on the base transport. A 1xx answer
+// that reaches it (net/http hands back a 101 Switching Protocols, whose body
+// is the raw connection and is bound by no timeout or context) has its body
+// closed at once and replaced by an empty one, so that no layer above (the
+// validator, the retry layer, the call) can block reading it. The call then
+// fails with an *APIError for the 1xx status.
+type noInformationalBody struct{ next http.RoundTripper }
+
+func (n noInformationalBody) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := n.next.RoundTrip(req)
+	if err != nil || resp == nil || resp.StatusCode >= 200 {
+		return resp, err
+	}
+	if resp.Body != nil {
+		_ = resp.Body.Close()
+	}
+	resp.Body = http.NoBody
+	resp.ContentLength = 0
+	return resp, nil
 }
 
 // singleDoer sends each request once, counting the attempt as the retry

@@ -43,8 +43,7 @@
 //
 // Requests go through, from the network outwards: the base transport (the
 // client's own, or the one of [WithHTTPClient]), any
-// [WithTransportMiddleware] layers (such as a contract-validating
-// transport), then the retry layer (hashicorp/go-retryablehttp), so a
+// [WithTransportMiddleware] layers (a recorder, say), then the retry layer (hashicorp/go-retryablehttp), so a
 // middleware sees every attempt. 429, 5xx other than 501 and transport
 // errors are retried under [RetryPolicy], honouring Retry-After; PUT is
 // idempotent so this is safe. Redirects are never followed. Each attempt is

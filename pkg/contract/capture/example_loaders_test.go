@@ -1,0 +1,65 @@
+package capture_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture"
+	"github.com/stytchsso/stytchsso/pkg/contract/coverage"
+)
+
+// Load recorded pairs (a HAR file here; cassettes and directories work the
+// same through LoadPath) and validate each one strictly.
+func ExampleLoadHAR() {
+	har := `{"log":{"version":"1.2","entries":[{
+	  "request":{"method":"PUT","url":"https://test.stytch.com/v1/b2b/sso/external/org-1/connections/ext-1",
+	    "headers":[{"name":"Authorization","value":"Basic cHJvamVjdC10ZXN0OnNlY3JldC10ZXN0"}],
+	    "postData":{"mimeType":"application/json","text":"{\"display_name\":42}"}},
+	  "response":{"status":404,"headers":[],"content":{"mimeType":"application/json",
+	    "text":"{\"status_code\":404,\"request_id\":\"request-id-test-1\",\"error_type\":\"organization_not_found\",\"error_message\":\"Not found.\",\"error_url\":\"https://stytch.com/docs/api/errors/404\"}"}}}]}}`
+	pairs, err := capture.LoadHAR(strings.NewReader(har), "capture.har")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	v, err := contract.New(contract.WithStrict(true))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i := range pairs {
+		for _, vi := range v.Validate(context.Background(), &pairs[i]) {
+			fmt.Println(pairs[i].Where(), vi)
+		}
+	}
+	// Output:
+	// capture.har#0 UpdateExternalConnection request schema /display_name: must be a string
+}
+
+// Coverage over recorded pairs: which statuses and fields they exercise.
+func ExampleCoverage() {
+	pairs, err := capture.LoadPath("testdata/cassettes/valid.yaml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	v, err := contract.New()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cov := coverage.New(v.Document(), v)
+	for i := range pairs {
+		cov.Add(&pairs[i])
+	}
+	for _, op := range cov.Report().Operations {
+		fmt.Printf("%s: %d pair(s), statuses %d/%d\n", op.OperationID, op.Pairs, op.StatusesCovered, op.StatusesDeclared)
+	}
+	_ = os.Stdout.Sync()
+	// Output:
+	// UpdateExternalConnection: 1 pair(s), statuses 1/7
+	// UpdateSAMLConnection: 2 pair(s), statuses 2/7
+}
