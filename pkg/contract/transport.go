@@ -72,7 +72,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	orig := resp.Body
-	read, err := io.ReadAll(io.LimitReader(orig, MaxBodyBytes+1))
+	read, err := readAllSized(io.LimitReader(orig, MaxBodyBytes+1), resp.ContentLength)
 	if err != nil {
 		// A fault of the connection (a reset mid-body), not of the
 		// contract: nothing complete to validate. The caller reads what
@@ -127,7 +127,7 @@ func readRequestBody(req *http.Request) ([]byte, error) {
 		rc = req.Body
 	}
 	defer rc.Close()
-	data, tooLong, err := readBounded(rc)
+	data, tooLong, err := readBounded(rc, req.ContentLength)
 	if err != nil {
 		return nil, err
 	}
@@ -151,8 +151,8 @@ type readCloser struct {
 	io.Closer
 }
 
-func readBounded(r io.Reader) ([]byte, bool, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxBodyBytes+1))
+func readBounded(r io.Reader, size int64) ([]byte, bool, error) {
+	data, err := readAllSized(io.LimitReader(r, MaxBodyBytes+1), size)
 	if err != nil {
 		return nil, false, err
 	}
@@ -160,4 +160,27 @@ func readBounded(r io.Reader) ([]byte, bool, error) {
 		return data[:MaxBodyBytes], true, nil
 	}
 	return data, false, nil
+}
+
+// readAllSized is io.ReadAll with a first buffer sized for a body whose
+// length is known (size > 0, from Content-Length), so that reading it never
+// regrows the buffer. A wrong size costs nothing but growth.
+func readAllSized(r io.Reader, size int64) ([]byte, error) {
+	if size <= 0 || size > MaxBodyBytes {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, size+1) // one more byte, so that EOF is seen without growing
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }

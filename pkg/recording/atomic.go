@@ -81,7 +81,7 @@ func (fs *diskFS) ReadFile(name string) ([]byte, error) {
 }
 
 func (fs *diskFS) WriteFile(name string, data []byte) error {
-	if fs.redactor != nil && fs.redactor.Contains(data) {
+	if fs.redactor != nil && fs.redactor.Leaks(data) {
 		return fmt.Errorf("recording: refusing to write %s: %w", name, ErrSecretInOutput)
 	}
 	return writeFileAtomic(name, data, 0o644, fs.write)

@@ -40,7 +40,7 @@ type Exchange struct {
 // against the spec, without this package importing the validator.
 func WithExchangeCheck(check func(ctx context.Context, ex *Exchange) error) Option {
 	return func(c *config) error {
-		if err := c.once("WithExchangeCheck"); err != nil {
+		if err := once(c.check != nil, "WithExchangeCheck"); err != nil {
 			return err
 		}
 		if check == nil {

@@ -156,6 +156,27 @@ func TestFaults(t *testing.T) {
 				assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 				assert.ErrorIs(t, err, ErrNotFound)
 			})
+			t.Run("101 Switching Protocols then a stalled connection", func(t *testing.T) {
+				defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+				url, stop := rawServer(t, func(conn net.Conn) {
+					_, _ = io.WriteString(conn, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+					// Stall: send nothing more until the client hangs up
+					// (or, with a broken client, long past the bound).
+					_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+					_, _ = io.Copy(io.Discard, conn)
+				})
+				defer stop()
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				defer cancel()
+				start := time.Now()
+				meta, err := faultCall(t, url, ctx, vopts...)
+				assert.Less(t, time.Since(start), 2500*time.Millisecond, "the call must end within its context's bound")
+				var apiErr *APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, http.StatusSwitchingProtocols, apiErr.StatusCode)
+				assert.Contains(t, err.Error(), "101 switching protocols: informational answer instead of a final response")
+				assert.Equal(t, 1, meta.Attempts, "a 1xx is not retried")
+			})
 			t.Run("slow headers past the deadline", func(t *testing.T) {
 				defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 				srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
