@@ -155,3 +155,26 @@ func TestScopeDefaults(t *testing.T) {
 	}
 	assert.Equal(t, ReasonBadURL, v.Classify(nil).Reason)
 }
+
+// TestVerdictIsClassifyAndValidate: the one-pass form agrees with the two
+// calls, pair by pair, in and out of scope, clean and drifting.
+func TestVerdictIsClassifyAndValidate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pairs, _ := adminPagePairs(t)
+	drift := samlPair(t)
+	drift.RequestBody = edit(t, drift.RequestBody, func(m map[string]any) { m["display_name"] = 1 })
+	wrong := samlPair(t)
+	wrong.Method = http.MethodPatch
+	pairs = append(pairs, drift, wrong, nil)
+	for _, v := range []*Validator{newValidator(t), newValidator(t, WithStrict(true), WithScope("/v1/b2b/"))} {
+		violations := 0
+		for i, p := range pairs {
+			d, got := v.Verdict(ctx, p)
+			assert.Equal(t, v.Classify(p), d, "pair %d", i)
+			assert.Equal(t, v.Validate(ctx, p), got, "pair %d", i)
+			violations += len(got)
+		}
+		assert.Positive(t, violations)
+	}
+}

@@ -371,8 +371,16 @@ func (v *Validator) find(method, rawURL string, params map[string]string) (*oper
 // violation in strict mode. Every violation carries the pair's method and
 // path, escaped.
 func (v *Validator) Validate(ctx context.Context, p *Pair) []Violation {
+	_, out := v.Verdict(ctx, p)
+	return out
+}
+
+// Verdict is [Validator.Classify] and [Validator.Validate] in one pass (the
+// pair is routed once): what a report needs to count a pair and list its
+// violations. A nil p is a [ReasonBadURL] with no violation.
+func (v *Validator) Verdict(ctx context.Context, p *Pair) (Disposition, []Violation) {
 	if p == nil {
-		return nil
+		return Disposition{Reason: ReasonBadURL}, nil
 	}
 	st := v.pool.Get().(*state)
 	defer v.pool.Put(st)
@@ -380,17 +388,17 @@ func (v *Validator) Validate(ctx context.Context, p *Pair) []Violation {
 
 	d, o, u := v.classify(p, st.params)
 	if !d.InScope {
-		return nil
+		return d, nil
 	}
 	if o == nil {
 		if !v.strict {
-			return nil
+			return d, nil
 		}
 		msg := "the spec declares no operation for this method and path"
 		if d.Template != "" {
 			msg = "the spec declares no " + d.Method + " operation at " + Escape(d.Template)
 		}
-		return []Violation{{Method: d.Method, Path: d.Path, Operation: d.Method + " " + d.Path, Side: SideRequest, Kind: KindUnknownOperation, Location: "path", Message: msg}}
+		return d, []Violation{{Method: d.Method, Path: d.Path, Operation: d.Method + " " + d.Path, Side: SideRequest, Kind: KindUnknownOperation, Location: "path", Message: msg}}
 	}
 
 	var out []Violation
@@ -449,7 +457,7 @@ func (v *Validator) Validate(ctx context.Context, p *Pair) []Violation {
 
 	out = append(out, checkInvariants(o, v.strict, st.params, p, reqHeader, caps)...)
 	if len(out) == 0 {
-		return nil
+		return d, nil
 	}
 	for i := range out {
 		out[i].Method, out[i].Path = d.Method, d.Path
@@ -457,7 +465,7 @@ func (v *Validator) Validate(ctx context.Context, p *Pair) []Violation {
 		out[i].Location = Escape(out[i].Location)
 	}
 	sortViolations(out)
-	return out
+	return d, out
 }
 
 // tolerateEchoes applies the rule for path parameters repeated in the
