@@ -361,8 +361,10 @@ func (w *walker) object(n *node, t *trie) error {
 	w.pos++ // '{'
 	var seen uint64
 	var seenMore map[string]bool
+	// This object's keys are w.keys[mark:], until it ends (an error ends
+	// the walk; reset clears them). No defer: a second one would stop the
+	// compiler from open-coding the defers of this many-return function.
 	mark := len(w.keys)
-	defer func() { w.keys = w.keys[:mark] }()
 	var keyBits uint64             // a one-word filter of the keys seen
 	var keySet map[uint64]struct{} // past dupScan keys
 	first := true
@@ -391,7 +393,14 @@ func (w *walker) object(n *node, t *trie) error {
 			return errSyntax
 		}
 		w.pos++
-		if w.duplicate(key, mark, &keyBits, &keySet) {
+		if bit := keyBit(key); keyBits&bit == 0 && keySet == nil {
+			// A new key, known without comparing (the common case).
+			keyBits |= bit
+			w.keys = append(w.keys, key)
+			if len(w.keys)-mark > dupScan {
+				w.growSet(mark, &keySet)
+			}
+		} else if w.duplicate(key, bit, mark, &keyBits, &keySet) {
 			// Reported in every mode: decoders disagree on which value counts.
 			w.out = append(w.out, Violation{Operation: w.op, Side: w.side, Kind: KindDuplicateKey, Location: w.pointer(string(key), true), Message: "the object holds this key more than once"})
 		}
@@ -464,6 +473,7 @@ func (w *walker) object(n *node, t *trie) error {
 			w.report(KindMissingRequired, w.pointer(k, true), "required property is missing")
 		}
 	}
+	w.keys = w.keys[:mark]
 	return nil
 }
 
@@ -479,11 +489,7 @@ const dupScan = 32
 // whose bit is not set yet is new, without comparing. set is the object's
 // set of key hashes, made once the object has more than dupScan keys; a
 // hash hit is confirmed by comparing the keys themselves.
-func (w *walker) duplicate(key []byte, mark int, bits *uint64, set *map[uint64]struct{}) bool {
-	var bit uint64 = 1
-	if n := len(key); n > 0 {
-		bit <<= (uint(n)*7 + uint(key[0])*3 + uint(key[n-1])) & 63
-	}
+func (w *walker) duplicate(key []byte, bit uint64, mark int, bits *uint64, set *map[uint64]struct{}) bool {
 	if *bits&bit == 0 {
 		*bits |= bit
 		if *set != nil {
@@ -508,6 +514,14 @@ func (w *walker) duplicate(key []byte, mark int, bits *uint64, set *map[uint64]s
 	w.keys = append(w.keys, key)
 	w.growSet(mark, set)
 	return false
+}
+
+// keyBit is key's bit in an object's one-word key filter.
+func keyBit(key []byte) uint64 {
+	if n := len(key); n > 0 {
+		return 1 << ((uint(n)*7 + uint(key[0])*3 + uint(key[n-1])) & 63)
+	}
+	return 1
 }
 
 // growSet makes the object's set of key hashes once it has more than
