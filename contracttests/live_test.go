@@ -94,7 +94,7 @@ func protectLiveConnections(ctx context.Context, t *testing.T, tg *target) {
 	ext, err := c.UpdateExternalConnection(ctx, tg.orgID, tg.externalID, nil)
 	require.NoError(t, err, "snapshot of the External connection")
 	samlParams := samlRestoreParams(saml)
-	extParams := &sso.UpdateExternalConnectionParams{
+	extParams := &sso.ExternalConnectionUpdate{
 		DisplayName: sso.Ptr(ext.DisplayName),
 		ExternalConnectionImplicitRoleAssignments: sso.Ptr(emptyIfNil(ext.ExternalConnectionImplicitRoleAssignments)),
 		ExternalGroupImplicitRoleAssignments:      sso.Ptr(emptyIfNil(ext.ExternalGroupImplicitRoleAssignments)),
@@ -148,7 +148,7 @@ func isStytch(tg *target) bool {
 // the update API can add but not remove them. Against any other target (the
 // in-process provider, `ssocontract serve`) it returns "": that state is
 // not Stytch's and goes away with the provider.
-func liveRunNotice(tg *target, saml *sso.UpdateSAMLConnectionParams, ext *sso.UpdateExternalConnectionParams, added []string) string {
+func liveRunNotice(tg *target, saml *sso.SAMLConnectionUpdate, ext *sso.ExternalConnectionUpdate, added []string) string {
 	if !isStytch(tg) {
 		return ""
 	}
@@ -220,8 +220,8 @@ func jsonKeys(params any) []string {
 	return keys
 }
 
-func samlRestoreParams(s *stytchsso.SAMLConnection) *sso.UpdateSAMLConnectionParams {
-	p := &sso.UpdateSAMLConnectionParams{
+func samlRestoreParams(s *stytchsso.SAMLConnection) *sso.SAMLConnectionUpdate {
+	p := &sso.SAMLConnectionUpdate{
 		IDPEntityID:                           sso.Ptr(s.IDPEntityID),
 		DisplayName:                           sso.Ptr(s.DisplayName),
 		IDPSSOURL:                             sso.Ptr(s.IDPSSOURL),
@@ -327,7 +327,7 @@ func TestLiveRunNotice(t *testing.T) {
 	saml := samlRestoreParams(&stytchsso.SAMLConnection{DisplayName: "d", IdentityProvider: "generic"})
 	full := samlRestoreParams(&stytchsso.SAMLConnection{IdentityProvider: "generic", AttributeMapping: &stytchsso.AttributeMapping{"email": "mail"}})
 	assert.Equal(t, samlRestorableFields, jsonKeys(full), "a snapshot with every setting restores every setting")
-	ext := &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("e")}
+	ext := &sso.ExternalConnectionUpdate{DisplayName: sso.Ptr("e")}
 	added := []string{"signing:saml-certificate-test-1", "verification:saml-certificate-test-2", "encryption-key:saml-encryption-private-key-test-3"}
 	for _, base := range []string{"https://127.0.0.1:8443", "http://localhost:1", "https://test.stytch.com.example.org"} {
 		tg := &target{baseURL: base, samlID: "saml-connection-test-x", externalID: "external-connection-test-y"}

@@ -71,7 +71,7 @@ func TestLoadThroughOneClient(t *testing.T) {
 			if i%2 == 0 {
 				o.op = api.OperationUpdateSAMLConnection
 				conn, err := c.UpdateSAMLConnection(ctx, seed.OrganizationID, seed.SAMLConnectionID,
-					&sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr(name)}, sso.WithResponseMeta(&meta))
+					&sso.SAMLConnectionUpdate{DisplayName: sso.Ptr(name)}, sso.WithResponseMeta(&meta))
 				o.err = err
 				if conn != nil {
 					o.got = conn.DisplayName
@@ -79,7 +79,7 @@ func TestLoadThroughOneClient(t *testing.T) {
 			} else {
 				o.op = api.OperationUpdateExternalConnection
 				conn, err := c.UpdateExternalConnection(ctx, seed.OrganizationSlug, seed.ExternalConnectionID,
-					&sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr(name)}, sso.WithResponseMeta(&meta))
+					&sso.ExternalConnectionUpdate{DisplayName: sso.Ptr(name)}, sso.WithResponseMeta(&meta))
 				o.err = err
 				if conn != nil {
 					o.got = conn.DisplayName

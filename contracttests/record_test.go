@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/internal/atomicfile"
 	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 	"github.com/stytchsso/stytchsso/pkg/recording"
 )
@@ -58,7 +59,7 @@ func recordAll(ctx context.Context, t *testing.T, tg *target, fx *fixtures, dir,
 		RecordedFrom:         from,
 	}, "", "  ")
 	require.NoError(t, err)
-	require.NoError(t, recording.WriteFileAtomic(filepath.Join(run.Dir(), idsFile), append(data, '\n'), 0o644))
+	require.NoError(t, atomicfile.Write(filepath.Join(run.Dir(), idsFile), append(data, '\n'), 0o644))
 	if t.Failed() {
 		t.Logf("recording failed: %s is unchanged", run.Target())
 		return

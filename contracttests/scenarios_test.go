@@ -273,19 +273,19 @@ func deniedOpt(tg *target) []sso.CallOption {
 func slugOrg(tg *target) string { return tg.orgSlug }
 
 // samlEndpoint is the SAML connection update.
-var samlEndpoint = endpoint[sso.UpdateSAMLConnectionParams, stytchsso.SAMLConnection]{
+var samlEndpoint = endpoint[sso.SAMLConnectionUpdate, stytchsso.SAMLConnection]{
 	name:         "saml",
 	update:       (*sso.Client).UpdateSAMLConnection,
 	connID:       func(tg *target) string { return tg.samlID },
 	unknownID:    func(fx *fixtures) string { return fx.unknownConnID },
 	connectionID: func(c *stytchsso.SAMLConnection) string { return c.ConnectionID },
 	displayName:  func(c *stytchsso.SAMLConnection) string { return c.DisplayName },
-	named: func(name string) *sso.UpdateSAMLConnectionParams {
-		return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr(name)}
+	named: func(name string) *sso.SAMLConnectionUpdate {
+		return &sso.SAMLConnectionUpdate{DisplayName: sso.Ptr(name)}
 	},
-	full: func(fx *fixtures) *sso.UpdateSAMLConnectionParams {
-		idp := stytchsso.Okta
-		return &sso.UpdateSAMLConnectionParams{
+	full: func(fx *fixtures) *sso.SAMLConnectionUpdate {
+		idp := stytchsso.IdentityProviderOkta
+		return &sso.SAMLConnectionUpdate{
 			IDPEntityID:     sso.Ptr("https://idp.example.test/metadata"),
 			DisplayName:     sso.Ptr("Contract suite SAML"),
 			X509Certificate: sso.Ptr(fx.idpCertificate),
@@ -320,8 +320,8 @@ var samlEndpoint = endpoint[sso.UpdateSAMLConnectionParams, stytchsso.SAMLConnec
 		assert.Contains(t, certs, fx.idpCertificate)
 		assert.Equal(t, []stytchsso.SAMLGroupImplicitRoleAssignment{{RoleID: "stytch_admin", Group: "admins"}}, c.SAMLGroupImplicitRoleAssignments)
 	},
-	zero: func() *sso.UpdateSAMLConnectionParams {
-		return &sso.UpdateSAMLConnectionParams{
+	zero: func() *sso.SAMLConnectionUpdate {
+		return &sso.SAMLConnectionUpdate{
 			IDPInitiatedAuthDisabled:              sso.Ptr(false),
 			AlternativeACSURL:                     sso.Ptr(""),
 			SAMLConnectionImplicitRoleAssignments: sso.EmptyList[stytchsso.SAMLConnectionImplicitRoleAssignment](),
@@ -334,25 +334,25 @@ var samlEndpoint = endpoint[sso.UpdateSAMLConnectionParams, stytchsso.SAMLConnec
 		assert.Empty(t, c.SAMLConnectionImplicitRoleAssignments)
 		assert.Empty(t, c.SAMLGroupImplicitRoleAssignments)
 	},
-	bad: func(fx *fixtures) *sso.UpdateSAMLConnectionParams {
-		return &sso.UpdateSAMLConnectionParams{X509Certificate: sso.Ptr(fx.badCertificate)}
+	bad: func(fx *fixtures) *sso.SAMLConnectionUpdate {
+		return &sso.SAMLConnectionUpdate{X509Certificate: sso.Ptr(fx.badCertificate)}
 	},
 	badErrorType: "invalid_x509_certificate",
 }
 
 // externalEndpoint is the External connection update.
-var externalEndpoint = endpoint[sso.UpdateExternalConnectionParams, stytchsso.ExternalConnection]{
+var externalEndpoint = endpoint[sso.ExternalConnectionUpdate, stytchsso.ExternalConnection]{
 	name:         "external",
 	update:       (*sso.Client).UpdateExternalConnection,
 	connID:       func(tg *target) string { return tg.externalID },
 	unknownID:    func(fx *fixtures) string { return fx.unknownExtConnID },
 	connectionID: func(c *stytchsso.ExternalConnection) string { return c.ConnectionID },
 	displayName:  func(c *stytchsso.ExternalConnection) string { return c.DisplayName },
-	named: func(name string) *sso.UpdateExternalConnectionParams {
-		return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr(name)}
+	named: func(name string) *sso.ExternalConnectionUpdate {
+		return &sso.ExternalConnectionUpdate{DisplayName: sso.Ptr(name)}
 	},
-	full: func(*fixtures) *sso.UpdateExternalConnectionParams {
-		return &sso.UpdateExternalConnectionParams{
+	full: func(*fixtures) *sso.ExternalConnectionUpdate {
+		return &sso.ExternalConnectionUpdate{
 			DisplayName: sso.Ptr("Contract suite External"),
 			ExternalConnectionImplicitRoleAssignments: &[]stytchsso.ConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}},
 			ExternalGroupImplicitRoleAssignments:      &[]stytchsso.GroupImplicitRoleAssignment{{RoleID: "stytch_admin", Group: "admins"}},
@@ -364,8 +364,8 @@ var externalEndpoint = endpoint[sso.UpdateExternalConnectionParams, stytchsso.Ex
 		assert.Equal(t, []stytchsso.ConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}}, c.ExternalConnectionImplicitRoleAssignments)
 		assert.Equal(t, []stytchsso.GroupImplicitRoleAssignment{{RoleID: "stytch_admin", Group: "admins"}}, c.ExternalGroupImplicitRoleAssignments)
 	},
-	zero: func() *sso.UpdateExternalConnectionParams {
-		return &sso.UpdateExternalConnectionParams{
+	zero: func() *sso.ExternalConnectionUpdate {
+		return &sso.ExternalConnectionUpdate{
 			ExternalConnectionImplicitRoleAssignments: sso.EmptyList[stytchsso.ConnectionImplicitRoleAssignment](),
 			ExternalGroupImplicitRoleAssignments:      sso.EmptyList[stytchsso.GroupImplicitRoleAssignment](),
 		}
@@ -374,8 +374,8 @@ var externalEndpoint = endpoint[sso.UpdateExternalConnectionParams, stytchsso.Ex
 		assert.Empty(t, c.ExternalConnectionImplicitRoleAssignments, "[] must reach the API and clear the list")
 		assert.Empty(t, c.ExternalGroupImplicitRoleAssignments)
 	},
-	bad: func(*fixtures) *sso.UpdateExternalConnectionParams {
-		return &sso.UpdateExternalConnectionParams{
+	bad: func(*fixtures) *sso.ExternalConnectionUpdate {
+		return &sso.ExternalConnectionUpdate{
 			ExternalConnectionImplicitRoleAssignments: &[]stytchsso.ConnectionImplicitRoleAssignment{{RoleID: ""}},
 		}
 	},

@@ -24,6 +24,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/stytchsso/stytchsso/internal/atomicfile"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 	"github.com/stytchsso/stytchsso/pkg/recording"
 )
@@ -106,7 +107,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	}
 	for flagName, path := range map[string]string{"--cert-file": f.certFile, "--ready-file": f.readyFile} {
 		if path != "" {
-			if err := checkWritablePath(path); err != nil {
+			if err := atomicfile.CheckTarget(path); err != nil {
 				return nil, fmt.Errorf("%s: %w", flagName, err)
 			}
 		}
@@ -211,7 +212,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	go func() { errc <- srv.Serve(ln) }()
 	if f.readyFile != "" {
 		// The listener accepts connections already: ready means ready.
-		if err := writeRegularFileAtomic(f.readyFile, []byte(vars.String()), 0o644); err != nil {
+		if err := atomicfile.Write(f.readyFile, []byte(vars.String()), 0o644); err != nil {
 			fmt.Fprintf(stderr, "ssocontract serve: --ready-file: %v\n", err)
 			_ = srv.Close()
 			return 1
@@ -309,51 +310,9 @@ func tlsCertificate(path string) (tls.Certificate, string, func(), error) {
 		cleanup()
 		return tls.Certificate{}, "", nil, fmt.Errorf("--cert-file %q: %w", path, err)
 	}
-	if err := writeRegularFileAtomic(abs, certPEM, 0o644); err != nil {
+	if err := atomicfile.Write(abs, certPEM, 0o644); err != nil {
 		cleanup()
 		return tls.Certificate{}, "", nil, fmt.Errorf("write certificate: %w", err)
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, abs, cleanup, nil
-}
-
-// checkWritablePath accepts a path that does not exist yet or names a
-// regular file: serve replaces files by renaming a new one over them, which
-// must never turn a device, a FIFO, a directory or a symbolic link into a
-// regular file.
-func checkWritablePath(path string) error {
-	fi, err := os.Lstat(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return nil
-	case err != nil:
-		return err
-	case !fi.Mode().IsRegular():
-		return fmt.Errorf("%s is not a regular file (%s); give a regular file or a new path", path, fileKind(fi.Mode()))
-	}
-	return nil
-}
-
-func fileKind(m os.FileMode) string {
-	switch {
-	case m&os.ModeDir != 0:
-		return "a directory"
-	case m&os.ModeSymlink != 0:
-		return "a symbolic link"
-	case m&os.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&os.ModeDevice != 0:
-		return "a device"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	}
-	return "not a regular file"
-}
-
-// writeRegularFileAtomic writes data to path atomically, refusing a path
-// that exists and is not a regular file (see checkWritablePath).
-func writeRegularFileAtomic(path string, data []byte, perm os.FileMode) error {
-	if err := checkWritablePath(path); err != nil {
-		return err
-	}
-	return recording.WriteFileAtomic(path, data, perm)
 }

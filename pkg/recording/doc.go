@@ -7,7 +7,7 @@
 // cassette fails with an error naming the command that records it ("make
 // record" unless [WithRecordCommand] says otherwise). In [ModeRecord] it
 // forwards requests and, on [Recorder.Stop], redacts every interaction and
-// writes the cassette atomically ([WriteFileAtomic]): a failure never leaves
+// writes the cassette atomically (a temporary file renamed over the old one): a failure never leaves
 // a half-written file, and the previous recording stays intact.
 //
 //	rec, err := recording.New("testdata/update_saml_full",

@@ -467,9 +467,3 @@ func fixContentLength(h http.Header, n int) {
 		h.Set("Content-Length", strconv.Itoa(n))
 	}
 }
-
-// Redact redacts a go-vcr interaction in place with a one-off [Redactor]
-// knowing the given secret values. See [Redactor.Interaction].
-func Redact(i *cassette.Interaction, secrets ...string) error {
-	return NewRedactor(secrets...).Interaction(i)
-}

@@ -156,7 +156,7 @@ func recoverRuns(dir string) error {
 	return nil
 }
 
-// isTempName reports whether name is a temporary file of WriteFileAtomic.
+// isTempName reports whether name is a temporary file of atomicfile.Write.
 func isTempName(name string) bool {
 	return strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/internal/atomicfile"
 	"github.com/stytchsso/stytchsso/pkg/recording"
 )
 
@@ -61,8 +62,8 @@ func TestRunCommitIsAllOrNothing(t *testing.T) {
 	parent, dir := oldRecordings(t)
 	run, err := recording.StartRun(dir)
 	require.NoError(t, err)
-	require.NoError(t, recording.WriteFileAtomic(filepath.Join(run.Dir(), "saml", "a.yaml"), []byte("new a"), 0o644))
-	require.NoError(t, recording.WriteFileAtomic(filepath.Join(run.Dir(), "external", "c.yaml"), []byte("new c"), 0o644))
+	require.NoError(t, atomicfile.Write(filepath.Join(run.Dir(), "saml", "a.yaml"), []byte("new a"), 0o644))
+	require.NoError(t, atomicfile.Write(filepath.Join(run.Dir(), "external", "c.yaml"), []byte("new c"), 0o644))
 	assert.Equal(t, "old a", tree(t, dir)["saml/a.yaml"], "the target is untouched until Commit")
 	require.NoError(t, run.Commit())
 	require.NoError(t, run.Abort(), "Abort after Commit does nothing")
@@ -80,7 +81,7 @@ func TestRunAbortKeepsOldRecordings(t *testing.T) {
 	before := tree(t, dir)
 	run, err := recording.StartRun(dir)
 	require.NoError(t, err)
-	require.NoError(t, recording.WriteFileAtomic(filepath.Join(run.Dir(), "saml", "a.yaml"), []byte("new a"), 0o644))
+	require.NoError(t, atomicfile.Write(filepath.Join(run.Dir(), "saml", "a.yaml"), []byte("new a"), 0o644))
 	require.NoError(t, run.Abort())
 	assert.Equal(t, before, tree(t, dir))
 	assert.Equal(t, []string{"cassettes"}, names(t, parent))

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/internal/atomicfile"
 	"github.com/stytchsso/stytchsso/pkg/recording"
 )
 
@@ -29,7 +30,7 @@ func TestRunHelperProcess(t *testing.T) {
 	if err != nil {
 		os.Exit(3)
 	}
-	if err := recording.WriteFileAtomic(filepath.Join(run.Dir(), "saml", "a.yaml"), []byte("half-run a"), 0o644); err != nil {
+	if err := atomicfile.Write(filepath.Join(run.Dir(), "saml", "a.yaml"), []byte("half-run a"), 0o644); err != nil {
 		os.Exit(4)
 	}
 	_, _ = os.Stdout.WriteString("staged\n")

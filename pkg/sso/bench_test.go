@@ -31,7 +31,7 @@ func BenchmarkUpdateSAMLConnection(b *testing.B) {
 		_, _ = io.WriteString(w, samlOK)
 	}))
 	defer srv.Close()
-	params := &UpdateSAMLConnectionParams{DisplayName: Ptr("Acme Okta"), IDPInitiatedAuthDisabled: Ptr(false),
+	params := &SAMLConnectionUpdate{DisplayName: Ptr("Acme Okta"), IDPInitiatedAuthDisabled: Ptr(false),
 		SAMLConnectionImplicitRoleAssignments: &[]stytchsso.SAMLConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}}}
 	ctx := context.Background()
 
@@ -73,10 +73,10 @@ func BenchmarkUpdateSAMLConnection(b *testing.B) {
 type baselineCall struct {
 	hc     *http.Client
 	target string
-	params *UpdateSAMLConnectionParams
+	params *SAMLConnectionUpdate
 }
 
-func newBaselineCall(serverURL string, params *UpdateSAMLConnectionParams) *baselineCall {
+func newBaselineCall(serverURL string, params *SAMLConnectionUpdate) *baselineCall {
 	return &baselineCall{
 		hc:     &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
 		target: serverURL + "/v1/b2b/sso/saml/" + url.PathEscape(testOrgID) + "/connections/" + url.PathEscape(testSAMLID),
@@ -143,7 +143,7 @@ func BenchmarkClientVsBaselineInterleaved(b *testing.B) {
 		_, _ = io.WriteString(w, samlOK)
 	}))
 	defer srv.Close()
-	params := &UpdateSAMLConnectionParams{DisplayName: Ptr("Acme Okta"), IDPInitiatedAuthDisabled: Ptr(false),
+	params := &SAMLConnectionUpdate{DisplayName: Ptr("Acme Okta"), IDPInitiatedAuthDisabled: Ptr(false),
 		SAMLConnectionImplicitRoleAssignments: &[]stytchsso.SAMLConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}}}
 	for _, tc := range []struct {
 		name            string
@@ -229,7 +229,7 @@ func BenchmarkClientScaling(b *testing.B) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write(body)
 		}))
-		params := &UpdateSAMLConnectionParams{SAMLGroupImplicitRoleAssignments: &groups}
+		params := &SAMLConnectionUpdate{SAMLGroupImplicitRoleAssignments: &groups}
 		b.Run(fmt.Sprintf("assignments=%d", n), func(b *testing.B) {
 			c, err := New(testProjectID, testSecret, WithBaseURL(srv.URL), WithoutRetries())
 			if err != nil {
@@ -264,7 +264,7 @@ func (cannedRT) RoundTrip(r *http.Request) (*http.Response, error) {
 // without a network: the transport answers from memory. The baseline builds
 // the same request and decodes the same response by hand.
 func BenchmarkOverheadNoNetwork(b *testing.B) {
-	params := &UpdateSAMLConnectionParams{DisplayName: Ptr("Acme Okta")}
+	params := &SAMLConnectionUpdate{DisplayName: Ptr("Acme Okta")}
 	ctx := context.Background()
 	b.Run("baseline=net/http", func(b *testing.B) {
 		hc := &http.Client{Transport: cannedRT{}}
@@ -308,7 +308,7 @@ func BenchmarkOverheadNoNetwork(b *testing.B) {
 // The client keeps its default options; only the base transport is
 // replaced, so the retry layer and the attempt timer are in the path.
 func BenchmarkOverheadNoNetworkInterleaved(b *testing.B) {
-	params := &UpdateSAMLConnectionParams{DisplayName: Ptr("Acme Okta")}
+	params := &SAMLConnectionUpdate{DisplayName: Ptr("Acme Okta")}
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
@@ -376,10 +376,10 @@ func fakePEM(typ string, n int, seed uint64) string {
 // two RSA private keys and a certificate in it (PEM, about 3.5 KB), and a
 // 200 response of about 3.6 KB with a signing and a verification
 // certificate.
-func pemHeavyCall(tb testing.TB) (*UpdateSAMLConnectionParams, string) {
+func pemHeavyCall(tb testing.TB) (*SAMLConnectionUpdate, string) {
 	keyA, keyB := fakePEM("RSA PRIVATE KEY", 850, 1), fakePEM("RSA PRIVATE KEY", 850, 2)
 	cert := fakePEM("CERTIFICATE", 800, 3)
-	params := &UpdateSAMLConnectionParams{
+	params := &SAMLConnectionUpdate{
 		AllowGatewayCallback:   Ptr(false),
 		AlternativeACSURL:      Ptr("https://legacy.example.test/saml/acs"),
 		AlternativeAudienceURI: Ptr("https://legacy.example.test/saml/metadata"),

@@ -22,15 +22,6 @@ const (
 	opUpdateExternal = "UpdateExternalConnection"
 )
 
-// UpdateSAMLConnectionParams is the body of a SAML connection update. Every
-// field is a pointer: nil leaves the setting unchanged, [Ptr](false) or
-// [Ptr]("") sets it to false or empty, and [EmptyList] clears a list.
-type UpdateSAMLConnectionParams = stytchsso.UpdateSAMLConnectionRequest
-
-// UpdateExternalConnectionParams is the body of an External connection
-// update, with the same pointer conventions as [UpdateSAMLConnectionParams].
-type UpdateExternalConnectionParams = stytchsso.UpdateExternalConnectionRequest
-
 // Ptr returns a pointer to v, for the optional fields of the params:
 // sso.Ptr(false) turns a flag off, sso.Ptr("") empties a string.
 func Ptr[T any](v T) *T { return &v }
@@ -122,7 +113,7 @@ func checkHeaderSecret(option, what, v string) error {
 // connection as Stytch then stores it. Fields left nil in params keep their
 // values; a nil params changes nothing. Errors from Stytch are
 // [*APIError]s; a result is never returned together with an error.
-func (c *Client) UpdateSAMLConnection(ctx context.Context, organizationID, connectionID string, params *UpdateSAMLConnectionParams, opts ...CallOption) (*stytchsso.SAMLConnection, error) {
+func (c *Client) UpdateSAMLConnection(ctx context.Context, organizationID, connectionID string, params *SAMLConnectionUpdate, opts ...CallOption) (*SAMLConnection, error) {
 	cc, err := prepare(opUpdateSAML, organizationID, connectionID, opts)
 	if err != nil {
 		return nil, err
@@ -145,7 +136,7 @@ func (c *Client) UpdateSAMLConnection(ctx context.Context, organizationID, conne
 // UpdateExternalConnection changes the External SSO connection connectionID
 // of the organization organizationID and returns the connection as Stytch
 // then stores it, with the same conventions as [Client.UpdateSAMLConnection].
-func (c *Client) UpdateExternalConnection(ctx context.Context, organizationID, connectionID string, params *UpdateExternalConnectionParams, opts ...CallOption) (*stytchsso.ExternalConnection, error) {
+func (c *Client) UpdateExternalConnection(ctx context.Context, organizationID, connectionID string, params *ExternalConnectionUpdate, opts ...CallOption) (*ExternalConnection, error) {
 	cc, err := prepare(opUpdateExternal, organizationID, connectionID, opts)
 	if err != nil {
 		return nil, err
@@ -414,22 +405,22 @@ func readLimited(r io.Reader, contentLength, limit int64) ([]byte, error) {
 // normalizeSAML returns the body to send: params itself unless a list or
 // map pointer points at nil, which would go out as JSON null; such a field
 // is sent empty instead. The caller's params are never modified.
-func normalizeSAML(p *UpdateSAMLConnectionParams) UpdateSAMLConnectionParams {
+func normalizeSAML(p *SAMLConnectionUpdate) SAMLConnectionUpdate {
 	if p == nil {
-		return UpdateSAMLConnectionParams{}
+		return SAMLConnectionUpdate{}
 	}
 	b := *p
 	if b.AttributeMapping != nil && *b.AttributeMapping == nil {
-		b.AttributeMapping = &stytchsso.AttributeMapping{}
+		b.AttributeMapping = &AttributeMapping{}
 	}
 	b.SAMLConnectionImplicitRoleAssignments = nonNil(b.SAMLConnectionImplicitRoleAssignments)
 	b.SAMLGroupImplicitRoleAssignments = nonNil(b.SAMLGroupImplicitRoleAssignments)
 	return b
 }
 
-func normalizeExternal(p *UpdateExternalConnectionParams) UpdateExternalConnectionParams {
+func normalizeExternal(p *ExternalConnectionUpdate) ExternalConnectionUpdate {
 	if p == nil {
-		return UpdateExternalConnectionParams{}
+		return ExternalConnectionUpdate{}
 	}
 	b := *p
 	b.ExternalConnectionImplicitRoleAssignments = nonNil(b.ExternalConnectionImplicitRoleAssignments)

@@ -121,7 +121,7 @@ func TestSecretCanaries(t *testing.T) {
 					ctx, cancel = context.WithTimeout(ctx, p.timeout)
 					defer cancel()
 				}
-				_, callErr := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, &UpdateSAMLConnectionParams{
+				_, callErr := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, &SAMLConnectionUpdate{
 					SigningPrivateKey:        Ptr(signingKey),
 					SAMLEncryptionPrivateKey: Ptr(encKey),
 					DisplayName:              Ptr("Acme"),
@@ -272,7 +272,7 @@ func TestEchoedSecrets(t *testing.T) {
 					require.NoError(t, err)
 					defer c.CloseIdleConnections()
 					_, callErr := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID,
-						&UpdateSAMLConnectionParams{SigningPrivateKey: Ptr(signingKey), DisplayName: Ptr("Acme")}, member)
+						&SAMLConnectionUpdate{SigningPrivateKey: Ptr(signingKey), DisplayName: Ptr("Acme")}, member)
 					require.Error(t, callErr)
 					if variant != "validate-enforce" || !ch.enforced {
 						// The channel was really exercised: the failure is

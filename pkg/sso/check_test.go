@@ -46,7 +46,7 @@ func TestWithExchangeCheckSeesTheFinalExchange(t *testing.T) {
 		seen = append(seen, *ex)
 		return nil
 	}))
-	_, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, &UpdateSAMLConnectionParams{DisplayName: Ptr("x")})
+	_, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, &SAMLConnectionUpdate{DisplayName: Ptr("x")})
 	require.NoError(t, err)
 	mu.Lock()
 	defer mu.Unlock()

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 
-	"github.com/stytchsso/stytchsso/gen/stytchsso"
 	"github.com/stytchsso/stytchsso/pkg/sso"
 )
 
@@ -38,9 +37,9 @@ func ExampleClient_UpdateSAMLConnection() {
 		return
 	}
 	conn, err := client.UpdateSAMLConnection(context.Background(), "organization-test-1", "saml-connection-test-1",
-		&sso.UpdateSAMLConnectionParams{
+		&sso.SAMLConnectionUpdate{
 			DisplayName:      sso.Ptr("Acme Okta"),
-			IdentityProvider: sso.Ptr(stytchsso.Okta),
+			IdentityProvider: sso.Ptr(sso.IdentityProviderOkta),
 		},
 		sso.WithMemberSessionToken("session-token-test-1"))
 	if err != nil {
@@ -54,9 +53,9 @@ func ExampleClient_UpdateSAMLConnection() {
 // Setting a flag back to false needs a pointer: nil would leave it as it
 // is. An empty list clears the role assignments.
 func ExamplePtr() {
-	params := &sso.UpdateSAMLConnectionParams{
+	params := &sso.SAMLConnectionUpdate{
 		IDPInitiatedAuthDisabled:         sso.Ptr(false),
-		SAMLGroupImplicitRoleAssignments: sso.EmptyList[stytchsso.SAMLGroupImplicitRoleAssignment](),
+		SAMLGroupImplicitRoleAssignments: sso.EmptyList[sso.SAMLGroupImplicitRoleAssignment](),
 	}
 	srv := fakeStytch()
 	defer srv.Close()

@@ -77,7 +77,7 @@ func faultCall(t *testing.T, url string, ctx context.Context, opts ...Option) (*
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()
 	var meta ResponseMeta
-	conn, err := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, &UpdateSAMLConnectionParams{DisplayName: Ptr("x")}, WithResponseMeta(&meta))
+	conn, err := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, &SAMLConnectionUpdate{DisplayName: Ptr("x")}, WithResponseMeta(&meta))
 	if err != nil {
 		assert.Nil(t, conn, "no result with an error")
 		assert.NotContains(t, err.Error(), testSecret)

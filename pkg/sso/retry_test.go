@@ -71,7 +71,7 @@ func TestRetries(t *testing.T) {
 				okResponder(w, r, n)
 			}, tt.opts...)
 			var meta ResponseMeta
-			params := &UpdateSAMLConnectionParams{DisplayName: Ptr("Acme"), SigningPrivateKey: Ptr("-----BEGIN RSA PRIVATE KEY-----\nfake\n-----END RSA PRIVATE KEY-----\n")}
+			params := &SAMLConnectionUpdate{DisplayName: Ptr("Acme"), SigningPrivateKey: Ptr("-----BEGIN RSA PRIVATE KEY-----\nfake\n-----END RSA PRIVATE KEY-----\n")}
 			conn, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, params, WithResponseMeta(&meta))
 			got := rec.requests()
 			require.Len(t, got, tt.wantAttempts)
@@ -200,7 +200,7 @@ func TestRetriedBodyIsIdenticalBytes(t *testing.T) {
 		}
 		okResponder(w, r, n)
 	})
-	_, err := c.UpdateExternalConnection(context.Background(), testOrgID, testExtID, &UpdateExternalConnectionParams{DisplayName: Ptr("x")})
+	_, err := c.UpdateExternalConnection(context.Background(), testOrgID, testExtID, &ExternalConnectionUpdate{DisplayName: Ptr("x")})
 	require.NoError(t, err)
 	got := rec.requests()
 	require.Len(t, got, 3)

@@ -34,7 +34,7 @@ func TestNewWithAnyDefaultTransport(t *testing.T) {
 	require.NotPanics(t, func() { c, err = New(testProjectID, testSecret, WithBaseURL(base)) })
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()
-	conn, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, &UpdateSAMLConnectionParams{DisplayName: Ptr("x")})
+	conn, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, &SAMLConnectionUpdate{DisplayName: Ptr("x")})
 	require.NoError(t, err)
 	assert.Equal(t, testSAMLID, conn.ConnectionID)
 	assert.Equal(t, 1, httpmock.GetTotalCallCount(), "the call went through the installed transport")

@@ -56,7 +56,7 @@ func client(t *testing.T, srv *httptest.Server, cfg contract.CheckConfig) *sso.C
 func TestConformingCallPasses(t *testing.T) {
 	t.Parallel()
 	srv, _ := external(t, http.StatusOK, okExternal)
-	conn, err := client(t, srv, contract.CheckConfig{}).UpdateExternalConnection(context.Background(), orgID, extID, &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("x")})
+	conn, err := client(t, srv, contract.CheckConfig{}).UpdateExternalConnection(context.Background(), orgID, extID, &sso.ExternalConnectionUpdate{DisplayName: sso.Ptr("x")})
 	require.NoError(t, err)
 	assert.Equal(t, extID, conn.ConnectionID)
 }
