@@ -157,12 +157,12 @@ func benchCorpus(b *testing.B, dir string) {
 			if shipped {
 				defer batchGC()() // what runValidate does
 			}
-			v, err := newValidator("", true)
+			v, err := newValidator("", true, nil, io.Discard)
 			require.NoError(b, err)
 			b.ReportAllocs()
 			for b.Loop() {
 				n, bad, skipped := 0, 0, 0
-				validateFiles(ctx, v, []string{dir}, func(fr *fileResult) {
+				validateFiles(ctx, v, true, []string{dir}, func(fr *fileResult) {
 					if fr.err != nil {
 						b.Fatal(fr.err)
 					}
@@ -183,28 +183,30 @@ func benchCorpus(b *testing.B, dir string) {
 	}
 }
 
-// BenchmarkScopeOverhead prices the CLI's scope decision per pair: the
-// validator alone against classify then validate, on the fixtures' three
-// in-scope pairs (a skipped pair is cheaper still: it is not validated).
+// BenchmarkScopeOverhead prices the CLI's scope decision per pair: Validate
+// alone against Verdict (the scope decision and validation in one pass, as
+// the CLI calls it), on the fixtures' three in-scope pairs (a skipped pair
+// is cheaper still: it is not validated).
 func BenchmarkScopeOverhead(b *testing.B) {
 	ctx := context.Background()
 	pairs, err := capture.LoadFile(testdata + "/har/valid.har")
 	require.NoError(b, err)
-	v, err := newValidator("", true)
+	v, err := newValidator("", true, nil, io.Discard)
 	require.NoError(b, err)
 	for _, withScope := range []bool{false, true} {
 		name := "validate"
 		if withScope {
-			name = "classify+validate"
+			name = "verdict"
 		}
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for i := range pairs {
 					if withScope {
-						if in, _ := classify(v, &pairs[i]); !in {
+						if d, _ := v.Verdict(ctx, &pairs[i]); !d.Validated() {
 							b.Fatal("fixture pair out of scope")
 						}
+						continue
 					}
 					_ = v.Validate(ctx, &pairs[i])
 				}

@@ -106,7 +106,7 @@ func runCoverage(args []string, s sys) int {
 		fmt.Fprintln(stderr, "ssocontract coverage: --quiet goes with --format text")
 		return exitUsage
 	}
-	v, err := newValidator(*specPath, false)
+	v, err := newValidator(*specPath, false, nil, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "ssocontract coverage: %v\n", err)
 		return exitUsage

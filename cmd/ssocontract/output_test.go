@@ -266,7 +266,7 @@ func TestSkippedPairsCounted(t *testing.T) {
 	// normally, an unknown operation in strict mode.
 	code, stdout, _ = runCLI(t, "validate", "testdata/undeclared-method.har")
 	assert.Equal(t, 0, code)
-	assert.Contains(t, stdout, "1 skipped (1 method not in the spec)")
+	assert.Contains(t, stdout, "1 skipped (1 operation not in the spec)")
 	code, stdout, _ = runCLI(t, "validate", "--strict", "testdata/undeclared-method.har")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stdout, "unknown-operation")
@@ -314,7 +314,7 @@ func TestMissingBodies(t *testing.T) {
 	t.Parallel()
 	// The loaders do not report missing bodies yet: a scope that says the
 	// first pair's response body was not captured stands in for them.
-	sc := defaultScope()
+	sc := defaultScope(false)
 	sc.bodyMissing = func(p *contract.Pair) (bool, bool) { return false, p.Index == 0 }
 	runOpts := func(fail bool, format string) (int, string) {
 		var out, errOut bytes.Buffer
@@ -467,4 +467,39 @@ func TestGitHubOutputNeverPrintsSecrets(t *testing.T) {
 	for _, canary := range []string{"FAKE-TEST-ONLY", "secret-test-", "Basic cHJv", "UkVEQUNURUQ"} {
 		assert.NotContains(t, stdout+stderr+string(md), canary)
 	}
+}
+
+// --scope widens what is API traffic: with --strict, the other Stytch
+// endpoints of an admin page's capture become calls the spec lacks.
+func TestScopeFlag(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runCLI(t, "validate", "--strict", "testdata/chrome-mixed.har")
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+
+	code, stdout, _ = runCLI(t, "validate", "--strict", "testdata/chrome-mixed.har", "--scope", "/v1/b2b/")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "unknown-operation")
+	assert.Contains(t, stdout, "/v1/b2b/organizations/organization-test-00000000-0000-4000-8000-000000000001/members/search")
+
+	code, _, stderr = runCLI(t, "validate", "--scope", "https://x/", "testdata/chrome-mixed.har")
+	assert.Equal(t, 2, code, "a URL is not a scope entry")
+	assert.Contains(t, stderr, "https://x/")
+}
+
+// Stytch's published spec, as it is (a duplicated operationId included),
+// loads with a warning and validates a conforming capture. On an admin
+// page's capture it checks more than ours does (it describes organization
+// get) and finds what it does not declare (a 404).
+func TestSpecFlagTakesStytchsPublishedSpec(t *testing.T) {
+	t.Parallel()
+	const stytchSpec = "../../pkg/contract/testdata/stytch-openapi-full.yml"
+	code, stdout, stderr := runCLI(t, "validate", "--spec", stytchSpec, "../../contracttests/testdata/cassettes/saml/full_update.yaml", "../../contracttests/testdata/cassettes/external/full_update.yaml")
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Contains(t, stderr, "warning: spec")
+	assert.Contains(t, stderr, "api_magic_v1_Authenticate")
+
+	code, stdout, _ = runCLI(t, "validate", "--spec", stytchSpec, "testdata/chrome-mixed.har")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "api_organization_v1_Get")
+	assert.Contains(t, stdout, "status 404 is not one the operation declares")
 }

@@ -17,7 +17,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/stytchsso/stytchsso/api"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 	"github.com/stytchsso/stytchsso/pkg/contract/coverage"
@@ -39,10 +38,10 @@ type fileResult struct {
 	pending    sync.WaitGroup
 }
 
-// validateFiles validates every pair under paths with the CLI's scope and
-// no standard input; see validateInputs.
-func validateFiles(ctx context.Context, v *contract.Validator, paths []string, emit func(*fileResult)) {
-	validateInputs(ctx, v, defaultScope(), nil, paths, emit)
+// validateFiles validates every pair under paths with the CLI's scope (strict
+// as v is) and no standard input; see validateInputs.
+func validateFiles(ctx context.Context, v *contract.Validator, strict bool, paths []string, emit func(*fileResult)) {
+	validateInputs(ctx, v, defaultScope(strict), nil, paths, emit)
 }
 
 // validateInputs walks paths, loads files and validates the pairs in scope
@@ -66,11 +65,12 @@ func validateInputs(ctx context.Context, v *contract.Validator, sc scope, stdin 
 			for c := range chunks {
 				for i := c.start; i < c.end; i++ {
 					p := &c.fr.pairs[i]
-					if in, reason := sc.classify(v, p); !in {
+					checked, reason, vs := sc.verdict(ctx, v, p)
+					if !checked {
 						c.fr.skipped[i] = reason
 						continue
 					}
-					c.fr.violations[i] = v.Validate(ctx, p)
+					c.fr.violations[i] = vs
 				}
 				c.fr.pending.Done()
 			}
@@ -131,21 +131,41 @@ func validateInputs(ctx context.Context, v *contract.Validator, sc scope, stdin 
 	validators.Wait()
 }
 
-// newValidator builds the validator from the embedded spec or a spec file.
-func newValidator(specPath string, strict bool) (*contract.Validator, error) {
+// newValidator builds the validator from the embedded spec or a spec file,
+// widened by scope entries (contract.WithScope). A spec file is loaded with
+// contract.LoadSpec, which accepts a document kin-openapi would refuse only
+// for a duplicated operationId (Stytch's published spec has one); its
+// warnings are printed to warn.
+func newValidator(specPath string, strict bool, scopes []string, warn io.Writer) (*contract.Validator, error) {
 	opts := []contract.Option{contract.WithStrict(strict)}
+	if len(scopes) > 0 {
+		opts = append(opts, contract.WithScope(scopes...))
+	}
 	if specPath != "" {
-		data, err := os.ReadFile(specPath)
-		if err != nil {
-			return nil, fmt.Errorf("spec: %w", err)
-		}
-		doc, err := api.Parse(data)
+		doc, warnings, err := contract.LoadSpec(specPath)
 		if err != nil {
 			return nil, fmt.Errorf("spec %s: %w", specPath, err)
+		}
+		for _, w := range warnings {
+			fmt.Fprintf(warn, "warning: spec %s: %s\n", specPath, w)
 		}
 		opts = append(opts, contract.WithDocument(doc))
 	}
 	return contract.New(opts...)
+}
+
+// scopeFlag collects --scope entries, repeated or comma-separated.
+type scopeFlag []string
+
+func (f *scopeFlag) String() string { return strings.Join(*f, ",") }
+
+func (f *scopeFlag) Set(s string) error {
+	for _, e := range strings.Split(s, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			*f = append(*f, e)
+		}
+	}
+	return nil
 }
 
 // formatFlag is a flag restricted to a set of values.
@@ -318,13 +338,14 @@ type validateOptions struct {
 	quiet             bool
 	allowEmpty        bool
 	failOnMissingBody bool
+	scopes            scopeFlag
 	scope             scope
 }
 
 func runValidate(args []string, s sys) int {
 	fs := flag.NewFlagSet("ssocontract validate", flag.ContinueOnError)
 	fs.SetOutput(s.stderr)
-	o := validateOptions{scope: defaultScope()}
+	var o validateOptions
 	fs.StringVar(&o.specPath, "spec", "", "OpenAPI spec `file` to validate against (default: the embedded spec)")
 	fs.BoolVar(&o.strict, "strict", false, "also flag undocumented fields, statuses, content types and operations")
 	format := &formatFlag{value: "text", allowed: []string{"text", "json", "junit", "github"}}
@@ -332,9 +353,10 @@ func runValidate(args []string, s sys) int {
 	fs.BoolVar(&o.quiet, "quiet", false, "with --format text: print only the summary line")
 	fs.BoolVar(&o.allowEmpty, "allow-empty", false, "exit 0, not 3, when no pair matched an operation of the spec")
 	fs.BoolVar(&o.failOnMissingBody, "fail-on-missing-body", false, "fail (exit 1) when the capture did not record a body of a checked pair")
+	fs.Var(&o.scopes, "scope", "also treat requests under this path `prefix`, host or host/prefix as API traffic (repeatable; with --strict, a call there the spec lacks is an unknown-operation violation)")
 	fs.Usage = flagUsage(fs, s.stderr,
 		"usage: ssocontract validate [--spec FILE] [--strict] [--format text|json|junit|github] [--quiet]",
-		"                            [--allow-empty] [--fail-on-missing-body] PATH...",
+		"                            [--allow-empty] [--fail-on-missing-body] [--scope PREFIX]... PATH...",
 		"PATH is a .har file, a go-vcr cassette (.yaml/.yml), a directory searched recursively, or - for",
 		"standard input (HAR when it starts with {, a cassette otherwise). Flags may follow the PATHs; -- ends them.",
 		"Pairs whose method and path reach an operation of the spec are checked; the others are skipped and",
@@ -344,6 +366,7 @@ func runValidate(args []string, s sys) int {
 		return code
 	}
 	o.format = format.value
+	o.scope = defaultScope(o.strict)
 	if o.quiet && o.format != "text" {
 		fmt.Fprintln(s.stderr, "ssocontract validate: --quiet goes with --format text")
 		return exitUsage
@@ -354,7 +377,7 @@ func runValidate(args []string, s sys) int {
 // validate runs the validate command once its flags are parsed.
 func validate(o validateOptions, paths []string, s sys) int {
 	stdout, stderr := s.stdout, s.stderr
-	v, err := newValidator(o.specPath, o.strict)
+	v, err := newValidator(o.specPath, o.strict, o.scopes, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "ssocontract validate: %v\n", err)
 		return exitUsage
