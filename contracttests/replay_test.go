@@ -143,7 +143,7 @@ func TestRecordedBodiesSurviveTheGeneratedTypes(t *testing.T) {
 func coverageOf(t *testing.T, pairs []contract.Pair) *coverage.Report {
 	t.Helper()
 	v := strictValidator(t)
-	cov := coverage.New(v.Document(), v)
+	cov := coverage.New(v)
 	for i := range pairs {
 		cov.Add(&pairs[i])
 	}

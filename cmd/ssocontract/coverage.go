@@ -112,7 +112,7 @@ func runCoverage(args []string, s sys) int {
 		return exitUsage
 	}
 	defer batchGC()()
-	cov := coverage.New(v.Document(), v)
+	cov := coverage.New(v)
 	add := func(pairs []contract.Pair) {
 		for i := range pairs {
 			cov.Add(&pairs[i])

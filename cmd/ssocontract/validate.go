@@ -398,7 +398,7 @@ func validate(o validateOptions, paths []string, s sys) int {
 		cov      *coverage.Tracker
 	)
 	if summaryPath != "" {
-		cov = coverage.New(v.Document(), v)
+		cov = coverage.New(v)
 	}
 	emit := func(fr *fileResult) {
 		sum.Files++

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// An invariant is a rule of the real API (see API.md) that no schema can
+// An invariant is a rule of the real API that no schema can
 // express. Each is stated once, here. Invariants that follow from the
 // request itself (echoes of the status and of the path's IDs) run in every
 // mode; those about the API's behaviour (status values, URL shapes,
@@ -75,8 +75,8 @@ const (
 	ptrStatus       = "/connection/status"
 	ptrACSURL       = "/connection/acs_url"
 	ptrAudienceURI  = "/connection/audience_uri"
-	ptrIdPSSOURL    = "/connection/idp_sso_url"
-	ptrIdPEntityID  = "/connection/idp_entity_id"
+	ptrIDPSSOURL    = "/connection/idp_sso_url"
+	ptrIDPEntityID  = "/connection/idp_entity_id"
 	ptrSigningCerts = "/connection/signing_certificates/*/"
 	ptrVerifyCerts  = "/connection/verification_certificates/*/"
 )
@@ -123,7 +123,7 @@ var invariants = []invariant{
 	{
 		name:   "a SAML connection is pending or active, and active only when its IdP settings are set",
 		strict: true,
-		reads:  []string{ptrStatus, ptrIdPSSOURL, ptrIdPEntityID},
+		reads:  []string{ptrStatus, ptrIDPSSOURL, ptrIDPEntityID},
 		check: func(ic *invariantInput) []Violation {
 			status, ok := ic.str(ptrStatus)
 			if ic.key != keySAML || !ic.ok() || !ok {
@@ -134,7 +134,7 @@ var invariants = []invariant{
 				return nil
 			case "active":
 				var out []Violation
-				for _, p := range []string{ptrIdPSSOURL, ptrIdPEntityID} {
+				for _, p := range []string{ptrIDPSSOURL, ptrIDPEntityID} {
 					if s, ok := ic.str(p); ok && s == "" {
 						out = append(out, ic.violation(p, "is empty although the connection is active"))
 					}

@@ -101,13 +101,13 @@ func TestScopeWidened(t *testing.T) {
 				n++
 				assert.True(t, d.InScope)
 				assert.Equal(t, ReasonOutsideAPI, want[i], "only calls outside the spec become unknown operations")
-				if v.Strict() {
+				if v.strict {
 					require.Len(t, got, 1)
 					assert.Equal(t, KindUnknownOperation, got[0].Kind)
 					assert.Equal(t, d.Method+" "+d.Path, got[0].Operation)
 				}
 			}
-			if !v.Strict() || d.Reason != ReasonUnknownOperation {
+			if !v.strict || d.Reason != ReasonUnknownOperation {
 				assert.Empty(t, got, "pair %d %s %s", i, p.Method, p.URL)
 			}
 		}

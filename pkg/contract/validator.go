@@ -108,6 +108,8 @@ type Validator struct {
 	optsResp [2]openapi3filter.Options
 
 	pool sync.Pool // *state
+	// names maps "METHOD template" to the operation's name (OperationName).
+	names map[string]string
 }
 
 type route struct {
@@ -166,7 +168,7 @@ func New(opts ...Option) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Validator{doc: c.doc, strict: c.strict, formats: fs, byID: map[string]*operation{}, capture: newTrie(invariantPointers()), scope: c.scope}
+	v := &Validator{doc: c.doc, strict: c.strict, formats: fs, byID: map[string]*operation{}, names: map[string]string{}, capture: newTrie(invariantPointers()), scope: c.scope}
 	var servers []string
 	for _, s := range c.doc.Servers {
 		if s != nil {
@@ -214,6 +216,7 @@ func New(opts ...Option) (*Validator, error) {
 			if o.id == "" || idCount[o.id] > 1 {
 				o.id = method + " " + tmpl
 			}
+			v.names[method+" "+tmpl] = o.id
 			o.key = operationKey(method, tmpl)
 			o.statuses = declaredStatuses(op)
 			o.reqFull, o.respFull = true, true
@@ -295,12 +298,18 @@ func declaredStatuses(op *openapi3.Operation) string {
 	return strings.Join(keys, ", ")
 }
 
-// Strict reports whether the validator runs in strict mode.
-func (v *Validator) Strict() bool { return v.strict }
-
 // Document returns the spec the validator checks against. It is shared:
 // treat it as read-only.
 func (v *Validator) Document() *openapi3.T { return v.doc }
+
+// OperationName returns the name the validator gives the operation at
+// method and path template (as the spec spells them): its operationId, or
+// "METHOD template" when the spec gives none or gives the same one to
+// several operations. ok is false when the spec has no such operation.
+func (v *Validator) OperationName(method, template string) (name string, ok bool) {
+	name, ok = v.names[strings.ToUpper(method)+" "+template]
+	return name, ok
+}
 
 // FindOperation returns the operation that method and rawURL (absolute or a
 // bare path) reach, whatever the host: the spec's servers are ignored.

@@ -51,7 +51,7 @@ func ExampleCoverage() {
 		fmt.Println(err)
 		return
 	}
-	cov := coverage.New(v.Document(), v)
+	cov := coverage.New(v)
 	for i := range pairs {
 		cov.Add(&pairs[i])
 	}

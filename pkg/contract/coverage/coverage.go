@@ -18,18 +18,12 @@ import (
 	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
-// OperationFinder routes a request to an operation of the spec; [*contract.Validator]
-// implements it.
-type OperationFinder interface {
-	FindOperation(method, rawURL string) (operationID, pathTemplate string, ok bool)
-}
-
 // Tracker says which operations, statuses and body fields a set of pairs
 // exercises, against all that the spec declares. Build it with
 // [New], feed it with Add, read it with Report.
 type Tracker struct {
-	finder OperationFinder
-	ops    map[string]*opCoverage // by operationId
+	v      *contract.Validator
+	ops    map[string]*opCoverage // by the validator's operation name
 	order  []string
 	pairs  int
 	unrout int
@@ -53,10 +47,12 @@ type fieldSet struct {
 	seen     map[string]int
 }
 
-// New prepares coverage of doc's operations, routing pairs with
-// finder (usually the [*contract.Validator] built on the same doc).
-func New(doc *openapi3.T, finder OperationFinder) *Tracker {
-	c := &Tracker{finder: finder, ops: map[string]*opCoverage{}}
+// New prepares coverage of the operations of v's spec, routing pairs and
+// naming operations as v does (an operationId, or "METHOD template" where
+// the spec gives none or repeats one).
+func New(v *contract.Validator) *Tracker {
+	doc := v.Document()
+	c := &Tracker{v: v, ops: map[string]*opCoverage{}}
 	paths := doc.Paths.InMatchingOrder()
 	sort.Strings(paths)
 	for _, path := range paths {
@@ -68,8 +64,8 @@ func New(doc *openapi3.T, finder OperationFinder) *Tracker {
 		sort.Strings(methods)
 		for _, m := range methods {
 			op := item.GetOperation(m)
-			id := op.OperationID
-			if id == "" {
+			id, ok := v.OperationName(m, path)
+			if !ok {
 				id = m + " " + path
 			}
 			oc := &opCoverage{id: id, method: m, path: path, op: op,
@@ -169,7 +165,7 @@ func (fs *fieldSet) observe(v any, ptr string) {
 // Add counts one pair. Pairs no operation matches are counted apart.
 func (c *Tracker) Add(p *contract.Pair) {
 	c.pairs++
-	id, _, ok := c.finder.FindOperation(p.Method, p.URL)
+	id, _, ok := c.v.FindOperation(p.Method, p.URL)
 	oc := c.ops[id]
 	if !ok || oc == nil {
 		c.unrout++

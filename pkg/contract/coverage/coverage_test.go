@@ -29,7 +29,7 @@ func TestCoverage(t *testing.T) {
 	pairs, err := capture.LoadPath("../capture/testdata/har/valid.har")
 	require.NoError(t, err)
 
-	cov := coverage.New(v.Document(), v)
+	cov := coverage.New(v)
 	for i := range pairs {
 		cov.Add(&pairs[i])
 	}
@@ -89,4 +89,29 @@ func TestCoverage(t *testing.T) {
 	assert.Contains(t, out.String(), "1 pair(s) matched no operation")
 	assert.Contains(t, out.String(), "request /surprise (1)")
 	assert.Contains(t, out.String(), "response 429 (all 6 fields: status never exercised)")
+}
+
+// Stytch's published spec gives one operationId to two operations: coverage
+// names them as the validator does, by method and path, and keeps both.
+func TestCoverageKeepsOperationsWhoseIDsCollide(t *testing.T) {
+	t.Parallel()
+	doc, warnings, err := contract.LoadSpec("../testdata/stytch-openapi-full.yml")
+	require.NoError(t, err)
+	require.NotEmpty(t, warnings)
+	v, err := contract.New(contract.WithDocument(doc))
+	require.NoError(t, err)
+	declared := 0
+	for _, item := range doc.Paths.Map() {
+		declared += len(item.Operations())
+	}
+	rep := coverage.New(v).Report()
+	require.Len(t, rep.Operations, declared, "one row per operation of the spec")
+	names := map[string]bool{}
+	for _, op := range rep.Operations {
+		assert.False(t, names[op.OperationID], "%s appears twice", op.OperationID)
+		names[op.OperationID] = true
+	}
+	assert.True(t, names["POST /v1/magic_links/authenticate"])
+	assert.True(t, names["POST /v1/b2b/magic_links/authenticate"])
+	assert.False(t, names["api_magic_v1_Authenticate"], "a colliding operationId names neither operation")
 }
