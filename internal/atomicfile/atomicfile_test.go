@@ -1,8 +1,6 @@
 package atomicfile
 
 import (
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -10,28 +8,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
-
-var errInjected = errors.New("injected disk failure")
-
-// halfThenFail writes half of the data, then fails, like a full disk.
-func halfThenFail(w io.Writer, p []byte) error {
-	if _, err := w.Write(p[:len(p)/2]); err != nil {
-		return err
-	}
-	return errInjected
-}
-
-func dirNames(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
-}
 
 func TestWriteFailureKeepsOldFile(t *testing.T) {
 	t.Parallel()
@@ -50,16 +29,16 @@ func TestWriteFailureKeepsOldFile(t *testing.T) {
 			if tt.old != nil {
 				require.NoError(t, os.WriteFile(path, tt.old, 0o644))
 			}
-			err := WriteWith(path, []byte("new recording, longer than the old one\n"), 0o644, halfThenFail)
-			require.ErrorIs(t, err, errInjected)
+			err := WriteWith(path, []byte("new recording, longer than the old one\n"), 0o644, testutil.HalfThenFail)
+			require.ErrorIs(t, err, testutil.ErrInjected)
 			assert.Contains(t, err.Error(), path)
 			if tt.old != nil {
 				got, err := os.ReadFile(path)
 				require.NoError(t, err)
 				assert.Equal(t, tt.old, got)
-				assert.Equal(t, []string{"c.yaml"}, dirNames(t, dir), "no temporary file left behind")
+				assert.Equal(t, []string{"c.yaml"}, testutil.DirNames(t, dir), "no temporary file left behind")
 			} else {
-				assert.Empty(t, dirNames(t, dir))
+				assert.Empty(t, testutil.DirNames(t, dir))
 			}
 		})
 	}
@@ -77,7 +56,7 @@ func TestWrite(t *testing.T) {
 	fi, err := os.Stat(path)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
-	assert.Equal(t, []string{"c.yaml"}, dirNames(t, filepath.Dir(path)))
+	assert.Equal(t, []string{"c.yaml"}, testutil.DirNames(t, filepath.Dir(path)))
 }
 
 // A path that is not a regular file is refused, and left as it was: renaming
@@ -99,5 +78,5 @@ func TestWriteRefusesNonRegularTargets(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, fi.Mode().IsRegular(), "%s left as it was", path)
 	}
-	assert.ElementsMatch(t, []string{"fifo.pem", "sub", "link.pem"}, dirNames(t, dir), "no temporary file left behind")
+	assert.ElementsMatch(t, []string{"fifo.pem", "sub", "link.pem"}, testutil.DirNames(t, dir), "no temporary file left behind")
 }

@@ -1,8 +1,6 @@
 package recording
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,28 +9,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
-
-var errInjected = errors.New("injected disk failure")
-
-// halfThenFail writes half of the data, then fails, like a full disk.
-func halfThenFail(w io.Writer, p []byte) error {
-	if _, err := w.Write(p[:len(p)/2]); err != nil {
-		return err
-	}
-	return errInjected
-}
-
-func dirNames(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	require.NoError(t, err)
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	return names
-}
 
 func TestStopFailureKeepsOldRecording(t *testing.T) {
 	t.Parallel()
@@ -46,16 +25,16 @@ func TestStopFailureKeepsOldRecording(t *testing.T) {
 	t.Cleanup(srv.Close)
 	r, err := New(path, WithMode(ModeRecord))
 	require.NoError(t, err)
-	r.fs.write = halfThenFail
+	r.fs.write = testutil.HalfThenFail
 	resp, err := r.Client().Get(srv.URL)
 	require.NoError(t, err)
 	resp.Body.Close()
 	err = r.Stop()
-	require.ErrorIs(t, err, errInjected)
+	require.ErrorIs(t, err, testutil.ErrInjected)
 	got, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, old, got)
-	assert.Equal(t, []string{"c.yaml"}, dirNames(t, dir))
+	assert.Equal(t, []string{"c.yaml"}, testutil.DirNames(t, dir))
 }
 
 func TestGuardRefusesSecret(t *testing.T) {
@@ -67,7 +46,7 @@ func TestGuardRefusesSecret(t *testing.T) {
 	err := fs.WriteFile(path, []byte("body: x"+secret))
 	require.ErrorIs(t, err, ErrSecretInOutput)
 	assert.NotContains(t, err.Error(), secret)
-	assert.Empty(t, dirNames(t, dir))
+	assert.Empty(t, testutil.DirNames(t, dir))
 	require.NoError(t, fs.WriteFile(path, []byte("body: clean")))
 	assert.True(t, fs.IsFileExists(path))
 	got, err := fs.ReadFile(path)
