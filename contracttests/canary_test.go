@@ -1,7 +1,6 @@
 package contracttests
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,36 +12,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 	"github.com/stytchsso/stytchsso/pkg/recording"
 	"github.com/stytchsso/stytchsso/pkg/sso"
 )
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of loggers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // pemCanaries returns pieces of a PEM key that must never leak: every base64
 // line of its body (a line is 64 characters, plenty to be unique).
@@ -98,7 +79,7 @@ func TestSecretCanaries(t *testing.T) {
 	canaries := append([]string{canarySecret, canaryToken, canaryJWT, canaryDenied, "CANARY"},
 		append(pemCanaries(fx.signingKey), pemCanaries(fx.encryptionKey)...)...)
 
-	var sink syncBuffer // everything the module logs, returns or writes
+	var sink testutil.SyncBuffer // everything the module logs, returns or writes
 	logger := slog.New(slog.NewTextHandler(&sink, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

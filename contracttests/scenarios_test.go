@@ -2,10 +2,6 @@ package contracttests
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"net/http"
 	"os"
@@ -17,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 	"github.com/stytchsso/stytchsso/pkg/sso"
@@ -77,19 +74,12 @@ func newFixtures(t testing.TB) *fixtures {
 	require.NoError(t, err)
 	return &fixtures{
 		idpCertificate:   string(cert),
-		signingKey:       rsaPKCS1PEM(t),
-		encryptionKey:    rsaPKCS1PEM(t),
+		signingKey:       testutil.RSAPKCS1PEM(t, 2048),
+		encryptionKey:    testutil.RSAPKCS1PEM(t, 2048),
 		badCertificate:   "this is not a PEM certificate",
 		unknownConnID:    "saml-connection-test-00000000-0000-4000-8000-000000000404",
 		unknownExtConnID: "external-connection-test-00000000-0000-4000-8000-000000000404",
 	}
-}
-
-func rsaPKCS1PEM(t testing.TB) string {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	require.NoError(t, err)
-	return string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
 }
 
 // secrets lists every secret value a run on tg with fx may send, for

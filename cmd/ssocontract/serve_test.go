@@ -21,6 +21,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 const (
@@ -28,32 +30,14 @@ const (
 	serveSecret  = "secret-test-serve-canary-4c2a9e"
 )
 
-// lockedBuffer is a goroutine-safe stderr.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // startServe runs serve until the test ends and returns the printed
 // variables, the captured stderr and a function that stops the server and
 // returns its exit code.
-func startServe(t *testing.T, args ...string) (map[string]string, *lockedBuffer, func() int) {
+func startServe(t *testing.T, args ...string) (map[string]string, *testutil.SyncBuffer, func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	stderr := &lockedBuffer{}
+	stderr := &testutil.SyncBuffer{}
 	done := make(chan int, 1)
 	go func() {
 		code := serve(ctx, args, pw, stderr)
@@ -277,7 +261,7 @@ func TestServeReadyFile(t *testing.T) {
 	require.NoError(t, os.WriteFile(ready, []byte("STYTCH_BASE_URL=http://stale\n"), 0o644))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
+	stdout, stderr := &testutil.SyncBuffer{}, &testutil.SyncBuffer{}
 	done := make(chan int, 1)
 	t.Setenv("STYTCH_SECRET", serveSecret)
 	go func() {

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 // scaledPair is the realistic SAML pair with n group role assignments in
@@ -39,7 +41,7 @@ func BenchmarkValidateScaling(b *testing.B) {
 	for _, n := range []int{1, 10, 100, 1000} {
 		p := scaledPair(b, n)
 		b.Run(fmt.Sprintf("marginal/assignments=%d", n), func(b *testing.B) {
-			t0, tn := interleave(b, func() {
+			t0, tn := testutil.Interleave(b, func() {
 				if len(v.Validate(ctx, zero)) != 0 {
 					b.Fatal("violations")
 				}
@@ -48,7 +50,7 @@ func BenchmarkValidateScaling(b *testing.B) {
 					b.Fatal("violations")
 				}
 			})
-			m0, mn := median(t0), median(tn)
+			m0, mn := testutil.Median(t0), testutil.Median(tn)
 			b.ReportMetric(m0, "base-ns/pair")
 			b.ReportMetric(mn, "ns/pair")
 			b.ReportMetric((mn-m0)/float64(n), "ns/assignment")

@@ -4,13 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"encoding/pem"
 	"io"
-	"math/rand/v2"
 	"net/http"
-	"slices"
 	"testing"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -19,6 +15,7 @@ import (
 
 	"github.com/stytchsso/stytchsso/api"
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 // benchPair is a realistic pair: the full 15-field SAML update and a 200
@@ -36,18 +33,6 @@ func benchPair(b *testing.B) *Pair {
 	return p
 }
 
-// fakePEM is a PEM block of the given type whose body is n deterministic
-// pseudo-random bytes: the shape of a key or certificate, which is all the
-// validator sees of one.
-func fakePEM(typ string, n int, seed uint64) string {
-	r := rand.New(rand.NewPCG(seed, seed))
-	raw := make([]byte, n)
-	for i := range raw {
-		raw[i] = byte(r.Uint32())
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: raw}))
-}
-
 // pemPair is the realistic SAML update at its heaviest: all 15 request
 // fields with two RSA private keys and a certificate (PEM, about 3.5 KB),
 // and a 200 response of about 3.6 KB with a signing and a verification
@@ -55,15 +40,15 @@ func fakePEM(typ string, n int, seed uint64) string {
 func pemPair(b *testing.B) *Pair {
 	t := &testing.T{}
 	p := samlPair(t)
-	keyA, keyB, cert := fakePEM("RSA PRIVATE KEY", 850, 1), fakePEM("RSA PRIVATE KEY", 850, 2), fakePEM("CERTIFICATE", 800, 3)
+	keyA, keyB, cert := testutil.FakePEM("RSA PRIVATE KEY", 850, 1), testutil.FakePEM("RSA PRIVATE KEY", 850, 2), testutil.FakePEM("CERTIFICATE", 800, 3)
 	p.RequestBody = edit(t, p.RequestBody, func(m map[string]any) {
 		m["saml_encryption_private_key"], m["signing_private_key"], m["x509_certificate"] = keyA, keyB, cert
 	})
 	p.ResponseBody = edit(t, p.ResponseBody, func(m map[string]any) {
 		c := conn(m)
 		c["encryption_private_keys"] = []any{}
-		c["signing_certificates"].([]any)[0].(map[string]any)["certificate"] = fakePEM("CERTIFICATE", 620, 4)
-		c["verification_certificates"].([]any)[0].(map[string]any)["certificate"] = fakePEM("CERTIFICATE", 620, 5)
+		c["signing_certificates"].([]any)[0].(map[string]any)["certificate"] = testutil.FakePEM("CERTIFICATE", 620, 4)
+		c["verification_certificates"].([]any)[0].(map[string]any)["certificate"] = testutil.FakePEM("CERTIFICATE", 620, 5)
 	})
 	require.False(b, t.Failed())
 	require.InDelta(b, 4400, len(p.RequestBody), 200)
@@ -140,12 +125,12 @@ func BenchmarkValidatePair(b *testing.B) {
 		b.Run(pc.name+"ratio/strict-vs-json-unmarshal", func(b *testing.B) {
 			v, err := New(WithStrict(true))
 			require.NoError(b, err)
-			tVal, tDec := interleave(b, func() {
+			tVal, tDec := testutil.Interleave(b, func() {
 				if len(v.Validate(ctx, p)) != 0 {
 					b.Fatal("violations")
 				}
 			}, func() { unmarshalTyped(b, p) })
-			mv, md := median(tVal), median(tDec)
+			mv, md := testutil.Median(tVal), testutil.Median(tDec)
 			b.ReportMetric(mv, "strict-ns/pair")
 			b.ReportMetric(md, "unmarshal-ns/pair")
 			b.ReportMetric(mv/md, "strict/unmarshal")
@@ -158,38 +143,6 @@ func unmarshalTyped(b *testing.B, p *Pair) {
 	if err := json.Unmarshal(p.ResponseBody, &out); err != nil {
 		b.Fatal(err)
 	}
-}
-
-// interleave calls f and g once each per iteration of b.Loop, the order
-// flipping every iteration, and returns the time of every call of each.
-func interleave(b *testing.B, f, g func()) (tf, tg []time.Duration) {
-	timed := func(fn func(), into *[]time.Duration) {
-		t0 := time.Now()
-		fn()
-		*into = append(*into, time.Since(t0))
-	}
-	odd := false
-	for b.Loop() {
-		if odd {
-			timed(g, &tg)
-			timed(f, &tf)
-		} else {
-			timed(f, &tf)
-			timed(g, &tg)
-		}
-		odd = !odd
-	}
-	return tf, tg
-}
-
-// median is the median of ds in nanoseconds; it sorts ds.
-func median(ds []time.Duration) float64 {
-	slices.Sort(ds)
-	n := len(ds)
-	if n%2 == 1 {
-		return float64(ds[n/2])
-	}
-	return float64(ds[n/2-1]+ds[n/2]) / 2
 }
 
 var _ = openapi3.TypeObject

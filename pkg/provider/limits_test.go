@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 )
 
@@ -110,10 +111,10 @@ func TestConnectionStateIsBounded(t *testing.T) {
 	t.Parallel()
 	e := setup(t, provider.Config{})
 	for i := 0; i < provider.MaxVerificationCertificates; i++ {
-		body := `{"x509_certificate":` + jsonString(t, certPEM(t, fmt.Sprintf("idp-%d", i), time.Now().Add(time.Hour))) + `}`
+		body := `{"x509_certificate":` + jsonString(t, testutil.SelfSignedCertPEM(t, fmt.Sprintf("idp-%d", i), time.Now().Add(time.Hour))) + `}`
 		require.Equal(t, http.StatusOK, e.do(t, http.MethodPut, e.samlPath(), body).status, "certificate %d", i)
 	}
-	res := e.do(t, http.MethodPut, e.samlPath(), `{"x509_certificate":`+jsonString(t, certPEM(t, "one-too-many", time.Now().Add(time.Hour)))+`,"display_name":"not applied"}`)
+	res := e.do(t, http.MethodPut, e.samlPath(), `{"x509_certificate":`+jsonString(t, testutil.SelfSignedCertPEM(t, "one-too-many", time.Now().Add(time.Hour)))+`,"display_name":"not applied"}`)
 	assert.Equal(t, http.StatusBadRequest, res.status)
 	assert.Equal(t, "too_many_verification_certificates", res.str("error_type"))
 	c, ok := e.p.SAMLConnection(e.seed.OrganizationID, e.seed.SAMLConnectionID)
@@ -121,7 +122,7 @@ func TestConnectionStateIsBounded(t *testing.T) {
 	assert.Equal(t, provider.MaxVerificationCertificates, len(c.VerificationCertificates))
 	assert.NotEqual(t, "not applied", c.DisplayName)
 
-	key := `{"saml_encryption_private_key":` + jsonString(t, pkcs1PEM(rsaKey(t))) + `}`
+	key := `{"saml_encryption_private_key":` + jsonString(t, testutil.RSAPKCS1PEM(t, 1024)) + `}`
 	for i := 0; i < provider.MaxEncryptionPrivateKeys; i++ {
 		require.Equal(t, http.StatusOK, e.do(t, http.MethodPut, e.samlPath(), key).status, "key %d", i)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/api"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 )
 
@@ -344,8 +345,8 @@ func copyMap(m map[string]any) map[string]any {
 func TestX509Certificate(t *testing.T) {
 	t.Parallel()
 	notAfter := time.Date(2031, 1, 5, 10, 0, 0, 123, time.UTC)
-	cert := certPEM(t, "Okta test IdP", notAfter)
-	keyPEM := pkcs1PEM(rsaKey(t))
+	cert := testutil.SelfSignedCertPEM(t, "Okta test IdP", notAfter)
+	keyPEM := testutil.RSAPKCS1PEM(t, 1024)
 	t.Run("valid certificate is added once", func(t *testing.T) {
 		t.Parallel()
 		e := setup(t, provider.Config{})
@@ -360,7 +361,7 @@ func TestX509Certificate(t *testing.T) {
 			assert.Regexp(t, `^saml-certificate-test-`, c["certificate_id"])
 			assert.Equal(t, cert, c["certificate"])
 		}
-		other := certPEM(t, "Second IdP", notAfter)
+		other := testutil.SelfSignedCertPEM(t, "Second IdP", notAfter)
 		res := e.do(t, http.MethodPut, e.samlPath(), `{"x509_certificate":`+jsonString(t, other)+`}`)
 		require.Equal(t, http.StatusOK, res.status)
 		assert.Len(t, res.conn()["verification_certificates"], 2)
@@ -388,8 +389,8 @@ func TestX509Certificate(t *testing.T) {
 
 func TestSigningPrivateKey(t *testing.T) {
 	t.Parallel()
-	key := rsaKey(t)
-	keyPEM := pkcs1PEM(key)
+	key := testutil.RSAKey(t, 1024)
+	keyPEM := testutil.PKCS1PEM(key)
 	e := setup(t, provider.Config{})
 	res := e.do(t, http.MethodPut, e.samlPath(), `{"signing_private_key":`+jsonString(t, keyPEM)+`}`)
 	require.Equal(t, http.StatusOK, res.status, string(res.raw))
@@ -413,7 +414,7 @@ func TestSigningPrivateKey(t *testing.T) {
 		{"empty", ""},
 		{"PKCS#8", string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}))},
 		{"PKCS#8 bytes labelled PKCS#1", string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: pkcs8}))},
-		{"certificate", certPEM(t, "x", time.Now().Add(time.Hour))},
+		{"certificate", testutil.SelfSignedCertPEM(t, "x", time.Now().Add(time.Hour))},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
@@ -428,7 +429,7 @@ func TestSigningPrivateKey(t *testing.T) {
 func TestEncryptionPrivateKey(t *testing.T) {
 	t.Parallel()
 	e := setup(t, provider.Config{})
-	keyPEM := pkcs1PEM(rsaKey(t))
+	keyPEM := testutil.RSAPKCS1PEM(t, 1024)
 	res := e.do(t, http.MethodPut, e.samlPath(), `{"saml_encryption_private_key":`+jsonString(t, keyPEM)+`}`)
 	require.Equal(t, http.StatusOK, res.status, string(res.raw))
 	keys, _ := res.conn()["encryption_private_keys"].([]any)
@@ -446,7 +447,7 @@ func TestEncryptionPrivateKey(t *testing.T) {
 
 func TestStatusBecomesActive(t *testing.T) {
 	t.Parallel()
-	cert := certPEM(t, "IdP", time.Now().Add(24*time.Hour))
+	cert := testutil.SelfSignedCertPEM(t, "IdP", time.Now().Add(24*time.Hour))
 	parts := map[string]string{
 		"idp_sso_url":       `"https://idp.example/sso"`,
 		"attribute_mapping": `{"email":"NameID"}`,
@@ -664,8 +665,8 @@ func TestTimestampsAreUTCWholeSeconds(t *testing.T) {
 	zone := time.FixedZone("UTC+5", 5*3600)
 	clock := &fakeClock{now: time.Date(2026, 3, 4, 15, 6, 7, 987654321, zone)}
 	e := setup(t, provider.Config{Clock: clock.Now})
-	cert := certPEM(t, "IdP", time.Now().Add(time.Hour))
-	res := e.do(t, http.MethodPut, e.samlPath(), `{"x509_certificate":`+jsonString(t, cert)+`,"saml_encryption_private_key":`+jsonString(t, pkcs1PEM(rsaKey(t)))+`}`)
+	cert := testutil.SelfSignedCertPEM(t, "IdP", time.Now().Add(time.Hour))
+	res := e.do(t, http.MethodPut, e.samlPath(), `{"x509_certificate":`+jsonString(t, cert)+`,"saml_encryption_private_key":`+jsonString(t, testutil.RSAPKCS1PEM(t, 1024))+`}`)
 	require.Equal(t, http.StatusOK, res.status)
 	v := res.conn()["verification_certificates"].([]any)[0].(map[string]any)
 	assert.Equal(t, "2026-03-04T10:06:07Z", v["created_at"])

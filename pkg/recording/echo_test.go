@@ -15,10 +15,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/recording"
 )
 
@@ -188,7 +190,7 @@ func TestRecorderRefusesUninspectableBody(t *testing.T) {
 // secrets, with nothing registered.
 func TestRedactContentRules(t *testing.T) {
 	t.Parallel()
-	key := rsaPEM(t)
+	key := testutil.RSAPKCS1PEM(t, 1024)
 	keyLine := strings.Split(key, "\n")[1]
 	jwt := "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtZW1iZXIifQ.c2lnbmF0dXJlLWNhbmFyeQ"
 	token := "mZAYn5aLEqKUlZ_Ad9U_fWr38GaAQ1oFAhT8ds245v7Q"
@@ -215,7 +217,7 @@ func TestRedactContentRules(t *testing.T) {
 	assert.NotContains(t, h.Get("X-Note"), token)
 
 	// What only looks similar stays: a certificate, IDs, a non-JWT.
-	cert := certPEM(t)
+	cert := testutil.SelfSignedCertPEM(t, "IdP", time.Now().Add(time.Hour))
 	keep := `{"x509_certificate":` + jsonQuote(cert) + `,"connection_id":"saml-connection-test-2d7a8e1e-0bb4-4c1b-8f7d-5cbb2a1f00aa","v":"eyJub3QiOiJhIGp3dCJ9.abc.def"}`
 	var got, want any
 	require.NoError(t, json.Unmarshal(r.Body([]byte(keep)), &got))

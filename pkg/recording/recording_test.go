@@ -1,17 +1,9 @@
 package recording_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"io"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -26,6 +18,7 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/stytchsso/stytchsso/api"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 	"github.com/stytchsso/stytchsso/pkg/recording"
 )
@@ -44,8 +37,8 @@ func newCanaries(t *testing.T, tag string) canaries {
 		secret:     "secret-test-canary-" + tag + "-5e9b1c",
 		token:      "session-token-canary-" + tag + "-7a2d",
 		jwt:        "eyJhbGciOiJSUzI1NiJ9.canary-" + tag + ".c2lnbmF0dXJl",
-		signingKey: rsaPEM(t),
-		encKey:     rsaPEM(t),
+		signingKey: testutil.RSAPKCS1PEM(t, 1024),
+		encKey:     testutil.RSAPKCS1PEM(t, 1024),
 	}
 }
 
@@ -73,24 +66,6 @@ func (c canaries) leaks(data string) []string {
 		}
 	}
 	return out
-}
-
-func rsaPEM(t testing.TB) string {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 1024)
-	require.NoError(t, err)
-	return string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
-}
-
-func certPEM(t *testing.T) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "IdP"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	require.NoError(t, err)
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }
 
 func startProvider(t *testing.T, c canaries) (*httptest.Server, provider.Seed) {
@@ -183,7 +158,7 @@ func TestRecordRedactReplay(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "run.yaml")
 	rec := newCanaries(t, "rec")
-	cert := certPEM(t)
+	cert := testutil.SelfSignedCertPEM(t, "IdP", time.Now().Add(time.Hour))
 	srv, seed := startProvider(t, rec)
 	scs := scenarios(t, cert)
 

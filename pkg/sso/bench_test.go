@@ -4,20 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
@@ -172,7 +170,7 @@ func BenchmarkClientVsBaselineInterleaved(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer c.CloseIdleConnections()
-			tBase, tClient := interleave(b, func() { baseline.do(b, ctx) }, func() {
+			tBase, tClient := testutil.Interleave(b, func() { baseline.do(b, ctx) }, func() {
 				if _, err := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, params, WithMemberSessionToken("session-token-test")); err != nil {
 					b.Fatal(err)
 				}
@@ -181,7 +179,7 @@ func BenchmarkClientVsBaselineInterleaved(b *testing.B) {
 			b.ReportMetric(meanBase, "baseline-ns/call")
 			b.ReportMetric(meanClient, "client-ns/call")
 			b.ReportMetric(meanClient/meanBase, "client/baseline")
-			b.ReportMetric(median(tClient)/median(tBase), "client/baseline-median")
+			b.ReportMetric(testutil.Median(tClient)/testutil.Median(tBase), "client/baseline-median")
 		})
 	}
 }
@@ -193,16 +191,6 @@ func mean(ds []time.Duration) float64 {
 		sum += d
 	}
 	return float64(sum) / float64(len(ds))
-}
-
-// median is the median of ds in nanoseconds; it sorts ds.
-func median(ds []time.Duration) float64 {
-	slices.Sort(ds)
-	n := len(ds)
-	if n%2 == 1 {
-		return float64(ds[n/2])
-	}
-	return float64(ds[n/2-1]+ds[n/2]) / 2
 }
 
 // BenchmarkClientScaling makes the same call with 1, 10, 100 and 1,000 group
@@ -323,12 +311,12 @@ func BenchmarkOverheadNoNetworkInterleaved(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			tBase, tClient := interleave(b, func() { baseline.do(b, ctx) }, func() {
+			tBase, tClient := testutil.Interleave(b, func() { baseline.do(b, ctx) }, func() {
 				if _, err := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, params, WithMemberSessionToken("session-token-test")); err != nil {
 					b.Fatal(err)
 				}
 			})
-			mb, mc := median(tBase), median(tClient)
+			mb, mc := testutil.Median(tBase), testutil.Median(tClient)
 			b.ReportMetric(mb, "baseline-ns/call")
 			b.ReportMetric(mc, "client-ns/call")
 			b.ReportMetric(mc-mb, "client-extra-ns/call")
@@ -336,49 +324,13 @@ func BenchmarkOverheadNoNetworkInterleaved(b *testing.B) {
 	}
 }
 
-// interleave calls baseline and client once each per iteration of b.Loop,
-// the order flipping every iteration so that neither always follows the
-// other, and returns the time of every call of each.
-func interleave(b *testing.B, baseline, client func()) (tBase, tClient []time.Duration) {
-	timed := func(f func(), into *[]time.Duration) {
-		t0 := time.Now()
-		f()
-		*into = append(*into, time.Since(t0))
-	}
-	odd := false
-	for b.Loop() {
-		if odd {
-			timed(client, &tClient)
-			timed(baseline, &tBase)
-		} else {
-			timed(baseline, &tBase)
-			timed(client, &tClient)
-		}
-		odd = !odd
-	}
-	return tBase, tClient
-}
-
-// fakePEM is a PEM block of the given type whose body is n deterministic
-// pseudo-random bytes: the shape of a key or certificate (base64 lines of 64
-// characters between BEGIN and END), which is all the client and the
-// validator see of one.
-func fakePEM(typ string, n int, seed uint64) string {
-	r := rand.New(rand.NewPCG(seed, seed))
-	raw := make([]byte, n)
-	for i := range raw {
-		raw[i] = byte(r.Uint32())
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: raw}))
-}
-
 // pemHeavyCall is a realistic SAML update: all 15 fields of the request,
 // two RSA private keys and a certificate in it (PEM, about 3.5 KB), and a
 // 200 response of about 3.6 KB with a signing and a verification
 // certificate.
 func pemHeavyCall(tb testing.TB) (*SAMLConnectionUpdate, string) {
-	keyA, keyB := fakePEM("RSA PRIVATE KEY", 850, 1), fakePEM("RSA PRIVATE KEY", 850, 2)
-	cert := fakePEM("CERTIFICATE", 800, 3)
+	keyA, keyB := testutil.FakePEM("RSA PRIVATE KEY", 850, 1), testutil.FakePEM("RSA PRIVATE KEY", 850, 2)
+	cert := testutil.FakePEM("CERTIFICATE", 800, 3)
 	params := &SAMLConnectionUpdate{
 		AllowGatewayCallback:   Ptr(false),
 		AlternativeACSURL:      Ptr("https://legacy.example.test/saml/acs"),
@@ -411,11 +363,11 @@ func pemHeavyCall(tb testing.TB) (*SAMLConnectionUpdate, string) {
 			IDPSSOURL: *params.IDPSSOURL, NameIDFormat: *params.NameIDFormat, OrganizationID: testOrgID,
 			SAMLConnectionImplicitRoleAssignments: *params.SAMLConnectionImplicitRoleAssignments,
 			SAMLGroupImplicitRoleAssignments:      *params.SAMLGroupImplicitRoleAssignments,
-			SigningCertificates: []stytchsso.X509Certificate{{Certificate: fakePEM("CERTIFICATE", 620, 4),
+			SigningCertificates: []stytchsso.X509Certificate{{Certificate: testutil.FakePEM("CERTIFICATE", 620, 4),
 				CertificateID: "saml-signing-certificate-test-1a2b3c4d", CreatedAt: &created, ExpiresAt: &expires,
 				Issuer: "Stytch", UpdatedAt: &created}},
 			Status: "active",
-			VerificationCertificates: []stytchsso.X509Certificate{{Certificate: fakePEM("CERTIFICATE", 620, 5),
+			VerificationCertificates: []stytchsso.X509Certificate{{Certificate: testutil.FakePEM("CERTIFICATE", 620, 5),
 				CertificateID: "saml-verification-certificate-test-5e6f7a8b", CreatedAt: &created, ExpiresAt: &expires,
 				Issuer: "idp.example.test", UpdatedAt: &created}},
 		},
@@ -490,11 +442,11 @@ func BenchmarkValidationOverhead(b *testing.B) {
 			if violations.Load() != 0 {
 				b.Fatal("the fixture breaks the contract")
 			}
-			tPlain, tChecked := interleave(b, call(plain), call(checked))
+			tPlain, tChecked := testutil.Interleave(b, call(plain), call(checked))
 			if violations.Load() != 0 {
 				b.Fatal("violations reported")
 			}
-			mp, mc := median(tPlain), median(tChecked)
+			mp, mc := testutil.Median(tPlain), testutil.Median(tChecked)
 			b.ReportMetric(mp, "plain-ns/call")
 			b.ReportMetric(mc, "validated-ns/call")
 			b.ReportMetric(mc/mp, "validated/plain")

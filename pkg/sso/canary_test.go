@@ -3,12 +3,8 @@ package sso
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -18,31 +14,14 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
-
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestSecretCanaries drives every path (success, each error, transport
 // failures, decode failures, debug logging) with canary credentials,
@@ -50,12 +29,8 @@ func (b *syncBuffer) String() string {
 // an error string or in the log.
 func TestSecretCanaries(t *testing.T) {
 	t.Parallel()
-	key, err := rsa.GenerateKey(rand.Reader, 1024)
-	require.NoError(t, err)
-	signingKey := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
-	key2, err := rsa.GenerateKey(rand.Reader, 1024)
-	require.NoError(t, err)
-	encKey := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key2)}))
+	signingKey := testutil.RSAPKCS1PEM(t, 1024)
+	encKey := testutil.RSAPKCS1PEM(t, 1024)
 	const (
 		secret = "secret-test-CANARY-SECRET-7f3a9c"
 		token  = "session-token-CANARY-TOKEN-b2e4"
@@ -104,7 +79,7 @@ func TestSecretCanaries(t *testing.T) {
 		for _, member := range []CallOption{WithMemberSessionToken(token), WithMemberSessionJWT(jwt)} {
 			t.Run(p.name, func(t *testing.T) {
 				t.Parallel()
-				var logs syncBuffer
+				var logs testutil.SyncBuffer
 				logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 				opts := []Option{WithLogger(logger), WithRetry(RetryPolicy{MaxAttempts: 2}), WithMaxResponseBytes(1 << 20), withWaitHook(noWait)}
 				baseURL := p.baseURL
@@ -206,9 +181,7 @@ func base64Leaks(s string) []string {
 // %#v, nor the debug log, raw, base64 (even cut) or URL-encoded.
 func TestEchoedSecrets(t *testing.T) {
 	t.Parallel()
-	key, err := rsa.GenerateKey(rand.Reader, 1024)
-	require.NoError(t, err)
-	signingKey := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+	signingKey := testutil.RSAPKCS1PEM(t, 1024)
 	keyLines := strings.Split(strings.TrimSpace(signingKey), "\n")
 	basic := base64.StdEncoding.EncodeToString([]byte(testProjectID + ":" + echoSecret))
 	canaries := []string{"CANARY", echoSecret, echoToken, echoJWT, basic, basic[:40], basic[40:80],
@@ -266,7 +239,7 @@ func TestEchoedSecrets(t *testing.T) {
 						_, _ = io.WriteString(w, ch.body(full))
 					}))
 					defer srv.Close()
-					var logs syncBuffer
+					var logs testutil.SyncBuffer
 					logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 					c, err := New(testProjectID, echoSecret, append([]Option{WithBaseURL(srv.URL), WithLogger(logger), WithoutRetries()}, vopts...)...)
 					require.NoError(t, err)
@@ -320,7 +293,7 @@ func TestEchoedSecretsInTransportErrors(t *testing.T) {
 		_, _ = io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"+basic+" "+echoSecret+"\r\n\r\n")
 	})
 	defer stop()
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, err := New(testProjectID, echoSecret, WithBaseURL(url), WithLogger(logger), WithoutRetries())
 	require.NoError(t, err)

@@ -13,6 +13,8 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 func TestNewRejectsBadInput(t *testing.T) {
@@ -194,7 +196,7 @@ func TestMiddlewareSeesEveryAttempt(t *testing.T) {
 	var seen atomic.Int32
 	mw := func(name string) func(http.RoundTripper) http.RoundTripper {
 		return func(next http.RoundTripper) http.RoundTripper {
-			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			return testutil.RoundTripperFunc(func(r *http.Request) (*http.Response, error) {
 				mu.Lock()
 				order = append(order, name)
 				mu.Unlock()
@@ -218,10 +220,6 @@ func TestMiddlewareSeesEveryAttempt(t *testing.T) {
 	assert.Equal(t, int32(3), seen.Load(), "middleware saw every attempt")
 	assert.Equal(t, []string{"outer", "inner", "outer", "inner", "outer", "inner"}, order)
 }
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // TestNoRedirects: a redirect is returned as an error, never followed, so
 // credentials are not resent elsewhere.

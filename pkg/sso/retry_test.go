@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 // waits records the waits the backoff computed, without sleeping them.
@@ -240,7 +242,7 @@ func TestRetryDoerResendsEveryKindOfBody(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var bodies []string
-			rt := rtFunc(func(r *http.Request) (*http.Response, error) {
+			rt := testutil.RoundTripperFunc(func(r *http.Request) (*http.Response, error) {
 				b, err := io.ReadAll(r.Body)
 				_ = r.Body.Close()
 				if err != nil {
@@ -274,7 +276,7 @@ func TestRetryLogSaysWhy(t *testing.T) {
 	t.Parallel()
 	t.Run("status", func(t *testing.T) {
 		t.Parallel()
-		var logs syncBuffer
+		var logs testutil.SyncBuffer
 		logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		c, _ := setup(t, func(w http.ResponseWriter, r *http.Request, n int) {
 			switch n {
@@ -299,7 +301,7 @@ func TestRetryLogSaysWhy(t *testing.T) {
 		require.NoError(t, err)
 		url := "http://" + ln.Addr().String()
 		require.NoError(t, ln.Close())
-		var logs syncBuffer
+		var logs testutil.SyncBuffer
 		logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		c, err := New(testProjectID, testSecret, WithBaseURL(url), WithLogger(logger), withWaitHook(noWait), WithRetry(RetryPolicy{MaxAttempts: 2}))
 		require.NoError(t, err)

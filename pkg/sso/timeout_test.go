@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 func okResponderNoCount(w http.ResponseWriter, r *http.Request) { okResponder(w, r, 0) }
@@ -71,7 +73,7 @@ func TestAttemptTimeout(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { stall(w, r, tc.headers) }))
 			defer slow.Close()
-			var logs syncBuffer
+			var logs testutil.SyncBuffer
 			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			c, err := New(testProjectID, testSecret, WithBaseURL(slow.URL), WithAttemptTimeout(50*time.Millisecond),
 				WithRetry(RetryPolicy{MaxAttempts: 2}), withWaitHook(noWait), WithLogger(logger))
@@ -140,7 +142,7 @@ func TestAttemptTimeoutDefersToASoonerCallerDeadline(t *testing.T) {
 			}
 			req := httptest.NewRequest(http.MethodPut, "http://127.0.0.1/x", nil).WithContext(ctx)
 			var seen *http.Request
-			next := rtFunc(func(r *http.Request) (*http.Response, error) {
+			next := testutil.RoundTripperFunc(func(r *http.Request) (*http.Response, error) {
 				seen = r
 				return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("{}")), Request: r}, nil
 			})
@@ -157,11 +159,6 @@ func TestAttemptTimeoutDefersToASoonerCallerDeadline(t *testing.T) {
 		})
 	}
 }
-
-// rtFunc makes a function an http.RoundTripper.
-type rtFunc func(*http.Request) (*http.Response, error)
-
-func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // blockingBody blocks every Read until it is closed (or, so a broken client
 // cannot hang the test, until a few seconds pass).
@@ -190,7 +187,7 @@ func (b *blockingBody) Close() error {
 // context as net/http's does.
 func TestBodyReadBoundedByContextWithAnyTransport(t *testing.T) {
 	t.Parallel()
-	hc := &http.Client{Transport: rtFunc(func(r *http.Request) (*http.Response, error) {
+	hc := &http.Client{Transport: testutil.RoundTripperFunc(func(r *http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
 			Body: &blockingBody{closed: make(chan struct{})}, ContentLength: -1, Request: r}, nil
 	})}
@@ -210,7 +207,7 @@ func TestBodyReadBoundedByContextWithAnyTransport(t *testing.T) {
 func TestBodyReadBoundedByAttemptTimeoutWithAnyTransport(t *testing.T) {
 	t.Parallel()
 	stalling := func(http.RoundTripper) http.RoundTripper {
-		return rtFunc(func(r *http.Request) (*http.Response, error) {
+		return testutil.RoundTripperFunc(func(r *http.Request) (*http.Response, error) {
 			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
 				Body: &blockingBody{closed: make(chan struct{})}, ContentLength: -1, Request: r}, nil
 		})
