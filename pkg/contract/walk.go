@@ -353,11 +353,10 @@ func (w *walker) checkNumber(n *node, f float64, perr error) {
 }
 
 func (w *walker) object(n *node, t *trie) error {
-	w.depth++
-	if w.depth > maxDepth {
-		return errTooDeep
+	if err := w.descend(); err != nil {
+		return err
 	}
-	defer func() { w.depth-- }()
+	defer w.ascend()
 	w.pos++ // '{'
 	var seen uint64
 	var seenMore map[string]bool
@@ -538,6 +537,19 @@ func (w *walker) growSet(mark int, set *map[uint64]struct{}) {
 	}
 }
 
+// descend enters one more level of nesting, or returns errTooDeep past
+// maxDepth; a successful descend is paired with ascend.
+func (w *walker) descend() error {
+	w.depth++
+	if w.depth > maxDepth {
+		return errTooDeep
+	}
+	return nil
+}
+
+// ascend leaves the level of nesting descend entered.
+func (w *walker) ascend() { w.depth-- }
+
 // seenKey reports whether key is among w.keys[mark:].
 func (w *walker) seenKey(key []byte, mark int) bool {
 	for _, k := range w.keys[mark:] {
@@ -549,11 +561,10 @@ func (w *walker) seenKey(key []byte, mark int) bool {
 }
 
 func (w *walker) array(n *node, t *trie) error {
-	w.depth++
-	if w.depth > maxDepth {
-		return errTooDeep
+	if err := w.descend(); err != nil {
+		return err
 	}
-	defer func() { w.depth-- }()
+	defer w.ascend()
 	w.pos++ // '['
 	var items *node
 	if n != nil {

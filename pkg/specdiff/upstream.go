@@ -103,17 +103,13 @@ func (c *comparer) operation(op string, ourDoc, theirDoc *openapi3.T, ours, thei
 	for _, key := range unionKeys(ourParams, theirParams) {
 		where := "parameter " + key
 		a, b := ourParams[key], theirParams[key]
-		switch {
-		case a == nil:
-			c.add(Difference{Operation: op, Where: where, Aspect: "presence", Ours: absent, Upstream: "declared"})
-		case b == nil:
-			c.add(Difference{Operation: op, Where: where, Aspect: "presence", Ours: "declared", Upstream: absent})
-		default:
-			if a.Required != b.Required {
-				c.add(Difference{Operation: op, Where: where, Aspect: "required", Ours: requiredWord(a.Required), Upstream: requiredWord(b.Required)})
-			}
-			c.schema(op, where, "", schemaOf(a.Schema), schemaOf(b.Schema), map[[2]*openapi3.Schema]bool{})
+		if !c.bothDeclared(op, where, a != nil, b != nil) {
+			continue
 		}
+		if a.Required != b.Required {
+			c.add(Difference{Operation: op, Where: where, Aspect: "required", Ours: requiredWord(a.Required), Upstream: requiredWord(b.Required)})
+		}
+		c.schema(op, where, "", schemaOf(a.Schema), schemaOf(b.Schema), map[[2]*openapi3.Schema]bool{})
 	}
 
 	c.requestBody(op, ours.RequestBody, theirs.RequestBody)
@@ -122,15 +118,24 @@ func (c *comparer) operation(op string, ourDoc, theirDoc *openapi3.T, ours, thei
 	for _, status := range unionKeys(ourResp, theirResp) {
 		where := "response " + status
 		a, b := ourResp[status], theirResp[status]
-		switch {
-		case a == nil:
-			c.add(Difference{Operation: op, Where: where, Aspect: "presence", Ours: absent, Upstream: "declared"})
-		case b == nil:
-			c.add(Difference{Operation: op, Where: where, Aspect: "presence", Ours: "declared", Upstream: absent})
-		default:
+		if c.bothDeclared(op, where, a != nil, b != nil) {
 			c.content(op, where, a.Content, b.Content)
 		}
 	}
+}
+
+// bothDeclared records a presence Difference at where when only one side
+// declares it, and reports whether both do.
+func (c *comparer) bothDeclared(op, where string, ours, theirs bool) bool {
+	switch {
+	case !ours:
+		c.add(Difference{Operation: op, Where: where, Aspect: "presence", Ours: absent, Upstream: "declared"})
+	case !theirs:
+		c.add(Difference{Operation: op, Where: where, Aspect: "presence", Ours: "declared", Upstream: absent})
+	default:
+		return true
+	}
+	return false
 }
 
 func (c *comparer) requestBody(op string, a, b *openapi3.RequestBodyRef) {
@@ -142,14 +147,7 @@ func (c *comparer) requestBody(op string, a, b *openapi3.RequestBodyRef) {
 	if b != nil {
 		bb = b.Value
 	}
-	switch {
-	case ab == nil && bb == nil:
-		return
-	case ab == nil:
-		c.add(Difference{Operation: op, Where: where, Aspect: "presence", Ours: absent, Upstream: "declared"})
-		return
-	case bb == nil:
-		c.add(Difference{Operation: op, Where: where, Aspect: "presence", Ours: "declared", Upstream: absent})
+	if ab == nil && bb == nil || !c.bothDeclared(op, where, ab != nil, bb != nil) {
 		return
 	}
 	if ab.Required != bb.Required {
