@@ -274,12 +274,8 @@ func (p *Provider) Seeded() Seed {
 func (p *Provider) SAMLConnection(organization, connectionID string) (stytchsso.SAMLConnection, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	org := p.findOrg(organization)
-	if org == nil {
-		return stytchsso.SAMLConnection{}, false
-	}
-	c, ok := org.saml[connectionID]
-	if !ok {
+	_, c, e := findConn(p, organization, connectionID, samlConns, errSAMLNotFound)
+	if e != nil {
 		return stytchsso.SAMLConnection{}, false
 	}
 	return cloneSAML(c), true
@@ -291,12 +287,8 @@ func (p *Provider) SAMLConnection(organization, connectionID string) (stytchsso.
 func (p *Provider) ExternalConnection(organization, connectionID string) (stytchsso.ExternalConnection, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	org := p.findOrg(organization)
-	if org == nil {
-		return stytchsso.ExternalConnection{}, false
-	}
-	c, ok := org.external[connectionID]
-	if !ok {
+	_, c, e := findConn(p, organization, connectionID, externalConns, errExternalNotFound)
+	if e != nil {
 		return stytchsso.ExternalConnection{}, false
 	}
 	return cloneExternal(c), true
@@ -374,6 +366,28 @@ const (
 	kindSAML connKind = iota
 	kindExternal
 )
+
+// findConn finds, with p.mu held, connection connID among the connections
+// conns picks of the organization orgKey names (by ID, slug or external ID).
+// The error says which of the two does not exist: errOrgNotFound, or
+// notFound's.
+func findConn[C any](p *Provider, orgKey, connID string, conns func(*organization) map[string]*C, notFound func() *apiError) (*organization, *C, *apiError) {
+	org := p.findOrg(orgKey)
+	if org == nil {
+		return nil, nil, errOrgNotFound()
+	}
+	c, ok := conns(org)[connID]
+	if !ok {
+		return org, nil, notFound()
+	}
+	return org, c, nil
+}
+
+// samlConns picks an organization's SAML connections for findConn.
+func samlConns(o *organization) map[string]*stytchsso.SAMLConnection { return o.saml }
+
+// externalConns picks an organization's External connections for findConn.
+func externalConns(o *organization) map[string]*stytchsso.ExternalConnection { return o.external }
 
 // route matches the two paths; ok is false for any other path.
 func route(u *url.URL) (kind connKind, org, conn string, ok bool) {
@@ -600,16 +614,10 @@ func (p *Provider) updateSAML(w http.ResponseWriter, reqID, orgKey, connID strin
 		return
 	}
 	p.mu.Lock()
-	org := p.findOrg(orgKey)
-	if org == nil {
+	org, cur, e := findConn(p, orgKey, connID, samlConns, errSAMLNotFound)
+	if e != nil {
 		p.mu.Unlock()
-		p.writeError(w, reqID, errOrgNotFound())
-		return
-	}
-	cur, ok := org.saml[connID]
-	if !ok {
-		p.mu.Unlock()
-		p.writeError(w, reqID, errSAMLNotFound())
+		p.writeError(w, reqID, e)
 		return
 	}
 	next := cloneSAML(cur)
@@ -640,16 +648,10 @@ func (p *Provider) updateExternal(w http.ResponseWriter, reqID, orgKey, connID s
 		return
 	}
 	p.mu.Lock()
-	org := p.findOrg(orgKey)
-	if org == nil {
+	org, cur, e := findConn(p, orgKey, connID, externalConns, errExternalNotFound)
+	if e != nil {
 		p.mu.Unlock()
-		p.writeError(w, reqID, errOrgNotFound())
-		return
-	}
-	cur, ok := org.external[connID]
-	if !ok {
-		p.mu.Unlock()
-		p.writeError(w, reqID, errExternalNotFound())
+		p.writeError(w, reqID, e)
 		return
 	}
 	next := cloneExternal(cur)
