@@ -33,30 +33,19 @@ func brokenFile(t *testing.T) string {
 	return p
 }
 
-func TestValidateExitCodes(t *testing.T) {
-	t.Parallel()
-	valid := []string{testdata + "/har/valid.har", testdata + "/cassettes/valid.yaml"}
-	tests := []struct {
-		name     string
-		args     []string
-		want     int
-		inStdout []string
-		inStderr []string
-	}{
-		{"clean pairs, strict", append([]string{"validate", "--strict"}, valid...), 0, []string{"0 violation(s) in 0 of 6 checked pair(s); 0 skipped; 0 body(ies) not captured; 6 pair(s) from 2 file(s)"}, nil},
-		{"violations", []string{"validate", testdata + "/har/violations.har"}, 1,
-			[]string{"violations.har#0\tUpdateSAMLConnection\tresponse\tmissing-required\t/connection/acs_url\t", "3 violation(s) in 3 of 3 checked pair(s); 0 skipped; 0 body(ies) not captured; 3 pair(s) from 1 file(s)"}, nil},
-		{"strict finds undocumented fields", []string{"validate", "--strict", testdata + "/cassettes/violations.yaml"}, 1,
-			[]string{"undocumented-field\t/connection/brand_new_field"}, nil},
-		{"directory, other YAML skipped", []string{"validate", testdata}, 1, []string{"from 4 file(s)"}, nil},
-		{"unreadable file", []string{"validate", brokenFile(t)}, 2, []string{"1 unreadable"}, []string{"broken.yaml", "line"}},
-		{"missing path", []string{"validate", "no/such/dir"}, 2, nil, []string{"no/such/dir"}},
-		{"no path", []string{"validate"}, 2, nil, []string{"no PATH given", "usage:"}},
-		{"bad format", []string{"validate", "--format", "xml", valid[0]}, 2, nil, []string{"want one of text, json, junit"}},
-		{"unknown flag", []string{"validate", "--nope", valid[0]}, 2, nil, []string{"flag provided but not defined"}},
-		{"bad spec", []string{"validate", "--spec", brokenFile(t), valid[0]}, 2, nil, []string{"spec", "broken.yaml"}},
-		{"help", []string{"validate", "-h"}, 0, nil, []string{"usage: ssocontract validate"}},
-	}
+// cliCase is one run of the command: its arguments, the exit code it must
+// end with, and text that must stand in its stdout and its stderr.
+type cliCase struct {
+	name     string
+	args     []string
+	want     int
+	inStdout []string
+	inStderr []string
+}
+
+// runCLICases runs each case as a parallel subtest.
+func runCLICases(t *testing.T, tests []cliCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -70,6 +59,26 @@ func TestValidateExitCodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestValidateExitCodes(t *testing.T) {
+	t.Parallel()
+	valid := []string{testdata + "/har/valid.har", testdata + "/cassettes/valid.yaml"}
+	runCLICases(t, []cliCase{
+		{"clean pairs, strict", append([]string{"validate", "--strict"}, valid...), 0, []string{"0 violation(s) in 0 of 6 checked pair(s); 0 skipped; 0 body(ies) not captured; 6 pair(s) from 2 file(s)"}, nil},
+		{"violations", []string{"validate", testdata + "/har/violations.har"}, 1,
+			[]string{"violations.har#0\tUpdateSAMLConnection\tresponse\tmissing-required\t/connection/acs_url\t", "3 violation(s) in 3 of 3 checked pair(s); 0 skipped; 0 body(ies) not captured; 3 pair(s) from 1 file(s)"}, nil},
+		{"strict finds undocumented fields", []string{"validate", "--strict", testdata + "/cassettes/violations.yaml"}, 1,
+			[]string{"undocumented-field\t/connection/brand_new_field"}, nil},
+		{"directory, other YAML skipped", []string{"validate", testdata}, 1, []string{"from 4 file(s)"}, nil},
+		{"unreadable file", []string{"validate", brokenFile(t)}, 2, []string{"1 unreadable"}, []string{"broken.yaml", "line"}},
+		{"missing path", []string{"validate", "no/such/dir"}, 2, nil, []string{"no/such/dir"}},
+		{"no path", []string{"validate"}, 2, nil, []string{"no PATH given", "usage:"}},
+		{"bad format", []string{"validate", "--format", "xml", valid[0]}, 2, nil, []string{"want one of text, json, junit"}},
+		{"unknown flag", []string{"validate", "--nope", valid[0]}, 2, nil, []string{"flag provided but not defined"}},
+		{"bad spec", []string{"validate", "--spec", brokenFile(t), valid[0]}, 2, nil, []string{"spec", "broken.yaml"}},
+		{"help", []string{"validate", "-h"}, 0, nil, []string{"usage: ssocontract validate"}},
+	})
 }
 
 func TestValidateNeverPrintsSecrets(t *testing.T) {
@@ -162,13 +171,7 @@ func TestValidateOrderIsStable(t *testing.T) {
 
 func TestCoverageCommand(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name     string
-		args     []string
-		want     int
-		inStdout []string
-		inStderr []string
-	}{
+	runCLICases(t, []cliCase{
 		{"text", []string{"coverage", testdata}, 0, []string{"OPERATION", "UpdateSAMLConnection      6      2/7 (28.6%)", "declared, never exercised:"}, nil},
 		{"json", []string{"coverage", "--format", "json", testdata + "/har/valid.har"}, 0, []string{`"operation_id": "UpdateSAMLConnection"`, `"status_percent"`}, nil},
 		{"unreadable", []string{"coverage", brokenFile(t)}, 2, nil, []string{"broken.yaml"}},
@@ -176,20 +179,7 @@ func TestCoverageCommand(t *testing.T) {
 		{"help", []string{"coverage", "-h"}, 0, nil, []string{"usage: ssocontract coverage"}},
 		{"unknown flag", []string{"coverage", "--nope", testdata}, 2, nil, []string{"flag provided but not defined"}},
 		{"bad format", []string{"coverage", "--format", "junit", testdata}, 2, nil, []string{"want one of text, json"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			code, stdout, stderr := runCLI(t, tt.args...)
-			assert.Equal(t, tt.want, code, "stderr:\n%s", stderr)
-			for _, s := range tt.inStdout {
-				assert.Contains(t, stdout, s)
-			}
-			for _, s := range tt.inStderr {
-				assert.Contains(t, stderr, s)
-			}
-		})
-	}
+	})
 }
 
 func TestDiffCommand(t *testing.T) {
@@ -210,13 +200,7 @@ func TestDiffCommand(t *testing.T) {
 		"        allow_gateway_callback:\n          type: boolean\n          description: Whether the connection accepts callbacks through a gateway (not described by Stytch).\n        brand_new:\n          type: string\n", 1)))
 	upstream := "../../pkg/specdiff/testdata/diff/upstream-moved.yaml"
 
-	tests := []struct {
-		name     string
-		args     []string
-		want     int
-		inStdout []string
-		inStderr []string
-	}{
+	runCLICases(t, []cliCase{
 		{"no change", []string{"diff", old, old}, 0, []string{"0 breaking, 0 other"}, nil},
 		{"additive", []string{"diff", old, additive}, 0, []string{"other changes (", "0 breaking"}, nil},
 		{"breaking", []string{"diff", old, breaking}, 1, []string{"breaking changes (", "request-property-enum-value-removed"}, nil},
@@ -229,20 +213,7 @@ func TestDiffCommand(t *testing.T) {
 		{"one arg", []string{"diff", old}, 2, nil, []string{"want OLD and NEW"}},
 		{"help", []string{"diff", "-h"}, 0, nil, []string{"usage: ssocontract diff"}},
 		{"unknown flag", []string{"diff", "--nope", old, old}, 2, nil, []string{"flag provided but not defined"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			code, stdout, stderr := runCLI(t, tt.args...)
-			assert.Equal(t, tt.want, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
-			for _, s := range tt.inStdout {
-				assert.Contains(t, stdout, s)
-			}
-			for _, s := range tt.inStderr {
-				assert.Contains(t, stderr, s)
-			}
-		})
-	}
+	})
 }
 
 func TestDiffUpstreamAcceptedBaseline(t *testing.T) {
@@ -281,32 +252,13 @@ func TestDiffUpstreamAcceptedBaseline(t *testing.T) {
 	notJSON := filepath.Join(dir, "broken.json")
 	require.NoError(t, os.WriteFile(notJSON, []byte("{"), 0o600))
 
-	tests := []struct {
-		name     string
-		args     []string
-		want     int
-		inStdout []string
-		inStderr []string
-	}{
+	runCLICases(t, []cliCase{
 		{"everything accepted", []string{"diff", "--upstream", upstream, "--accept", all}, 0, []string{", 0 new"}, nil},
 		{"upstream moved", []string{"diff", "--upstream", upstream, "--accept", moved}, 1, []string{"1 new", "NEW: ", "/connection/upstream_only"}, nil},
 		{"accepted difference gone", []string{"diff", "--upstream", upstream, "--accept", stale}, 0, []string{"GONE", "PUT /nowhere"}, nil},
 		{"unreadable baseline", []string{"diff", "--upstream", upstream, "--accept", notJSON}, 2, nil, []string{"broken.json"}},
 		{"accept without upstream", []string{"diff", "--accept", all, upstream, upstream}, 2, nil, []string{"--accept goes with --upstream"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			code, stdout, stderr := runCLI(t, tt.args...)
-			assert.Equal(t, tt.want, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
-			for _, s := range tt.inStdout {
-				assert.Contains(t, stdout, s)
-			}
-			for _, s := range tt.inStderr {
-				assert.Contains(t, stderr, s)
-			}
-		})
-	}
+	})
 }
 
 // TestCommittedUpstreamBaselineMatches keeps api/upstream-accepted.json in
