@@ -48,34 +48,33 @@ func mustJSON(t *testing.T, v any) []byte {
 // samlPair is a clean SAML update: the spec's request and response examples.
 func samlPair(t *testing.T) *Pair {
 	t.Helper()
-	return &Pair{
-		Method: http.MethodPut,
-		URL:    "https://test.stytch.com/v1/b2b/sso/saml/" + testOrgID + "/connections/" + testSAMLID,
-		RequestHeader: http.Header{
-			"Authorization": {basicAuth()},
-			"Content-Type":  {"application/json"},
-		},
-		RequestBody:    mustJSON(t, example(t, "UpdateSAMLConnectionRequest")),
-		StatusCode:     200,
-		ResponseHeader: http.Header{"Content-Type": {"application/json"}},
-		ResponseBody:   mustJSON(t, example(t, "UpdateSAMLConnectionResponseBody")),
-		Index:          -1,
-	}
+	return examplePair(t, "https://test.stytch.com/v1/b2b/sso/saml/"+testOrgID+"/connections/"+testSAMLID,
+		"UpdateSAMLConnection", "application/json")
 }
 
+// externalPair is a clean External update, sent to a local server.
 func externalPair(t *testing.T) *Pair {
+	t.Helper()
+	return examplePair(t, "http://127.0.0.1:8080/v1/b2b/sso/external/"+testOrgID+"/connections/"+testExternalID,
+		"UpdateExternalConnection", "application/json; charset=utf-8")
+}
+
+// examplePair is a PUT to url whose bodies are the spec's examples of op's
+// request (schema op+"Request") and response (op+"ResponseBody"), the
+// response sent with the Content-Type respType.
+func examplePair(t *testing.T, url, op, respType string) *Pair {
 	t.Helper()
 	return &Pair{
 		Method: http.MethodPut,
-		URL:    "http://127.0.0.1:8080/v1/b2b/sso/external/" + testOrgID + "/connections/" + testExternalID,
+		URL:    url,
 		RequestHeader: http.Header{
 			"Authorization": {basicAuth()},
 			"Content-Type":  {"application/json"},
 		},
-		RequestBody:    mustJSON(t, example(t, "UpdateExternalConnectionRequest")),
+		RequestBody:    mustJSON(t, example(t, op+"Request")),
 		StatusCode:     200,
-		ResponseHeader: http.Header{"Content-Type": {"application/json; charset=utf-8"}},
-		ResponseBody:   mustJSON(t, example(t, "UpdateExternalConnectionResponseBody")),
+		ResponseHeader: http.Header{"Content-Type": {respType}},
+		ResponseBody:   mustJSON(t, example(t, op+"ResponseBody")),
 		Index:          -1,
 	}
 }
