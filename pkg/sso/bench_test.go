@@ -19,18 +19,30 @@ import (
 	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
-// BenchmarkUpdateSAMLConnection compares one client call over loopback with
-// a hand-written net/http + encoding/json call doing the same request, in
-// the same run.
-func BenchmarkUpdateSAMLConnection(b *testing.B) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// samlOKServer is a loopback server that reads each request's body and
+// answers 200 with samlOK.
+func samlOKServer() *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, samlOK)
 	}))
-	defer srv.Close()
-	params := &SAMLConnectionUpdate{DisplayName: Ptr("Acme Okta"), IDPInitiatedAuthDisabled: Ptr(false),
+}
+
+// smallSAMLUpdate is the request of the small benchmarks: a display name, a
+// flag and one implicit role assignment.
+func smallSAMLUpdate() *SAMLConnectionUpdate {
+	return &SAMLConnectionUpdate{DisplayName: Ptr("Acme Okta"), IDPInitiatedAuthDisabled: Ptr(false),
 		SAMLConnectionImplicitRoleAssignments: &[]stytchsso.SAMLConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}}}
+}
+
+// BenchmarkUpdateSAMLConnection compares one client call over loopback with
+// a hand-written net/http + encoding/json call doing the same request, in
+// the same run.
+func BenchmarkUpdateSAMLConnection(b *testing.B) {
+	srv := samlOKServer()
+	defer srv.Close()
+	params := smallSAMLUpdate()
 	ctx := context.Background()
 
 	baseline := newBaselineCall(srv.URL, params)
@@ -135,14 +147,9 @@ func (bc *baselineCall) do(b *testing.B, ctx context.Context) {
 //     adds no timer of its own;
 //   - no-retries,caller-deadline: as above, with WithoutRetries.
 func BenchmarkClientVsBaselineInterleaved(b *testing.B) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, samlOK)
-	}))
+	srv := samlOKServer()
 	defer srv.Close()
-	params := &SAMLConnectionUpdate{DisplayName: Ptr("Acme Okta"), IDPInitiatedAuthDisabled: Ptr(false),
-		SAMLConnectionImplicitRoleAssignments: &[]stytchsso.SAMLConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}}}
+	params := smallSAMLUpdate()
 	for _, tc := range []struct {
 		name            string
 		opts            []Option
