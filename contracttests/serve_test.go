@@ -1,7 +1,6 @@
 package contracttests
 
 import (
-	"bufio"
 	"context"
 	"os"
 	"os/exec"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 // TestLiveSuiteAgainstServeCommand runs the live suite the way the README
@@ -47,20 +48,7 @@ func TestLiveSuiteAgainstServeCommand(t *testing.T) {
 		assert.NotContains(t, stderr.String(), secret, "serve never prints the secret")
 	})
 
-	vars := map[string]string{}
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), "=")
-		require.True(t, ok, "serve printed %q; want KEY=value lines", sc.Text())
-		vars[k] = v
-		if k == "STYTCH_EXTERNAL_CONNECTION_ID" {
-			break
-		}
-	}
-	go func() { // keep draining, so serve never blocks on a full pipe
-		for sc.Scan() {
-		}
-	}()
+	vars := testutil.ReadServeVars(t, stdout)
 	for _, k := range []string{"STYTCH_PROJECT_ID", "STYTCH_BASE_URL", "STYTCH_CA_CERT", "STYTCH_ORGANIZATION_ID",
 		"STYTCH_ORGANIZATION_SLUG", "STYTCH_SAML_CONNECTION_ID", "STYTCH_EXTERNAL_CONNECTION_ID"} {
 		require.NotEmpty(t, vars[k], "serve did not print %s", k)

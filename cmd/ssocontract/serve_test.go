@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
@@ -44,17 +43,7 @@ func startServe(t *testing.T, args ...string) (map[string]string, *testutil.Sync
 		pw.Close()
 		done <- code
 	}()
-	vars := map[string]string{}
-	sc := bufio.NewScanner(pr)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), "=")
-		require.Truef(t, ok, "stdout line %q is not NAME=value", sc.Text())
-		vars[k] = v
-		if k == "STYTCH_EXTERNAL_CONNECTION_ID" {
-			break
-		}
-	}
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	vars := testutil.ReadServeVars(t, pr)
 	var once sync.Once
 	code := -1
 	stop := func() int {
