@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/sso"
 )
 
@@ -310,7 +311,7 @@ func TestLiveTargetNamesMissingVariables(t *testing.T) {
 	for _, name := range liveVars {
 		t.Setenv(name, "")
 	}
-	t.Setenv("STYTCH_PROJECT_ID", "project-test-00000000-0000-0000-0000-000000000000")
+	t.Setenv("STYTCH_PROJECT_ID", testutil.ProjectID)
 	tg, msg := liveTarget()
 	require.Nil(t, tg)
 	for _, name := range liveVars[1:] {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 	"github.com/stytchsso/stytchsso/pkg/sso"
@@ -17,7 +18,7 @@ import (
 )
 
 const (
-	localProjectID    = "project-test-00000000-0000-0000-0000-000000000000"
+	localProjectID    = testutil.ProjectID
 	localSessionToken = "session-token-test-allowed-member"
 	localSessionJWT   = "session-jwt-test-allowed-member"
 	localDenied       = "session-token-test-denied-member"

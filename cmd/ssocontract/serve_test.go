@@ -25,7 +25,7 @@ import (
 )
 
 const (
-	serveProject = "project-test-00000000-0000-0000-0000-000000000000"
+	serveProject = testutil.ProjectID
 	serveSecret  = "secret-test-serve-canary-4c2a9e"
 )
 

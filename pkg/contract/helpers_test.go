@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/api"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 const (
@@ -21,7 +22,7 @@ const (
 )
 
 func basicAuth() string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte("project-test-00000000-0000-0000-0000-000000000000:secret-test-canary"))
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(testutil.ProjectID+":secret-test-canary"))
 }
 
 // example returns the spec's own example of a component schema, as JSON.

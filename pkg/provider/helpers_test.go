@@ -16,11 +16,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/api"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 )
 
 const (
-	testProjectID = "project-test-00000000-0000-0000-0000-000000000000"
+	testProjectID = testutil.ProjectID
 	testSecret    = "secret-test-provider-canary-8f1e2d3c"
 )
 

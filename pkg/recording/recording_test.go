@@ -23,7 +23,7 @@ import (
 	"github.com/stytchsso/stytchsso/pkg/recording"
 )
 
-const testProjectID = "project-test-00000000-0000-0000-0000-000000000000"
+const testProjectID = testutil.ProjectID
 
 // canaries are the secret values of one recording run.
 type canaries struct {

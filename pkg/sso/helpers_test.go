@@ -19,11 +19,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/api"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 // Obviously fake credentials.
 const (
-	testProjectID = "project-test-00000000-0000-0000-0000-000000000000"
+	testProjectID = testutil.ProjectID
 	liveProjectID = "project-live-00000000-0000-0000-0000-000000000000"
 	testSecret    = "secret-test-00000000000000000000000000000000000000="
 	testOrgID     = "organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931"

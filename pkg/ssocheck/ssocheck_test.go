@@ -13,13 +13,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/sso"
 	"github.com/stytchsso/stytchsso/pkg/ssocheck"
 )
 
 const (
-	projectID = "project-test-00000000-0000-0000-0000-000000000000"
+	projectID = testutil.ProjectID
 	secret    = "secret-test-00000000000000000000"
 	orgID     = "organization-test-1"
 	extID     = "external-connection-test-1"
