@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -48,13 +48,6 @@ func TestGeneratedRequestsCarryDeliberateZeroValues(t *testing.T) {
 	}
 }
 
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	require.True(t, ok)
-	return filepath.Dir(filepath.Dir(file))
-}
-
 // TestCheckGenerateCatchesASpecEditWithoutRegeneration proves that
 // `make check-generate` can fail: it edits the spec in a copy of the module
 // and expects the check to reject the copy with a diff.
@@ -65,7 +58,7 @@ func TestCheckGenerateCatchesASpecEditWithoutRegeneration(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("bash not found")
 	}
-	root := repoRoot(t)
+	root := testutil.ModuleRoot(t)
 	script := filepath.Join(root, "scripts", "check-generate.sh")
 
 	ok := exec.Command("bash", script, root)

@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 // actionRun is one local run of scripts/action.sh.
@@ -30,7 +32,7 @@ type actionRun struct {
 // checkout) plus the action's INPUT_* variables.
 func runAction(t *testing.T, inputs map[string]string, captures ...string) actionRun {
 	t.Helper()
-	root := repoRoot(t)
+	root := testutil.ModuleRoot(t)
 	ws := t.TempDir()
 	for _, c := range captures {
 		copyFile(t, filepath.Join("testdata", c), filepath.Join(ws, c))
@@ -102,7 +104,7 @@ func requireCLIFeature(t *testing.T, subcommand, want string) {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "ssocontract")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/ssocontract")
-	build.Dir = repoRoot(t)
+	build.Dir = testutil.ModuleRoot(t)
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "go build ./cmd/ssocontract: %s", out)
 	help, _ := exec.Command(bin, subcommand, "--help").CombinedOutput()
@@ -198,7 +200,7 @@ type actionMeta struct {
 // and every one set is read; run steps name their shell.
 func TestActionMetadata(t *testing.T) {
 	t.Parallel()
-	root := repoRoot(t)
+	root := testutil.ModuleRoot(t)
 	raw, err := os.ReadFile(filepath.Join(root, "action.yml"))
 	require.NoError(t, err)
 	var meta actionMeta

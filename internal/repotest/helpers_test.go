@@ -9,16 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// repoRoot is the module root, two levels above this package.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	require.NoError(t, err)
-	_, err = os.Stat(filepath.Join(root, "go.mod"))
-	require.NoError(t, err, "module root not found at %s", root)
-	return root
-}
-
 // cleanEnv is the test's environment without what a CI runner or an action
 // step would set, so that a test run inside GitHub Actions does not append
 // to the real job summary or inherit inputs, and without an outer make's

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 // stubGo is a stand-in for the go command: it appends "STUB-GO <args>" to
@@ -40,7 +42,7 @@ func TestMakeContractProgress(t *testing.T) {
 			t.Skipf("%s is not installed (a prerequisite of make contract)", tool)
 		}
 	}
-	root := repoRoot(t)
+	root := testutil.ModuleRoot(t)
 	work := t.TempDir()
 	// The files make contract and check-generate read; the copy keeps the
 	// real contract.out untouched.

@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 // workflow is the part of a GitHub Actions workflow this test reads.
@@ -28,7 +30,7 @@ type workflow struct {
 
 func readWorkflow(t *testing.T) workflow {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(repoRoot(t), ".github", "workflows", "contract.yml"))
+	raw, err := os.ReadFile(filepath.Join(testutil.ModuleRoot(t), ".github", "workflows", "contract.yml"))
 	require.NoError(t, err)
 	var wf workflow
 	require.NoError(t, yaml.Unmarshal(raw, &wf))
@@ -60,7 +62,7 @@ func (wf workflow) jobRunning(want ...string) string {
 // there and forgotten here fails this test.
 func TestWorkflowLiveJobGetsEverySecret(t *testing.T) {
 	t.Parallel()
-	root := repoRoot(t)
+	root := testutil.ModuleRoot(t)
 	files, err := filepath.Glob(filepath.Join(root, "contracttests", "*.go"))
 	require.NoError(t, err)
 	read := map[string]bool{}
