@@ -17,6 +17,15 @@ import (
 // one the tests send wherever the value itself does not matter.
 const ProjectID = "project-test-00000000-0000-0000-0000-000000000000"
 
+// The fake ids of the examples in api/openapi.yaml: an organization, its
+// SAML connection and its External connection. Tests that check a request
+// or a response against the spec's examples use these.
+const (
+	OrganizationID       = "organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931"
+	SAMLConnectionID     = "saml-connection-test-51861cbc-d3b9-428b-9761-227f5fb12be9"
+	ExternalConnectionID = "external-connection-test-5c44cc6a-8af7-48d6-8da7-ea821342f5a6"
+)
+
 // SyncBuffer is a bytes.Buffer safe for concurrent use: a sink for loggers
 // and for the output of servers that write from several goroutines. The
 // zero value is an empty buffer ready to use.

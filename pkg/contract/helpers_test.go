@@ -13,9 +13,9 @@ import (
 )
 
 const (
-	testOrgID      = "organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931"
-	testSAMLID     = "saml-connection-test-51861cbc-d3b9-428b-9761-227f5fb12be9"
-	testExternalID = "external-connection-test-5c44cc6a-8af7-48d6-8da7-ea821342f5a6"
+	testOrgID      = testutil.OrganizationID
+	testSAMLID     = testutil.SAMLConnectionID
+	testExternalID = testutil.ExternalConnectionID
 	// canaryKey stands for a private key: no violation may ever contain it.
 	canaryKey = "-----BEGIN RSA PRIVATE KEY-----\nCANARY-c4n4ry-SECRET-do-not-print\n-----END RSA PRIVATE KEY-----\n"
 	canary    = "CANARY-c4n4ry-SECRET-do-not-print"

@@ -27,9 +27,9 @@ const (
 	testProjectID = testutil.ProjectID
 	liveProjectID = "project-live-00000000-0000-0000-0000-000000000000"
 	testSecret    = "secret-test-00000000000000000000000000000000000000="
-	testOrgID     = "organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931"
-	testSAMLID    = "saml-connection-test-51861cbc-d3b9-428b-9761-227f5fb12be9"
-	testExtID     = "external-connection-test-5c44cc6a-8af7-48d6-8da7-ea821342f5a6"
+	testOrgID     = testutil.OrganizationID
+	testSAMLID    = testutil.SAMLConnectionID
+	testExtID     = testutil.ExternalConnectionID
 )
 
 const samlOK = `{"request_id":"request-id-test-ok-1","status_code":200,"connection":{"acs_url":"https://test.stytch.com/v1/b2b/sso/callback/saml-connection-test-51861cbc-d3b9-428b-9761-227f5fb12be9","allow_gateway_callback":false,"alternative_acs_url":"","alternative_audience_uri":"","audience_uri":"https://test.stytch.com/v1/b2b/sso/callback/saml-connection-test-51861cbc-d3b9-428b-9761-227f5fb12be9","connection_id":"saml-connection-test-51861cbc-d3b9-428b-9761-227f5fb12be9","display_name":"Acme Okta","encryption_private_keys":[],"identity_provider":"okta","idp_entity_id":"","idp_initiated_auth_disabled":false,"idp_sso_url":"","nameid_format":"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress","organization_id":"organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931","saml_connection_implicit_role_assignments":[],"saml_group_implicit_role_assignments":[],"signing_certificates":[],"status":"pending","verification_certificates":[]}}`
