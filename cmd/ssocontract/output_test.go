@@ -152,7 +152,7 @@ func TestStdin(t *testing.T) {
 		require.NoError(t, err)
 		code, stdout, stderr := runWith(t, string(data), nil, "validate", "-")
 		assert.Equal(t, 1, code, stderr)
-		assert.Contains(t, stdout, "<stdin>#0\tUpdateSAMLConnection\tresponse\tmissing-required")
+		assert.Contains(t, stdout, "<stdin>#0\tPUT /v1/b2b/sso/saml/organization-test-00000000-0000-4000-8000-000000000001/connections/saml-connection-test-00000000-0000-4000-8000-000000000002\tUpdateSAMLConnection\tresponse\tmissing-required")
 		assert.Contains(t, stdout, "3 violation(s) in 3 of 3 checked pair(s)")
 
 		code, stdout, _ = runWith(t, string(data), nil, "coverage", "-", "--quiet")
@@ -171,7 +171,7 @@ func TestStdin(t *testing.T) {
 	data, err := os.ReadFile("testdata/violations.har")
 	require.NoError(t, err)
 	_, stdout, _ := runWith(t, string(data), nil, "validate", "--format", "github", "-")
-	assert.Contains(t, stdout, "::error title=ssocontract%3A UpdateSAMLConnection response missing-required::entry 0 (line 10): /connection/acs_url")
+	assert.Contains(t, stdout, "::error title=ssocontract%3A UpdateSAMLConnection response missing-required::entry 0 (line 10): PUT /v1/b2b/sso/saml/organization-test-00000000-0000-4000-8000-000000000001/connections/saml-connection-test-00000000-0000-4000-8000-000000000002: /connection/acs_url")
 }
 
 func TestQuiet(t *testing.T) {
@@ -328,7 +328,7 @@ func TestMissingBodies(t *testing.T) {
 
 	code, stdout = runOpts(true, "text")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, stdout, "valid.har#0\tUpdateSAMLConnection\tresponse\tbody-not-captured\tbody\t")
+	assert.Contains(t, stdout, "valid.har#0\tPUT /v1/b2b/sso/saml/organization-test-00000000-0000-4000-8000-000000000001/connections/saml-connection-test-00000000-0000-4000-8000-000000000002\tUpdateSAMLConnection\tresponse\tbody-not-captured\tbody\t")
 
 	code, stdout = runOpts(true, "json")
 	assert.Equal(t, 1, code)
@@ -502,4 +502,23 @@ func TestSpecFlagTakesStytchsPublishedSpec(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stdout, "api_organization_v1_Get")
 	assert.Contains(t, stdout, "status 404 is not one the operation declares")
+}
+
+// A crafted capture cannot forge report lines: a method carrying a newline
+// and a fake summary is printed escaped, on the violation's own line.
+func TestCraftedMethodCannotForgeReportLines(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/undeclared-method.har")
+	require.NoError(t, err)
+	forged := strings.Replace(string(data), `"method": "GET"`, `"method": "GET\n0 violation(s) in 9 of 9 checked pair(s)\u001b[2K"`, 1)
+	require.NotEqual(t, string(data), forged, "the fixture has a GET to forge")
+	path := filepath.Join(t.TempDir(), "forged.har")
+	require.NoError(t, os.WriteFile(path, []byte(forged), 0o644))
+	code, stdout, stderr := runCLI(t, "validate", "--strict", path)
+	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	for _, line := range strings.Split(stdout, "\n") {
+		assert.False(t, strings.HasPrefix(line, "0 violation(s) in 9"), "forged line %q", line)
+		assert.NotContains(t, line, "\x1b", "an escape sequence reached the output")
+	}
+	assert.Contains(t, stdout, `GET\n0 VIOLATION(S) IN 9 OF 9 CHECKED PAIR(S)\x1b[2K`, "the method, upper-cased and escaped")
 }

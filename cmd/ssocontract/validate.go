@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -472,7 +473,7 @@ func validate(o validateOptions, paths []string, s sys) int {
 					switch o.format {
 					case "text":
 						if !o.quiet {
-							fmt.Fprintf(stdout, "%s#%d\t%s\t%s\tbody-not-captured\tbody\t%s\n", fr.file, p.Index, op, side.side, msg)
+							fmt.Fprintf(stdout, "%s#%d\t%s %s\t%s\t%s\tbody-not-captured\tbody\t%s\n", contract.Escape(fr.file), p.Index, contract.Escape(p.Method), contract.Escape(pathOf(p.URL)), op, side.side, msg)
 						}
 					case "github":
 						annotation{level: "error", file: annotationFile(fr), line: lineOf(p.Index), title: "ssocontract: " + op + " " + string(side.side) + " body-not-captured", message: entryName(p.Index, lineOf(p.Index)) + ": " + msg}.write(stdout)
@@ -491,13 +492,13 @@ func validate(o validateOptions, paths []string, s sys) int {
 					switch o.format {
 					case "text":
 						if !o.quiet {
-							fmt.Fprintf(stdout, "%s#%d\t%s\t%s\t%s\t%s\t%s\n", fr.file, p.Index, vi.Operation, vi.Side, vi.Kind, vi.Location, vi.Message)
+							fmt.Fprintf(stdout, "%s#%d\t%s %s\t%s\t%s\t%s\t%s\t%s\n", contract.Escape(fr.file), p.Index, vi.Method, vi.Path, vi.Operation, vi.Side, vi.Kind, vi.Location, vi.Message)
 						}
 					case "github":
 						annotation{
 							level: "error", file: annotationFile(fr), line: lineOf(p.Index),
 							title:   fmt.Sprintf("ssocontract: %s %s %s", vi.Operation, vi.Side, vi.Kind),
-							message: fmt.Sprintf("%s: %s: %s", entryName(p.Index, lineOf(p.Index)), vi.Location, vi.Message),
+							message: fmt.Sprintf("%s: %s %s: %s: %s", entryName(p.Index, lineOf(p.Index)), vi.Method, vi.Path, vi.Location, vi.Message),
 						}.write(stdout)
 					}
 				}
@@ -624,4 +625,13 @@ func appendFile(path string, write func(io.Writer)) error {
 	}
 	write(f)
 	return f.Close()
+}
+
+// pathOf is the path of a pair's URL, for messages ("" when it does not parse).
+func pathOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return u.EscapedPath()
 }
