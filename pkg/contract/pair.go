@@ -29,12 +29,17 @@ type Pair struct {
 	ResponseHeader http.Header
 	// ResponseBody is the response body.
 	ResponseBody []byte
+	// RequestBodyMissing and ResponseBodyMissing say that the capture records a body it did not keep (a HAR export with content.size > 0 and no content.text, as Chrome writes): body checks are skipped and the pair is counted as body-not-captured.
+	RequestBodyMissing  bool
+	ResponseBodyMissing bool
 
 	// Source says where the pair came from, for reports: a file path, or
 	// "live" for the transport. Empty is allowed.
 	Source string
 	// Index is the pair's position within Source (0-based), or -1.
 	Index int
+	// Line is the 1-based line in Source where the pair's entry or interaction starts, or 0 if unknown.
+	Line int
 }
 
 // Where returns "source#index" (or what of it is known) for messages.
