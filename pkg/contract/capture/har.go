@@ -122,6 +122,10 @@ type harDoc struct {
 	base   int    // offset of the JSON text in data (after a BOM)
 	dec    *json.Decoder
 	source string
+	// lineOff and line are the last offset where() counted lines up to and
+	// the line there, so that counting stays linear over the file.
+	lineOff int64
+	line    int
 }
 
 func (d *harDoc) fail(format string, args ...any) error {
@@ -165,9 +169,10 @@ func (d *harDoc) skip() error {
 	return nil
 }
 
-// where gives the line and column of the value starting after the
-// decoder's position (skipping blanks and a separating comma).
-func (d *harDoc) where() (int64, int, int) {
+// where gives the offset and line of the value starting after the
+// decoder's position (skipping blanks and a separating comma). Lines are
+// counted from the previous call, so calls must move forward.
+func (d *harDoc) where() (int64, int) {
 	off := int64(d.base) + d.dec.InputOffset()
 	for off < int64(len(d.data)) {
 		switch d.data[off] {
@@ -177,8 +182,15 @@ func (d *harDoc) where() (int64, int, int) {
 		}
 		break
 	}
-	line, col := lineCol(d.data, off)
-	return off, line, col
+	if off < d.lineOff {
+		d.lineOff, d.line = 0, 1
+	}
+	if d.line == 0 {
+		d.line = 1
+	}
+	d.line += bytes.Count(d.data[d.lineOff:off], []byte{'\n'})
+	d.lineOff = off
+	return off, d.line
 }
 
 // object reads the members of an object whose '{' is the next token,
@@ -201,7 +213,7 @@ func (d *harDoc) object(what string, want []string, member func(key string) erro
 			continue
 		}
 		if seen[i] {
-			_, line, _ := d.where()
+			_, line := d.where()
 			return d.fail("line %d: %s: duplicate key %q", line, what, want[i])
 		}
 		seen[i] = true
@@ -216,7 +228,8 @@ func (d *harDoc) object(what string, want []string, member func(key string) erro
 // open reads the next token, which must open a value of the given kind
 // ('{' or '['); null gives ok false.
 func (d *harDoc) open(kind json.Delim, what string) (ok bool, err error) {
-	_, line, col := d.where()
+	off, _ := d.where()
+	line, col := lineCol(d.data, off)
 	t, err := d.token()
 	if err != nil {
 		return false, err
@@ -270,7 +283,8 @@ func eachHAR(data []byte, source string, b *budget, fn func(*contract.Pair) erro
 		return d.fail("%w: no \"log\" object at the top level", ErrNotPairFile)
 	}
 	if _, err := d.dec.Token(); err != io.EOF {
-		_, line, col := d.where()
+		off, _ := d.where()
+		line, col := lineCol(d.data, off)
 		return d.fail("line %d, column %d: data after the HAR document", line, col)
 	}
 	return nil
@@ -282,7 +296,7 @@ func (d *harDoc) entries(b *budget, fn func(*contract.Pair) error) error {
 		return err
 	}
 	for i := 0; d.dec.More(); i++ {
-		start, line, _ := d.where()
+		start, line := d.where()
 		var e harEntry
 		if err := d.dec.Decode(&e); err != nil {
 			var typ *json.UnmarshalTypeError
@@ -322,11 +336,11 @@ func harPair(e *harEntry, source string, index int, b *budget) (contract.Pair, b
 		return contract.Pair{}, false, errors.New("request has no url")
 	}
 	p := contract.Pair{
-		Method:         strings.ToUpper(e.Request.Method),
-		URL:            e.Request.URL,
-		StatusCode:     int(e.Response.Status),
-		Source:         source,
-		Index:          index,
+		Method:     strings.ToUpper(e.Request.Method),
+		URL:        e.Request.URL,
+		StatusCode: int(e.Response.Status),
+		Source:     source,
+		Index:      index,
 	}
 	var err error
 	if p.RequestHeader, err = harHeaders(e.Request.Headers, b); err != nil {
