@@ -2,7 +2,6 @@ package capture_test
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -62,7 +61,7 @@ func corpus(tb testing.TB, n int) (har, yml []byte) {
 			"response": map[string]any{
 				"status": p.StatusCode, "statusText": "", "httpVersion": "HTTP/2.0",
 				"headers": headers(p, false), "cookies": []any{},
-				"content":     map[string]any{"size": len(p.ResponseBody), "mimeType": "application/json", "text": base64.StdEncoding.EncodeToString(p.ResponseBody), "encoding": "base64"},
+				"content":     map[string]any{"size": len(p.ResponseBody), "mimeType": "application/json", "text": string(p.ResponseBody)},
 				"redirectURL": "", "headersSize": -1, "bodySize": len(p.ResponseBody),
 			},
 			"cache": map[string]any{}, "timings": map[string]any{"send": 0, "wait": 12, "receive": 0},

@@ -35,12 +35,15 @@ func LoadCassette(r io.Reader, source string) ([]contract.Pair, error) {
 
 // eachCassette calls fn with the pair of every interaction of a cassette.
 func eachCassette(data []byte, source string, b *budget, fn func(*contract.Pair) error) error {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return fmt.Errorf("cassette: %s: %w", source, yamlError(err))
+	root, err := fastParse(data)
+	if err != nil {
+		root = new(yaml.Node)
+		if err := yaml.Unmarshal(data, root); err != nil {
+			return fmt.Errorf("cassette: %s: %w", source, yamlError(err))
+		}
 	}
 	w := &cassetteWalker{source: source, b: b}
-	return w.cassette(&root, fn)
+	return w.cassette(root, fn)
 }
 
 // cassetteWalker maps YAML nodes onto a cassette's fields. Every scalar it
