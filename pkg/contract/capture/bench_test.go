@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v4"
@@ -15,8 +18,8 @@ import (
 )
 
 // corpus builds the same n pairs (the fixture cassette's three interactions,
-// repeated) as a HAR file and as a go-vcr cassette written by go-vcr's own
-// types, so that the two loaders are measured on identical traffic.
+// repeated) as a HAR file and as a go-vcr cassette saved by go-vcr itself,
+// so that the two loaders are measured on identical traffic.
 func corpus(tb testing.TB, n int) (har, yml []byte) {
 	tb.Helper()
 	f, err := os.Open("testdata/cassettes/valid.yaml")
@@ -83,11 +86,16 @@ func corpus(tb testing.TB, n int) (har, yml []byte) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	yml, err = yaml.Marshal(struct {
-		Version      int                     `yaml:"version"`
-		Interactions []*cassette.Interaction `yaml:"interactions"`
-	}{cassette.CassetteFormatVersion, interactions})
-	if err != nil {
+	// Written by go-vcr's own recorder code, as a real cassette is.
+	c := cassette.New(filepath.Join(tb.TempDir(), "corpus"))
+	c.MarshalFunc = yaml.Marshal // what go-vcr's recorder sets
+	for _, in := range interactions {
+		c.AddInteraction(in)
+	}
+	if err := c.Save(); err != nil {
+		tb.Fatal(err)
+	}
+	if yml, err = os.ReadFile(c.File); err != nil {
 		tb.Fatal(err)
 	}
 	return har, yml
@@ -125,4 +133,116 @@ func BenchmarkLoad(b *testing.B) {
 			b.ReportMetric(ns/harNs, "cassette/har")
 		}
 	})
+}
+
+// scaledCorpus writes files of n pairs (the fixture's three, repeated) as a
+// HAR file and as a cassette, built by repeating the text of the entries
+// that corpus writes, and returns their paths.
+func scaledCorpus(b *testing.B, n int) (harPath, ymlPath string) {
+	b.Helper()
+	har, yml := corpus(b, 3)
+	// The HAR entries are the bytes between `"entries":[` and `]}`.
+	hs := string(har)
+	start := strings.Index(hs, `"entries":[`) + len(`"entries":[`)
+	end := strings.LastIndex(hs, "]")
+	var raws []json.RawMessage
+	if err := json.Unmarshal([]byte("["+hs[start:end]+"]"), &raws); err != nil {
+		b.Fatal(err)
+	}
+	var entries []string
+	for _, raw := range raws {
+		entries = append(entries, string(raw))
+	}
+	ys := string(yml)
+	items := strings.SplitAfter(ys[strings.Index(ys, "interactions:\n")+len("interactions:\n"):], "\n")
+	// Split the YAML interactions at their "- " lines.
+	dash := items[0][:strings.Index(items[0], "- ")+2]
+	var interactions []string
+	for _, line := range items {
+		if strings.HasPrefix(line, dash) || len(interactions) == 0 {
+			interactions = append(interactions, line)
+		} else {
+			interactions[len(interactions)-1] += line
+		}
+	}
+	if len(entries) != 3 || len(interactions) != 3 {
+		b.Fatalf("corpus split into %d entries and %d interactions", len(entries), len(interactions))
+	}
+	var hb, yb strings.Builder
+	hb.WriteString(hs[:start])
+	yb.WriteString(ys[:strings.Index(ys, "interactions:\n")+len("interactions:\n")])
+	for i := range n {
+		if i > 0 {
+			hb.WriteString(",\n")
+		}
+		hb.WriteString(entries[i%3])
+		yb.WriteString(interactions[i%3])
+	}
+	hb.WriteString(hs[end:])
+	dir := b.TempDir()
+	harPath, ymlPath = filepath.Join(dir, "c.har"), filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(harPath, []byte(hb.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(ymlPath, []byte(yb.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	return harPath, ymlPath
+}
+
+// heapMB is the live heap after a collection, in MiB.
+func heapMB() float64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return float64(m.HeapAlloc) / (1 << 20)
+}
+
+// BenchmarkLoadScale loads files of 1,000 to 100,000 pairs (issue 14
+// target 4): ns/pair must stay flat as the file grows. held-MB is the live
+// heap once the file's pairs are loaded and held (LoadFile) or, for
+// ForEach, the most seen while streaming them without holding any.
+func BenchmarkLoadScale(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		harPath, ymlPath := scaledCorpus(b, n)
+		for _, f := range []struct{ name, path string }{{"har", harPath}, {"cassette", ymlPath}} {
+			b.Run(fmt.Sprintf("%s/LoadFile/pairs=%d", f.name, n), func(b *testing.B) {
+				base := heapMB()
+				held := 0.0
+				for b.Loop() {
+					pairs, err := capture.LoadFile(f.path)
+					if err != nil || len(pairs) != n {
+						b.Fatal(len(pairs), err)
+					}
+					b.StopTimer()
+					held = max(held, heapMB()-base)
+					runtime.KeepAlive(pairs)
+					b.StartTimer()
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/pair")
+				b.ReportMetric(held, "held-MB")
+			})
+			b.Run(fmt.Sprintf("%s/ForEach/pairs=%d", f.name, n), func(b *testing.B) {
+				base := heapMB()
+				peak := 0.0
+				for b.Loop() {
+					count := 0
+					err := capture.ForEach(f.path, func(*contract.Pair) error {
+						count++
+						if count%(n/4) == 0 {
+							b.StopTimer()
+							peak = max(peak, heapMB()-base)
+							b.StartTimer()
+						}
+						return nil
+					}, nil)
+					if err != nil || count != n {
+						b.Fatal(count, err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/pair")
+				b.ReportMetric(peak, "held-MB")
+			})
+		}
+	}
 }
