@@ -35,15 +35,16 @@ func LoadCassette(r io.Reader, source string) ([]contract.Pair, error) {
 
 // eachCassette calls fn with the pair of every interaction of a cassette.
 func eachCassette(data []byte, source string, b *budget, fn func(*contract.Pair) error) error {
-	root, err := fastParse(data)
-	if err != nil {
-		root = new(yaml.Node)
-		if err := yaml.Unmarshal(data, root); err != nil {
-			return fmt.Errorf("cassette: %s: %w", source, yamlError(err))
-		}
-	}
 	w := &cassetteWalker{source: source, b: b}
-	return w.cassette(root, fn)
+	emitted, fallback, err := fastEach(data, w, fn)
+	if !fallback {
+		return err
+	}
+	root := new(yaml.Node)
+	if err := yaml.Unmarshal(data, root); err != nil {
+		return fmt.Errorf("cassette: %s: %w", source, yamlError(err))
+	}
+	return w.cassette(root, fn, emitted)
 }
 
 // cassetteWalker maps YAML nodes onto a cassette's fields. Every scalar it
@@ -268,7 +269,9 @@ func (w *cassetteWalker) header(n *yaml.Node, what string) (http.Header, error) 
 	return h, err
 }
 
-func (w *cassetteWalker) cassette(root *yaml.Node, fn func(*contract.Pair) error) error {
+// cassette walks a whole document, handing fn the pairs from interaction
+// skip on (the earlier ones were handed over by fastEach).
+func (w *cassetteWalker) cassette(root *yaml.Node, fn func(*contract.Pair) error, skip int) error {
 	doc := root
 	if doc.Kind == yaml.DocumentNode {
 		if len(doc.Content) == 0 {
@@ -309,6 +312,9 @@ func (w *cassetteWalker) cassette(root *yaml.Node, fn func(*contract.Pair) error
 		return nil
 	}
 	for i, in := range interactions.Content {
+		if i < skip {
+			continue
+		}
 		p, err := w.interaction(in, i)
 		if err != nil {
 			return fmt.Errorf("cassette: %s: interaction %d: %w", w.source, i, err)

@@ -206,7 +206,39 @@ func FuzzCassetteSameAsGoVCR(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	for _, s := range midFileFallbacks {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkSameAsOld(t, data)
 	})
+}
+
+const blockItem = "- request:\n    method: PUT\n    url: u\n  response:\n    code: 200\n"
+
+// midFileFallbacks leave the fast subset after the first interaction has
+// been handed over.
+var midFileFallbacks = []string{
+	"version: 2\ninteractions:\n" + blockItem + "- request:\n    method: GET # a comment\n    url: u\n  response:\n    code: 201\n",
+	"version: 2\ninteractions:\n" + blockItem + blockItem + "extra: 1\n",
+	"version: 2\ninteractions:\n" + blockItem + "version: 2\n",
+	"version: 2\ninteractions:\n" + blockItem + "- &a\n  request: {method: GET, url: u}\n  response: {code: 201}\n- *a\n",
+}
+
+// TestFallbackAfterStreaming: a file that leaves the fast subset midway
+// gives what the old decoding gives, each interaction once.
+func TestFallbackAfterStreaming(t *testing.T) {
+	t.Parallel()
+	for _, in := range midFileFallbacks {
+		w := &cassetteWalker{source: "m.yaml", b: newBudget(MaxDecodedBytesPerFile)}
+		emitted, fallback, err := fastEach([]byte(in), w, func(*contract.Pair) error { return nil })
+		if err != nil || !fallback || emitted == 0 {
+			t.Fatalf("fastEach: emitted %d, fallback %v, err %v; the case does not test a fallback midway", emitted, fallback, err)
+		}
+		checkSameAsOld(t, []byte(in))
+	}
+	pairs, err := LoadCassette(strings.NewReader(midFileFallbacks[0]), "m.yaml")
+	if err != nil || len(pairs) != 2 || pairs[0].StatusCode != 200 || pairs[1].StatusCode != 201 || pairs[1].Index != 1 || pairs[1].Line != 8 {
+		t.Fatalf("got %+v, %v", pairs, err)
+	}
 }

@@ -3,11 +3,15 @@ package capture
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
+	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 // fastyaml parses the block YAML that go-vcr writes (through the YAML
@@ -531,15 +535,25 @@ func (p *fastParser) literal(ind int) (string, error) {
 // at the first dash.
 func (p *fastParser) sequence(ind int) (*yaml.Node, error) {
 	s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: p.line, Column: p.col()}
+	err := p.items(ind, func(item *yaml.Node) error {
+		s.Content = append(s.Content, item)
+		return nil
+	})
+	return s, err
+}
+
+// items parses the items of a block sequence whose dashes sit at column
+// ind+1 (pos at the first dash), handing each to fn as soon as it is read.
+func (p *fastParser) items(ind int, fn func(*yaml.Node) error) error {
 	first := true
 	for {
 		if !first {
 			n := p.lineIndent()
 			if n == -1 || (n >= 0 && n < ind) || (n == ind && !p.atSeqItem()) {
-				return s, nil
+				return nil
 			}
 			if n != ind {
-				return nil, errNotFast
+				return errNotFast
 			}
 			p.pos += n
 		}
@@ -560,10 +574,75 @@ func (p *fastParser) sequence(ind int) (*yaml.Node, error) {
 			}
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
-		s.Content = append(s.Content, item)
+		if err := fn(item); err != nil {
+			return err
+		}
 	}
+}
+
+// fastEach streams a cassette laid out as go-vcr writes it ("version"
+// first, then "interactions" as a block sequence, nothing after): each
+// interaction is parsed, walked and handed to fn, then dropped, so that
+// memory does not grow with the file. fallback says the file left the
+// fast subset after emitted interactions had been handed over; the caller
+// then parses it with the library, skipping those.
+func fastEach(data []byte, w *cassetteWalker, fn func(*contract.Pair) error) (emitted int, fallback bool, err error) {
+	if !fastClean(data) {
+		return 0, true, nil
+	}
+	p := &fastParser{data: data, line: 1}
+	if bytes.HasPrefix(data, []byte("---\n")) {
+		p.nextLine(4)
+	}
+	if ind, ok := p.indent(); !ok || ind != 0 || p.atSeqItem() {
+		return 0, true, nil
+	}
+	k, err := p.key()
+	if err != nil || k.Value != "version" {
+		return 0, true, nil
+	}
+	v, err := p.value(0, true)
+	if err != nil || v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Value != strconv.Itoa(cassette.CassetteFormatVersion) {
+		return 0, true, nil
+	}
+	if p.lineIndent() != 0 {
+		return 0, true, nil
+	}
+	if k, err = p.key(); err != nil || k.Value != "interactions" || p.data[p.pos] != '\n' {
+		return 0, true, nil
+	}
+	p.nextLine(p.pos + 1)
+	n := p.lineIndent()
+	if n < 0 {
+		return 0, true, nil
+	}
+	p.pos += n
+	if !p.atSeqItem() {
+		return 0, true, nil
+	}
+	var hard error
+	err = p.items(n, func(item *yaml.Node) error {
+		pair, err := w.interaction(item, emitted)
+		if err != nil {
+			hard = fmt.Errorf("cassette: %s: interaction %d: %w", w.source, emitted, err)
+			return hard
+		}
+		if err := fn(&pair); err != nil {
+			hard = err
+			return err
+		}
+		emitted++
+		return nil
+	})
+	switch {
+	case hard != nil:
+		return emitted, false, hard
+	case err != nil || p.pos != len(p.data):
+		return emitted, true, nil
+	}
+	return emitted, false, nil
 }
 
 // looksLikeKey reports whether a line starts with a plain key and a colon.
