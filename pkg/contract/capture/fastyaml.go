@@ -33,6 +33,74 @@ type fastParser struct {
 	pos       int // current offset
 	line      int // 1-based line of pos
 	lineStart int // offset where the current line starts
+	slab      []yaml.Node
+}
+
+// node allocates nodes in chunks: one allocation for many small ones.
+func (p *fastParser) node(n yaml.Node) *yaml.Node {
+	if len(p.slab) == cap(p.slab) {
+		p.slab = make([]yaml.Node, 0, 64)
+	}
+	p.slab = append(p.slab, n)
+	return &p.slab[len(p.slab)-1]
+}
+
+// internKey returns the keys go-vcr writes as constants, sparing an
+// allocation each.
+func internKey(k []byte) string {
+	switch string(k) {
+	case "id":
+		return "id"
+	case "request":
+		return "request"
+	case "response":
+		return "response"
+	case "proto":
+		return "proto"
+	case "proto_major":
+		return "proto_major"
+	case "proto_minor":
+		return "proto_minor"
+	case "content_length":
+		return "content_length"
+	case "transfer_encoding":
+		return "transfer_encoding"
+	case "trailer":
+		return "trailer"
+	case "host":
+		return "host"
+	case "remote_addr":
+		return "remote_addr"
+	case "request_uri":
+		return "request_uri"
+	case "body":
+		return "body"
+	case "form":
+		return "form"
+	case "headers":
+		return "headers"
+	case "url":
+		return "url"
+	case "method":
+		return "method"
+	case "uncompressed":
+		return "uncompressed"
+	case "status":
+		return "status"
+	case "code":
+		return "code"
+	case "duration":
+		return "duration"
+	case "Content-Type":
+		return "Content-Type"
+	case "Content-Length":
+		return "Content-Length"
+	case "Content-Encoding":
+		return "Content-Encoding"
+	case "Authorization":
+		return "Authorization"
+	}
+	return string(k)
 }
 
 // fastParse returns the document node, or errNotFast.
@@ -145,7 +213,7 @@ func (p *fastParser) col() int { return p.pos - p.lineStart + 1 }
 // mapping parses a block mapping whose keys sit at column ind+1; pos is at
 // the first key (possibly mid-line, after "- ").
 func (p *fastParser) mapping(ind int) (*yaml.Node, error) {
-	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: p.line, Column: p.col()}
+	m := p.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: p.line, Column: p.col()})
 	first := true
 	for {
 		if !first {
@@ -182,7 +250,7 @@ func (p *fastParser) key() (*yaml.Node, error) {
 	if !plainSafe(k) {
 		return nil, errNotFast
 	}
-	node := &yaml.Node{Kind: yaml.ScalarNode, Value: string(k), Line: p.line, Column: p.col()}
+	node := p.node(yaml.Node{Kind: yaml.ScalarNode, Value: internKey(k), Line: p.line, Column: p.col()})
 	var ok bool
 	if node.Tag, ok = plainTag(k); !ok {
 		return nil, errNotFast
@@ -242,9 +310,11 @@ func plainTag(v []byte) (tag string, ok bool) {
 		}
 		return "", false
 	case c == '/' || (c|0x20 >= 'a' && c|0x20 <= 'z'):
-		switch strings.ToLower(string(v)) {
-		case "true", "false", "null", "yes", "no", "on", "off", "y", "n":
-			return "", false
+		if len(v) <= 5 {
+			switch strings.ToLower(string(v)) {
+			case "true", "false", "null", "yes", "no", "on", "off", "y", "n":
+				return "", false
+			}
 		}
 		return "!!str", true
 	}
@@ -279,7 +349,7 @@ func (p *fastParser) value(ind int, inMapping bool) (*yaml.Node, error) {
 			p.pos += n
 			return p.sequence(n)
 		case n == -1 || (n >= 0 && n <= ind):
-			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: nullLine, Column: nullCol}, nil
+			return p.node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: nullLine, Column: nullCol}), nil
 		}
 		return nil, errNotFast
 	}
@@ -295,7 +365,7 @@ func (p *fastParser) value(ind int, inMapping bool) (*yaml.Node, error) {
 // for quoted and literal scalars, a later one), then moves to the next line.
 func (p *fastParser) scalar(ind int) (*yaml.Node, error) {
 	line, col := p.line, p.col()
-	node := &yaml.Node{Kind: yaml.ScalarNode, Line: line, Column: col}
+	node := p.node(yaml.Node{Kind: yaml.ScalarNode, Line: line, Column: col})
 	if bytes.HasPrefix(p.data[p.pos:], []byte("!!binary ")) {
 		node.Tag = "!!binary"
 		node.Style = yaml.TaggedStyle
@@ -370,6 +440,15 @@ func (p *fastParser) noContinuation(ind int) error {
 func (p *fastParser) quoted(ind int, double bool) (string, error) {
 	quote := p.data[p.pos]
 	p.pos++
+	// The common case: no escape, no doubled quote, no line break.
+	if end := bytes.IndexByte(p.data[p.pos:], quote); end >= 0 {
+		text := p.data[p.pos : p.pos+end]
+		next := p.pos + end + 1
+		if bytes.IndexByte(text, '\n') < 0 && (double && bytes.IndexByte(text, '\\') < 0 || !double && (next >= len(p.data) || p.data[next] != '\'')) {
+			p.pos = next
+			return string(text), nil
+		}
+	}
 	var b strings.Builder
 	protect := 0 // bytes written by escapes, which folding must not trim
 	for {
@@ -534,7 +613,7 @@ func (p *fastParser) literal(ind int) (string, error) {
 // sequence parses a block sequence whose dashes sit at column ind+1; pos is
 // at the first dash.
 func (p *fastParser) sequence(ind int) (*yaml.Node, error) {
-	s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: p.line, Column: p.col()}
+	s := p.node(yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: p.line, Column: p.col()})
 	err := p.items(ind, func(item *yaml.Node) error {
 		s.Content = append(s.Content, item)
 		return nil
