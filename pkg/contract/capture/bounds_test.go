@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"encoding/base64"
 	"fmt"
 	"os"
@@ -304,4 +305,47 @@ func TestBodyNotCaptured(t *testing.T) {
 		assert.False(t, p.RequestBodyMissing, p.Index)
 		assert.False(t, p.ResponseBodyMissing, p.Index)
 	}
+}
+
+// TestForEachMatchesLoadFile: streaming a file gives the pairs LoadFile
+// gives (lines included), and the same error for a broken one.
+func TestForEachMatchesLoadFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	pretty := "\xEF\xBB\xBF{\"log\": {\n  \"entries\": [\n    {\"request\":{\"method\":\"PUT\",\"url\":\"https://x.test/\"},\"response\":{\"status\":0}},\n" +
+		"    {\"request\":{\"method\":\"PUT\",\"url\":\"https://x.test/\"},\n     \"response\":{\"status\":200}},\n" +
+		"\n    {\"request\":{\"method\":\"PUT\",\"url\":\"https://x.test/\"},\"response\":{\"status\":201}}\n  ]\n}}\n"
+	files := map[string]string{
+		"pretty.har":     pretty,
+		"bad-entry.har":  strings.Replace(pretty, `"status":201`, `"status":"x"`, 1),
+		"bad-syntax.har": strings.Replace(pretty, `"status":201}`, `"status":201,}`, 1),
+		"trailing.har":   pretty + "{}",
+	}
+	paths := []string{"testdata/har/valid.har", "testdata/har/violations.har", "testdata/cassettes/valid.yaml"}
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+		paths = append(paths, p)
+	}
+	for _, p := range paths {
+		want, wantErr := capture.LoadFile(p)
+		var got []contract.Pair
+		err := capture.ForEach(p, func(pair *contract.Pair) error { got = append(got, *pair); return nil }, nil)
+		if wantErr != nil {
+			require.Error(t, err, p)
+			assert.Equal(t, wantErr.Error(), err.Error(), p)
+			continue
+		}
+		require.NoError(t, err, p)
+		assert.Equal(t, want, got, p)
+	}
+	pairs, err := capture.LoadFile(filepath.Join(dir, "pretty.har"))
+	require.NoError(t, err)
+	require.Len(t, pairs, 2)
+	assert.Equal(t, []int{4, 7}, []int{pairs[0].Line, pairs[1].Line})
+
+	// An error from fn stops the walk and comes back as it is.
+	stop := errors.New("stop")
+	err = capture.ForEach(filepath.Join(dir, "pretty.har"), func(*contract.Pair) error { return stop }, nil)
+	assert.Equal(t, stop, err)
 }

@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
@@ -122,6 +123,7 @@ type harDoc struct {
 	base   int    // offset of the JSON text in data (after a BOM)
 	dec    *json.Decoder
 	source string
+	stream *lineReader // when reading a stream rather than data
 	// lineOff and line are the last offset where() counted lines up to and
 	// the line there, so that counting stays linear over the file.
 	lineOff int64
@@ -173,6 +175,9 @@ func (d *harDoc) skip() error {
 // decoder's position (skipping blanks and a separating comma). Lines are
 // counted from the previous call, so calls must move forward.
 func (d *harDoc) where() (int64, int) {
+	if d.stream != nil {
+		return d.stream.where(d.dec.InputOffset())
+	}
 	off := int64(d.base) + d.dec.InputOffset()
 	for off < int64(len(d.data)) {
 		switch d.data[off] {
@@ -259,6 +264,62 @@ func eachHAR(data []byte, source string, b *budget, fn func(*contract.Pair) erro
 		d.base = len(utf8BOM)
 	}
 	d.dec = json.NewDecoder(bytes.NewReader(data[d.base:]))
+	return d.run(b, fn)
+}
+
+// streamHAR is eachHAR reading from r as it goes, holding about one entry
+// at a time rather than the whole file. Its errors are not located in the
+// file (it does not keep the file): on an error, the caller reads the file
+// again with eachHAR, which finds the same error and says where it is.
+func streamHAR(r io.Reader, source string, b *budget, fn func(*contract.Pair) error) error {
+	br := bufio.NewReader(r)
+	if head, _ := br.Peek(len(utf8BOM)); bytes.Equal(head, utf8BOM) {
+		_, _ = br.Discard(len(utf8BOM))
+	}
+	lr := &lineReader{r: br, line: 1}
+	d := &harDoc{source: source, stream: lr, dec: json.NewDecoder(lr)}
+	return d.run(b, fn)
+}
+
+// lineReader passes reads through, keeping the bytes read since the last
+// call to where, so that the line of a position can be counted without
+// holding the whole input.
+type lineReader struct {
+	r     io.Reader
+	buf   []byte // the input from offset start on, as far as read
+	start int64
+	line  int // the line at offset start
+}
+
+func (l *lineReader) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	l.buf = append(l.buf, p[:n]...)
+	return n, err
+}
+
+// where skips blanks and separators from off (at or after the last call's
+// offset) and returns the offset and line of what follows, forgetting the
+// input before it.
+func (l *lineReader) where(off int64) (int64, int) {
+	i := max(off-l.start, 0)
+	for i < int64(len(l.buf)) {
+		switch l.buf[i] {
+		case ' ', '\t', '\r', '\n', ',', ':':
+			i++
+			continue
+		}
+		break
+	}
+	i = min(i, int64(len(l.buf)))
+	l.line += bytes.Count(l.buf[:i], []byte{'\n'})
+	n := copy(l.buf, l.buf[i:])
+	l.buf = l.buf[:n]
+	l.start += i
+	return l.start, l.line
+}
+
+// run walks the document, calling fn for each pair.
+func (d *harDoc) run(b *budget, fn func(*contract.Pair) error) error {
 	hasLog := false
 	ok, err := d.open('{', "the top level")
 	if err != nil {

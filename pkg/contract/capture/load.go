@@ -245,13 +245,8 @@ func ForEach(path string, fn func(*contract.Pair) error, skip func(path, reason 
 }
 
 func forEachFile(path string, fn func(*contract.Pair) error) error {
-	var each func([]byte, string, *budget, func(*contract.Pair) error) error
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".har":
-		each = eachHAR
-	case ".yaml", ".yml":
-		each = eachCassette
-	default:
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".har" && ext != ".yaml" && ext != ".yml" {
 		return fmt.Errorf("contract: %s: %w", path, ErrUnsupportedFile)
 	}
 	f, err := openRegular(path)
@@ -259,11 +254,48 @@ func forEachFile(path string, fn func(*contract.Pair) error) error {
 		return err
 	}
 	defer f.Close()
+	if ext == ".har" {
+		return forEachHARFile(f, path, fn)
+	}
 	data, err := readAllLimited(f, path)
 	if err != nil {
 		return fmt.Errorf("contract: %w", err)
 	}
-	return each(data, path, newBudget(MaxDecodedBytesPerFile), fn)
+	return eachCassette(data, path, newBudget(MaxDecodedBytesPerFile), fn)
+}
+
+// callerError marks an error returned by the caller's fn.
+type callerError struct{ err error }
+
+func (e callerError) Error() string { return e.err.Error() }
+
+// forEachHARFile streams a HAR file; on an error in the file it reads the
+// file again as a whole, for an error that says where the problem is.
+func forEachHARFile(f *os.File, path string, fn func(*contract.Pair) error) error {
+	err := streamHAR(io.LimitReader(f, MaxFileSize), path, newBudget(MaxDecodedBytesPerFile), func(p *contract.Pair) error {
+		if err := fn(p); err != nil {
+			return callerError{err}
+		}
+		return nil
+	})
+	if err == nil {
+		return nil
+	}
+	var ce callerError
+	if errors.As(err, &ce) {
+		return ce.err
+	}
+	if _, serr := f.Seek(0, io.SeekStart); serr != nil {
+		return err
+	}
+	data, rerr := readAllLimited(f, path)
+	if rerr != nil {
+		return fmt.Errorf("contract: %w", rerr)
+	}
+	if lerr := eachHAR(data, path, newBudget(MaxDecodedBytesPerFile), func(*contract.Pair) error { return nil }); lerr != nil {
+		return lerr
+	}
+	return err
 }
 
 // budget counts down the bytes a file's pairs may still decode to.
