@@ -393,7 +393,9 @@ func decodeBody(h http.Header, body []byte, b *budget) ([]byte, error) {
 	if len(out) > MaxBodySize {
 		return nil, fmt.Errorf("%s body: more than %d bytes once decompressed", enc, MaxBodySize)
 	}
-	if err := b.take(len(out)); err != nil {
+	// Charged by capacity: a gzip trailer that overstates the size makes
+	// the buffer larger than the body, and the pair keeps the buffer.
+	if err := b.take(cap(out)); err != nil {
 		return nil, fmt.Errorf("%s body: %w", enc, err)
 	}
 	h.Del("Content-Encoding")
@@ -410,6 +412,8 @@ func sizeHint(enc string, body []byte, limit int64) int {
 		n := len(body)
 		hint = int64(uint32(body[n-4]) | uint32(body[n-3])<<8 | uint32(body[n-2])<<16 | uint32(body[n-1])<<24)
 	}
+	// Deflate expands at most about 1032:1, so a larger claim is false.
+	hint = min(hint, 1032*int64(len(body)))
 	return int(min(max(hint, 512), limit))
 }
 
