@@ -133,13 +133,13 @@ func TestSecretCanaries(t *testing.T) {
 						secret = canarySecret + "-wrong"
 					}
 					c, err := sso.New(tg.projectID, secret, sso.WithBaseURL(tg.baseURL), sso.WithoutRetries(), sso.WithLogger(logger),
-						sso.WithValidation(v, contract.WithMode(mode), contract.WithLogger(logger),
-							contract.WithReport(func(_ context.Context, pr *contract.Pair, vs []contract.Violation) {
+						validation(t, v, contract.CheckConfig{Mode: mode, Logger: logger,
+							Report: func(_ context.Context, pr *contract.Pair, vs []contract.Violation) {
 								reported++
 								for _, x := range vs {
 									fmt.Fprintln(&sink, x.String())
 								}
-							})))
+							}}))
 					require.NoError(t, err)
 					got, err := s.call(ctx, c, tg, fx)
 					if err != nil {
@@ -155,7 +155,7 @@ func TestSecretCanaries(t *testing.T) {
 							fmt.Fprintf(&sink, "%+v\n", *ae)
 						}
 					} else {
-						fmt.Fprintf(&sink, "%s: ok %T\n", s.id(), got)
+						fmt.Fprintf(&sink, "%s: ok %s\n", s.id(), got.connectionID)
 					}
 					c.CloseIdleConnections()
 				}

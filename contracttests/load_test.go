@@ -41,11 +41,11 @@ func TestLoadThroughOneClient(t *testing.T) {
 	c, err := sso.New(localProjectID, "secret-test-load",
 		sso.WithBaseURL(srv.URL),
 		sso.WithHTTPClient(&http.Client{Transport: srv.Client().Transport}),
-		sso.WithValidation(v, contract.WithMode(contract.Enforce), contract.WithReport(func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
+		validation(t, v, contract.CheckConfig{Mode: contract.Enforce, Report: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
 			reportsMu.Lock()
 			defer reportsMu.Unlock()
 			reports = append(reports, vs...)
-		})),
+		}}),
 	)
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()
@@ -71,7 +71,7 @@ func TestLoadThroughOneClient(t *testing.T) {
 			if i%2 == 0 {
 				o.op = api.OperationUpdateSAMLConnection
 				conn, err := c.UpdateSAMLConnection(ctx, seed.OrganizationID, seed.SAMLConnectionID,
-					&sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr(name)}, sso.WithResponseMeta(&meta))
+					&sso.SAMLConnectionUpdate{DisplayName: sso.Ptr(name)}, sso.WithResponseMeta(&meta))
 				o.err = err
 				if conn != nil {
 					o.got = conn.DisplayName
@@ -79,7 +79,7 @@ func TestLoadThroughOneClient(t *testing.T) {
 			} else {
 				o.op = api.OperationUpdateExternalConnection
 				conn, err := c.UpdateExternalConnection(ctx, seed.OrganizationSlug, seed.ExternalConnectionID,
-					&sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr(name)}, sso.WithResponseMeta(&meta))
+					&sso.ExternalConnectionUpdate{DisplayName: sso.Ptr(name)}, sso.WithResponseMeta(&meta))
 				o.err = err
 				if conn != nil {
 					o.got = conn.DisplayName

@@ -12,6 +12,8 @@ import (
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/provider"
+	"github.com/stytchsso/stytchsso/pkg/sso"
+	"github.com/stytchsso/stytchsso/pkg/ssocheck"
 )
 
 const (
@@ -57,6 +59,14 @@ func strictValidator(t testing.TB) *contract.Validator {
 	v, err := contract.New(contract.WithStrict(true))
 	require.NoError(t, err)
 	return v
+}
+
+// validation checks every call of a client with v, as cfg says.
+func validation(t testing.TB, v *contract.Validator, cfg contract.CheckConfig) sso.Option {
+	t.Helper()
+	c, err := contract.NewChecker(v, cfg)
+	require.NoError(t, err)
+	return ssocheck.WithValidation(c)
 }
 
 // TestLocalProvider runs every scenario end to end against the local

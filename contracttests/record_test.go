@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/internal/atomicfile"
 	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 	"github.com/stytchsso/stytchsso/pkg/recording"
 )
@@ -20,11 +21,16 @@ import (
 const idsFile = "ids.json"
 
 // recordAll runs every scenario tg supports with the inputs fx and records
-// each into its own cassette under dir, redacted and written atomically.
-// Scenarios the target cannot run keep their previous recording, and are
-// named in the log.
+// each into its own cassette under dir, redacted. The run is all or nothing
+// (recording.StartRun): cassettes go to a staging directory that replaces
+// dir/cassettes only when every scenario passed; on any failure the previous
+// recordings stay exactly as they were. Scenarios the target cannot run keep
+// their previous recording, and are named in the log.
 func recordAll(ctx context.Context, t *testing.T, tg *target, fx *fixtures, dir, from string) {
 	t.Helper()
+	run, err := recording.StartRun(filepath.Join(dir, "cassettes"))
+	require.NoError(t, err)
+	defer func() { assert.NoError(t, run.Abort()) }()
 	v := strictValidator(t)
 	for _, s := range scenarios() {
 		t.Run(s.id(), func(t *testing.T) {
@@ -33,7 +39,8 @@ func recordAll(ctx context.Context, t *testing.T, tg *target, fx *fixtures, dir,
 					t.Skipf("not recorded from %s, previous recording kept: %s", tg.name, why)
 				}
 			}
-			rec, err := recording.New(cassettePath(dir, s),
+			// Laid out as cassettePath does, under the staging directory.
+			rec, err := recording.New(filepath.Join(run.Dir(), s.op, s.name),
 				recording.WithMode(recording.ModeRecord),
 				recording.WithRealTransport(orDefault(tg.transport)),
 				recording.WithSecrets(tg.secrets(fx)...),
@@ -52,7 +59,12 @@ func recordAll(ctx context.Context, t *testing.T, tg *target, fx *fixtures, dir,
 		RecordedFrom:         from,
 	}, "", "  ")
 	require.NoError(t, err)
-	require.NoError(t, recording.WriteFileAtomic(filepath.Join(dir, "cassettes", idsFile), append(data, '\n'), 0o644))
+	require.NoError(t, atomicfile.Write(filepath.Join(run.Dir(), idsFile), append(data, '\n'), 0o644))
+	if t.Failed() {
+		t.Logf("recording failed: %s is unchanged", run.Target())
+		return
+	}
+	require.NoError(t, run.Commit())
 }
 
 func orDefault(rt http.RoundTripper) http.RoundTripper {

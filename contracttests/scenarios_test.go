@@ -105,11 +105,12 @@ func (tg *target) secrets(fx *fixtures) []string {
 }
 
 // scenario is one call the suite makes against every target, and what must
-// come of it.
+// come of it. Scenarios are behaviours crossed with endpoints: see
+// endpoint.scenarios and scenarios below.
 type scenario struct {
 	// name is also the recording's file name, under testdata/cassettes/<op>/.
 	name string
-	// op is "saml" or "external".
+	// op is the endpoint's name: "saml" or "external".
 	op string
 	// wantStatus is the HTTP status the call must get.
 	wantStatus int
@@ -124,139 +125,140 @@ type scenario struct {
 	// before prepares the target; it runs only on the local provider, the
 	// one target that takes orders.
 	before func(tg *target)
-	// call makes the request.
-	call func(ctx context.Context, c *sso.Client, tg *target, fx *fixtures) (any, error)
-	// check inspects a successful result.
-	check func(t *testing.T, got any, tg *target, fx *fixtures)
+	// call makes the request; a nil result means the call returned none.
+	call func(ctx context.Context, c *sso.Client, tg *target, fx *fixtures) (*result, error)
+}
+
+// result is what a successful call returned, with the checks its scenario
+// makes on the typed connection.
+type result struct {
+	connectionID string
+	check        func(t *testing.T)
 }
 
 func (s scenario) id() string { return s.op + "/" + s.name }
 
-func needsLocal(tg *target) string {
-	if tg.local == nil {
-		return "only the local provider can be made to answer this status on demand"
-	}
-	return ""
-}
-
-func needsSession(tg *target) string {
-	if tg.sessionToken == "" {
-		return "set STYTCH_MEMBER_SESSION_TOKEN to a member session allowed to update SSO connections"
-	}
-	return ""
-}
-
-func needsJWT(tg *target) string {
-	if tg.sessionJWT == "" {
-		return "set STYTCH_MEMBER_SESSION_JWT to a member session JWT allowed to update SSO connections"
-	}
-	return ""
-}
-
-func needsDenied(tg *target) string {
-	if tg.deniedSession == "" {
-		return "set STYTCH_DENIED_MEMBER_SESSION to a member session token without permission to update SSO connections"
-	}
-	return ""
-}
-
-func needsSlug(tg *target) string {
-	if tg.orgSlug == "" {
-		return "set STYTCH_ORGANIZATION_SLUG to the organization's slug"
-	}
-	return ""
-}
-
-func samlCall(params func(fx *fixtures) *sso.UpdateSAMLConnectionParams, org func(tg *target) string,
-	conn func(tg *target, fx *fixtures) string, opts func(tg *target) []sso.CallOption) func(context.Context, *sso.Client, *target, *fixtures) (any, error) {
-	return func(ctx context.Context, c *sso.Client, tg *target, fx *fixtures) (any, error) {
-		var p *sso.UpdateSAMLConnectionParams
-		if params != nil {
-			p = params(fx)
+// needsVar is a scenario's needs: it runs only where have(tg) holds, and
+// otherwise says what to set.
+func needsVar(have func(tg *target) bool, what string) func(*target) string {
+	return func(tg *target) string {
+		if have(tg) {
+			return ""
 		}
-		o := tg.orgID
-		if org != nil {
-			o = org(tg)
-		}
-		cn := tg.samlID
-		if conn != nil {
-			cn = conn(tg, fx)
-		}
-		var co []sso.CallOption
-		if opts != nil {
-			co = opts(tg)
-		}
-		return c.UpdateSAMLConnection(ctx, o, cn, p, co...)
+		return what
 	}
 }
 
-func externalCall(params func(fx *fixtures) *sso.UpdateExternalConnectionParams, org func(tg *target) string,
-	conn func(tg *target, fx *fixtures) string, opts func(tg *target) []sso.CallOption) func(context.Context, *sso.Client, *target, *fixtures) (any, error) {
-	return func(ctx context.Context, c *sso.Client, tg *target, fx *fixtures) (any, error) {
-		var p *sso.UpdateExternalConnectionParams
-		if params != nil {
-			p = params(fx)
+var (
+	needsLocal   = needsVar(func(tg *target) bool { return tg.local != nil }, "only the local provider can be made to answer this status on demand")
+	needsSession = needsVar(func(tg *target) bool { return tg.sessionToken != "" }, "set STYTCH_MEMBER_SESSION_TOKEN to a member session allowed to update SSO connections")
+	needsJWT     = needsVar(func(tg *target) bool { return tg.sessionJWT != "" }, "set STYTCH_MEMBER_SESSION_JWT to a member session JWT allowed to update SSO connections")
+	needsDenied  = needsVar(func(tg *target) bool { return tg.deniedSession != "" }, "set STYTCH_DENIED_MEMBER_SESSION to a member session token without permission to update SSO connections")
+	needsSlug    = needsVar(func(tg *target) bool { return tg.orgSlug != "" }, "set STYTCH_ORGANIZATION_SLUG to the organization's slug")
+)
+
+// endpoint describes one update endpoint to the suite, P being its body and
+// C its connection. Adding an endpoint to the suite is one more endpoint
+// value in scenarios.
+type endpoint[P, C any] struct {
+	// name is the endpoint's name in scenario IDs and recording folders.
+	name string
+	// update is the client method that calls it.
+	update func(c *sso.Client, ctx context.Context, org, conn string, p *P, opts ...sso.CallOption) (*C, error)
+	// connID is the connection updated on tg; unknownID one that does not exist.
+	connID    func(tg *target) string
+	unknownID func(fx *fixtures) string
+	// connectionID and displayName read a returned connection.
+	connectionID, displayName func(*C) string
+	// named is a body that only sets the display name.
+	named func(name string) *P
+	// full sets every field; checkFull checks what it did.
+	full      func(fx *fixtures) *P
+	checkFull func(t *testing.T, c *C, fx *fixtures)
+	// zero sends false, "" and [] where it can; checkZero checks they arrived.
+	zero      func() *P
+	checkZero func(t *testing.T, c *C)
+	// bad is a body the API refuses with 400, with badErrorType if known.
+	bad          func(fx *fixtures) *P
+	badErrorType string
+}
+
+// request is one call a behaviour makes: nil fields take the defaults (no
+// body, the target's organization and connection, no call options).
+type request[P, C any] struct {
+	body  func(fx *fixtures) *P
+	org   func(tg *target) string
+	conn  func(tg *target, fx *fixtures) string
+	opts  func(tg *target) []sso.CallOption
+	check func(t *testing.T, c *C, fx *fixtures)
+}
+
+func (e endpoint[P, C]) call(r request[P, C]) func(context.Context, *sso.Client, *target, *fixtures) (*result, error) {
+	return func(ctx context.Context, c *sso.Client, tg *target, fx *fixtures) (*result, error) {
+		var p *P
+		if r.body != nil {
+			p = r.body(fx)
 		}
-		o := tg.orgID
-		if org != nil {
-			o = org(tg)
+		org, conn := tg.orgID, e.connID(tg)
+		if r.org != nil {
+			org = r.org(tg)
 		}
-		cn := tg.externalID
-		if conn != nil {
-			cn = conn(tg, fx)
+		if r.conn != nil {
+			conn = r.conn(tg, fx)
 		}
-		var co []sso.CallOption
-		if opts != nil {
-			co = opts(tg)
+		var opts []sso.CallOption
+		if r.opts != nil {
+			opts = r.opts(tg)
 		}
-		return c.UpdateExternalConnection(ctx, o, cn, p, co...)
+		got, err := e.update(c, ctx, org, conn, p, opts...)
+		if got == nil {
+			return nil, err
+		}
+		return &result{connectionID: e.connectionID(got), check: func(t *testing.T) {
+			t.Helper()
+			assert.Equal(t, e.connID(tg), e.connectionID(got), "the connection updated")
+			if r.check != nil {
+				r.check(t, got, fx)
+			}
+		}}, err
 	}
 }
 
-func fullSAMLUpdate(fx *fixtures) *sso.UpdateSAMLConnectionParams {
-	idp := stytchsso.Okta
-	return &sso.UpdateSAMLConnectionParams{
-		IDPEntityID:     sso.Ptr("https://idp.example.test/metadata"),
-		DisplayName:     sso.Ptr("Contract suite SAML"),
-		X509Certificate: sso.Ptr(fx.idpCertificate),
-		IDPSSOURL:       sso.Ptr("https://idp.example.test/sso/saml"),
-		AttributeMapping: &stytchsso.AttributeMapping{
-			"email": "NameID", "first_name": "firstName", "last_name": "lastName", "groups": "groups",
-		},
-		SAMLConnectionImplicitRoleAssignments: &[]stytchsso.SAMLConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}},
-		SAMLGroupImplicitRoleAssignments:      &[]stytchsso.SAMLGroupImplicitRoleAssignment{{RoleID: "stytch_admin", Group: "admins"}},
-		AlternativeAudienceURI:                sso.Ptr("https://legacy.example.test/saml/metadata"),
-		IdentityProvider:                      &idp,
-		SigningPrivateKey:                     sso.Ptr(fx.signingKey),
-		NameIDFormat:                          sso.Ptr("urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"),
-		AlternativeACSURL:                     sso.Ptr("https://legacy.example.test/saml/acs"),
-		IDPInitiatedAuthDisabled:              sso.Ptr(true),
-		SAMLEncryptionPrivateKey:              sso.Ptr(fx.encryptionKey),
-		AllowGatewayCallback:                  sso.Ptr(false),
-	}
+// renamed is the request that sets the display name to name, checked.
+func (e endpoint[P, C]) renamed(name string) request[P, C] {
+	return request[P, C]{body: func(*fixtures) *P { return e.named(name) },
+		check: func(t *testing.T, c *C, _ *fixtures) { assert.Equal(t, name, e.displayName(c)) }}
 }
 
-func fullExternalUpdate(*fixtures) *sso.UpdateExternalConnectionParams {
-	return &sso.UpdateExternalConnectionParams{
-		DisplayName: sso.Ptr("Contract suite External"),
-		ExternalConnectionImplicitRoleAssignments: &[]stytchsso.ConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}},
-		ExternalGroupImplicitRoleAssignments:      &[]stytchsso.GroupImplicitRoleAssignment{{RoleID: "stytch_admin", Group: "admins"}},
+// scenarios crosses every behaviour of the suite with e.
+func (e endpoint[P, C]) scenarios() []scenario {
+	with := func(r request[P, C], opts func(*target) []sso.CallOption, org func(*target) string) request[P, C] {
+		r.opts, r.org = opts, org
+		return r
 	}
-}
-
-func displayNameIs(want string) func(*testing.T, any, *target, *fixtures) {
-	return func(t *testing.T, got any, tg *target, _ *fixtures) {
-		switch c := got.(type) {
-		case *stytchsso.SAMLConnection:
-			assert.Equal(t, want, c.DisplayName)
-			assert.Equal(t, tg.samlID, c.ConnectionID)
-		case *stytchsso.ExternalConnection:
-			assert.Equal(t, want, c.DisplayName)
-			assert.Equal(t, tg.externalID, c.ConnectionID)
-		default:
-			t.Fatalf("unexpected result type %T", got)
-		}
+	checkZero := func(t *testing.T, c *C, _ *fixtures) { e.checkZero(t, c) }
+	out := []scenario{
+		{name: "full_update", wantStatus: 200, call: e.call(request[P, C]{body: e.full, check: e.checkFull})},
+		{name: "empty_body", wantStatus: 200, call: e.call(request[P, C]{})},
+		{name: "zero_values", wantStatus: 200, call: e.call(request[P, C]{body: func(*fixtures) *P { return e.zero() }, check: checkZero})},
+		{name: "member_session_token", wantStatus: 200, needs: needsSession, call: e.call(with(e.renamed("Updated by a member"), sessionOpt, nil))},
+		{name: "member_session_jwt", wantStatus: 200, needs: needsJWT, call: e.call(with(e.renamed("Updated with a JWT"), jwtOpt, nil))},
+		{name: "organization_slug", wantStatus: 200, needs: needsSlug, call: e.call(with(e.renamed("Addressed by slug"), nil, slugOrg))},
+		{name: "bad_request", wantStatus: 400, wantErr: sso.ErrBadRequest, wantErrorType: e.badErrorType, call: e.call(request[P, C]{body: e.bad})},
+		{name: "unauthorized", wantStatus: 401, wantErr: sso.ErrUnauthorized, wantErrorType: "unauthorized_credentials", wrongSecret: true,
+			call: e.call(request[P, C]{})},
+		{name: "forbidden", wantStatus: 403, wantErr: sso.ErrForbidden, needs: needsDenied, call: e.call(with(e.renamed("Not allowed"), deniedOpt, nil))},
+		{name: "not_found", wantStatus: 404, wantErr: sso.ErrNotFound,
+			call: e.call(request[P, C]{body: func(*fixtures) *P { return e.named("Nobody") }, conn: func(_ *target, fx *fixtures) string { return e.unknownID(fx) }})},
+		{name: "rate_limited", wantStatus: 429, wantErr: sso.ErrRateLimited, wantErrorType: "too_many_requests", needs: needsLocal,
+			before: func(tg *target) { tg.local.ThrottleNext(1) }, call: e.call(request[P, C]{})},
+		{name: "server_error", wantStatus: 500, wantErr: sso.ErrServerError, wantErrorType: "internal_server_error", needs: needsLocal,
+			before: func(tg *target) { tg.local.FailNext(1) }, call: e.call(request[P, C]{})},
 	}
+	for i := range out {
+		out[i].op = e.name
+	}
+	return out
 }
 
 func sessionOpt(tg *target) []sso.CallOption {
@@ -270,155 +272,123 @@ func deniedOpt(tg *target) []sso.CallOption {
 }
 func slugOrg(tg *target) string { return tg.orgSlug }
 
-// scenarios is the whole suite: every case runs in replay, against the local
-// provider and live against Stytch (where it can be provoked there).
+// samlEndpoint is the SAML connection update.
+var samlEndpoint = endpoint[sso.SAMLConnectionUpdate, stytchsso.SAMLConnection]{
+	name:         "saml",
+	update:       (*sso.Client).UpdateSAMLConnection,
+	connID:       func(tg *target) string { return tg.samlID },
+	unknownID:    func(fx *fixtures) string { return fx.unknownConnID },
+	connectionID: func(c *stytchsso.SAMLConnection) string { return c.ConnectionID },
+	displayName:  func(c *stytchsso.SAMLConnection) string { return c.DisplayName },
+	named: func(name string) *sso.SAMLConnectionUpdate {
+		return &sso.SAMLConnectionUpdate{DisplayName: sso.Ptr(name)}
+	},
+	full: func(fx *fixtures) *sso.SAMLConnectionUpdate {
+		idp := stytchsso.IdentityProviderOkta
+		return &sso.SAMLConnectionUpdate{
+			IDPEntityID:     sso.Ptr("https://idp.example.test/metadata"),
+			DisplayName:     sso.Ptr("Contract suite SAML"),
+			X509Certificate: sso.Ptr(fx.idpCertificate),
+			IDPSSOURL:       sso.Ptr("https://idp.example.test/sso/saml"),
+			AttributeMapping: &stytchsso.AttributeMapping{
+				"email": "NameID", "first_name": "firstName", "last_name": "lastName", "groups": "groups",
+			},
+			SAMLConnectionImplicitRoleAssignments: &[]stytchsso.SAMLConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}},
+			SAMLGroupImplicitRoleAssignments:      &[]stytchsso.SAMLGroupImplicitRoleAssignment{{RoleID: "stytch_admin", Group: "admins"}},
+			AlternativeAudienceURI:                sso.Ptr("https://legacy.example.test/saml/metadata"),
+			IdentityProvider:                      &idp,
+			SigningPrivateKey:                     sso.Ptr(fx.signingKey),
+			NameIDFormat:                          sso.Ptr("urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"),
+			AlternativeACSURL:                     sso.Ptr("https://legacy.example.test/saml/acs"),
+			IDPInitiatedAuthDisabled:              sso.Ptr(true),
+			SAMLEncryptionPrivateKey:              sso.Ptr(fx.encryptionKey),
+			AllowGatewayCallback:                  sso.Ptr(false),
+		}
+	},
+	checkFull: func(t *testing.T, c *stytchsso.SAMLConnection, fx *fixtures) {
+		assert.Equal(t, "Contract suite SAML", c.DisplayName)
+		assert.Equal(t, "https://idp.example.test/sso/saml", c.IDPSSOURL)
+		assert.Equal(t, "okta", c.IdentityProvider)
+		assert.True(t, c.IDPInitiatedAuthDisabled)
+		assert.Equal(t, "active", c.Status, "idp_sso_url, attribute_mapping, idp_entity_id and a certificate are all set")
+		assert.NotEmpty(t, c.SigningCertificates, "a signing certificate is made from signing_private_key")
+		assert.NotEmpty(t, c.EncryptionPrivateKeys)
+		var certs []string
+		for _, v := range c.VerificationCertificates {
+			certs = append(certs, v.Certificate)
+		}
+		assert.Contains(t, certs, fx.idpCertificate)
+		assert.Equal(t, []stytchsso.SAMLGroupImplicitRoleAssignment{{RoleID: "stytch_admin", Group: "admins"}}, c.SAMLGroupImplicitRoleAssignments)
+	},
+	zero: func() *sso.SAMLConnectionUpdate {
+		return &sso.SAMLConnectionUpdate{
+			IDPInitiatedAuthDisabled:              sso.Ptr(false),
+			AlternativeACSURL:                     sso.Ptr(""),
+			SAMLConnectionImplicitRoleAssignments: sso.EmptyList[stytchsso.SAMLConnectionImplicitRoleAssignment](),
+			SAMLGroupImplicitRoleAssignments:      sso.EmptyList[stytchsso.SAMLGroupImplicitRoleAssignment](),
+		}
+	},
+	checkZero: func(t *testing.T, c *stytchsso.SAMLConnection) {
+		assert.False(t, c.IDPInitiatedAuthDisabled, "false must reach the API and switch the flag off")
+		assert.Empty(t, c.AlternativeACSURL)
+		assert.Empty(t, c.SAMLConnectionImplicitRoleAssignments)
+		assert.Empty(t, c.SAMLGroupImplicitRoleAssignments)
+	},
+	bad: func(fx *fixtures) *sso.SAMLConnectionUpdate {
+		return &sso.SAMLConnectionUpdate{X509Certificate: sso.Ptr(fx.badCertificate)}
+	},
+	badErrorType: "invalid_x509_certificate",
+}
+
+// externalEndpoint is the External connection update.
+var externalEndpoint = endpoint[sso.ExternalConnectionUpdate, stytchsso.ExternalConnection]{
+	name:         "external",
+	update:       (*sso.Client).UpdateExternalConnection,
+	connID:       func(tg *target) string { return tg.externalID },
+	unknownID:    func(fx *fixtures) string { return fx.unknownExtConnID },
+	connectionID: func(c *stytchsso.ExternalConnection) string { return c.ConnectionID },
+	displayName:  func(c *stytchsso.ExternalConnection) string { return c.DisplayName },
+	named: func(name string) *sso.ExternalConnectionUpdate {
+		return &sso.ExternalConnectionUpdate{DisplayName: sso.Ptr(name)}
+	},
+	full: func(*fixtures) *sso.ExternalConnectionUpdate {
+		return &sso.ExternalConnectionUpdate{
+			DisplayName: sso.Ptr("Contract suite External"),
+			ExternalConnectionImplicitRoleAssignments: &[]stytchsso.ConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}},
+			ExternalGroupImplicitRoleAssignments:      &[]stytchsso.GroupImplicitRoleAssignment{{RoleID: "stytch_admin", Group: "admins"}},
+		}
+	},
+	checkFull: func(t *testing.T, c *stytchsso.ExternalConnection, _ *fixtures) {
+		assert.Equal(t, "Contract suite External", c.DisplayName)
+		assert.Equal(t, "active", c.Status)
+		assert.Equal(t, []stytchsso.ConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}}, c.ExternalConnectionImplicitRoleAssignments)
+		assert.Equal(t, []stytchsso.GroupImplicitRoleAssignment{{RoleID: "stytch_admin", Group: "admins"}}, c.ExternalGroupImplicitRoleAssignments)
+	},
+	zero: func() *sso.ExternalConnectionUpdate {
+		return &sso.ExternalConnectionUpdate{
+			ExternalConnectionImplicitRoleAssignments: sso.EmptyList[stytchsso.ConnectionImplicitRoleAssignment](),
+			ExternalGroupImplicitRoleAssignments:      sso.EmptyList[stytchsso.GroupImplicitRoleAssignment](),
+		}
+	},
+	checkZero: func(t *testing.T, c *stytchsso.ExternalConnection) {
+		assert.Empty(t, c.ExternalConnectionImplicitRoleAssignments, "[] must reach the API and clear the list")
+		assert.Empty(t, c.ExternalGroupImplicitRoleAssignments)
+	},
+	bad: func(*fixtures) *sso.ExternalConnectionUpdate {
+		return &sso.ExternalConnectionUpdate{
+			ExternalConnectionImplicitRoleAssignments: &[]stytchsso.ConnectionImplicitRoleAssignment{{RoleID: ""}},
+		}
+	},
+}
+
+// scenarios is the whole suite: every behaviour on every endpoint, run in
+// replay, against the local provider and live against Stytch (where it can
+// be provoked there).
 func scenarios() []scenario {
 	var out []scenario
-	// SAML.
-	out = append(out,
-		scenario{name: "full_update", op: "saml", wantStatus: 200,
-			call: samlCall(fullSAMLUpdate, nil, nil, nil),
-			check: func(t *testing.T, got any, tg *target, fx *fixtures) {
-				c := got.(*stytchsso.SAMLConnection)
-				assert.Equal(t, "Contract suite SAML", c.DisplayName)
-				assert.Equal(t, "https://idp.example.test/sso/saml", c.IDPSSOURL)
-				assert.Equal(t, "okta", c.IdentityProvider)
-				assert.True(t, c.IDPInitiatedAuthDisabled)
-				assert.Equal(t, "active", c.Status, "idp_sso_url, attribute_mapping, idp_entity_id and a certificate are all set")
-				assert.NotEmpty(t, c.SigningCertificates, "a signing certificate is made from signing_private_key")
-				assert.NotEmpty(t, c.EncryptionPrivateKeys)
-				var certs []string
-				for _, v := range c.VerificationCertificates {
-					certs = append(certs, v.Certificate)
-				}
-				assert.Contains(t, certs, fx.idpCertificate)
-				assert.Equal(t, []stytchsso.SAMLGroupImplicitRoleAssignment{{RoleID: "stytch_admin", Group: "admins"}}, c.SAMLGroupImplicitRoleAssignments)
-			}},
-		scenario{name: "empty_body", op: "saml", wantStatus: 200,
-			call: samlCall(nil, nil, nil, nil),
-			check: func(t *testing.T, got any, tg *target, _ *fixtures) {
-				assert.Equal(t, tg.samlID, got.(*stytchsso.SAMLConnection).ConnectionID)
-			}},
-		scenario{name: "zero_values", op: "saml", wantStatus: 200,
-			call: samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams {
-				return &sso.UpdateSAMLConnectionParams{
-					IDPInitiatedAuthDisabled:              sso.Ptr(false),
-					AlternativeACSURL:                     sso.Ptr(""),
-					SAMLConnectionImplicitRoleAssignments: sso.EmptyList[stytchsso.SAMLConnectionImplicitRoleAssignment](),
-					SAMLGroupImplicitRoleAssignments:      sso.EmptyList[stytchsso.SAMLGroupImplicitRoleAssignment](),
-				}
-			}, nil, nil, nil),
-			check: func(t *testing.T, got any, _ *target, _ *fixtures) {
-				c := got.(*stytchsso.SAMLConnection)
-				assert.False(t, c.IDPInitiatedAuthDisabled, "false must reach the API and switch the flag off")
-				assert.Empty(t, c.AlternativeACSURL)
-				assert.Empty(t, c.SAMLConnectionImplicitRoleAssignments)
-				assert.Empty(t, c.SAMLGroupImplicitRoleAssignments)
-			}},
-		scenario{name: "member_session_token", op: "saml", wantStatus: 200, needs: needsSession,
-			call: samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams {
-				return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr("Updated by a member")}
-			}, nil, nil, sessionOpt),
-			check: displayNameIs("Updated by a member")},
-		scenario{name: "member_session_jwt", op: "saml", wantStatus: 200, needs: needsJWT,
-			call: samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams {
-				return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr("Updated with a JWT")}
-			}, nil, nil, jwtOpt),
-			check: displayNameIs("Updated with a JWT")},
-		scenario{name: "organization_slug", op: "saml", wantStatus: 200, needs: needsSlug,
-			call: samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams {
-				return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr("Addressed by slug")}
-			}, slugOrg, nil, nil),
-			check: displayNameIs("Addressed by slug")},
-		scenario{name: "bad_request", op: "saml", wantStatus: 400, wantErr: sso.ErrBadRequest, wantErrorType: "invalid_x509_certificate",
-			call: samlCall(func(fx *fixtures) *sso.UpdateSAMLConnectionParams {
-				return &sso.UpdateSAMLConnectionParams{X509Certificate: sso.Ptr(fx.badCertificate)}
-			}, nil, nil, nil)},
-		scenario{name: "unauthorized", op: "saml", wantStatus: 401, wantErr: sso.ErrUnauthorized, wantErrorType: "unauthorized_credentials", wrongSecret: true,
-			call: samlCall(nil, nil, nil, nil)},
-		scenario{name: "forbidden", op: "saml", wantStatus: 403, wantErr: sso.ErrForbidden, needs: needsDenied,
-			call: samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams {
-				return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr("Not allowed")}
-			}, nil, nil, deniedOpt)},
-		scenario{name: "not_found", op: "saml", wantStatus: 404, wantErr: sso.ErrNotFound,
-			call: samlCall(func(*fixtures) *sso.UpdateSAMLConnectionParams {
-				return &sso.UpdateSAMLConnectionParams{DisplayName: sso.Ptr("Nobody")}
-			}, nil,
-				func(_ *target, fx *fixtures) string { return fx.unknownConnID }, nil)},
-		scenario{name: "rate_limited", op: "saml", wantStatus: 429, wantErr: sso.ErrRateLimited, wantErrorType: "too_many_requests", needs: needsLocal,
-			before: func(tg *target) { tg.local.ThrottleNext(1) },
-			call:   samlCall(nil, nil, nil, nil)},
-		scenario{name: "server_error", op: "saml", wantStatus: 500, wantErr: sso.ErrServerError, wantErrorType: "internal_server_error", needs: needsLocal,
-			before: func(tg *target) { tg.local.FailNext(1) },
-			call:   samlCall(nil, nil, nil, nil)},
-	)
-	// External.
-	out = append(out,
-		scenario{name: "full_update", op: "external", wantStatus: 200,
-			call: externalCall(fullExternalUpdate, nil, nil, nil),
-			check: func(t *testing.T, got any, _ *target, _ *fixtures) {
-				c := got.(*stytchsso.ExternalConnection)
-				assert.Equal(t, "Contract suite External", c.DisplayName)
-				assert.Equal(t, "active", c.Status)
-				assert.Equal(t, []stytchsso.ConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}}, c.ExternalConnectionImplicitRoleAssignments)
-				assert.Equal(t, []stytchsso.GroupImplicitRoleAssignment{{RoleID: "stytch_admin", Group: "admins"}}, c.ExternalGroupImplicitRoleAssignments)
-			}},
-		scenario{name: "empty_body", op: "external", wantStatus: 200,
-			call: externalCall(nil, nil, nil, nil),
-			check: func(t *testing.T, got any, tg *target, _ *fixtures) {
-				assert.Equal(t, tg.externalID, got.(*stytchsso.ExternalConnection).ConnectionID)
-			}},
-		scenario{name: "zero_values", op: "external", wantStatus: 200,
-			call: externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams {
-				return &sso.UpdateExternalConnectionParams{
-					ExternalConnectionImplicitRoleAssignments: sso.EmptyList[stytchsso.ConnectionImplicitRoleAssignment](),
-					ExternalGroupImplicitRoleAssignments:      sso.EmptyList[stytchsso.GroupImplicitRoleAssignment](),
-				}
-			}, nil, nil, nil),
-			check: func(t *testing.T, got any, _ *target, _ *fixtures) {
-				c := got.(*stytchsso.ExternalConnection)
-				assert.Empty(t, c.ExternalConnectionImplicitRoleAssignments, "[] must reach the API and clear the list")
-				assert.Empty(t, c.ExternalGroupImplicitRoleAssignments)
-			}},
-		scenario{name: "member_session_token", op: "external", wantStatus: 200, needs: needsSession,
-			call: externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams {
-				return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("Updated by a member")}
-			}, nil, nil, sessionOpt),
-			check: displayNameIs("Updated by a member")},
-		scenario{name: "member_session_jwt", op: "external", wantStatus: 200, needs: needsJWT,
-			call: externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams {
-				return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("Updated with a JWT")}
-			}, nil, nil, jwtOpt),
-			check: displayNameIs("Updated with a JWT")},
-		scenario{name: "organization_slug", op: "external", wantStatus: 200, needs: needsSlug,
-			call: externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams {
-				return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("Addressed by slug")}
-			}, slugOrg, nil, nil),
-			check: displayNameIs("Addressed by slug")},
-		scenario{name: "bad_request", op: "external", wantStatus: 400, wantErr: sso.ErrBadRequest,
-			call: externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams {
-				return &sso.UpdateExternalConnectionParams{
-					ExternalConnectionImplicitRoleAssignments: &[]stytchsso.ConnectionImplicitRoleAssignment{{RoleID: ""}},
-				}
-			}, nil, nil, nil)},
-		scenario{name: "unauthorized", op: "external", wantStatus: 401, wantErr: sso.ErrUnauthorized, wantErrorType: "unauthorized_credentials", wrongSecret: true,
-			call: externalCall(nil, nil, nil, nil)},
-		scenario{name: "forbidden", op: "external", wantStatus: 403, wantErr: sso.ErrForbidden, needs: needsDenied,
-			call: externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams {
-				return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("Not allowed")}
-			}, nil, nil, deniedOpt)},
-		scenario{name: "not_found", op: "external", wantStatus: 404, wantErr: sso.ErrNotFound,
-			call: externalCall(func(*fixtures) *sso.UpdateExternalConnectionParams {
-				return &sso.UpdateExternalConnectionParams{DisplayName: sso.Ptr("Nobody")}
-			}, nil,
-				func(_ *target, fx *fixtures) string { return fx.unknownExtConnID }, nil)},
-		scenario{name: "rate_limited", op: "external", wantStatus: 429, wantErr: sso.ErrRateLimited, wantErrorType: "too_many_requests", needs: needsLocal,
-			before: func(tg *target) { tg.local.ThrottleNext(1) },
-			call:   externalCall(nil, nil, nil, nil)},
-		scenario{name: "server_error", op: "external", wantStatus: 500, wantErr: sso.ErrServerError, wantErrorType: "internal_server_error", needs: needsLocal,
-			before: func(tg *target) { tg.local.FailNext(1) },
-			call:   externalCall(nil, nil, nil, nil)},
-	)
+	for _, ep := range [][]scenario{samlEndpoint.scenarios(), externalEndpoint.scenarios()} {
+		out = append(out, ep...)
+	}
 	return out
 }
 
@@ -442,7 +412,7 @@ func clientFor(t testing.TB, tg *target, s scenario, bottom http.RoundTripper, v
 		sso.WithBaseURL(tg.baseURL),
 		sso.WithoutRetries(),
 		sso.WithHTTPClient(&http.Client{Transport: bottom}),
-		sso.WithValidation(v, contract.WithMode(contract.Enforce)),
+		validation(t, v, contract.CheckConfig{Mode: contract.Enforce}),
 	)
 	require.NoError(t, err)
 	return c
@@ -459,14 +429,12 @@ func runScenario(ctx context.Context, t *testing.T, tg *target, s scenario, fx *
 	got, err := s.call(ctx, c, tg, fx)
 	if s.wantErr == nil {
 		require.NoError(t, err, "%s on %s", s.id(), tg.name)
-		require.NotNil(t, got)
-		if s.check != nil {
-			s.check(t, got, tg, fx)
-		}
+		require.NotNil(t, got, "%s on %s: a result", s.id(), tg.name)
+		got.check(t)
 		return
 	}
 	require.Error(t, err, "%s on %s: want %v", s.id(), tg.name, s.wantErr)
-	assertNilResult(t, got)
+	assert.Nil(t, got, "%s on %s: a call never returns a result with an error", s.id(), tg.name)
 	var ce *contract.ContractError
 	require.False(t, errors.As(err, &ce), "%s on %s broke the contract: %v", s.id(), tg.name, err)
 	assert.ErrorIs(t, err, s.wantErr, "%s on %s", s.id(), tg.name)
@@ -476,21 +444,6 @@ func runScenario(ctx context.Context, t *testing.T, tg *target, s scenario, fx *
 	assert.NotEmpty(t, apiErr.RequestID)
 	if s.wantErrorType != "" {
 		assert.Equal(t, s.wantErrorType, apiErr.ErrorType)
-	}
-}
-
-// assertNilResult checks that an error came with no result (a typed nil
-// pointer inside the interface is nil too).
-func assertNilResult(t *testing.T, got any) {
-	t.Helper()
-	switch g := got.(type) {
-	case nil:
-	case *stytchsso.SAMLConnection:
-		assert.Nil(t, g, "a call never returns a result with an error")
-	case *stytchsso.ExternalConnection:
-		assert.Nil(t, g, "a call never returns a result with an error")
-	default:
-		t.Errorf("unexpected result type %T", got)
 	}
 }
 

@@ -161,21 +161,55 @@ func benchCorpus(b *testing.B, dir string) {
 			require.NoError(b, err)
 			b.ReportAllocs()
 			for b.Loop() {
-				n, bad := 0, 0
-				err := validateFiles(ctx, v, []string{dir}, func(fr *fileResult) {
+				n, bad, skipped := 0, 0, 0
+				validateFiles(ctx, v, []string{dir}, func(fr *fileResult) {
 					if fr.err != nil {
 						b.Fatal(fr.err)
 					}
 					n += len(fr.pairs)
-					for _, vs := range fr.violations {
+					for i, vs := range fr.violations {
 						bad += len(vs)
+						if fr.skipped[i] != "" {
+							skipped++
+						}
 					}
 				})
-				if err != nil || n != corpusPairs || bad != 0 {
-					b.Fatalf("ssocontract: %d pairs, %d violations, %v", n, bad, err)
+				if n != corpusPairs || bad != 0 || skipped != 0 {
+					b.Fatalf("ssocontract: %d pairs, %d violations, %d skipped", n, bad, skipped)
 				}
 			}
 			b.ReportMetric(float64(corpusPairs)*float64(b.N)/b.Elapsed().Seconds(), "pairs/s")
+		})
+	}
+}
+
+// BenchmarkScopeOverhead prices the CLI's scope decision per pair: the
+// validator alone against classify then validate, on the fixtures' three
+// in-scope pairs (a skipped pair is cheaper still: it is not validated).
+func BenchmarkScopeOverhead(b *testing.B) {
+	ctx := context.Background()
+	pairs, err := capture.LoadFile(testdata + "/har/valid.har")
+	require.NoError(b, err)
+	v, err := newValidator("", true)
+	require.NoError(b, err)
+	for _, withScope := range []bool{false, true} {
+		name := "validate"
+		if withScope {
+			name = "classify+validate"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for i := range pairs {
+					if withScope {
+						if in, _ := classify(v, &pairs[i]); !in {
+							b.Fatal("fixture pair out of scope")
+						}
+					}
+					_ = v.Validate(ctx, &pairs[i])
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(pairs)), "ns/pair")
 		})
 	}
 }

@@ -25,10 +25,20 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "--upstream: every structural difference between our two paths and Stytch's spec")
 		fmt.Fprintln(stderr, "(OURS defaults to the embedded spec); exit 1 when there is any, like diff(1),")
 		fmt.Fprintln(stderr, "or, with --accept, any not in the accepted list (so CI fails only when Stytch's spec moves).")
+		fmt.Fprintln(stderr, "Flags may follow the file names; -- ends them.")
 		fs.PrintDefaults()
+		fmt.Fprintln(stderr, "Exit status: 0 no breaking change (--upstream: no difference, or none new), 1 breaking change")
+		fmt.Fprintln(stderr, "(--upstream: a difference, or one not accepted), 2 bad usage or unreadable input.")
 	}
-	if code, done := parseArgs(fs, args, stderr, false); done {
+	pos, code, done := parseArgs(fs, args, stderr, false)
+	if done {
 		return code
+	}
+	arg := func(i int) string {
+		if i < len(pos) {
+			return pos[i]
+		}
+		return ""
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "ssocontract diff: %v\n", err)
@@ -39,26 +49,26 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *upstream != "" {
-		if fs.NArg() > 1 {
+		if len(pos) > 1 {
 			fs.Usage()
 			return 2
 		}
-		return diffUpstream(*upstream, fs.Arg(0), *accept, format.value, stdout, fail)
+		return diffUpstream(*upstream, arg(0), *accept, format.value, stdout, fail)
 	}
-	if fs.NArg() != 2 {
+	if len(pos) != 2 {
 		fmt.Fprintln(stderr, "ssocontract diff: want OLD and NEW spec files")
 		fs.Usage()
 		return 2
 	}
-	oldData, err := os.ReadFile(fs.Arg(0))
+	oldData, err := os.ReadFile(arg(0))
 	if err != nil {
 		return fail(err)
 	}
-	newData, err := os.ReadFile(fs.Arg(1))
+	newData, err := os.ReadFile(arg(1))
 	if err != nil {
 		return fail(err)
 	}
-	rep, err := specdiff.Compare(oldData, newData, fs.Arg(0), fs.Arg(1))
+	rep, err := specdiff.Compare(oldData, newData, arg(0), arg(1))
 	if err != nil {
 		return fail(err)
 	}

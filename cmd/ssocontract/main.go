@@ -2,17 +2,37 @@
 // spec, reports coverage, diffs spec versions and runs a local stand-in for
 // Stytch.
 //
-//	ssocontract validate [--spec FILE] [--strict] [--format text|json|junit] PATH...
-//	ssocontract coverage [--spec FILE] [--format text|json] PATH...
+//	ssocontract validate [--spec FILE] [--strict] [--format text|json|junit|github] [--quiet]
+//	                     [--allow-empty] [--fail-on-missing-body] PATH...
+//	ssocontract coverage [--spec FILE] [--format text|json|markdown] [--min PERCENT] [--quiet]
+//	                     [--allow-empty] PATH...
 //	ssocontract diff [--format text|json] OLD NEW
-//	ssocontract diff --upstream FILE [OURS]
+//	ssocontract diff --upstream FILE [--accept FILE] [OURS]
 //	ssocontract serve --addr 127.0.0.1:PORT --project-id ID --secret SECRET [--tls]
+//	ssocontract version
+//
+// PATH is a HAR file, a go-vcr cassette, a directory searched recursively
+// for both, or "-" for one capture read from standard input (HAR when it
+// starts with "{", a cassette otherwise). Flags may come before or after the
+// paths; "--" ends the flags.
 //
 // Recording is done by the contract suite (`make record`, `make record-local`),
 // which owns the scenarios.
 //
-// Exit codes: 0 success, 1 violations or breaking changes found, 2 bad usage
-// or unreadable input.
+// Exit codes:
+//
+//	0  success: pairs were checked and conform, the coverage floor is met, no
+//	   breaking change
+//	1  violations or breaking changes found, a body not captured with
+//	   --fail-on-missing-body, or coverage below --min
+//	2  bad usage, or unreadable input: a PATH missing or unreadable (the other
+//	   PATHs are still checked and reported)
+//	3  nothing checked: no pair matched an operation of the spec (an empty
+//	   capture, an empty directory, only unrelated traffic); --allow-empty
+//	   turns this into 0
+//
+// When several apply, the lowest-numbered failure wins in this order: 2,
+// then 1, then 3.
 package main
 
 import (
@@ -20,48 +40,83 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 )
 
+// Exit codes of every subcommand; see the package documentation.
+const (
+	exitOK      = 0
+	exitFail    = 1
+	exitUsage   = 2
+	exitNothing = 3
+)
+
+// exitCodesHelp is the exit-code table printed by --help.
+const exitCodesHelp = `Exit status:
+  0  success: pairs were checked and conform (coverage: the floor is met)
+  1  violations found (diff: a breaking change), a body not captured with --fail-on-missing-body,
+     or coverage below --min
+  2  bad usage, or a PATH missing or unreadable (the other PATHs are still checked)
+  3  nothing checked: no pair matched an operation of the spec (--allow-empty: 0 instead)
+`
+
+// sys is what a command may use of its process: the standard streams and
+// the environment. Tests pass their own.
+type sys struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
 // command is one subcommand: it gets its arguments (without the name) and
-// the streams, and returns the process exit code.
+// the process, and returns the process exit code.
 type command struct {
 	summary string
-	run     func(args []string, stdout, stderr io.Writer) int
+	run     func(args []string, s sys) int
 }
 
 func commands() map[string]command {
 	return map[string]command{
 		"validate": {"check recorded pairs (HAR, cassettes) against the spec", runValidate},
 		"coverage": {"show which operations, statuses and fields recorded pairs exercise", runCoverage},
-		"diff":     {"list breaking and other changes between two spec versions", runDiff},
-		"serve":    {"run a local, in-memory stand-in for the two Stytch endpoints", runServe},
+		"diff":     {"list breaking and other changes between two spec versions", func(args []string, s sys) int { return runDiff(args, s.stdout, s.stderr) }},
+		"serve":    {"run a local, in-memory stand-in for the two Stytch endpoints", func(args []string, s sys) int { return runServe(args, s.stdout, s.stderr) }},
+		"version":  {"print the module version and VCS revision of this binary", runVersion},
 	}
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(runSys(os.Args[1:], sys{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}))
 }
 
+// run runs a command with no standard input and an empty environment.
 func run(args []string, stdout, stderr io.Writer) int {
+	return runSys(args, sys{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr, getenv: func(string) string { return "" }})
+}
+
+func runSys(args []string, s sys) int {
 	cmds := commands()
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(stderr, cmds)
+		usage(s.stderr, cmds)
 		if len(args) == 0 {
-			return 2
+			return exitUsage
 		}
-		return 0
+		return exitOK
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		return runVersion(args[1:], s)
 	}
 	c, ok := cmds[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "ssocontract: unknown command %q\n", args[0])
-		usage(stderr, cmds)
-		return 2
+		fmt.Fprintf(s.stderr, "ssocontract: unknown command %q\n", args[0])
+		usage(s.stderr, cmds)
+		return exitUsage
 	}
-	return c.run(args[1:], stdout, stderr)
+	return c.run(args[1:], s)
 }
 
 func usage(w io.Writer, cmds map[string]command) {
-	fmt.Fprintln(w, "usage: ssocontract <command> [flags] [args]")
+	fmt.Fprintln(w, "usage: ssocontract <command> [flags] [args]   (ssocontract <command> -h for its flags)")
 	names := make([]string, 0, len(cmds))
 	for n := range cmds {
 		names = append(names, n)
@@ -70,4 +125,5 @@ func usage(w io.Writer, cmds map[string]command) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
 	}
+	fmt.Fprint(w, exitCodesHelp)
 }

@@ -24,6 +24,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/stytchsso/stytchsso/internal/atomicfile"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 	"github.com/stytchsso/stytchsso/pkg/recording"
 )
@@ -42,11 +43,25 @@ func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 type serveFlags struct {
-	addr, projectID, secret, certFile, baseURL string
-	tls                                        bool
-	sessions, denied                           stringList
-	rate                                       float64
+	addr, projectID, secret, certFile, baseURL, readyFile string
+	tls, secretOnCommandLine                              bool
+	sessions, denied                                      stringList
+	rate                                                  float64
+	readTimeout                                           time.Duration
 }
+
+// Server bounds of serve. The read timeout (--read-timeout) bounds reading
+// one whole request, body included, so a slow client cannot hold a
+// connection open by trickling its body; the header must arrive within the
+// header timeout (or the read timeout, if shorter). Bodies are capped by the
+// provider ([provider.MaxBodyBytes]).
+const (
+	serveReadTimeout       = 30 * time.Second
+	serveReadHeaderTimeout = 10 * time.Second
+	serveWriteTimeout      = 60 * time.Second
+	serveIdleTimeout       = 2 * time.Minute
+	serveMaxHeaderBytes    = 64 << 10
+)
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	f := &serveFlags{}
@@ -54,15 +69,17 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:0", "address to listen on (port 0 picks a free port)")
 	fs.StringVar(&f.projectID, "project-id", "", "project ID accepted in Basic auth (required)")
-	fs.StringVar(&f.secret, "secret", "", "project secret accepted in Basic auth (required; or set STYTCH_SECRET)")
+	fs.StringVar(&f.secret, "secret", "", "project secret accepted in Basic auth (prefer the STYTCH_SECRET environment variable: a flag shows in ps)")
 	fs.BoolVar(&f.tls, "tls", false, "serve https with a self-signed certificate for 127.0.0.1 and localhost")
 	fs.StringVar(&f.certFile, "cert-file", "", "with --tls: where to write the certificate PEM (default: a temporary file)")
 	fs.Var(&f.sessions, "session", "a member session token or JWT allowed to update connections (repeatable)")
 	fs.Var(&f.denied, "denied-session", "a member session token or JWT known but not allowed: 403 (repeatable)")
 	fs.Float64Var(&f.rate, "rate", 0, "requests per second before 429 too_many_requests (0: no limit)")
 	fs.StringVar(&f.baseURL, "base-url", "", "base of acs_url and audience_uri (default: the URL served)")
+	fs.StringVar(&f.readyFile, "ready-file", "", "once listening, write the STYTCH_* lines to this file (atomically; removed on exit), so a script can wait for it")
+	fs.DurationVar(&f.readTimeout, "read-timeout", serveReadTimeout, "longest time to read one request, body included")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ssocontract serve --project-id ID --secret SECRET [--addr 127.0.0.1:PORT] [--tls [--cert-file PATH]] [--session TOKEN ...] [--rate N]")
+		fmt.Fprintln(stderr, "usage: STYTCH_SECRET=SECRET ssocontract serve --project-id ID [--addr 127.0.0.1:PORT] [--tls [--cert-file PATH]] [--ready-file PATH] [--session TOKEN ...] [--rate N]")
 		fmt.Fprintln(stderr, "Runs a local, in-memory stand-in for Stytch's two SSO update endpoints (not Stytch).")
 		fs.PrintDefaults()
 	}
@@ -72,6 +89,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	f.secretOnCommandLine = f.secret != ""
 	if f.secret == "" {
 		f.secret = os.Getenv("STYTCH_SECRET")
 	}
@@ -84,6 +102,15 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 		return nil, fmt.Errorf("--rate must be >= 0, got %v", f.rate)
 	case f.certFile != "" && !f.tls:
 		return nil, errors.New("--cert-file needs --tls")
+	case f.readTimeout <= 0:
+		return nil, fmt.Errorf("--read-timeout must be > 0, got %v", f.readTimeout)
+	}
+	for flagName, path := range map[string]string{"--cert-file": f.certFile, "--ready-file": f.readyFile} {
+		if path != "" {
+			if err := atomicfile.CheckTarget(path); err != nil {
+				return nil, fmt.Errorf("%s: %w", flagName, err)
+			}
+		}
 	}
 	if _, _, err := net.SplitHostPort(f.addr); err != nil {
 		return nil, fmt.Errorf("--addr %q: want host:port: %w", f.addr, err)
@@ -100,6 +127,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "ssocontract serve: %v\n", err)
 		return 2
+	}
+	if f.secretOnCommandLine {
+		fmt.Fprintln(stderr, "ssocontract serve: note: --secret on the command line is visible to other users (ps); prefer STYTCH_SECRET")
+	}
+	if f.readyFile != "" {
+		// A file left by an earlier run must not look like readiness.
+		if err := os.Remove(f.readyFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintf(stderr, "ssocontract serve: --ready-file: %v\n", err)
+			return 1
+		}
 	}
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
@@ -154,17 +191,34 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		[2]string{"STYTCH_SAML_CONNECTION_ID", seed.SAMLConnectionID},
 		[2]string{"STYTCH_EXTERNAL_CONNECTION_ID", seed.ExternalConnectionID},
 	)
+	var vars strings.Builder
 	for _, l := range lines {
-		fmt.Fprintf(stdout, "%s=%s\n", l[0], shellQuote(l[1]))
+		fmt.Fprintf(&vars, "%s=%s\n", l[0], shellQuote(l[1]))
 	}
+	fmt.Fprint(stdout, vars.String())
 	fmt.Fprintf(stderr, "ssocontract serve: a local stand-in for Stytch (not Stytch) on %s; Ctrl-C to stop\n", baseURL)
 
+	red := recording.NewRedactor(f.secret)
+	red.AddBasicCredential(f.projectID, f.secret)
 	srv := &http.Server{
-		Handler:           logRequests(p, stderr, recording.NewRedactor(f.secret)),
-		ReadHeaderTimeout: 10 * time.Second,
+		Handler:           logRequests(p, stderr, red),
+		ReadHeaderTimeout: min(serveReadHeaderTimeout, f.readTimeout),
+		ReadTimeout:       f.readTimeout,
+		WriteTimeout:      max(serveWriteTimeout, f.readTimeout),
+		IdleTimeout:       serveIdleTimeout,
+		MaxHeaderBytes:    serveMaxHeaderBytes,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if f.readyFile != "" {
+		// The listener accepts connections already: ready means ready.
+		if err := atomicfile.Write(f.readyFile, []byte(vars.String()), 0o644); err != nil {
+			fmt.Fprintf(stderr, "ssocontract serve: --ready-file: %v\n", err)
+			_ = srv.Close()
+			return 1
+		}
+		defer os.Remove(f.readyFile)
+	}
 	select {
 	case err := <-errc:
 		fmt.Fprintf(stderr, "ssocontract serve: %v\n", err)
@@ -256,7 +310,7 @@ func tlsCertificate(path string) (tls.Certificate, string, func(), error) {
 		cleanup()
 		return tls.Certificate{}, "", nil, fmt.Errorf("--cert-file %q: %w", path, err)
 	}
-	if err := recording.WriteFileAtomic(abs, certPEM, 0o644); err != nil {
+	if err := atomicfile.Write(abs, certPEM, 0o644); err != nil {
 		cleanup()
 		return tls.Certificate{}, "", nil, fmt.Errorf("write certificate: %w", err)
 	}

@@ -6,8 +6,12 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -212,4 +216,120 @@ func TestShellQuote(t *testing.T) {
 	for in, want := range tests {
 		assert.Equal(t, want, shellQuote(in), "shellQuote(%q)", in)
 	}
+}
+
+// TestServeCutsOffSlowBody: a client trickling its body (slowloris) is cut
+// off within the read timeout, not held open for as long as it trickles.
+func TestServeCutsOffSlowBody(t *testing.T) {
+	t.Parallel()
+	vars, _, stop := startServe(t, "--project-id", serveProject, "--secret", serveSecret, "--read-timeout", "1s")
+	host := strings.TrimPrefix(vars["STYTCH_BASE_URL"], "http://")
+	conn, err := net.Dial("tcp", host)
+	require.NoError(t, err)
+	defer conn.Close()
+	path := "/v1/b2b/sso/saml/" + vars["STYTCH_ORGANIZATION_ID"] + "/connections/" + vars["STYTCH_SAML_CONNECTION_ID"]
+	auth := base64.StdEncoding.EncodeToString([]byte(serveProject + ":" + serveSecret))
+	start := time.Now()
+	_, err = fmt.Fprintf(conn, "PUT %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Basic %s\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{", path, host, auth)
+	require.NoError(t, err)
+	trickled := make(chan int, 1)
+	go func() {
+		n := 0
+		for ; n < 1000; n++ {
+			if _, err := conn.Write([]byte(" ")); err != nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		trickled <- n
+	}()
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(15*time.Second)))
+	_, _ = io.Copy(io.Discard, conn) // until the server closes the connection
+	elapsed := time.Since(start)
+	conn.Close()
+	n := <-trickled
+	t.Logf("connection closed %v after the request started, %d body bytes trickled", elapsed.Round(time.Millisecond), n)
+	assert.Less(t, elapsed, 4*time.Second, "the connection was held %v", elapsed)
+	assert.Less(t, n, 100, "the server kept reading the trickle")
+	assert.Equal(t, 0, stop())
+}
+
+// TestServeLimitsHeaders: a request with oversized headers is refused.
+func TestServeLimitsHeaders(t *testing.T) {
+	t.Parallel()
+	vars, _, stop := startServe(t, "--project-id", serveProject, "--secret", serveSecret)
+	req, err := http.NewRequest(http.MethodPut, vars["STYTCH_BASE_URL"]+"/v1/b2b/sso/saml/o/connections/c", strings.NewReader("{}"))
+	require.NoError(t, err)
+	req.Header.Set("X-Big", strings.Repeat("a", 2*serveMaxHeaderBytes))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
+	assert.Equal(t, 0, stop())
+}
+
+// TestServeReadyFile: once listening, serve writes the same lines it prints
+// to --ready-file (a stale file from an earlier run is removed first, so it
+// never looks ready early); the file is removed when serve stops. Not
+// parallel: it takes the secret from STYTCH_SECRET.
+func TestServeReadyFile(t *testing.T) {
+	ready := filepath.Join(t.TempDir(), "serve.env")
+	require.NoError(t, os.WriteFile(ready, []byte("STYTCH_BASE_URL=http://stale\n"), 0o644))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
+	done := make(chan int, 1)
+	t.Setenv("STYTCH_SECRET", serveSecret)
+	go func() {
+		done <- serve(ctx, []string{"--project-id", serveProject, "--ready-file", ready}, stdout, stderr)
+	}()
+	var data []byte
+	require.Eventually(t, func() bool {
+		b, err := os.ReadFile(ready)
+		if err != nil || strings.Contains(string(b), "stale") {
+			return false
+		}
+		data = b
+		return true
+	}, 10*time.Second, 10*time.Millisecond, "stderr: %s", stderr.String())
+	assert.Equal(t, stdout.String(), string(data), "the file holds the printed lines")
+	vars := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		vars[k] = v
+	}
+	// Ready means listening: the first request succeeds.
+	saml := vars["STYTCH_BASE_URL"] + "/v1/b2b/sso/saml/" + vars["STYTCH_ORGANIZATION_ID"] + "/connections/" + vars["STYTCH_SAML_CONNECTION_ID"]
+	assert.Equal(t, http.StatusOK, put(t, http.DefaultClient, saml, serveSecret), "the secret came from STYTCH_SECRET")
+	assert.NotContains(t, string(data), serveSecret)
+	assert.NotContains(t, stderr.String(), "--secret on the command line", "no ps warning when the secret came from the environment")
+	cancel()
+	assert.Equal(t, 0, <-done)
+	assert.NoFileExists(t, ready, "removed on exit")
+}
+
+// TestServeAccessLogRedactsEncodings: the access log never holds the
+// secret, in any encoding (the Basic credential, base64 at any offset, URL
+// escaped), whatever a client puts in the path.
+func TestServeAccessLogRedactsEncodings(t *testing.T) {
+	t.Parallel()
+	vars, stderr, stop := startServe(t, "--project-id", serveProject, "--secret", serveSecret)
+	pair := serveProject + ":" + serveSecret
+	forms := []string{
+		serveSecret,
+		base64.StdEncoding.EncodeToString([]byte(pair)),
+		base64.RawURLEncoding.EncodeToString([]byte("x" + serveSecret + "y")),
+		base64.RawURLEncoding.EncodeToString([]byte("xy" + serveSecret)),
+		url.PathEscape(serveSecret + "/!"),
+	}
+	for _, f := range forms {
+		assert.Equal(t, http.StatusNotFound, put(t, http.DefaultClient, vars["STYTCH_BASE_URL"]+"/v1/echo/"+url.PathEscape(f)+"/end", serveSecret))
+	}
+	assert.Equal(t, 0, stop())
+	log := stderr.String()
+	assert.Contains(t, log, "/v1/echo/", "the requests were logged")
+	for _, f := range forms {
+		assert.NotContains(t, log, f)
+	}
+	assert.NotContains(t, log, base64.StdEncoding.EncodeToString([]byte(pair))[:40])
 }

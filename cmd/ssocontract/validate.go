@@ -9,33 +9,48 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/stytchsso/stytchsso/api"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/contract/capture"
+	"github.com/stytchsso/stytchsso/pkg/contract/coverage"
 )
 
 // fileResult is what validating one file produced: its pairs, the
-// violations of each (same index), or the error that stopped loading it.
+// violations of each (same index), why each out-of-scope pair was skipped
+// ("" for the pairs validated), or the error that stopped loading it.
 type fileResult struct {
 	file       string
 	explicit   bool
+	stdin      bool
+	data       []byte // the capture, kept only when read from standard input
 	pairs      []contract.Pair
 	violations [][]contract.Violation
+	skipped    []string
 	err        error
 	done       chan struct{}
 	pending    sync.WaitGroup
 }
 
-// validateFiles walks paths, loads files and validates pairs with a pool of
-// GOMAXPROCS workers for each stage, and calls emit once per file in walk
-// order (never concurrently). A walk error (a missing path) is returned;
-// errors loading a file are reported through emit.
-func validateFiles(ctx context.Context, v *contract.Validator, paths []string, emit func(*fileResult)) error {
+// validateFiles validates every pair under paths with the CLI's scope and
+// no standard input; see validateInputs.
+func validateFiles(ctx context.Context, v *contract.Validator, paths []string, emit func(*fileResult)) {
+	validateInputs(ctx, v, defaultScope(), nil, paths, emit)
+}
+
+// validateInputs walks paths, loads files and validates the pairs in scope
+// with a pool of GOMAXPROCS workers for each stage, and calls emit once per
+// file in walk order (never concurrently). A PATH that cannot be walked
+// (missing, unreadable) is emitted as a fileResult with its error, and the
+// other PATHs are still validated. stdinPath ("-") reads stdin.
+func validateInputs(ctx context.Context, v *contract.Validator, sc scope, stdin io.Reader, paths []string, emit func(*fileResult)) {
 	workers := runtime.GOMAXPROCS(0)
 	type chunk struct {
 		fr         *fileResult
@@ -50,15 +65,27 @@ func validateFiles(ctx context.Context, v *contract.Validator, paths []string, e
 		validators.Go(func() {
 			for c := range chunks {
 				for i := c.start; i < c.end; i++ {
-					c.fr.violations[i] = v.Validate(ctx, &c.fr.pairs[i])
+					p := &c.fr.pairs[i]
+					if in, reason := sc.classify(v, p); !in {
+						c.fr.skipped[i] = reason
+						continue
+					}
+					c.fr.violations[i] = v.Validate(ctx, p)
 				}
 				c.fr.pending.Done()
 			}
 		})
 		loaders.Go(func() {
 			for fr := range loadq {
-				fr.pairs, fr.err = capture.LoadFile(fr.file)
+				if fr.stdin {
+					if fr.data, fr.err = readStdin(stdin); fr.err == nil {
+						fr.pairs, fr.err = loadData(fr.data, fr.file)
+					}
+				} else {
+					fr.pairs, fr.err = capture.LoadFile(fr.file)
+				}
 				fr.violations = make([][]contract.Violation, len(fr.pairs))
+				fr.skipped = make([]string, len(fr.pairs))
 				const size = 64
 				for s := 0; s < len(fr.pairs); s += size {
 					fr.pending.Add(1)
@@ -69,11 +96,16 @@ func validateFiles(ctx context.Context, v *contract.Validator, paths []string, e
 		})
 	}
 
-	var walkErr error
 	go func() {
 		defer close(ordered)
 		defer close(loadq)
 		for _, p := range paths {
+			if p == stdinPath {
+				fr := &fileResult{file: stdinSource, explicit: true, stdin: true, done: make(chan struct{})}
+				ordered <- fr
+				loadq <- fr
+				continue
+			}
 			err := capture.WalkFiles(p, func(file string, explicit bool) error {
 				fr := &fileResult{file: file, explicit: explicit, done: make(chan struct{})}
 				ordered <- fr
@@ -81,8 +113,9 @@ func validateFiles(ctx context.Context, v *contract.Validator, paths []string, e
 				return nil
 			})
 			if err != nil {
-				walkErr = err
-				return
+				fr := &fileResult{file: p, explicit: true, err: err, done: make(chan struct{})}
+				close(fr.done)
+				ordered <- fr
 			}
 		}
 	}()
@@ -96,7 +129,6 @@ func validateFiles(ctx context.Context, v *contract.Validator, paths []string, e
 	loaders.Wait()
 	close(chunks)
 	validators.Wait()
-	return walkErr
 }
 
 // newValidator builds the validator from the embedded spec or a spec file.
@@ -145,12 +177,76 @@ type fileError struct {
 	Error string `json:"error"`
 }
 
+// missingBody is a pair in scope whose body the capture did not record.
+type missingBody struct {
+	File  string        `json:"file"`
+	Entry int           `json:"entry"`
+	Side  contract.Side `json:"side"`
+}
+
+// validateSummary says what happened to every pair: checked (validated) or
+// skipped and why, and how many bodies the capture lacked.
 type validateSummary struct {
 	Files        int `json:"files"`
 	Pairs        int `json:"pairs"`
-	FailingPairs int `json:"failing_pairs"`
-	Violations   int `json:"violations"`
-	Unreadable   int `json:"unreadable_files"`
+	CheckedPairs int `json:"checked_pairs"`
+	SkippedPairs int `json:"skipped_pairs"`
+	// Skipped counts the skipped pairs by reason; the reasons of scope.go
+	// are always present.
+	Skipped                   map[string]int `json:"skipped"`
+	RequestBodiesNotCaptured  int            `json:"request_bodies_not_captured"`
+	ResponseBodiesNotCaptured int            `json:"response_bodies_not_captured"`
+	FailingPairs              int            `json:"failing_pairs"`
+	Violations                int            `json:"violations"`
+	Unreadable                int            `json:"unreadable_files"`
+	// NothingChecked is set when no pair was checked (exit 3 unless
+	// --allow-empty).
+	NothingChecked bool `json:"nothing_checked"`
+}
+
+func newSummary() *validateSummary {
+	return &validateSummary{Skipped: map[string]int{
+		reasonOtherHost: 0, reasonOutsideAPI: 0, reasonPreflight: 0, reasonStaticAsset: 0,
+	}}
+}
+
+// reasons lists the skip reasons: most frequent first, then by name.
+func (s *validateSummary) reasons() []string {
+	out := make([]string, 0, len(s.Skipped))
+	for r := range s.Skipped {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := s.Skipped[out[i]], s.Skipped[out[j]]
+		if a != b {
+			return a > b
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+// line is the one-line summary, the last line of text output.
+func (s *validateSummary) line() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d violation(s) in %d of %d checked pair(s); %d skipped", s.Violations, s.FailingPairs, s.CheckedPairs, s.SkippedPairs)
+	var parts []string
+	for _, r := range s.reasons() {
+		if n := s.Skipped[r]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, reasonText(r)))
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(parts, ", "))
+	}
+	fmt.Fprintf(&b, "; %d body(ies) not captured; %d pair(s) from %d file(s)", s.RequestBodiesNotCaptured+s.ResponseBodiesNotCaptured, s.Pairs, s.Files)
+	if s.Unreadable > 0 {
+		fmt.Fprintf(&b, "; %d unreadable", s.Unreadable)
+	}
+	if s.NothingChecked {
+		b.WriteString("; nothing checked")
+	}
+	return b.String()
 }
 
 // junit types: the subset of the JUnit XML schema CI dashboards read.
@@ -160,22 +256,35 @@ type junitSuites struct {
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
 
 type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Cases    []junitCase `xml:"testcase"`
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	ClassName string        `xml:"classname,attr"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
 	Error     *junitProblem `xml:"error,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitProblem struct {
@@ -201,102 +310,243 @@ func batchGC() (restore func()) {
 	return func() { debug.SetGCPercent(old) }
 }
 
-func runValidate(args []string, stdout, stderr io.Writer) int {
+// validateOptions are validate's flags, and the scope tests may replace.
+type validateOptions struct {
+	specPath          string
+	strict            bool
+	format            string
+	quiet             bool
+	allowEmpty        bool
+	failOnMissingBody bool
+	scope             scope
+}
+
+func runValidate(args []string, s sys) int {
 	fs := flag.NewFlagSet("ssocontract validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	specPath := fs.String("spec", "", "OpenAPI spec `file` to validate against (default: the embedded spec)")
-	strict := fs.Bool("strict", false, "also flag undocumented fields, statuses, content types and operations")
-	format := &formatFlag{value: "text", allowed: []string{"text", "json", "junit"}}
-	fs.Var(format, "format", "output `format`: text, json or junit")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ssocontract validate [--spec FILE] [--strict] [--format text|json|junit] PATH...")
-		fmt.Fprintln(stderr, "PATH is a .har file, a go-vcr cassette (.yaml/.yml) or a directory searched recursively.")
-		fmt.Fprintln(stderr, "Exit status: 0 every pair conforms, 1 violations found, 2 bad usage or unreadable input.")
-		fs.PrintDefaults()
-	}
-	if code, done := parseArgs(fs, args, stderr, true); done {
+	fs.SetOutput(s.stderr)
+	o := validateOptions{scope: defaultScope()}
+	fs.StringVar(&o.specPath, "spec", "", "OpenAPI spec `file` to validate against (default: the embedded spec)")
+	fs.BoolVar(&o.strict, "strict", false, "also flag undocumented fields, statuses, content types and operations")
+	format := &formatFlag{value: "text", allowed: []string{"text", "json", "junit", "github"}}
+	fs.Var(format, "format", "output `format`: text, json, junit or github (workflow annotations, and a job summary appended to $GITHUB_STEP_SUMMARY when set)")
+	fs.BoolVar(&o.quiet, "quiet", false, "with --format text: print only the summary line")
+	fs.BoolVar(&o.allowEmpty, "allow-empty", false, "exit 0, not 3, when no pair matched an operation of the spec")
+	fs.BoolVar(&o.failOnMissingBody, "fail-on-missing-body", false, "fail (exit 1) when the capture did not record a body of a checked pair")
+	fs.Usage = flagUsage(fs, s.stderr,
+		"usage: ssocontract validate [--spec FILE] [--strict] [--format text|json|junit|github] [--quiet]",
+		"                            [--allow-empty] [--fail-on-missing-body] PATH...",
+		"PATH is a .har file, a go-vcr cassette (.yaml/.yml), a directory searched recursively, or - for",
+		"standard input (HAR when it starts with {, a cassette otherwise). Flags may follow the PATHs; -- ends them.",
+		"Pairs whose method and path reach an operation of the spec are checked; the others are skipped and",
+		"counted (other host, path outside the API, CORS preflight, static asset).")
+	paths, code, done := parseArgs(fs, args, s.stderr, true)
+	if done {
 		return code
 	}
-	v, err := newValidator(*specPath, *strict)
+	o.format = format.value
+	if o.quiet && o.format != "text" {
+		fmt.Fprintln(s.stderr, "ssocontract validate: --quiet goes with --format text")
+		return exitUsage
+	}
+	return validate(o, paths, s)
+}
+
+// validate runs the validate command once its flags are parsed.
+func validate(o validateOptions, paths []string, s sys) int {
+	stdout, stderr := s.stdout, s.stderr
+	v, err := newValidator(o.specPath, o.strict)
 	if err != nil {
 		fmt.Fprintf(stderr, "ssocontract validate: %v\n", err)
-		return 2
+		return exitUsage
 	}
 	defer batchGC()()
 
+	summaryPath := ""
+	if o.format == "github" {
+		summaryPath = s.getenv("GITHUB_STEP_SUMMARY")
+	}
 	var (
-		sum     validateSummary
-		records = []violationRecord{}
-		errs    = []fileError{}
-		suites  []junitSuite
+		sum      = newSummary()
+		records  = []violationRecord{}
+		errs     = []fileError{}
+		missing  = []missingBody{}
+		suites   []junitSuite
+		byOpKind = map[[2]string]int{}
+		cov      *coverage.Tracker
 	)
+	if summaryPath != "" {
+		cov = coverage.New(v.Document(), v)
+	}
 	emit := func(fr *fileResult) {
 		sum.Files++
 		if fr.err != nil {
 			sum.Unreadable++
 			errs = append(errs, fileError{fr.file, fr.err.Error()})
 			fmt.Fprintf(stderr, "ssocontract validate: %v\n", fr.err)
+			if o.format == "github" {
+				annotation{level: "error", file: annotationFile(fr), title: "ssocontract: unreadable input", message: fr.err.Error()}.write(stdout)
+			}
 			suites = append(suites, junitSuite{Name: fr.file, Tests: 1, Errors: 1, Cases: []junitCase{{
 				Name: "load", ClassName: fr.file, Error: &junitProblem{Message: "unreadable input", Type: "load", Text: fr.err.Error()},
 			}}})
 			return
 		}
+		var lines []int
+		linesRead := false
+		lineOf := func(index int) int {
+			if !linesRead {
+				lines, linesRead = fileLines(fr), true
+			}
+			if index >= 0 && index < len(lines) {
+				return lines[index]
+			}
+			return 0
+		}
 		suite := junitSuite{Name: fr.file, Tests: len(fr.pairs)}
+		fileSkipped := map[string]int{}
+		checked, bodiesMissing := 0, 0
 		for i := range fr.pairs {
 			p := &fr.pairs[i]
 			vs := fr.violations[i]
 			sum.Pairs++
+			if reason := fr.skipped[i]; reason != "" {
+				sum.SkippedPairs++
+				sum.Skipped[reason]++
+				fileSkipped[reason]++
+				suite.Skipped++
+				suite.Cases = append(suite.Cases, junitCase{
+					Name:      fmt.Sprintf("#%d %s skipped", p.Index, p.Method),
+					ClassName: fr.file, Skipped: &junitSkipped{Message: reasonText(reason)},
+				})
+				continue
+			}
+			sum.CheckedPairs++
+			checked++
+			if cov != nil {
+				cov.Add(p)
+			}
 			op, _, ok := v.FindOperation(p.Method, p.URL)
 			if !ok {
 				op = p.Method + " (unknown operation)"
 			}
 			tc := junitCase{Name: fmt.Sprintf("#%d %s %d", p.Index, op, p.StatusCode), ClassName: fr.file}
+			var failures []string
+			reqMissing, respMissing := o.scope.bodyMissing(p)
+			for _, side := range []struct {
+				missing bool
+				side    contract.Side
+				count   *int
+			}{{reqMissing, contract.SideRequest, &sum.RequestBodiesNotCaptured}, {respMissing, contract.SideResponse, &sum.ResponseBodiesNotCaptured}} {
+				if !side.missing {
+					continue
+				}
+				*side.count++
+				bodiesMissing++
+				missing = append(missing, missingBody{fr.file, p.Index, side.side})
+				msg := fmt.Sprintf("the capture did not record the %s body", side.side)
+				if o.failOnMissingBody {
+					failures = append(failures, fmt.Sprintf("%s %s body-not-captured: %s", op, side.side, msg))
+					switch o.format {
+					case "text":
+						if !o.quiet {
+							fmt.Fprintf(stdout, "%s#%d\t%s\t%s\tbody-not-captured\tbody\t%s\n", fr.file, p.Index, op, side.side, msg)
+						}
+					case "github":
+						annotation{level: "error", file: annotationFile(fr), line: lineOf(p.Index), title: "ssocontract: " + op + " " + string(side.side) + " body-not-captured", message: entryName(p.Index, lineOf(p.Index)) + ": " + msg}.write(stdout)
+					}
+				} else if o.format == "github" {
+					annotation{level: "warning", file: annotationFile(fr), line: lineOf(p.Index), title: "ssocontract: " + op + " " + string(side.side) + " body not captured", message: entryName(p.Index, lineOf(p.Index)) + ": " + msg}.write(stdout)
+				}
+			}
 			if len(vs) > 0 {
 				sum.FailingPairs++
 				sum.Violations += len(vs)
-				suite.Failures++
-				lines := make([]string, 0, len(vs))
 				for _, vi := range vs {
 					records = append(records, violationRecord{fr.file, p.Index, vi})
-					lines = append(lines, vi.String())
-					if format.value == "text" {
-						fmt.Fprintf(stdout, "%s#%d\t%s\t%s\t%s\t%s\t%s\n", fr.file, p.Index, vi.Operation, vi.Side, vi.Kind, vi.Location, vi.Message)
+					failures = append(failures, vi.String())
+					byOpKind[[2]string{vi.Operation, string(vi.Kind)}]++
+					switch o.format {
+					case "text":
+						if !o.quiet {
+							fmt.Fprintf(stdout, "%s#%d\t%s\t%s\t%s\t%s\t%s\n", fr.file, p.Index, vi.Operation, vi.Side, vi.Kind, vi.Location, vi.Message)
+						}
+					case "github":
+						annotation{
+							level: "error", file: annotationFile(fr), line: lineOf(p.Index),
+							title:   fmt.Sprintf("ssocontract: %s %s %s", vi.Operation, vi.Side, vi.Kind),
+							message: fmt.Sprintf("%s: %s: %s", entryName(p.Index, lineOf(p.Index)), vi.Location, vi.Message),
+						}.write(stdout)
 					}
 				}
-				tc.Failure = &junitProblem{Message: fmt.Sprintf("%d violation(s)", len(vs)), Type: "contract", Text: strings.Join(lines, "\n")}
+			}
+			if len(failures) > 0 {
+				suite.Failures++
+				tc.Failure = &junitProblem{Message: fmt.Sprintf("%d problem(s)", len(failures)), Type: "contract", Text: strings.Join(failures, "\n")}
 			}
 			suite.Cases = append(suite.Cases, tc)
 		}
+		suite.Properties = []junitProperty{{"checked_pairs", strconv.Itoa(checked)}, {"skipped_pairs", strconv.Itoa(len(fr.pairs) - checked)}}
+		reasons := make([]string, 0, len(fileSkipped))
+		for r := range fileSkipped {
+			reasons = append(reasons, r)
+		}
+		sort.Strings(reasons)
+		for _, r := range reasons {
+			suite.Properties = append(suite.Properties, junitProperty{"skipped." + r, strconv.Itoa(fileSkipped[r])})
+		}
+		suite.Properties = append(suite.Properties, junitProperty{"bodies_not_captured", strconv.Itoa(bodiesMissing)})
 		suites = append(suites, suite)
 	}
-	walkErr := validateFiles(context.Background(), v, fs.Args(), emit)
-	if walkErr != nil {
-		sum.Unreadable++
-		errs = append(errs, fileError{"", walkErr.Error()})
-		fmt.Fprintf(stderr, "ssocontract validate: %v\n", walkErr)
+	validateInputs(context.Background(), v, o.scope, s.stdin, paths, emit)
+
+	sum.NothingChecked = sum.CheckedPairs == 0
+	code := exitOK
+	switch {
+	case sum.Unreadable > 0:
+		code = exitUsage
+	case sum.Violations > 0, o.failOnMissingBody && sum.RequestBodiesNotCaptured+sum.ResponseBodiesNotCaptured > 0:
+		code = exitFail
+	case sum.NothingChecked && !o.allowEmpty:
+		code = exitNothing
+	}
+	nothingMsg := ""
+	if sum.NothingChecked {
+		nothingMsg = fmt.Sprintf("nothing checked: none of the %d pair(s) in %d file(s) matched an operation of the spec", sum.Pairs, sum.Files-sum.Unreadable)
+		if !o.allowEmpty {
+			fmt.Fprintf(stderr, "ssocontract validate: %s (--allow-empty accepts this)\n", nothingMsg)
+		}
 	}
 
-	switch format.value {
+	switch o.format {
 	case "text":
-		fmt.Fprintf(stdout, "%d violation(s) in %d of %d pair(s) from %d file(s)", sum.Violations, sum.FailingPairs, sum.Pairs, sum.Files)
-		if sum.Unreadable > 0 {
-			fmt.Fprintf(stdout, "; %d unreadable", sum.Unreadable)
+		fmt.Fprintln(stdout, sum.line())
+	case "github":
+		if sum.NothingChecked && !o.allowEmpty {
+			annotation{level: "error", title: "ssocontract: nothing checked", message: nothingMsg}.write(stdout)
 		}
-		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, sum.line())
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(struct {
-			Summary    validateSummary   `json:"summary"`
-			Violations []violationRecord `json:"violations"`
-			Errors     []fileError       `json:"errors"`
-		}{sum, records, errs})
+			Summary           *validateSummary  `json:"summary"`
+			Violations        []violationRecord `json:"violations"`
+			BodiesNotCaptured []missingBody     `json:"bodies_not_captured"`
+			Errors            []fileError       `json:"errors"`
+		}{sum, records, missing, errs})
 	case "junit":
+		if sum.NothingChecked && !o.allowEmpty {
+			suites = append(suites, junitSuite{Name: "ssocontract", Tests: 1, Failures: 1, Cases: []junitCase{{
+				Name: "something was checked", ClassName: "ssocontract",
+				Failure: &junitProblem{Message: "nothing checked", Type: "nothing-checked", Text: nothingMsg},
+			}}})
+		}
 		doc := junitSuites{Name: "ssocontract validate", Suites: suites}
 		for _, s := range suites {
 			doc.Tests += s.Tests
 			doc.Failures += s.Failures
 			doc.Errors += s.Errors
+			doc.Skipped += s.Skipped
 		}
 		fmt.Fprint(stdout, xml.Header)
 		enc := xml.NewEncoder(stdout)
@@ -304,29 +554,51 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		_ = enc.Encode(doc)
 		fmt.Fprintln(stdout)
 	}
-	switch {
-	case sum.Unreadable > 0:
-		return 2
-	case sum.Violations > 0:
-		return 1
+	if summaryPath != "" {
+		js := &jobSummary{sum: sum, byOpKind: byOpKind, errors: errs, coverage: cov.Report(), exitCode: code, allowEmpty: o.allowEmpty}
+		if err := appendFile(summaryPath, js.write); err != nil {
+			fmt.Fprintf(stderr, "ssocontract validate: GITHUB_STEP_SUMMARY: %v\n", err)
+			return exitUsage
+		}
 	}
-	return 0
+	return code
 }
 
-// parseArgs parses a subcommand's flags. done says the command ends here,
-// with code: 0 after -h, 2 after a bad flag (the flag package has printed
-// why), or 2 when needPaths and no PATH was given.
-func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer, needPaths bool) (code int, done bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0, true
-		}
-		return 2, true
+// entryName names a HAR entry or cassette interaction in annotations.
+func entryName(index, line int) string {
+	if line > 0 {
+		return fmt.Sprintf("entry %d (line %d)", index, line)
 	}
-	if needPaths && fs.NArg() == 0 {
-		fmt.Fprintf(stderr, "%s: no PATH given\n", fs.Name())
-		fs.Usage()
-		return 2, true
+	return fmt.Sprintf("entry %d", index)
+}
+
+// annotationFile is the file an annotation names: none for standard input.
+func annotationFile(fr *fileResult) string {
+	if fr.stdin {
+		return ""
 	}
-	return 0, false
+	return fr.file
+}
+
+// fileLines finds the line of each entry of a file with something to
+// annotate (the file is read again; nil when it cannot be).
+func fileLines(fr *fileResult) []int {
+	if fr.stdin {
+		return entryLines(fr.data, isHARData(fr.data))
+	}
+	data, err := os.ReadFile(fr.file)
+	if err != nil {
+		return nil
+	}
+	return entryLines(data, strings.EqualFold(filepath.Ext(fr.file), ".har"))
+}
+
+// appendFile appends what write writes to the file at path, creating it.
+func appendFile(path string, write func(io.Writer)) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	write(f)
+	return f.Close()
 }

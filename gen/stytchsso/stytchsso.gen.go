@@ -19,55 +19,55 @@ import (
 
 // Defines values for IdentityProvider.
 const (
-	Classlink       IdentityProvider = "classlink"
-	Cyberark        IdentityProvider = "cyberark"
-	Duo             IdentityProvider = "duo"
-	Generic         IdentityProvider = "generic"
-	GoogleWorkspace IdentityProvider = "google-workspace"
-	Jumpcloud       IdentityProvider = "jumpcloud"
-	Keycloak        IdentityProvider = "keycloak"
-	MicrosoftEntra  IdentityProvider = "microsoft-entra"
-	Miniorange      IdentityProvider = "miniorange"
-	Okta            IdentityProvider = "okta"
-	Onelogin        IdentityProvider = "onelogin"
-	Pingfederate    IdentityProvider = "pingfederate"
-	Rippling        IdentityProvider = "rippling"
-	Salesforce      IdentityProvider = "salesforce"
-	Shibboleth      IdentityProvider = "shibboleth"
+	IdentityProviderClasslink       IdentityProvider = "classlink"
+	IdentityProviderCyberark        IdentityProvider = "cyberark"
+	IdentityProviderDuo             IdentityProvider = "duo"
+	IdentityProviderGeneric         IdentityProvider = "generic"
+	IdentityProviderGoogleWorkspace IdentityProvider = "google-workspace"
+	IdentityProviderJumpcloud       IdentityProvider = "jumpcloud"
+	IdentityProviderKeycloak        IdentityProvider = "keycloak"
+	IdentityProviderMicrosoftEntra  IdentityProvider = "microsoft-entra"
+	IdentityProviderMiniorange      IdentityProvider = "miniorange"
+	IdentityProviderOkta            IdentityProvider = "okta"
+	IdentityProviderOnelogin        IdentityProvider = "onelogin"
+	IdentityProviderPingfederate    IdentityProvider = "pingfederate"
+	IdentityProviderRippling        IdentityProvider = "rippling"
+	IdentityProviderSalesforce      IdentityProvider = "salesforce"
+	IdentityProviderShibboleth      IdentityProvider = "shibboleth"
 )
 
 // Valid indicates whether the value is a known member of the IdentityProvider enum.
 func (e IdentityProvider) Valid() bool {
 	switch e {
-	case Classlink:
+	case IdentityProviderClasslink:
 		return true
-	case Cyberark:
+	case IdentityProviderCyberark:
 		return true
-	case Duo:
+	case IdentityProviderDuo:
 		return true
-	case Generic:
+	case IdentityProviderGeneric:
 		return true
-	case GoogleWorkspace:
+	case IdentityProviderGoogleWorkspace:
 		return true
-	case Jumpcloud:
+	case IdentityProviderJumpcloud:
 		return true
-	case Keycloak:
+	case IdentityProviderKeycloak:
 		return true
-	case MicrosoftEntra:
+	case IdentityProviderMicrosoftEntra:
 		return true
-	case Miniorange:
+	case IdentityProviderMiniorange:
 		return true
-	case Okta:
+	case IdentityProviderOkta:
 		return true
-	case Onelogin:
+	case IdentityProviderOnelogin:
 		return true
-	case Pingfederate:
+	case IdentityProviderPingfederate:
 		return true
-	case Rippling:
+	case IdentityProviderRippling:
 		return true
-	case Salesforce:
+	case IdentityProviderSalesforce:
 		return true
-	case Shibboleth:
+	case IdentityProviderShibboleth:
 		return true
 	default:
 		return false

@@ -26,11 +26,34 @@ func scaledPair(b *testing.B, n int) *Pair {
 
 // BenchmarkValidateScaling validates pairs with 1, 10, 100 and 1,000 role
 // assignments in strict mode. Linear cost shows as ns/op = fixed + k*n
-// (a constant k across the four sizes) and a flat allocs/op.
+// (a constant k across the four sizes) and a flat allocs/op. The
+// marginal/ cases alternate the pair with n assignments and the same pair
+// with none in every iteration and report k directly: ns/assignment, the
+// difference of their medians divided by n, constant when cost is linear.
 func BenchmarkValidateScaling(b *testing.B) {
 	ctx := context.Background()
 	v, err := New(WithStrict(true))
 	require.NoError(b, err)
+	zero := scaledPair(b, 0)
+	require.Empty(b, v.Validate(ctx, zero))
+	for _, n := range []int{1, 10, 100, 1000} {
+		p := scaledPair(b, n)
+		b.Run(fmt.Sprintf("marginal/assignments=%d", n), func(b *testing.B) {
+			t0, tn := interleave(b, func() {
+				if len(v.Validate(ctx, zero)) != 0 {
+					b.Fatal("violations")
+				}
+			}, func() {
+				if len(v.Validate(ctx, p)) != 0 {
+					b.Fatal("violations")
+				}
+			})
+			m0, mn := median(t0), median(tn)
+			b.ReportMetric(m0, "base-ns/pair")
+			b.ReportMetric(mn, "ns/pair")
+			b.ReportMetric((mn-m0)/float64(n), "ns/assignment")
+		})
+	}
 	for _, n := range []int{1, 10, 100, 1000} {
 		p := scaledPair(b, n)
 		require.Empty(b, v.Validate(ctx, p))

@@ -30,10 +30,11 @@ type node struct {
 	types    uint8 // 0: any type
 	nullable bool
 
-	props     map[string]*node
-	propNames map[string]string // name -> the same name, to reuse its string
-	required  []string
-	reqIndex  map[string]int
+	props    map[string]*node
+	required []string
+	// fields answers, in one lookup per key, what the walker needs to know
+	// of a property name: declared, required, or both.
+	fields map[string]*field
 	// addl validates properties not in props (additionalProperties: schema).
 	addl *node
 	// forbidExtra is additionalProperties: false.
@@ -57,6 +58,30 @@ type node struct {
 
 	minLength uint64
 	maxLength *uint64
+	// checksString: validating a string needs its value (enum, length or
+	// format); otherwise the walker checks its syntax only.
+	checksString bool
+}
+
+// field is what a node says about one property name.
+type field struct {
+	name     string // the map's own copy of the name, so paths never allocate
+	node     *node  // its schema, when declared is set
+	declared bool   // in properties
+	req      int    // its index in required, or -1
+}
+
+// fieldOf returns the field named name, adding it.
+func (n *node) fieldOf(name string) *field {
+	if n.fields == nil {
+		n.fields = map[string]*field{}
+	}
+	f := n.fields[name]
+	if f == nil {
+		f = &field{name: name, req: -1}
+		n.fields[name] = f
+	}
+	return f
 }
 
 // compiler turns schemas into nodes, once per schema (cycles included).
@@ -131,10 +156,10 @@ func (c *compiler) compile(ref *openapi3.SchemaRef) *node {
 		n.numFormat = c.formats.number[s.Format]
 	}
 	n.minLength, n.maxLength = s.MinLength, s.MaxLength
+	n.checksString = n.hasEnum || n.minLength != 0 || n.maxLength != nil || n.strFormat != nil
 
 	if len(s.Properties) > 0 {
 		n.props = make(map[string]*node, len(s.Properties))
-		n.propNames = make(map[string]string, len(s.Properties))
 		for name, p := range s.Properties {
 			if p == nil || p.Value == nil {
 				n.full = false
@@ -145,15 +170,13 @@ func (c *compiler) compile(ref *openapi3.SchemaRef) *node {
 				n.full = false
 			}
 			n.props[name] = child
-			n.propNames[name] = name
+			f := n.fieldOf(name)
+			f.node, f.declared = child, true
 		}
 	}
 	n.required = s.Required
-	if len(s.Required) > 0 {
-		n.reqIndex = make(map[string]int, len(s.Required))
-		for i, k := range s.Required {
-			n.reqIndex[k] = i
-		}
+	for i, k := range s.Required {
+		n.fieldOf(k).req = i
 	}
 	ap := s.AdditionalProperties
 	switch {

@@ -12,9 +12,11 @@
 //		fmt.Println(violation) // never quotes a body or header value
 //	}
 //
-// Or validate live traffic with [NewTransport], failing calls that break the
-// contract ([Enforce]) or only reporting them ([Report], [WithReport],
-// [WithLogger], [WithSampleRate]).
+// Or check live traffic with a [Checker] ([NewChecker]): it samples, logs,
+// reports and, in [Enforce] mode, fails a call that breaks the contract
+// ([Report] mode only reports). This module's client takes one through
+// package pkg/ssocheck; any other client can wrap its transport in a
+// [Transport] ([NewTransport]).
 //
 // Bodies are checked in one pass over their bytes by a walker compiled from
 // the spec's schemas; kin-openapi's openapi3filter checks security,

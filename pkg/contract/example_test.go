@@ -47,7 +47,15 @@ func ExampleNewTransport() {
 	if err != nil {
 		panic(err)
 	}
-	client := &http.Client{Transport: contract.NewTransport(v, contract.WithMode(contract.Enforce))}
+	checker, err := contract.NewChecker(v, contract.CheckConfig{Mode: contract.Enforce})
+	if err != nil {
+		panic(err)
+	}
+	transport, err := contract.NewTransport(checker, nil) // nil: http.DefaultTransport
+	if err != nil {
+		panic(err)
+	}
+	client := &http.Client{Transport: transport}
 	req, _ := http.NewRequest(http.MethodPut, srv.URL+"/v1/b2b/sso/external/organization-test-1/connections/external-connection-test-1", strings.NewReader(`{}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.SetBasicAuth("project-test-00000000-0000-0000-0000-000000000000", "secret-test-example")

@@ -174,15 +174,16 @@ var invariants = []invariant{
 			var out []Violation
 			for _, prefix := range []string{ptrSigningCerts, ptrVerifyCerts} {
 				created := map[int]time.Time{}
+				createdKey, expiresKey := prefix+"created_at", prefix+"expires_at"
 				for _, c := range ic.caps {
-					if c.key == prefix+"created_at" && c.isStr {
+					if c.key == createdKey && c.isStr {
 						if t, err := time.Parse(time.RFC3339Nano, c.str); err == nil {
 							created[c.idx] = t
 						}
 					}
 				}
 				for _, c := range ic.caps {
-					if c.key != prefix+"expires_at" || !c.isStr {
+					if c.key != expiresKey || !c.isStr {
 						continue
 					}
 					exp, err := time.Parse(time.RFC3339Nano, c.str)

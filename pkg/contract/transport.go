@@ -2,168 +2,59 @@ package contract
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"math/rand/v2"
 	"net/http"
-	"sync"
-	"time"
 )
 
-// MaxBodyBytes bounds how much of a request or response body the transport
-// reads to validate. A longer body is reported as unreadable, not validated.
+// MaxBodyBytes bounds how much of a live request or response body the
+// [Transport] reads to validate. A longer body is reported as unreadable,
+// not validated. (Recorded bodies have their own bound, in package capture.)
 const MaxBodyBytes = 10 << 20
 
-// Mode says what the transport does with a pair that breaks the contract.
-type Mode int
-
-const (
-	// Enforce fails the call with a *ContractError.
-	Enforce Mode = iota
-	// Report leaves the call untouched and reports the violations.
-	Report
-)
-
-// TransportOption configures a Transport.
-type TransportOption func(*Transport) error
-
-// WithMode chooses Enforce (the default) or Report.
-func WithMode(m Mode) TransportOption {
-	return func(t *Transport) error {
-		if m != Enforce && m != Report {
-			return fmt.Errorf("contract: WithMode: unknown mode %d", m)
-		}
-		t.mode = m
-		return nil
-	}
-}
-
-// WithReport sets the function that receives every violating pair. It runs
-// in both modes, on the caller's goroutine; p must not be kept after it
-// returns unless copied.
-func WithReport(fn func(ctx context.Context, p *Pair, violations []Violation)) TransportOption {
-	return func(t *Transport) error {
-		if fn == nil {
-			return errors.New("contract: WithReport: nil function")
-		}
-		t.report = fn
-		return nil
-	}
-}
-
-// WithLogger logs each violation (operation, side, kind, location, message;
-// never a value) at warning level.
-func WithLogger(l *slog.Logger) TransportOption {
-	return func(t *Transport) error {
-		if l == nil {
-			return errors.New("contract: WithLogger: nil logger")
-		}
-		t.logger = l
-		return nil
-	}
-}
-
-// WithSampleRate validates only this fraction (0 to 1) of calls, chosen at
-// random with the transport's own source; 1 (the default) validates all.
-func WithSampleRate(rate float64) TransportOption {
-	return func(t *Transport) error {
-		if !(rate >= 0 && rate <= 1) {
-			return fmt.Errorf("contract: WithSampleRate: %v is not between 0 and 1", rate)
-		}
-		t.rate = rate
-		return nil
-	}
-}
-
-// WithBase sets the RoundTripper that sends requests (default
-// http.DefaultTransport).
-func WithBase(base http.RoundTripper) TransportOption {
-	return func(t *Transport) error {
-		if base == nil {
-			return errors.New("contract: WithBase: nil RoundTripper")
-		}
-		t.Base = base
-		return nil
-	}
-}
-
-// Transport is an http.RoundTripper that validates every pair it carries.
-// It sits between the client's auth layer and the network (or a recorder),
-// so it sees the request as sent and the response as received.
+// Transport is an http.RoundTripper that checks every pair it carries with
+// a [Checker]. It sits between a client's auth layer and the network (or a
+// recorder), so it sees the request as sent and the response as received.
+// Build it with [NewTransport]: the zero value fails every request rather
+// than pass traffic unchecked.
+//
+// In Enforce mode a violating pair fails the round trip with a
+// *[ContractError], and the response is closed. That departs on purpose
+// from the http.RoundTripper contract (a RoundTripper that obtained a
+// response should return it): it is what makes a third-party client, which
+// only lets you swap its transport, fail on drift. A client that can check
+// at its own level should do so instead (package pkg/ssocheck does, for
+// this module's client), so that retries and error handling see the real
+// response.
 type Transport struct {
-	// Base sends the requests; nil means http.DefaultTransport.
-	Base http.RoundTripper
-
-	v      *Validator
-	mode   Mode
-	report func(ctx context.Context, p *Pair, violations []Violation)
-	logger *slog.Logger
-	rate   float64
-
-	mu  sync.Mutex
-	rnd *rand.Rand
-
-	err error
+	c    *Checker
+	base http.RoundTripper
 }
 
-// NewTransport returns a validating transport. Bad input (no validator, a
-// bad option) does not panic: Err reports it, and every RoundTrip fails with
-// it, so a misconfigured transport can never pass traffic unvalidated.
-func NewTransport(v *Validator, opts ...TransportOption) *Transport {
-	t := &Transport{v: v, rate: 1, rnd: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed))}
-	if v == nil {
-		t.err = errors.New("contract: NewTransport: nil Validator")
-		return t
+// NewTransport returns a Transport that sends requests through base (nil
+// means http.DefaultTransport) and checks each pair with c.
+func NewTransport(c *Checker, base http.RoundTripper) (*Transport, error) {
+	if c == nil {
+		return nil, errors.New("contract: NewTransport: nil Checker")
 	}
-	for _, o := range opts {
-		if o == nil {
-			t.err = errors.New("contract: NewTransport: nil option")
-			return t
-		}
-		if err := o(t); err != nil {
-			t.err = err
-			return t
-		}
+	if base == nil {
+		base = http.DefaultTransport
 	}
-	return t
-}
-
-// Err returns the configuration error NewTransport found, if any.
-func (t *Transport) Err() error { return t.err }
-
-func (t *Transport) base() http.RoundTripper {
-	if t.Base != nil {
-		return t.Base
-	}
-	return http.DefaultTransport
-}
-
-func (t *Transport) sampled() bool {
-	if t.rate >= 1 {
-		return true
-	}
-	if t.rate <= 0 {
-		return false
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.rnd.Float64() < t.rate
+	return &Transport{c: c, base: base}, nil
 }
 
 // RoundTrip implements http.RoundTripper. It never changes req: it sends a
 // clone whose body is the bytes it read, so that they can be validated.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.err != nil {
+	if t == nil || t.c == nil {
 		if req.Body != nil {
 			req.Body.Close()
 		}
-		return nil, t.err
+		return nil, errors.New("contract: Transport not built by NewTransport")
 	}
-	if !t.sampled() {
-		return t.base().RoundTrip(req)
+	if !t.c.Sampled() {
+		return t.base.RoundTrip(req)
 	}
 	ctx := req.Context()
 	reqBody, readErr := readRequestBody(req)
@@ -176,12 +67,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(reqBody)), nil }
 		out.ContentLength = int64(len(reqBody))
 	}
-	resp, err := t.base().RoundTrip(out)
+	resp, err := t.base.RoundTrip(out)
 	if err != nil {
 		return nil, err
 	}
 	orig := resp.Body
-	read, err := io.ReadAll(io.LimitReader(orig, MaxBodyBytes+1))
+	read, err := readAllSized(io.LimitReader(orig, MaxBodyBytes+1), resp.ContentLength)
 	if err != nil {
 		// A fault of the connection (a reset mid-body), not of the
 		// contract: nothing complete to validate. The caller reads what
@@ -207,27 +98,13 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if tooLong {
 		vs = []Violation{{Operation: req.Method + " " + req.URL.Path, Side: SideResponse, Kind: KindUnreadableBody, Location: "body", Message: "response body exceeds the validation limit"}}
 	} else {
-		vs = t.v.Validate(ctx, p)
+		vs = t.c.v.Validate(ctx, p)
 	}
-	if len(vs) == 0 {
-		return resp, nil
+	if err := t.c.conclude(ctx, p, vs); err != nil {
+		resp.Body.Close()
+		return nil, err
 	}
-	if t.logger != nil {
-		for _, v := range vs {
-			t.logger.LogAttrs(ctx, slog.LevelWarn, "contract violation",
-				slog.String("operation", v.Operation), slog.String("side", string(v.Side)),
-				slog.String("kind", string(v.Kind)), slog.String("location", v.Location),
-				slog.String("message", v.Message), slog.Int("status", resp.StatusCode))
-		}
-	}
-	if t.report != nil {
-		t.report(ctx, p, vs)
-	}
-	if t.mode == Report {
-		return resp, nil
-	}
-	resp.Body.Close()
-	return nil, &ContractError{Violations: vs, StatusCode: resp.StatusCode, Header: resp.Header, Body: respBody}
+	return resp, nil
 }
 
 // readRequestBody returns the request's body: through GetBody when there is
@@ -250,7 +127,7 @@ func readRequestBody(req *http.Request) ([]byte, error) {
 		rc = req.Body
 	}
 	defer rc.Close()
-	data, tooLong, err := readBounded(rc)
+	data, tooLong, err := readBounded(rc, req.ContentLength)
 	if err != nil {
 		return nil, err
 	}
@@ -274,8 +151,8 @@ type readCloser struct {
 	io.Closer
 }
 
-func readBounded(r io.Reader) ([]byte, bool, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxBodyBytes+1))
+func readBounded(r io.Reader, size int64) ([]byte, bool, error) {
+	data, err := readAllSized(io.LimitReader(r, MaxBodyBytes+1), size)
 	if err != nil {
 		return nil, false, err
 	}
@@ -283,4 +160,27 @@ func readBounded(r io.Reader) ([]byte, bool, error) {
 		return data[:MaxBodyBytes], true, nil
 	}
 	return data, false, nil
+}
+
+// readAllSized is io.ReadAll with a first buffer sized for a body whose
+// length is known (size > 0, from Content-Length), so that reading it never
+// regrows the buffer. A wrong size costs nothing but growth.
+func readAllSized(r io.Reader, size int64) ([]byte, error) {
+	if size <= 0 || size > MaxBodyBytes {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, size+1) // one more byte, so that EOF is seen without growing
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }

@@ -62,8 +62,7 @@ func TestTransportEnforce(t *testing.T) {
 	t.Parallel()
 	bad := edit(t, samlPair(t).ResponseBody, func(m map[string]any) { delete(conn(m), "acs_url") })
 	req, tracker := setup(t, http.StatusOK, bad)
-	tr := NewTransport(newValidator(t), WithBase(tracker))
-	require.NoError(t, tr.Err())
+	tr := mustTransport(t, newValidator(t), CheckConfig{}, tracker)
 	resp, err := (&http.Client{Transport: tr}).Do(req)
 	require.Error(t, err)
 	assert.Nil(t, resp)
@@ -81,7 +80,7 @@ func TestTransportEnforcePassesCleanPairs(t *testing.T) {
 	good := samlPair(t).ResponseBody
 	req, tracker := setup(t, http.StatusOK, good)
 	header := req.Header.Clone()
-	tr := NewTransport(newValidator(t, WithStrict(true)), WithBase(tracker))
+	tr := mustTransport(t, newValidator(t, WithStrict(true)), CheckConfig{}, tracker)
 	resp, err := tr.RoundTrip(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -106,12 +105,12 @@ func TestTransportReport(t *testing.T) {
 	req.GetBody = nil
 	var logs bytes.Buffer
 	var reported []Violation
-	tr := NewTransport(newValidator(t), WithBase(tracker), WithMode(Report),
-		WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))),
-		WithReport(func(_ context.Context, p *Pair, vs []Violation) {
+	tr := mustTransport(t, newValidator(t), CheckConfig{Mode: Report,
+		Logger: slog.New(slog.NewJSONHandler(&logs, nil)),
+		Report: func(_ context.Context, p *Pair, vs []Violation) {
 			assert.Equal(t, "live", p.Source)
 			reported = vs
-		}))
+		}}, tracker)
 	resp, err := tr.RoundTrip(req)
 	require.NoError(t, err)
 	got, err := io.ReadAll(resp.Body)
@@ -125,37 +124,75 @@ func TestTransportReport(t *testing.T) {
 	assert.NotContains(t, logs.String(), "secret-test")
 }
 
-func TestTransportSampleRateZeroSkips(t *testing.T) {
+// The zero CheckConfig checks every pair: a rate of 0 means all, never none.
+func TestCheckerZeroSampleRateChecksAll(t *testing.T) {
 	t.Parallel()
-	bad := []byte(`not json`)
-	req, tracker := setup(t, http.StatusOK, bad)
-	tr := NewTransport(newValidator(t), WithBase(tracker), WithSampleRate(0))
-	resp, err := tr.RoundTrip(req)
-	require.NoError(t, err)
-	resp.Body.Close()
+	req, tracker := setup(t, http.StatusOK, []byte(`not json`))
+	tr := mustTransport(t, newValidator(t), CheckConfig{SampleRate: 0}, tracker)
+	_, err := tr.RoundTrip(req)
+	var ce *ContractError
+	require.ErrorAs(t, err, &ce)
 }
 
-func TestTransportBadInput(t *testing.T) {
+// A fractional rate skips some pairs and checks others.
+func TestCheckerSampleRate(t *testing.T) {
+	t.Parallel()
+	c, err := NewChecker(newValidator(t), CheckConfig{SampleRate: 0.5})
+	require.NoError(t, err)
+	checked := 0
+	for range 1000 {
+		if c.Sampled() {
+			checked++
+		}
+	}
+	assert.InDelta(t, 500, checked, 150, "about half of 1000 pairs sampled")
+}
+
+func TestNewCheckerRejectsBadInput(t *testing.T) {
 	t.Parallel()
 	v := newValidator(t)
-	tests := map[string]*Transport{
-		"nil validator": NewTransport(nil),
-		"rate above 1":  NewTransport(v, WithSampleRate(1.5)),
-		"rate NaN":      NewTransport(v, WithSampleRate(nan())),
-		"nil logger":    NewTransport(v, WithLogger(nil)),
-		"nil report":    NewTransport(v, WithReport(nil)),
-		"bad mode":      NewTransport(v, WithMode(Mode(7))),
-		"nil base":      NewTransport(v, WithBase(nil)),
-		"nil option":    NewTransport(v, nil),
+	tests := map[string]struct {
+		v   *Validator
+		cfg CheckConfig
+	}{
+		"nil validator": {nil, CheckConfig{}},
+		"rate above 1":  {v, CheckConfig{SampleRate: 1.5}},
+		"negative rate": {v, CheckConfig{SampleRate: -0.1}},
+		"rate NaN":      {v, CheckConfig{SampleRate: nan()}},
+		"bad mode":      {v, CheckConfig{Mode: Mode(7)}},
 	}
-	for name, tr := range tests {
+	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			require.Error(t, tr.Err())
-			req := httptest.NewRequest(http.MethodPut, "http://127.0.0.1/", nil)
-			_, err := tr.RoundTrip(req)
-			assert.Equal(t, tr.Err(), err)
+			c, err := NewChecker(tc.v, tc.cfg)
+			require.Error(t, err)
+			assert.Nil(t, c)
 		})
 	}
+	_, err := NewTransport(nil, nil)
+	require.Error(t, err, "NewTransport(nil Checker)")
+}
+
+// A Transport not built by NewTransport refuses traffic instead of passing
+// it unchecked.
+func TestZeroTransportRefusesTraffic(t *testing.T) {
+	t.Parallel()
+	for name, tr := range map[string]*Transport{"zero value": {}, "nil": nil} {
+		req := httptest.NewRequest(http.MethodPut, "http://127.0.0.1/", strings.NewReader("{}"))
+		resp, err := tr.RoundTrip(req)
+		require.Error(t, err, name)
+		assert.Nil(t, resp, name)
+		assert.Contains(t, err.Error(), "NewTransport", name)
+	}
+}
+
+// mustTransport builds a checking transport over base.
+func mustTransport(t *testing.T, v *Validator, cfg CheckConfig, base http.RoundTripper) *Transport {
+	t.Helper()
+	c, err := NewChecker(v, cfg)
+	require.NoError(t, err)
+	tr, err := NewTransport(c, base)
+	require.NoError(t, err)
+	return tr
 }
 
 func nan() float64 {
@@ -203,8 +240,8 @@ func TestTransportPassesBodyReadErrorsThrough(t *testing.T) {
 		v, err := New(WithStrict(true))
 		require.NoError(t, err)
 		reported := 0
-		tr := NewTransport(v, WithMode(mode), WithReport(func(context.Context, *Pair, []Violation) { reported++ }),
-			WithBase(stubTransport{status: 200, body: func() io.ReadCloser { return &failingBody{data: []byte(`{"request_id":`), err: reset} }}))
+		tr := mustTransport(t, v, CheckConfig{Mode: mode, Report: func(context.Context, *Pair, []Violation) { reported++ }},
+			stubTransport{status: 200, body: func() io.ReadCloser { return &failingBody{data: []byte(`{"request_id":`), err: reset} }})
 		req := httptest.NewRequest(http.MethodPut, "https://test.stytch.com/v1/b2b/sso/saml/o/connections/c", nil)
 		resp, err := tr.RoundTrip(req)
 		require.NoError(t, err, "mode %v", mode)
@@ -223,8 +260,8 @@ func TestTransportTooLongBodyIsHandedOverWhole(t *testing.T) {
 	require.NoError(t, err)
 	big := bytes.Repeat([]byte("0123456789abcdef"), MaxBodyBytes/16+1000)
 	var got []Violation
-	tr := NewTransport(v, WithMode(Report), WithReport(func(_ context.Context, _ *Pair, vs []Violation) { got = vs }),
-		WithBase(stubTransport{status: 200, body: func() io.ReadCloser { return io.NopCloser(bytes.NewReader(big)) }}))
+	tr := mustTransport(t, v, CheckConfig{Mode: Report, Report: func(_ context.Context, _ *Pair, vs []Violation) { got = vs }},
+		stubTransport{status: 200, body: func() io.ReadCloser { return io.NopCloser(bytes.NewReader(big)) }})
 	req := httptest.NewRequest(http.MethodPut, "https://test.stytch.com/v1/b2b/sso/saml/o/connections/c", nil)
 	resp, err := tr.RoundTrip(req)
 	require.NoError(t, err)
@@ -235,7 +272,7 @@ func TestTransportTooLongBodyIsHandedOverWhole(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.Equal(t, KindUnreadableBody, got[0].Kind)
 
-	enforce := NewTransport(v, WithBase(stubTransport{status: 200, body: func() io.ReadCloser { return io.NopCloser(bytes.NewReader(big)) }}))
+	enforce := mustTransport(t, v, CheckConfig{}, stubTransport{status: 200, body: func() io.ReadCloser { return io.NopCloser(bytes.NewReader(big)) }})
 	_, err = enforce.RoundTrip(httptest.NewRequest(http.MethodPut, "https://test.stytch.com/v1/b2b/sso/saml/o/connections/c", nil))
 	var ce *ContractError
 	require.ErrorAs(t, err, &ce)

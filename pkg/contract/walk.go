@@ -1,9 +1,10 @@
 package contract
 
 import (
-	"encoding/json"
+	"encoding/binary"
 	"errors"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -66,6 +67,7 @@ type capture struct {
 	key   string
 	idx   int // the array index matched by "*", or -1
 	str   string
+	off   int // where str starts in the walker's capBuf, until run fills str
 	num   float64
 	isNum bool
 	isStr bool
@@ -87,7 +89,8 @@ type walker struct {
 	out      []Violation
 	caps     []capture
 	lastIdx  int
-	scratch  []byte
+	scratch  []byte // the values of the escaped strings read since reset
+	capBuf   []byte // the captured strings' values, one after another
 }
 
 func (w *walker) reset(data []byte, side Side, op string, validate, strict bool) {
@@ -96,8 +99,16 @@ func (w *walker) reset(data []byte, side Side, op string, validate, strict bool)
 	w.validate, w.strict = validate, strict
 	w.segs = w.segs[:0]
 	w.out = w.out[:0]
+	w.capBuf = w.capBuf[:0]
 	w.lastIdx = -1
+	w.scratch = w.scratch[:0]
+	if cap(w.scratch) > maxKeptScratch {
+		w.scratch = nil // a pooled walker does not keep a huge string alive
+	}
 }
+
+// maxKeptScratch bounds the scratch buffer a pooled walker keeps.
+const maxKeptScratch = 64 << 10
 
 // run walks the whole body. On a syntax error it returns the error and the
 // caller discards what was reported, as kin-openapi reports only the
@@ -110,7 +121,25 @@ func (w *walker) run(n *node, t *trie) error {
 	if w.pos != len(w.data) {
 		return errTrailing
 	}
+	w.fillCaptures()
 	return nil
+}
+
+// fillCaptures gives every captured string its value: all of them were
+// appended to capBuf, which becomes one string here (one allocation per
+// body rather than one per value).
+func (w *walker) fillCaptures() {
+	if len(w.capBuf) == 0 {
+		return
+	}
+	all := string(w.capBuf)
+	end := len(all)
+	for i := len(w.caps) - 1; i >= 0; i-- {
+		if c := &w.caps[i]; c.isStr {
+			c.str = all[c.off:end]
+			end = c.off
+		}
+	}
 }
 
 func (w *walker) skipWS() {
@@ -203,15 +232,21 @@ func (w *walker) value(n *node, t *trie) error {
 		if err != nil {
 			return err
 		}
+		check, keep := w.validate && n.checksString, t != nil && t.key != ""
+		if !check && !keep {
+			// readString has checked the syntax; the value is not needed.
+			return nil
+		}
 		s, err := w.unescape(raw, esc)
 		if err != nil {
 			return err
 		}
-		if w.validate {
+		if check {
 			w.checkString(n, s)
 		}
-		if t != nil && t.key != "" {
-			w.caps = append(w.caps, capture{key: t.key, idx: w.lastIdx, str: string(s), isStr: true})
+		if keep {
+			w.caps = append(w.caps, capture{key: t.key, idx: w.lastIdx, off: len(w.capBuf), isStr: true})
+			w.capBuf = append(w.capBuf, s...)
 		}
 		return nil
 	case 't':
@@ -349,8 +384,9 @@ func (w *walker) object(n *node, t *trie) error {
 		if t != nil && t.children != nil {
 			childTrie = t.children[string(key)]
 		}
-		if i, ok := n.reqIndex[string(key)]; ok {
-			if i < 64 {
+		f := n.fields[string(key)]
+		if f != nil && f.req >= 0 {
+			if i := f.req; i < 64 {
 				seen |= 1 << i
 			} else {
 				if seenMore == nil {
@@ -359,9 +395,9 @@ func (w *walker) object(n *node, t *trie) error {
 				seenMore[string(key)] = true
 			}
 		}
-		if child, name, ok := n.prop(key); ok {
-			w.segs = append(w.segs, seg{name: name, idx: -1})
-			err = w.value(child, childTrie)
+		if f != nil && f.declared {
+			w.segs = append(w.segs, seg{name: f.name, idx: -1})
+			err = w.value(f.node, childTrie)
 			w.segs = w.segs[:len(w.segs)-1]
 		} else {
 			name := string(key)
@@ -488,6 +524,18 @@ func (w *walker) readString() ([]byte, bool, error) {
 	start := w.pos + 1
 	esc := false
 	for i := start; i < len(w.data); i++ {
+		// Pass eight bytes at a time over what needs no attention, then
+		// straight to the first byte that does.
+		for i+8 <= len(w.data) {
+			if m := quoteEscCtlMask(binary.LittleEndian.Uint64(w.data[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(w.data) {
+			break
+		}
 		switch b := w.data[i]; {
 		case b == '"':
 			w.pos = i + 1
@@ -524,18 +572,21 @@ func isHex(b byte) bool {
 	return '0' <= b && b <= '9' || 'a' <= b && b <= 'f' || 'A' <= b && b <= 'F'
 }
 
-// unescape returns the string's value; escapes are rare, so they go through
-// encoding/json for exactness.
+// unescape returns the string's value: raw itself when it holds no escapes,
+// else its decoding, appended to the walker's scratch buffer. Values stay
+// valid, and are never overwritten, until the walker is reset: the walk may
+// keep a key while it reads others.
 func (w *walker) unescape(raw []byte, esc bool) ([]byte, error) {
 	if !esc {
 		return raw, nil
 	}
-	w.scratch = append(append(append(w.scratch[:0], '"'), raw...), '"')
-	var s string
-	if err := json.Unmarshal(w.scratch, &s); err != nil {
+	start := len(w.scratch)
+	s, ok := appendUnescaped(w.scratch, raw)
+	if !ok {
 		return nil, errSyntax
 	}
-	return []byte(s), nil
+	w.scratch = s
+	return s[start:len(s):len(s)], nil
 }
 
 func (w *walker) readNumber() ([]byte, error) {
@@ -579,19 +630,6 @@ func (w *walker) readNumber() ([]byte, error) {
 	return d[start:i], nil
 }
 
-// prop finds the declared property named key, returning the map's own copy
-// of the name so that the path never allocates.
-func (n *node) prop(key []byte) (*node, string, bool) {
-	if n.props == nil {
-		return nil, "", false
-	}
-	name, ok := n.propNames[string(key)]
-	if !ok {
-		return nil, "", false
-	}
-	return n.props[name], name, true
-}
-
 // escapePointer escapes one JSON pointer token (RFC 6901).
 func escapePointer(s string) string {
 	if !strings.ContainsAny(s, "~/") {
@@ -606,4 +644,130 @@ func bodyLocation(ptr string) string {
 		return "body"
 	}
 	return ptr
+}
+
+// SWAR (SIMD within a register) tests on eight bytes of a string at once.
+const (
+	swarOnes = 0x0101010101010101
+	swarHigh = 0x8080808080808080
+)
+
+// quoteEscCtlMask flags (with its high bit) every byte of x that is '"',
+// '\\' or a control character (below 0x20). The lowest flagged byte is
+// always the first such byte (x read little-endian); bytes above it may be
+// flagged wrongly, so only the lowest counts. Zero means none.
+func quoteEscCtlMask(x uint64) uint64 {
+	q := x ^ (swarOnes * '"')
+	e := x ^ (swarOnes * '\\')
+	return ((q-swarOnes)&^q | (e-swarOnes)&^e | (x-swarOnes*0x20)&^x) & swarHigh
+}
+
+// appendUnescaped appends to dst the value of the JSON string whose contents
+// (between the quotes) are raw, exactly as encoding/json decodes it into a Go
+// string: escapes resolved, a surrogate pair joined, a lone surrogate and
+// every byte of invalid UTF-8 replaced by U+FFFD. ok is false when raw is
+// not the contents of one valid JSON string: a bad escape, an unescaped
+// quote or control character. FuzzUnescape checks it against encoding/json.
+func appendUnescaped(dst, raw []byte) ([]byte, bool) {
+	for r := 0; r < len(raw); {
+		// Copy a run of plain ASCII (no quote, backslash or control
+		// character) as it is, eight bytes at a time where it can.
+		start := r
+		for r+8 <= len(raw) {
+			x := binary.LittleEndian.Uint64(raw[r:])
+			if m := x&swarHigh | quoteEscCtlMask(x); m != 0 {
+				r += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			r += 8
+		}
+		for r < len(raw) {
+			if c := raw[r]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+				break
+			}
+			r++
+		}
+		dst = append(dst, raw[start:r]...)
+		if r == len(raw) {
+			break
+		}
+		switch c := raw[r]; {
+		case c == '\\':
+			if r+1 >= len(raw) {
+				return dst, false
+			}
+			switch e := raw[r+1]; e {
+			case '"', '\\', '/':
+				dst = append(dst, e)
+			case 'b':
+				dst = append(dst, '\b')
+			case 'f':
+				dst = append(dst, '\f')
+			case 'n':
+				dst = append(dst, '\n')
+			case 'r':
+				dst = append(dst, '\r')
+			case 't':
+				dst = append(dst, '\t')
+			case 'u':
+				rr := hex4(raw[r+2:])
+				if rr < 0 {
+					return dst, false
+				}
+				if utf16.IsSurrogate(rr) {
+					// A pair joins; anything else leaves U+FFFD, and what
+					// follows is read on its own.
+					var rr1 rune = -1
+					if r+12 <= len(raw) && raw[r+6] == '\\' && raw[r+7] == 'u' {
+						rr1 = hex4(raw[r+8:])
+					}
+					if dec := utf16.DecodeRune(rr, rr1); dec != utf8.RuneError {
+						dst = utf8.AppendRune(dst, dec)
+						r += 12
+						continue
+					}
+					rr = utf8.RuneError
+				}
+				dst = utf8.AppendRune(dst, rr)
+				r += 6
+				continue
+			default:
+				return dst, false
+			}
+			r += 2
+		case c == '"' || c < 0x20:
+			return dst, false
+		default:
+			rr, size := utf8.DecodeRune(raw[r:])
+			if rr == utf8.RuneError && size == 1 {
+				dst = utf8.AppendRune(dst, utf8.RuneError)
+			} else {
+				dst = append(dst, raw[r:r+size]...)
+			}
+			r += size
+		}
+	}
+	return dst, true
+}
+
+// hex4 decodes four hex digits at the start of b, or returns -1.
+func hex4(b []byte) rune {
+	if len(b) < 4 {
+		return -1
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }

@@ -59,6 +59,25 @@
 //     attribute_mapping, idp_entity_id and a verification certificate are all
 //     set, pending otherwise.
 //
+// Besides the two updates, GET /v1/b2b/sessions/jwks/{project_id} ([JWKSPathPrefix])
+// answers the provider's JSON Web Key Set, {"keys":[...],"request_id":...,"status_code":200},
+// holding the public half of an RSA-2048 key made on first use
+// ([Provider.SessionSigningKey]): Stytch's Go SDK fetches it when its B2B
+// client is constructed. It checks Basic auth like the updates (401), and
+// answers 404 project_not_found for another project and 405 (Allow: GET) for
+// another method; rate limits and queued faults do not apply to it.
+//
+// What one request and one connection can hold is bounded, so a
+// long-running provider's state cannot grow without bound and every answer
+// stays decodable (each a 400, naming the field where there is one): request bodies
+// nested deeper than [MaxJSONDepth] (bad_request); attribute mappings past
+// [MaxAttributeMappingEntries] keys or [MaxAttributeMappingBytes]
+// (attribute_mapping_too_large); role assignment lists past
+// [MaxRoleAssignments] (too_many_role_assignments); a certificate past
+// [MaxVerificationCertificates] (too_many_verification_certificates) or a
+// key past [MaxEncryptionPrivateKeys] (too_many_encryption_private_keys).
+// Stytch's own limits are not published; these are the provider's.
+//
 // Every response carries a request_id (request-id-test-<uuid>), the status
 // code in the body, Content-Type application/json, and is valid against the
 // spec in strict mode (tested). Errors carry error_url

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"crypto/rsa"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -102,6 +103,11 @@ type Provider struct {
 	failNext     int
 	throttleNext int
 	journal      []Update
+
+	keyOnce sync.Once
+	key     *rsa.PrivateKey
+	keyID   string
+	keyErr  error
 }
 
 // Update is one accepted update, as [Provider.Updates] lists them.
@@ -396,6 +402,10 @@ func route(u *url.URL) (kind connKind, org, conn string, ok bool) {
 // documentation for the checks and their order.
 func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := "request-id-test-" + uuid.NewString()
+	if project, ok := jwksProject(r.URL); ok {
+		p.serveJWKS(w, r, reqID, project)
+		return
+	}
 	kind, orgKey, connID, ok := route(r.URL)
 	if !ok {
 		p.writeError(w, reqID, errRouteNotFound())
@@ -521,6 +531,9 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
 func decodeBody(body []byte, schema *openapi3.Schema, dst any) *apiError {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
+	}
+	if jsonDepth(body, MaxJSONDepth) > MaxJSONDepth {
+		return badRequest("bad_request", fmt.Sprintf("The request body is nested deeper than %d levels.", MaxJSONDepth), "")
 	}
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(body))

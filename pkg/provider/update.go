@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"math/big"
@@ -109,7 +110,19 @@ func prepareSAML(req *stytchsso.UpdateSAMLConnectionRequest, now time.Time) (sam
 			return prep, badRequest("saml_connection_idp_sso_url_not_https", "The idp_sso_url must be an https URL.", "idp_sso_url")
 		}
 	}
+	if req.AttributeMapping != nil {
+		raw, err := json.Marshal(*req.AttributeMapping)
+		if err != nil {
+			return prep, badRequest("bad_request", "The attribute_mapping could not be read.", "attribute_mapping")
+		}
+		if e := checkAttributeMapping(req.AttributeMapping, len(raw)); e != nil {
+			return prep, e
+		}
+	}
 	if req.SAMLConnectionImplicitRoleAssignments != nil {
+		if e := checkRoleAssignments("saml_connection_implicit_role_assignments", len(*req.SAMLConnectionImplicitRoleAssignments)); e != nil {
+			return prep, e
+		}
 		for i, a := range *req.SAMLConnectionImplicitRoleAssignments {
 			if a.RoleID == "" {
 				f := fmt.Sprintf("saml_connection_implicit_role_assignments.%d.role_id", i)
@@ -118,6 +131,9 @@ func prepareSAML(req *stytchsso.UpdateSAMLConnectionRequest, now time.Time) (sam
 		}
 	}
 	if req.SAMLGroupImplicitRoleAssignments != nil {
+		if e := checkRoleAssignments("saml_group_implicit_role_assignments", len(*req.SAMLGroupImplicitRoleAssignments)); e != nil {
+			return prep, e
+		}
 		for i, a := range *req.SAMLGroupImplicitRoleAssignments {
 			if a.RoleID == "" {
 				f := fmt.Sprintf("saml_group_implicit_role_assignments.%d.role_id", i)
@@ -166,6 +182,10 @@ func applySAML(next *stytchsso.SAMLConnection, req *stytchsso.UpdateSAMLConnecti
 			return have.Certificate == c.Certificate
 		})
 		if !dup {
+			if len(next.VerificationCertificates) >= MaxVerificationCertificates {
+				return badRequest("too_many_verification_certificates",
+					fmt.Sprintf("The connection already holds %d verification certificates, the most it may.", MaxVerificationCertificates), "x509_certificate")
+			}
 			next.VerificationCertificates = append(next.VerificationCertificates, *c)
 		}
 	}
@@ -173,6 +193,10 @@ func applySAML(next *stytchsso.SAMLConnection, req *stytchsso.UpdateSAMLConnecti
 		next.SigningCertificates = []stytchsso.X509Certificate{*prep.signing}
 	}
 	if prep.encryptionKey != nil {
+		if len(next.EncryptionPrivateKeys) >= MaxEncryptionPrivateKeys {
+			return badRequest("too_many_encryption_private_keys",
+				fmt.Sprintf("The connection already holds %d encryption private keys, the most it may.", MaxEncryptionPrivateKeys), "saml_encryption_private_key")
+		}
 		next.EncryptionPrivateKeys = append(next.EncryptionPrivateKeys, *prep.encryptionKey)
 	}
 	next.Status = "pending"
@@ -185,6 +209,9 @@ func applySAML(next *stytchsso.SAMLConnection, req *stytchsso.UpdateSAMLConnecti
 
 func checkExternal(req *stytchsso.UpdateExternalConnectionRequest) *apiError {
 	if req.ExternalConnectionImplicitRoleAssignments != nil {
+		if e := checkRoleAssignments("external_connection_implicit_role_assignments", len(*req.ExternalConnectionImplicitRoleAssignments)); e != nil {
+			return e
+		}
 		for i, a := range *req.ExternalConnectionImplicitRoleAssignments {
 			if a.RoleID == "" {
 				f := fmt.Sprintf("external_connection_implicit_role_assignments.%d.role_id", i)
@@ -193,6 +220,9 @@ func checkExternal(req *stytchsso.UpdateExternalConnectionRequest) *apiError {
 		}
 	}
 	if req.ExternalGroupImplicitRoleAssignments != nil {
+		if e := checkRoleAssignments("external_group_implicit_role_assignments", len(*req.ExternalGroupImplicitRoleAssignments)); e != nil {
+			return e
+		}
 		for i, a := range *req.ExternalGroupImplicitRoleAssignments {
 			if a.RoleID == "" {
 				f := fmt.Sprintf("external_group_implicit_role_assignments.%d.role_id", i)

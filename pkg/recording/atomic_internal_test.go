@@ -34,53 +34,6 @@ func dirNames(t *testing.T, dir string) []string {
 	return names
 }
 
-func TestWriteFileAtomicFailureKeepsOldFile(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		old  []byte // nil: no previous file
-	}{
-		{"previous file", []byte("old recording\n")},
-		{"no previous file", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			dir := t.TempDir()
-			path := filepath.Join(dir, "c.yaml")
-			if tt.old != nil {
-				require.NoError(t, os.WriteFile(path, tt.old, 0o644))
-			}
-			err := writeFileAtomic(path, []byte("new recording, longer than the old one\n"), 0o644, halfThenFail)
-			require.ErrorIs(t, err, errInjected)
-			assert.Contains(t, err.Error(), path)
-			if tt.old != nil {
-				got, err := os.ReadFile(path)
-				require.NoError(t, err)
-				assert.Equal(t, tt.old, got)
-				assert.Equal(t, []string{"c.yaml"}, dirNames(t, dir), "no temporary file left behind")
-			} else {
-				assert.Empty(t, dirNames(t, dir))
-			}
-		})
-	}
-}
-
-func TestWriteFileAtomicWrites(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "sub", "c.yaml")
-	require.NoError(t, WriteFileAtomic(path, []byte("one"), 0o600))
-	require.NoError(t, WriteFileAtomic(path, []byte("two"), 0o600))
-	got, err := os.ReadFile(path)
-	require.NoError(t, err)
-	assert.Equal(t, "two", string(got))
-	fi, err := os.Stat(path)
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
-	assert.Equal(t, []string{"c.yaml"}, dirNames(t, filepath.Dir(path)))
-}
-
 func TestStopFailureKeepsOldRecording(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

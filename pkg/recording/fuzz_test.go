@@ -1,8 +1,13 @@
 package recording_test
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -63,4 +68,95 @@ func FuzzRedact(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzJWT is a canary JWT: its header decodes to JSON with "alg".
+const fuzzJWT = "eyJhbGciOiJIUzI1NiJ9.eyJmdXp6IjoiY2FuYXJ5In0.ZnV6ei1jYW5hcnktc2lnbmF0dXJl"
+
+// FuzzRedactEncodings: a registered secret inside any text, then encoded
+// (base64 in either alphabet, padded or not, URL query or path escaping,
+// JSON escaping, or as the Basic credential), never survives Text in a form
+// that decodes back to it; a JWT and a PEM private key inserted anywhere are
+// found by their shape; and the last guard finds the secret inside a gzip
+// stream and its base64.
+func FuzzRedactEncodings(f *testing.F) {
+	f.Add("", "", uint8(0), uint(0))
+	f.Add("a", "bc", uint8(1), uint(3))
+	f.Add("ab", "", uint8(2), uint(7))
+	f.Add(`{"note":"`, `"}`, uint8(5), uint(9))
+	f.Add("x=1&y=", "&z", uint8(6), uint(2))
+	f.Add("project-test-1234", "", uint8(8), uint(1))
+	f.Fuzz(func(t *testing.T, prefix, suffix string, mode uint8, pos uint) {
+		r := recording.NewRedactor(fuzzSecret)
+		plain := prefix + fuzzSecret + suffix
+		var enc string
+		switch mode % 9 {
+		case 0:
+			enc = base64.StdEncoding.EncodeToString([]byte(plain))
+		case 1:
+			enc = base64.URLEncoding.EncodeToString([]byte(plain))
+		case 2:
+			enc = base64.RawStdEncoding.EncodeToString([]byte(plain))
+		case 3:
+			enc = base64.RawURLEncoding.EncodeToString([]byte(plain))
+		case 4:
+			enc = url.QueryEscape(plain)
+		case 5:
+			enc = jsonEscaped(plain)
+		case 6:
+			enc = url.PathEscape(plain)
+		case 7:
+			enc = plain
+		default:
+			enc = "Basic " + base64.StdEncoding.EncodeToString([]byte(prefix+":"+fuzzSecret))
+			r.AddBasicCredential(prefix, fuzzSecret)
+		}
+		doc := insertAt("<"+enc+">", fuzzJWT, pos)
+		doc = insertAt(doc, jsonEscaped(fuzzPEM), pos/2)
+		out := r.Text(doc)
+		if revealed(out) {
+			t.Fatalf("secret recoverable from Text output (mode %d)", mode%9)
+		}
+		if strings.Contains(out, fuzzJWT) || strings.Contains(out, "FUZZCANARYLINEONE") {
+			t.Fatal("JWT or private key survived")
+		}
+		var z bytes.Buffer
+		zw := gzip.NewWriter(&z)
+		_, _ = zw.Write([]byte(plain))
+		_ = zw.Close()
+		if !r.Leaks(z.Bytes()) || !r.Leaks([]byte("b: "+base64.StdEncoding.EncodeToString(z.Bytes()))) {
+			t.Fatal("guard missed the secret inside gzip")
+		}
+	})
+}
+
+// revealed reports whether s holds the fuzz secret raw, unescaped, or
+// inside base64 text at any alignment.
+func revealed(s string) bool {
+	forms := []string{s}
+	if u, err := url.QueryUnescape(s); err == nil {
+		forms = append(forms, u)
+	}
+	if u, err := url.PathUnescape(s); err == nil {
+		forms = append(forms, u)
+	}
+	forms = append(forms, strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&", `\"`, `"`, `\\`, `\`).Replace(s))
+	for _, f := range forms {
+		if strings.Contains(f, fuzzSecret) {
+			return true
+		}
+	}
+	runs := regexp.MustCompile(`[A-Za-z0-9+/_-]{8,}`).FindAllString(s, -1)
+	for _, run := range runs {
+		for skip := 0; skip < 4 && skip < len(run); skip++ {
+			x := run[skip:]
+			x = x[:len(x)-len(x)%4]
+			for _, e := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+				if d, err := e.DecodeString(x); err == nil && strings.Contains(string(d), fuzzSecret) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

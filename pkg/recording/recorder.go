@@ -145,8 +145,7 @@ func New(path string, opts ...Option) (*Recorder, error) {
 		// to stderr when VCR_DEBUG is set; it must never see a secret.
 		recorder.WithDebugWriter(discard{}),
 		recorder.WithHook(func(i *cassette.Interaction) error {
-			red.Interaction(i)
-			return nil
+			return red.Interaction(i)
 		}, recorder.BeforeSaveHook),
 	}
 	switch o.mode {
@@ -245,6 +244,9 @@ func (r *Redactor) Match(req *http.Request, rec cassette.Request) bool {
 		req.Body.Close()
 		req.Body = io.NopCloser(bytes.NewReader(b))
 		body = b
+		if dec, _, err := decodeContent(req.Header, b); err == nil {
+			body = dec // recorded decoded, see Redactor.Interaction
+		}
 	}
 	return sameBody(r.Body(body), []byte(rec.Body))
 }

@@ -2,9 +2,9 @@ package recording
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -119,32 +119,6 @@ func (r *Redactor) AddSecrets(secrets ...string) {
 	slices.SortStableFunc(r.variants, func(a, b string) int { return len(b) - len(a) })
 }
 
-// encodings lists the forms a secret can take on the wire: as is, JSON- and
-// URL-escaped, base64, and for a PEM block each long line of its body.
-func encodings(s string) []string {
-	if s == "" {
-		return nil
-	}
-	q, _ := json.Marshal(s)
-	out := []string{
-		s,
-		string(q[1 : len(q)-1]),
-		url.QueryEscape(s),
-		url.PathEscape(s),
-		base64.StdEncoding.EncodeToString([]byte(s)),
-		base64.RawURLEncoding.EncodeToString([]byte(s)),
-	}
-	if strings.Contains(s, "-----BEGIN") {
-		for _, line := range strings.Split(s, "\n") {
-			line = strings.TrimSpace(line)
-			if len(line) >= 16 && !strings.HasPrefix(line, "-----") {
-				out = append(out, line)
-			}
-		}
-	}
-	return out
-}
-
 func (r *Redactor) snapshot() []string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -164,8 +138,12 @@ func (r *Redactor) Contains(s []byte) bool {
 
 // Text replaces every registered secret in s.
 func (r *Redactor) Text(s string) string {
+	if s == "" {
+		return s
+	}
+	s = contentRules(s)
 	vs := r.snapshot()
-	if len(vs) == 0 || s == "" {
+	if len(vs) == 0 {
 		return s
 	}
 	out := replaceAll(s, vs, Placeholder)
@@ -433,15 +411,35 @@ func textRules(s string) string {
 // form, body and trailers, response headers, body and trailers. Maps and
 // strings are replaced, never modified, so a response already handed to a
 // caller is not touched. Content lengths follow the new bodies.
-func (r *Redactor) Interaction(i *cassette.Interaction) {
+//
+// The credentials of a Basic Authorization header in the request are
+// registered first, so a server echoing them (or the base64 credential
+// itself) is redacted too. A body with a Content-Encoding of gzip or deflate
+// is decoded before redaction and stored decoded, without the header; a
+// body in any other encoding, or one that does not decode, cannot be
+// inspected, and the interaction is refused with an error wrapping
+// [ErrUninspectable].
+func (r *Redactor) Interaction(i *cassette.Interaction) error {
 	req := &i.Request
+	r.learnAuthorization(req.Headers)
+	reqBody, reqDecoded, err := decodeContent(req.Headers, []byte(req.Body))
+	if err != nil {
+		return fmt.Errorf("request body of %s %s: %w", req.Method, r.URL(req.URL), err)
+	}
+	respBody, respDecoded, err := decodeContent(i.Response.Headers, []byte(i.Response.Body))
+	if err != nil {
+		return fmt.Errorf("response body of %s %s: %w", req.Method, r.URL(req.URL), err)
+	}
 	req.URL = r.URL(req.URL)
 	req.RequestURI = r.URL(req.RequestURI)
 	req.Host = r.Text(req.Host)
 	req.Headers = r.Header(req.Headers)
 	req.Trailer = r.Header(req.Trailer)
 	req.Form = r.Values(req.Form)
-	if nb := string(r.Body([]byte(req.Body))); nb != req.Body {
+	if reqDecoded {
+		req.Headers.Del("Content-Encoding")
+	}
+	if nb := string(r.Body(reqBody)); reqDecoded || nb != req.Body {
 		req.Body = nb
 		req.ContentLength = int64(len(nb))
 		fixContentLength(req.Headers, len(nb))
@@ -450,23 +448,22 @@ func (r *Redactor) Interaction(i *cassette.Interaction) {
 	resp.Status = r.Text(resp.Status)
 	resp.Headers = r.Header(resp.Headers)
 	resp.Trailer = r.Header(resp.Trailer)
-	if nb := string(r.Body([]byte(resp.Body))); nb != resp.Body {
+	if respDecoded {
+		resp.Headers.Del("Content-Encoding")
+		resp.Uncompressed = true
+	}
+	if nb := string(r.Body(respBody)); respDecoded || nb != resp.Body {
 		resp.Body = nb
 		if resp.ContentLength >= 0 {
 			resp.ContentLength = int64(len(nb))
 		}
 		fixContentLength(resp.Headers, len(nb))
 	}
+	return nil
 }
 
 func fixContentLength(h http.Header, n int) {
 	if h != nil && h.Get("Content-Length") != "" {
 		h.Set("Content-Length", strconv.Itoa(n))
 	}
-}
-
-// Redact redacts a go-vcr interaction in place with a one-off [Redactor]
-// knowing the given secret values. See [Redactor.Interaction].
-func Redact(i *cassette.Interaction, secrets ...string) {
-	NewRedactor(secrets...).Interaction(i)
 }

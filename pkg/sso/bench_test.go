@@ -4,17 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 // BenchmarkUpdateSAMLConnection compares one client call over loopback with
@@ -27,7 +31,7 @@ func BenchmarkUpdateSAMLConnection(b *testing.B) {
 		_, _ = io.WriteString(w, samlOK)
 	}))
 	defer srv.Close()
-	params := &UpdateSAMLConnectionParams{DisplayName: Ptr("Acme Okta"), IDPInitiatedAuthDisabled: Ptr(false),
+	params := &SAMLConnectionUpdate{DisplayName: Ptr("Acme Okta"), IDPInitiatedAuthDisabled: Ptr(false),
 		SAMLConnectionImplicitRoleAssignments: &[]stytchsso.SAMLConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}}}
 	ctx := context.Background()
 
@@ -46,7 +50,7 @@ func BenchmarkUpdateSAMLConnection(b *testing.B) {
 			case "retries=false":
 				opts = append(opts, WithoutRetries())
 			case "validate=strict":
-				opts = append(opts, WithValidation(faultValidator()))
+				opts = append(opts, withValidation(faultValidator(), contract.CheckConfig{}))
 			}
 			c, err := New(testProjectID, testSecret, opts...)
 			if err != nil {
@@ -69,10 +73,10 @@ func BenchmarkUpdateSAMLConnection(b *testing.B) {
 type baselineCall struct {
 	hc     *http.Client
 	target string
-	params *UpdateSAMLConnectionParams
+	params *SAMLConnectionUpdate
 }
 
-func newBaselineCall(serverURL string, params *UpdateSAMLConnectionParams) *baselineCall {
+func newBaselineCall(serverURL string, params *SAMLConnectionUpdate) *baselineCall {
 	return &baselineCall{
 		hc:     &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()},
 		target: serverURL + "/v1/b2b/sso/saml/" + url.PathEscape(testOrgID) + "/connections/" + url.PathEscape(testSAMLID),
@@ -139,7 +143,7 @@ func BenchmarkClientVsBaselineInterleaved(b *testing.B) {
 		_, _ = io.WriteString(w, samlOK)
 	}))
 	defer srv.Close()
-	params := &UpdateSAMLConnectionParams{DisplayName: Ptr("Acme Okta"), IDPInitiatedAuthDisabled: Ptr(false),
+	params := &SAMLConnectionUpdate{DisplayName: Ptr("Acme Okta"), IDPInitiatedAuthDisabled: Ptr(false),
 		SAMLConnectionImplicitRoleAssignments: &[]stytchsso.SAMLConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}}}
 	for _, tc := range []struct {
 		name            string
@@ -225,7 +229,7 @@ func BenchmarkClientScaling(b *testing.B) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write(body)
 		}))
-		params := &UpdateSAMLConnectionParams{SAMLGroupImplicitRoleAssignments: &groups}
+		params := &SAMLConnectionUpdate{SAMLGroupImplicitRoleAssignments: &groups}
 		b.Run(fmt.Sprintf("assignments=%d", n), func(b *testing.B) {
 			c, err := New(testProjectID, testSecret, WithBaseURL(srv.URL), WithoutRetries())
 			if err != nil {
@@ -260,7 +264,7 @@ func (cannedRT) RoundTrip(r *http.Request) (*http.Response, error) {
 // without a network: the transport answers from memory. The baseline builds
 // the same request and decodes the same response by hand.
 func BenchmarkOverheadNoNetwork(b *testing.B) {
-	params := &UpdateSAMLConnectionParams{DisplayName: Ptr("Acme Okta")}
+	params := &SAMLConnectionUpdate{DisplayName: Ptr("Acme Okta")}
 	ctx := context.Background()
 	b.Run("baseline=net/http", func(b *testing.B) {
 		hc := &http.Client{Transport: cannedRT{}}
@@ -304,7 +308,7 @@ func BenchmarkOverheadNoNetwork(b *testing.B) {
 // The client keeps its default options; only the base transport is
 // replaced, so the retry layer and the attempt timer are in the path.
 func BenchmarkOverheadNoNetworkInterleaved(b *testing.B) {
-	params := &UpdateSAMLConnectionParams{DisplayName: Ptr("Acme Okta")}
+	params := &SAMLConnectionUpdate{DisplayName: Ptr("Acme Okta")}
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
@@ -353,4 +357,148 @@ func interleave(b *testing.B, baseline, client func()) (tBase, tClient []time.Du
 		odd = !odd
 	}
 	return tBase, tClient
+}
+
+// fakePEM is a PEM block of the given type whose body is n deterministic
+// pseudo-random bytes: the shape of a key or certificate (base64 lines of 64
+// characters between BEGIN and END), which is all the client and the
+// validator see of one.
+func fakePEM(typ string, n int, seed uint64) string {
+	r := rand.New(rand.NewPCG(seed, seed))
+	raw := make([]byte, n)
+	for i := range raw {
+		raw[i] = byte(r.Uint32())
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: raw}))
+}
+
+// pemHeavyCall is a realistic SAML update: all 15 fields of the request,
+// two RSA private keys and a certificate in it (PEM, about 3.5 KB), and a
+// 200 response of about 3.6 KB with a signing and a verification
+// certificate.
+func pemHeavyCall(tb testing.TB) (*SAMLConnectionUpdate, string) {
+	keyA, keyB := fakePEM("RSA PRIVATE KEY", 850, 1), fakePEM("RSA PRIVATE KEY", 850, 2)
+	cert := fakePEM("CERTIFICATE", 800, 3)
+	params := &SAMLConnectionUpdate{
+		AllowGatewayCallback:   Ptr(false),
+		AlternativeACSURL:      Ptr("https://legacy.example.test/saml/acs"),
+		AlternativeAudienceURI: Ptr("https://legacy.example.test/saml/metadata"),
+		AttributeMapping: &stytchsso.AttributeMapping{"email": "NameID", "first_name": "firstName",
+			"last_name": "lastName", "groups": "groups"},
+		DisplayName:                           Ptr("Acme Okta"),
+		IdentityProvider:                      Ptr(stytchsso.IdentityProvider("okta")),
+		IDPEntityID:                           Ptr("https://idp.example.test/metadata"),
+		IDPInitiatedAuthDisabled:              Ptr(true),
+		IDPSSOURL:                             Ptr("https://idp.example.test/sso/saml"),
+		NameIDFormat:                          Ptr("urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"),
+		SAMLConnectionImplicitRoleAssignments: &[]stytchsso.SAMLConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}},
+		SAMLEncryptionPrivateKey:              Ptr(keyA),
+		SAMLGroupImplicitRoleAssignments:      &[]stytchsso.SAMLGroupImplicitRoleAssignment{{Group: "admins", RoleID: "stytch_admin"}},
+		SigningPrivateKey:                     Ptr(keyB),
+		X509Certificate:                       Ptr(cert),
+	}
+	created := time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)
+	expires := created.AddDate(10, 0, 0)
+	acs := "https://test.stytch.com/v1/b2b/sso/callback/" + testSAMLID
+	resp := stytchsso.UpdateSAMLConnectionResponseBody{
+		RequestID:  "request-id-test-0f4b8c2d-9e61-4a37-b5d8-6c1e2f3a4b50",
+		StatusCode: 200,
+		Connection: &stytchsso.SAMLConnection{
+			ACSURL: acs, AlternativeACSURL: *params.AlternativeACSURL, AlternativeAudienceURI: *params.AlternativeAudienceURI,
+			AttributeMapping: params.AttributeMapping, AudienceURI: acs, ConnectionID: testSAMLID,
+			DisplayName: *params.DisplayName, EncryptionPrivateKeys: []stytchsso.EncryptionPrivateKey{},
+			IdentityProvider: "okta", IDPEntityID: *params.IDPEntityID, IDPInitiatedAuthDisabled: true,
+			IDPSSOURL: *params.IDPSSOURL, NameIDFormat: *params.NameIDFormat, OrganizationID: testOrgID,
+			SAMLConnectionImplicitRoleAssignments: *params.SAMLConnectionImplicitRoleAssignments,
+			SAMLGroupImplicitRoleAssignments:      *params.SAMLGroupImplicitRoleAssignments,
+			SigningCertificates: []stytchsso.X509Certificate{{Certificate: fakePEM("CERTIFICATE", 620, 4),
+				CertificateID: "saml-signing-certificate-test-1a2b3c4d", CreatedAt: &created, ExpiresAt: &expires,
+				Issuer: "Stytch", UpdatedAt: &created}},
+			Status: "active",
+			VerificationCertificates: []stytchsso.X509Certificate{{Certificate: fakePEM("CERTIFICATE", 620, 5),
+				CertificateID: "saml-verification-certificate-test-5e6f7a8b", CreatedAt: &created, ExpiresAt: &expires,
+				Issuer: "idp.example.test", UpdatedAt: &created}},
+		},
+	}
+	body, err := json.Marshal(resp)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if pems := len(keyA) + len(keyB) + len(cert); pems < 3300 || pems > 3700 {
+		tb.Fatalf("request PEMs are %d bytes, want about 3.5 KB", pems)
+	}
+	if len(body) < 3400 || len(body) > 3800 {
+		tb.Fatalf("response is %d bytes, want about 3.6 KB", len(body))
+	}
+	return params, string(body)
+}
+
+// cannedBody answers every request with a 200 carrying its JSON from memory.
+type cannedBody string
+
+func (c cannedBody) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+	}
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		ContentLength: int64(len(c)), Body: io.NopCloser(strings.NewReader(string(c))), Request: r}, nil
+}
+
+// BenchmarkValidationOverhead measures what report-mode validation adds to
+// a realistic call (pemHeavyCall) with the response answered from memory,
+// so that only CPU is measured: the same client with and without
+// validation (withValidation, what ssocheck.WithValidation does), alternating in every iteration. It reports the medians
+// per call, validated/plain (the target is at most 2.0: validation costing
+// no more than the call), and the allocations each call makes. Cases: a
+// default validator, and a strict one.
+func BenchmarkValidationOverhead(b *testing.B) {
+	params, body := pemHeavyCall(b)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name   string
+		strict bool
+	}{{"report", false}, {"report-strict", true}} {
+		b.Run(tc.name, func(b *testing.B) {
+			v, err := contract.New(contract.WithStrict(tc.strict))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var violations atomic.Int64
+			hc := &http.Client{Transport: cannedBody(body)}
+			plain, err := New(testProjectID, testSecret, WithBaseURL("http://127.0.0.1:1"), WithHTTPClient(hc), WithoutRetries())
+			if err != nil {
+				b.Fatal(err)
+			}
+			checked, err := New(testProjectID, testSecret, WithBaseURL("http://127.0.0.1:1"), WithHTTPClient(hc), WithoutRetries(),
+				withValidation(v, contract.CheckConfig{Mode: contract.Report, Report: func(context.Context, *contract.Pair, []contract.Violation) {
+					violations.Add(1)
+				}}))
+			if err != nil {
+				b.Fatal(err)
+			}
+			call := func(c *Client) func() {
+				return func() {
+					conn, err := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, params)
+					if err != nil || len(conn.VerificationCertificates) != 1 {
+						b.Fatal(err)
+					}
+				}
+			}
+			allocsPlain := testing.AllocsPerRun(50, call(plain))
+			allocsChecked := testing.AllocsPerRun(50, call(checked))
+			if violations.Load() != 0 {
+				b.Fatal("the fixture breaks the contract")
+			}
+			tPlain, tChecked := interleave(b, call(plain), call(checked))
+			if violations.Load() != 0 {
+				b.Fatal("violations reported")
+			}
+			mp, mc := median(tPlain), median(tChecked)
+			b.ReportMetric(mp, "plain-ns/call")
+			b.ReportMetric(mc, "validated-ns/call")
+			b.ReportMetric(mc/mp, "validated/plain")
+			b.ReportMetric(allocsChecked-allocsPlain, "validation-allocs/call")
+		})
+	}
 }

@@ -13,7 +13,7 @@ import (
 	"unicode"
 
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
-	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/internal/scrub"
 )
 
 // Operation names, as in the spec's operationIds.
@@ -21,15 +21,6 @@ const (
 	opUpdateSAML     = "UpdateSAMLConnection"
 	opUpdateExternal = "UpdateExternalConnection"
 )
-
-// UpdateSAMLConnectionParams is the body of a SAML connection update. Every
-// field is a pointer: nil leaves the setting unchanged, [Ptr](false) or
-// [Ptr]("") sets it to false or empty, and [EmptyList] clears a list.
-type UpdateSAMLConnectionParams = stytchsso.UpdateSAMLConnectionRequest
-
-// UpdateExternalConnectionParams is the body of an External connection
-// update, with the same pointer conventions as [UpdateSAMLConnectionParams].
-type UpdateExternalConnectionParams = stytchsso.UpdateExternalConnectionRequest
 
 // Ptr returns a pointer to v, for the optional fields of the params:
 // sso.Ptr(false) turns a flag off, sso.Ptr("") empties a string.
@@ -46,6 +37,9 @@ type callConfig struct {
 	session *string
 	jwt     *string
 	meta    *ResponseMeta
+	// keys are the private keys in the call's params: a server that echoes
+	// the request must not get them into an error or a log.
+	keys []string
 }
 
 // ResponseMeta receives facts about a call that are not part of its result.
@@ -119,10 +113,13 @@ func checkHeaderSecret(option, what, v string) error {
 // connection as Stytch then stores it. Fields left nil in params keep their
 // values; a nil params changes nothing. Errors from Stytch are
 // [*APIError]s; a result is never returned together with an error.
-func (c *Client) UpdateSAMLConnection(ctx context.Context, organizationID, connectionID string, params *UpdateSAMLConnectionParams, opts ...CallOption) (*stytchsso.SAMLConnection, error) {
+func (c *Client) UpdateSAMLConnection(ctx context.Context, organizationID, connectionID string, params *SAMLConnectionUpdate, opts ...CallOption) (*SAMLConnection, error) {
 	cc, err := prepare(opUpdateSAML, organizationID, connectionID, opts)
 	if err != nil {
 		return nil, err
+	}
+	if params != nil {
+		cc.keys = appendSet(cc.keys, params.SigningPrivateKey, params.SAMLEncryptionPrivateKey)
 	}
 	body := normalizeSAML(params)
 	hp := &stytchsso.UpdateSAMLConnectionParams{MemberSession: cc.session, MemberSessionJWT: cc.jwt}
@@ -139,7 +136,7 @@ func (c *Client) UpdateSAMLConnection(ctx context.Context, organizationID, conne
 // UpdateExternalConnection changes the External SSO connection connectionID
 // of the organization organizationID and returns the connection as Stytch
 // then stores it, with the same conventions as [Client.UpdateSAMLConnection].
-func (c *Client) UpdateExternalConnection(ctx context.Context, organizationID, connectionID string, params *UpdateExternalConnectionParams, opts ...CallOption) (*stytchsso.ExternalConnection, error) {
+func (c *Client) UpdateExternalConnection(ctx context.Context, organizationID, connectionID string, params *ExternalConnectionUpdate, opts ...CallOption) (*ExternalConnection, error) {
 	cc, err := prepare(opUpdateExternal, organizationID, connectionID, opts)
 	if err != nil {
 		return nil, err
@@ -194,7 +191,9 @@ func (c *Client) editRequest(_ context.Context, req *http.Request) error {
 }
 
 // call sends one request (with retries), reads its body within the limit,
-// and decodes it into out or into an *APIError.
+// and decodes it into out or into an *APIError. Whatever the server sent
+// that ends up in the error or the debug log is scrubbed of the call's
+// secrets first (see redact); a successful call scrubs nothing.
 func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, send func(context.Context) (*http.Response, error), result func() (requestID string, ok bool)) (err error) {
 	if ctx == nil {
 		return fmt.Errorf("sso: %s: nil context", op)
@@ -203,14 +202,25 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 	ctx = context.WithValue(ctx, callStateKey{}, state)
 	start := time.Now()
 	status, requestID := 0, ""
+	var sc *scrub.Scrubber // built on the first need, on error paths only
+	scrubber := func() *scrub.Scrubber {
+		if sc == nil {
+			sc = c.scrubberFor(cc)
+		}
+		return sc
+	}
 	defer func() {
+		if err != nil {
+			err = redact(err, scrubber())
+			requestID = scrubber().Scrub(requestID)
+		}
 		if cc.meta != nil {
 			*cc.meta = ResponseMeta{StatusCode: status, RequestID: requestID, Attempts: int(state.attempts.Load())}
 		}
 		if !c.logger.Enabled(ctx, slog.LevelDebug) {
 			return
 		}
-		attrs := []slog.Attr{slog.String("op", op), slog.Int("status", status), slog.String("request_id", requestID),
+		attrs := []slog.Attr{slog.String("op", op), slog.Int("status", status), slog.String("request_id", scrubber().Scrub(requestID)),
 			slog.Int("attempts", int(state.attempts.Load())), slog.Duration("duration", time.Since(start))}
 		if err != nil {
 			attrs = append(attrs, slog.String("error", err.Error()))
@@ -220,40 +230,43 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 
 	resp, err := send(ctx)
 	if err != nil {
-		// The validating transport (WithValidation, enforce mode) fails a
-		// pair that breaks the contract. When the response was an error
-		// anyway, the caller still gets the *APIError it branches on, with
-		// the *contract.ContractError inside it.
-		var ce *contract.ContractError
-		if errors.As(err, &ce) && (ce.StatusCode < 200 || ce.StatusCode > 299) && ce.StatusCode != 0 {
-			status = ce.StatusCode
-			e := decodeAPIError(op, ce.StatusCode, "", ce.Body)
-			e.Err = err
-			requestID = e.RequestID
-			return e
-		}
 		return fmt.Errorf("sso: %s: %w", op, err)
 	}
 	defer resp.Body.Close()
+	if ctx.Done() != nil && !c.baseHonoursContext {
+		// net/http's Transport ends a body read when the request's context
+		// ends; for any other base transport, closing the body does.
+		defer context.AfterFunc(ctx, func() { _ = resp.Body.Close() })()
+	}
 	status = resp.StatusCode
+	if status < 200 {
+		// A 1xx that reached us (a 101 Switching Protocols): its body, if
+		// any, is a raw connection and is never read.
+		return &APIError{Operation: op, StatusCode: status, Err: errInformational}
+	}
 	body, readErr := readLimited(resp.Body, resp.ContentLength, c.maxBody)
 	contentType := resp.Header.Get("Content-Type")
 
-	if status < 200 || status > 299 {
+	if status > 299 {
 		var e *APIError
 		if errors.Is(readErr, ErrResponseTooLarge) {
 			e = &APIError{Operation: op, StatusCode: status, Err: readErr}
 		} else {
 			// A body cut off mid-read still gives an *APIError with the
-			// status, what was read, and why reading stopped.
-			e = decodeAPIError(op, status, contentType, body)
+			// status, what was read, and why reading stopped. The whole
+			// body is scrubbed before a sample of it is cut: a sample cut
+			// from an echoed secret would no longer match it.
+			e = decodeAPIError(op, status, contentType, scrubber().ScrubBytes(body))
 			if readErr != nil {
 				e.Err = fmt.Errorf("read error body: %w", readErr)
 			}
 		}
-		if ce := state.slot.errFor(resp); ce != nil {
-			// The response broke the contract (WithValidation, enforce).
-			e.Err = errors.Join(e.Err, ce)
+		if readErr == nil {
+			if cerr := c.runCheck(ctx, op, resp, body); cerr != nil {
+				// The response broke a check (WithExchangeCheck): the
+				// caller still gets the *APIError it branches on.
+				e.Err = errors.Join(e.Err, cerr)
+			}
 		}
 		requestID = e.RequestID
 		return e
@@ -261,17 +274,97 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 	if readErr != nil {
 		return fmt.Errorf("sso: %s: %d response: %w", op, status, readErr)
 	}
+	if err := c.runCheck(ctx, op, resp, body); err != nil {
+		return fmt.Errorf("sso: %s: %w", op, err)
+	}
 	if !isJSON(contentType) {
-		return fmt.Errorf("sso: %s: %d response has Content-Type %q, want application/json: %w", op, status, oneLine(contentType, fieldLen), ErrDecode)
+		return fmt.Errorf("sso: %s: %d response has Content-Type %q, want application/json: %w", op, status, oneLine(scrubber().Scrub(contentType), fieldLen), ErrDecode)
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("sso: %s: %d response: %w: %w", op, status, ErrDecode, err)
+		return fmt.Errorf("sso: %s: %d response: %w: %s", op, status, ErrDecode, describeJSONError(err, scrubber()))
 	}
 	requestID, ok := result()
 	if !ok {
-		return fmt.Errorf("sso: %s: %d response has no connection (request_id %s): %w", op, status, oneLine(requestID, fieldLen), ErrDecode)
+		return fmt.Errorf("sso: %s: %d response has no connection (request_id %s): %w", op, status, oneLine(scrubber().Scrub(requestID), fieldLen), ErrDecode)
 	}
 	return nil
+}
+
+// errInformational is the Err of the *APIError for a 1xx answer.
+var errInformational = errors.New("informational (1xx) answer instead of a final response; its body is not read")
+
+// scrubberFor returns the scrubber for one call: the client's secrets plus
+// the call's session token or JWT and the private keys in its params.
+func (c *Client) scrubberFor(cc *callConfig) *scrub.Scrubber {
+	var extra []string
+	if cc.session != nil {
+		extra = append(extra, *cc.session)
+	}
+	if cc.jwt != nil {
+		extra = append(extra, *cc.jwt)
+	}
+	extra = append(extra, cc.keys...)
+	if len(extra) == 0 {
+		return c.secrets()
+	}
+	return c.secrets().With(extra...)
+}
+
+// appendSet appends the non-empty values of ps to keys.
+func appendSet(keys []string, ps ...*string) []string {
+	for _, p := range ps {
+		if p != nil && *p != "" {
+			keys = append(keys, *p)
+		}
+	}
+	return keys
+}
+
+// describeJSONError says what was wrong with a 2xx body and where, without
+// quoting any value from it: encoding/json's and time's messages quote the
+// offending value (a "created_at" that echoes a secret, say).
+func describeJSONError(err error, sc *scrub.Scrubber) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var tm *time.ParseError
+	switch {
+	case errors.As(err, &syntax):
+		// Its message names at most one character, never a value.
+		return fmt.Sprintf("%s (at byte %d)", syntax.Error(), syntax.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %s: a JSON value of the wrong type for Go %s (at byte %d)", oneLine(sc.Scrub(typ.Field), fieldLen), typ.Type, typ.Offset)
+	case errors.As(err, &tm):
+		return "a time is not in RFC 3339 form"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "unexpected end of JSON input"
+	}
+	return fmt.Sprintf("malformed value (%T)", err)
+}
+
+// redactedError stands for an error whose message held one of the call's
+// secrets (a transport error quoting a malformed header line, a contract
+// violation): its message is the scrubbed one. errors.Is and errors.As
+// still see the original through Unwrap; do not print what they find.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redact makes err safe to print: an *APIError has every server-supplied
+// field scrubbed, and any other error whose message holds a secret is
+// replaced by a redactedError with the scrubbed message.
+func redact(err error, sc *scrub.Scrubber) error {
+	if e, ok := err.(*APIError); ok {
+		e.redact(sc)
+		return e
+	}
+	if msg := err.Error(); sc.Contains(msg) {
+		return &redactedError{msg: sc.Scrub(msg), err: err}
+	}
+	return err
 }
 
 // readLimited reads at most limit bytes of r, and fails with
@@ -312,22 +405,22 @@ func readLimited(r io.Reader, contentLength, limit int64) ([]byte, error) {
 // normalizeSAML returns the body to send: params itself unless a list or
 // map pointer points at nil, which would go out as JSON null; such a field
 // is sent empty instead. The caller's params are never modified.
-func normalizeSAML(p *UpdateSAMLConnectionParams) UpdateSAMLConnectionParams {
+func normalizeSAML(p *SAMLConnectionUpdate) SAMLConnectionUpdate {
 	if p == nil {
-		return UpdateSAMLConnectionParams{}
+		return SAMLConnectionUpdate{}
 	}
 	b := *p
 	if b.AttributeMapping != nil && *b.AttributeMapping == nil {
-		b.AttributeMapping = &stytchsso.AttributeMapping{}
+		b.AttributeMapping = &AttributeMapping{}
 	}
 	b.SAMLConnectionImplicitRoleAssignments = nonNil(b.SAMLConnectionImplicitRoleAssignments)
 	b.SAMLGroupImplicitRoleAssignments = nonNil(b.SAMLGroupImplicitRoleAssignments)
 	return b
 }
 
-func normalizeExternal(p *UpdateExternalConnectionParams) UpdateExternalConnectionParams {
+func normalizeExternal(p *ExternalConnectionUpdate) ExternalConnectionUpdate {
 	if p == nil {
-		return UpdateExternalConnectionParams{}
+		return ExternalConnectionUpdate{}
 	}
 	b := *p
 	b.ExternalConnectionImplicitRoleAssignments = nonNil(b.ExternalConnectionImplicitRoleAssignments)

@@ -7,12 +7,16 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -117,7 +121,7 @@ func TestSecretCanaries(t *testing.T) {
 					ctx, cancel = context.WithTimeout(ctx, p.timeout)
 					defer cancel()
 				}
-				_, callErr := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, &UpdateSAMLConnectionParams{
+				_, callErr := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, &SAMLConnectionUpdate{
 					SigningPrivateKey:        Ptr(signingKey),
 					SAMLEncryptionPrivateKey: Ptr(encKey),
 					DisplayName:              Ptr("Acme"),
@@ -137,5 +141,196 @@ func TestSecretCanaries(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// echoCanaries are the secrets of TestEchoedSecrets. The secret holds
+// characters that URL and JSON escaping change, so each encoding differs
+// from the raw value.
+const (
+	echoSecret = "secret-test-CANARY/SECRET+7f3a9c=="
+	echoToken  = "session-token-CANARY-TOKEN-b2e4/Zx+"
+	echoJWT    = "eyJhbGciOiJSUzI1NiJ9.eyJDQU5BUlkiOiJKV1QifQ.CANARY-JWT-c2ln"
+)
+
+// echoOf is everything a hostile server or proxy could echo back of the
+// request it received: the Authorization header, the Basic credential
+// decoded, the member session header, the secret base64- and URL-encoded,
+// the private keys from the body decoded, and the raw body itself.
+func echoOf(t *testing.T, r *http.Request, body []byte) (full, header string) {
+	user, pass, ok := r.BasicAuth()
+	if !ok {
+		t.Errorf("no Basic credentials in the request")
+	}
+	member := r.Header.Get("X-Stytch-Member-Session") + r.Header.Get("X-Stytch-Member-SessionJWT")
+	var params map[string]any
+	_ = json.Unmarshal(body, &params)
+	signing, _ := params["signing_private_key"].(string)
+	header = "Authorization: " + r.Header.Get("Authorization") + " user=" + user + " pass=" + pass + " member=" + member
+	full = strings.Join([]string{header,
+		"b64=" + base64.StdEncoding.EncodeToString([]byte(pass)),
+		"b64url=" + base64.RawURLEncoding.EncodeToString([]byte(member)),
+		"q=" + url.QueryEscape(pass), "path=" + url.PathEscape(member),
+		"key=" + signing, "body=" + string(body)}, "\n")
+	return full, header
+}
+
+// base64Leaks returns what any run of base64 characters in s decodes to, at
+// every alignment and in both alphabets, when that holds "CANARY": it finds
+// a secret in a base64 text cut anywhere, as a sample of an echoed
+// Authorization header is.
+func base64Leaks(s string) []string {
+	var leaks []string
+	isB64 := func(r rune) bool {
+		return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("+/-_", r)
+	}
+	for _, run := range strings.FieldsFunc(s, func(r rune) bool { return !isB64(r) }) {
+		for skip := 0; skip < 4 && skip < len(run); skip++ {
+			part := run[skip:]
+			part = part[:len(part)/4*4]
+			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+				// Decode what decodes: a run may mix alphabets.
+				dec, _ := enc.DecodeString(part)
+				if bytes.Contains(dec, []byte("CANARY")) {
+					leaks = append(leaks, run)
+				}
+			}
+		}
+	}
+	return leaks
+}
+
+// TestEchoedSecrets has a server echo everything it received, secrets and
+// their encodings included, through every channel that reaches an error or
+// the debug log, and checks that none of it gets out: not in Error(), %+v,
+// %#v, nor the debug log, raw, base64 (even cut) or URL-encoded.
+func TestEchoedSecrets(t *testing.T) {
+	t.Parallel()
+	key, err := rsa.GenerateKey(rand.Reader, 1024)
+	require.NoError(t, err)
+	signingKey := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+	keyLines := strings.Split(strings.TrimSpace(signingKey), "\n")
+	basic := base64.StdEncoding.EncodeToString([]byte(testProjectID + ":" + echoSecret))
+	canaries := []string{"CANARY", echoSecret, echoToken, echoJWT, basic, basic[:40], basic[40:80],
+		base64.StdEncoding.EncodeToString([]byte(echoSecret)), base64.RawURLEncoding.EncodeToString([]byte(echoToken)),
+		url.QueryEscape(echoSecret), url.PathEscape(echoToken), keyLines[1], keyLines[len(keyLines)-2]}
+
+	jsonString := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	type channel struct {
+		name     string
+		status   int
+		ct       func(header string) string // Content-Type; application/json when nil
+		body     func(echo string) string
+		enforced bool // the response breaks the contract: enforce mode fails it with a contract error
+	}
+	channels := []channel{
+		{name: "error_message", status: 400, body: func(e string) string {
+			return `{"status_code":400,"request_id":"r","error_type":"bad_request","error_message":` + jsonString(e) + `}`
+		}},
+		{name: "error_type", status: 401, body: func(e string) string {
+			return `{"status_code":401,"request_id":"r","error_type":` + jsonString(e) + `,"error_message":"m"}`
+		}},
+		{name: "request_id on an error", status: 404, body: func(e string) string {
+			return `{"status_code":404,"request_id":` + jsonString(e) + `,"error_type":"not_found","error_message":"m"}`
+		}},
+		{name: "request_id on a 200 without connection", status: 200, enforced: true, body: func(e string) string {
+			return `{"status_code":200,"request_id":` + jsonString(e) + `}`
+		}},
+		{name: "error_details", status: 400, body: func(e string) string {
+			return `{"status_code":400,"request_id":"r","error_type":"bad","error_message":"m","error_details":{"echo":` + jsonString(e) +
+				`,` + jsonString(e) + `:[` + jsonString(e) + `,{"deep":` + jsonString(e) + `}]}}`
+		}},
+		{name: "HTML 5xx body sample", status: 502, ct: func(string) string { return "text/html" }, body: func(e string) string {
+			return "<html><body>Proxy error. Your request: " + e + "</body></html>"
+		}},
+		{name: "Content-Type of a 200", status: 200, enforced: true, ct: func(h string) string { return "text/plain; echo=" + h }, body: func(string) string { return samlOK }},
+		{name: "time parse error quoting created_at", status: 200, enforced: true, body: func(e string) string {
+			return strings.Replace(samlOK, `"encryption_private_keys":[]`,
+				`"encryption_private_keys":[{"created_at":`+jsonString(e)+`,"private_key":"k","encryption_private_key_id":"x"}]`, 1)
+		}},
+	}
+	for _, ch := range channels {
+		for variant, vopts := range faultVariants {
+			for _, member := range []CallOption{WithMemberSessionToken(echoToken), WithMemberSessionJWT(echoJWT)} {
+				t.Run(ch.name+"/"+variant, func(t *testing.T) {
+					t.Parallel()
+					srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						body, _ := io.ReadAll(r.Body)
+						full, header := echoOf(t, r, body)
+						ct := "application/json"
+						if ch.ct != nil {
+							ct = ch.ct(header)
+						}
+						w.Header().Set("Content-Type", ct)
+						w.WriteHeader(ch.status)
+						_, _ = io.WriteString(w, ch.body(full))
+					}))
+					defer srv.Close()
+					var logs syncBuffer
+					logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+					c, err := New(testProjectID, echoSecret, append([]Option{WithBaseURL(srv.URL), WithLogger(logger), WithoutRetries()}, vopts...)...)
+					require.NoError(t, err)
+					defer c.CloseIdleConnections()
+					_, callErr := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID,
+						&SAMLConnectionUpdate{SigningPrivateKey: Ptr(signingKey), DisplayName: Ptr("Acme")}, member)
+					require.Error(t, callErr)
+					if variant != "validate-enforce" || !ch.enforced {
+						// The channel was really exercised: the failure is
+						// the one this case is about.
+						switch ch.status {
+						case 200:
+							require.ErrorIs(t, callErr, ErrDecode)
+						default:
+							var apiErr *APIError
+							require.ErrorAs(t, callErr, &apiErr)
+							require.Equal(t, ch.status, apiErr.StatusCode)
+						}
+					}
+					require.Contains(t, logs.String(), "op=UpdateSAMLConnection", "debug logging is on")
+					outputs := map[string]string{
+						"Error()": callErr.Error(),
+						"%+v":     fmt.Sprintf("%+v", callErr),
+						"%#v":     fmt.Sprintf("%#v", callErr),
+						"log":     logs.String(),
+					}
+					var apiErr *APIError
+					if errors.As(callErr, &apiErr) {
+						outputs["%#v of *APIError"] = fmt.Sprintf("%#v", apiErr)
+						outputs["%+v of *APIError"] = fmt.Sprintf("%+v", *apiErr)
+					}
+					for where, out := range outputs {
+						for _, canary := range canaries {
+							assert.NotContains(t, out, canary, "%s holds a secret", where)
+						}
+						assert.Empty(t, base64Leaks(out), "%s holds base64 that decodes to a secret", where)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestEchoedSecretsInTransportErrors has a raw server answer with a
+// malformed header line echoing the Authorization header, which net/http
+// quotes in its error.
+func TestEchoedSecretsInTransportErrors(t *testing.T) {
+	t.Parallel()
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(testProjectID+":"+echoSecret))
+	url, stop := rawServer(t, func(conn net.Conn) {
+		_, _ = io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"+basic+" "+echoSecret+"\r\n\r\n")
+	})
+	defer stop()
+	var logs syncBuffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := New(testProjectID, echoSecret, WithBaseURL(url), WithLogger(logger), WithoutRetries())
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	_, callErr := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, nil)
+	require.Error(t, callErr)
+	require.Contains(t, callErr.Error(), "malformed MIME header", "the transport error is the one this case is about")
+	for _, out := range []string{callErr.Error(), fmt.Sprintf("%+v", callErr), fmt.Sprintf("%#v", callErr), logs.String()} {
+		assert.NotContains(t, out, "CANARY")
+		assert.NotContains(t, out, basic[6:])
+		assert.Empty(t, base64Leaks(out))
 	}
 }

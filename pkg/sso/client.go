@@ -5,18 +5,17 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
-	"github.com/hashicorp/go-retryablehttp"
-
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/internal/scrub"
 )
 
 // Version is the version of this module, sent in the User-Agent header.
@@ -58,16 +57,23 @@ type Client struct {
 	maxBody    int64
 	base       http.RoundTripper
 	waitHook   func(time.Duration) time.Duration
+	check      func(context.Context, *Exchange) error
+	// baseHonoursContext is true when the transport is net/http's with no
+	// middleware, which ends a body read when the request's context ends.
+	baseHonoursContext bool
+	// secrets scrubs the project secret and the Basic credential, and their
+	// encodings, from what a server sends back. It is built on the first
+	// failed call: a successful call never scrubs anything.
+	secrets func() *scrub.Scrubber
 }
 
 // config collects what the options set; New validates it as a whole.
 type config struct {
-	set         map[string]bool
 	baseURL     *url.URL
 	env         Environment
 	httpClient  *http.Client
 	userAgents  []string
-	retry       RetryPolicy
+	retry       *RetryPolicy
 	noRetries   bool
 	logger      *slog.Logger
 	maxBody     int64
@@ -75,19 +81,21 @@ type config struct {
 	waitHook    func(time.Duration) time.Duration
 	// attemptTimeout replaces DefaultAttemptTimeout (WithAttemptTimeout).
 	attemptTimeout time.Duration
+	// check inspects every call's final exchange (WithExchangeCheck).
+	check func(context.Context, *Exchange) error
 }
 
 // Option configures a [Client] built by [New]. Options validate their own
 // input; New rejects combinations that conflict, so their order never matters.
 type Option func(*config) error
 
-// once records that a single-valued option was given, and refuses a second
-// one: with two values the result would depend on the order.
-func (c *config) once(name string) error {
-	if c.set[name] {
+// once refuses a single-valued option given a second time (already says
+// whether its field is set): with two values the result would depend on the
+// order.
+func once(already bool, name string) error {
+	if already {
 		return fmt.Errorf("%s given more than once", name)
 	}
-	c.set[name] = true
 	return nil
 }
 
@@ -98,7 +106,7 @@ func (c *config) once(name string) error {
 // clear text over a network.
 func WithBaseURL(baseURL string) Option {
 	return func(c *config) error {
-		if err := c.once("WithBaseURL"); err != nil {
+		if err := once(c.baseURL != nil, "WithBaseURL"); err != nil {
 			return err
 		}
 		u, err := parseBaseURL(baseURL)
@@ -115,7 +123,7 @@ func WithBaseURL(baseURL string) Option {
 // ("project-test-..." or "project-live-...").
 func WithEnvironment(env Environment) Option {
 	return func(c *config) error {
-		if err := c.once("WithEnvironment"); err != nil {
+		if err := once(c.env != "", "WithEnvironment"); err != nil {
 			return err
 		}
 		if env != EnvironmentTest && env != EnvironmentLive {
@@ -132,7 +140,7 @@ func WithEnvironment(env Environment) Option {
 // resent to another URL.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
-		if err := c.once("WithHTTPClient"); err != nil {
+		if err := once(c.httpClient != nil, "WithHTTPClient"); err != nil {
 			return err
 		}
 		if hc == nil {
@@ -166,7 +174,7 @@ func WithUserAgent(product string) Option {
 // session headers and bodies are never logged.
 func WithLogger(logger *slog.Logger) Option {
 	return func(c *config) error {
-		if err := c.once("WithLogger"); err != nil {
+		if err := once(c.logger != nil, "WithLogger"); err != nil {
 			return err
 		}
 		if logger == nil {
@@ -182,7 +190,7 @@ func WithLogger(logger *slog.Logger) Option {
 // matching [ErrResponseTooLarge].
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *config) error {
-		if err := c.once("WithMaxResponseBytes"); err != nil {
+		if err := once(c.maxBody != 0, "WithMaxResponseBytes"); err != nil {
 			return err
 		}
 		if n <= 0 {
@@ -199,7 +207,7 @@ func WithMaxResponseBytes(n int64) Option {
 // with [WithHTTPClient], whose client keeps its own Timeout.
 func WithAttemptTimeout(d time.Duration) Option {
 	return func(c *config) error {
-		if err := c.once("WithAttemptTimeout"); err != nil {
+		if err := once(c.attemptTimeout != 0, "WithAttemptTimeout"); err != nil {
 			return err
 		}
 		if d <= 0 {
@@ -212,9 +220,10 @@ func WithAttemptTimeout(d time.Duration) Option {
 
 // WithTransportMiddleware wraps the base transport (the one of
 // [WithHTTPClient], or the client's own) with mw. The wrapped transport sits
-// inside the retry layer, so it sees every attempt: this is where a
-// contract-validating transport goes. Given several times, the first given
-// is closest to the network.
+// inside the retry layer, so it sees every attempt (a recorder, a tracer).
+// To check responses against the spec use [WithExchangeCheck] (package
+// pkg/ssocheck), which sees the response the caller gets. Given several
+// times, the first given is closest to the network.
 func WithTransportMiddleware(mw func(http.RoundTripper) http.RoundTripper) Option {
 	return func(c *config) error {
 		if mw == nil {
@@ -233,7 +242,7 @@ func New(projectID, secret string, opts ...Option) (*Client, error) {
 	if err := checkCredentials(projectID, secret); err != nil {
 		return nil, fmt.Errorf("sso.New: %w", err)
 	}
-	cfg := &config{set: map[string]bool{}}
+	cfg := &config{}
 	for i, opt := range opts {
 		if opt == nil {
 			return nil, fmt.Errorf("sso.New: option %d is nil", i)
@@ -270,10 +279,10 @@ func notPrintableASCII(r rune) bool { return r <= ' ' || r >= 0x7f }
 // validate is the single step that checks the options against each other and
 // against the project ID.
 func (c *config) validate(projectID string) error {
-	if c.noRetries && c.set["WithRetry"] {
+	if c.noRetries && c.retry != nil {
 		return errors.New("WithRetry and WithoutRetries conflict: give one")
 	}
-	if c.set["WithAttemptTimeout"] && c.httpClient != nil {
+	if c.attemptTimeout != 0 && c.httpClient != nil {
 		return errors.New("WithAttemptTimeout and WithHTTPClient conflict: set Timeout on the http.Client instead")
 	}
 	if c.env != "" {
@@ -304,10 +313,20 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 		if base == nil {
 			base = http.DefaultTransport
 		}
+	} else if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		base = t.Clone()
 	} else {
-		base = http.DefaultTransport.(*http.Transport).Clone()
+		// Another transport is installed (httpmock.Activate, an APM
+		// wrapper): use it as it is, it cannot be cloned.
+		base = http.DefaultTransport
 	}
-	rt := base
+	// Closest to the network, below any middleware: nothing above ever
+	// reads the body of a 1xx answer (a 101's body is the raw connection).
+	rt := http.RoundTripper(noInformationalBody{next: base})
+	// net/http's Transport ends a body read when the request's context
+	// ends; a body from any other transport or middleware may not, and is
+	// closed when the context ends instead.
+	honoursContext := isHTTPTransport(base) && len(cfg.middlewares) == 0
 	for i, mw := range cfg.middlewares {
 		rt = mw(rt)
 		if rt == nil {
@@ -319,20 +338,25 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 		if d == 0 {
 			d = DefaultAttemptTimeout
 		}
-		rt = attemptTimeout{next: rt, d: d}
+		rt = attemptTimeout{next: rt, d: d, closeBody: !honoursContext}
 	}
 	inner.Transport = rt
 	inner.Jar = nil
 	inner.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 	c := &Client{
-		baseURL:    baseURL,
-		authHeader: "Basic " + base64.StdEncoding.EncodeToString([]byte(projectID+":"+secret)),
-		userAgent:  strings.Join(append([]string{userAgentBase}, cfg.userAgents...), " "),
-		logger:     cfg.logger,
-		maxBody:    cfg.maxBody,
-		base:       base,
-		waitHook:   cfg.waitHook,
+		baseURL:            baseURL,
+		authHeader:         "Basic " + base64.StdEncoding.EncodeToString([]byte(projectID+":"+secret)),
+		userAgent:          strings.Join(append([]string{userAgentBase}, cfg.userAgents...), " "),
+		logger:             cfg.logger,
+		maxBody:            cfg.maxBody,
+		base:               base,
+		waitHook:           cfg.waitHook,
+		check:              cfg.check,
+		baseHonoursContext: honoursContext,
+		secrets: sync.OnceValue(func() *scrub.Scrubber {
+			return scrub.New(secret, scrub.BasicCredential(projectID, secret))
+		}),
 	}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
@@ -340,7 +364,11 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 	if c.maxBody == 0 {
 		c.maxBody = DefaultMaxResponseBytes
 	}
-	policy := cfg.retry.withDefaults()
+	var policy RetryPolicy
+	if cfg.retry != nil {
+		policy = *cfg.retry
+	}
+	policy = policy.withDefaults()
 	if cfg.noRetries {
 		policy.MaxAttempts = 1
 	}
@@ -355,6 +383,12 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 	}
 	c.gen = gen
 	return c, nil
+}
+
+// isHTTPTransport reports whether rt is net/http's own Transport.
+func isHTTPTransport(rt http.RoundTripper) bool {
+	_, ok := rt.(*http.Transport)
+	return ok
 }
 
 // environmentFor is the environment a project ID names.
@@ -410,90 +444,4 @@ func (c *Client) CloseIdleConnections() {
 	if ci, ok := c.base.(interface{ CloseIdleConnections() }); ok {
 		ci.CloseIdleConnections()
 	}
-}
-
-// attemptTimeout bounds one attempt, reading the response body included,
-// through the request's context. It does what http.Client.Timeout does,
-// without the goroutine that costs per request, and without a timer at all
-// when the caller's own deadline comes first.
-type attemptTimeout struct {
-	next http.RoundTripper
-	d    time.Duration
-}
-
-func (a attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
-	if deadline, ok := req.Context().Deadline(); ok && time.Until(deadline) <= a.d {
-		// The caller's deadline ends the attempt first: no timer of our own.
-		return a.next.RoundTrip(req)
-	}
-	ctx, cancel := context.WithTimeout(req.Context(), a.d)
-	resp, err := a.next.RoundTrip(req.WithContext(ctx))
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	resp.Body = cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-	return resp, nil
-}
-
-// cancelOnClose ends an attempt's context when its body is closed.
-type cancelOnClose struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-func (c cancelOnClose) Close() error {
-	err := c.ReadCloser.Close()
-	c.cancel()
-	return err
-}
-
-// singleDoer sends each request once, counting the attempt as the retry
-// layer would.
-type singleDoer struct{ hc *http.Client }
-
-func (d singleDoer) Do(req *http.Request) (*http.Response, error) {
-	if state := callStateOf(req.Context()); state != nil {
-		state.attempts.Add(1)
-	}
-	return d.hc.Do(req)
-}
-
-// retryDoer adapts go-retryablehttp's Client to the generated client's Doer.
-type retryDoer struct{ rc *retryablehttp.Client }
-
-func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
-	if req.GetBody == nil {
-		// The library reads the body and resends its own copy.
-		rreq, err := retryablehttp.FromRequest(req)
-		if err != nil {
-			return nil, err
-		}
-		return d.rc.Do(rreq)
-	}
-	// The request can rewind its own body (the generated client builds it
-	// from bytes): the first attempt sends it as it is, and rewindBody
-	// takes a fresh copy before each retry, so the library need not copy
-	// it. It sees no body, and so leaves the request's Body alone.
-	body := req.Body
-	req.Body = nil
-	rreq, err := retryablehttp.FromRequest(req)
-	req.Body = body
-	if err != nil {
-		return nil, err
-	}
-	return d.rc.Do(rreq)
-}
-
-// rewindBody gives a request about to be retried a fresh copy of its body.
-func rewindBody(req *http.Request) error {
-	if req.GetBody == nil {
-		return nil
-	}
-	body, err := req.GetBody()
-	if err != nil {
-		return fmt.Errorf("rewind request body: %w", err)
-	}
-	req.Body = body
-	return nil
 }

@@ -260,7 +260,7 @@ func TestConcurrentUse(t *testing.T) {
 				var meta ResponseMeta
 				var err error
 				if (g+i)%2 == 0 {
-					_, err = c.UpdateSAMLConnection(context.Background(), testOrgID, fmt.Sprintf("conn-%d-%d", g, i), &UpdateSAMLConnectionParams{DisplayName: Ptr(fmt.Sprint(g))}, WithMemberSessionToken(fmt.Sprintf("tok-%d", g)), WithResponseMeta(&meta))
+					_, err = c.UpdateSAMLConnection(context.Background(), testOrgID, fmt.Sprintf("conn-%d-%d", g, i), &SAMLConnectionUpdate{DisplayName: Ptr(fmt.Sprint(g))}, WithMemberSessionToken(fmt.Sprintf("tok-%d", g)), WithResponseMeta(&meta))
 				} else {
 					_, err = c.UpdateExternalConnection(context.Background(), testOrgID, fmt.Sprintf("conn-%d-%d", g, i), nil, WithMemberSessionJWT(fmt.Sprintf("jwt-%d", g)), WithResponseMeta(&meta))
 				}

@@ -10,10 +10,11 @@
 //	client, err := sso.New("project-test-00000000-0000-0000-0000-000000000000", secret,
 //		sso.WithUserAgent("my-admin-tool/1.2"))
 //	if err != nil { ... }
-//	conn, err := client.UpdateSAMLConnection(ctx, orgID, connID, &sso.UpdateSAMLConnectionParams{
+//	conn, err := client.UpdateSAMLConnection(ctx, orgID, connID, &sso.SAMLConnectionUpdate{
 //		DisplayName:              sso.Ptr("Acme Okta"),
+//		IdentityProvider:         sso.Ptr(sso.IdentityProviderOkta),
 //		IDPInitiatedAuthDisabled: sso.Ptr(false), // an explicit false is sent
-//		SAMLGroupImplicitRoleAssignments: sso.EmptyList[stytchsso.SAMLGroupImplicitRoleAssignment](), // clears the list
+//		SAMLGroupImplicitRoleAssignments: sso.EmptyList[sso.SAMLGroupImplicitRoleAssignment](), // clears the list
 //	}, sso.WithMemberSessionToken(sessionToken))
 //	switch {
 //	case errors.Is(err, sso.ErrNotFound): ...
@@ -24,8 +25,8 @@
 //
 // # Parameters
 //
-// Every field of [UpdateSAMLConnectionParams] and
-// [UpdateExternalConnectionParams] is a pointer. nil leaves the setting as
+// Every field of [SAMLConnectionUpdate] and
+// [ExternalConnectionUpdate] is a pointer. nil leaves the setting as
 // it is; [Ptr] sets a value, including false and ""; [EmptyList] clears a
 // list of role assignments.
 //
@@ -43,8 +44,7 @@
 //
 // Requests go through, from the network outwards: the base transport (the
 // client's own, or the one of [WithHTTPClient]), any
-// [WithTransportMiddleware] layers (such as a contract-validating
-// transport), then the retry layer (hashicorp/go-retryablehttp), so a
+// [WithTransportMiddleware] layers (a recorder, say), then the retry layer (hashicorp/go-retryablehttp), so a
 // middleware sees every attempt. 429, 5xx other than 501 and transport
 // errors are retried under [RetryPolicy], honouring Retry-After; PUT is
 // idempotent so this is safe. Redirects are never followed. Each attempt is

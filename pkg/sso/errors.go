@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/internal/scrub"
 )
 
 // Sentinels for the classes of API error callers branch on. An [*APIError]
@@ -44,6 +45,13 @@ const (
 // the body is Stytch's JSON error, its fields are filled in; otherwise
 // (an HTML 502 from a proxy, an empty or truncated body) BodySample holds a
 // short single-line sample of it.
+//
+// A server or proxy may echo what it received. Before an *APIError is
+// returned, every string in it that the server supplied (Details included)
+// has each of the call's secrets (the project secret, the Basic credential,
+// the member session token or JWT, private keys in the params) and each of
+// their encodings replaced by "[REDACTED]", so Error(), %+v and %#v are
+// safe to print and log.
 type APIError struct {
 	// Operation is the operation called, such as "UpdateSAMLConnection".
 	Operation string
@@ -87,6 +95,8 @@ func (e *APIError) Error() string {
 	}
 	if e.ErrorType == "" && e.ErrorMessage == "" {
 		switch {
+		case e.StatusCode < 200:
+			b.WriteString(": informational answer instead of a final response, body not read")
 		case errors.Is(e.Err, ErrResponseTooLarge):
 			b.WriteString(": body too large")
 		case e.BodySample != "":
@@ -121,6 +131,45 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
+// redact scrubs every field a server supplied, Details deeply, so that no
+// secret of the call reaches Error(), %+v, %#v or a log through them.
+func (e *APIError) redact(sc *scrub.Scrubber) {
+	e.RequestID = sc.Scrub(e.RequestID)
+	e.ErrorType = sc.Scrub(e.ErrorType)
+	e.ErrorMessage = sc.Scrub(e.ErrorMessage)
+	e.ErrorURL = sc.Scrub(e.ErrorURL)
+	e.BodySample = sc.Scrub(e.BodySample)
+	if e.Details != nil {
+		e.Details, _ = redactValue(e.Details, sc).(map[string]any)
+	}
+	if e.Err != nil {
+		if msg := e.Err.Error(); sc.Contains(msg) {
+			e.Err = &redactedError{msg: sc.Scrub(msg), err: e.Err}
+		}
+	}
+}
+
+// redactValue scrubs the strings, map keys included, of a decoded JSON value.
+func redactValue(v any, sc *scrub.Scrubber) any {
+	switch v := v.(type) {
+	case string:
+		return sc.Scrub(v)
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[sc.Scrub(k)] = redactValue(x, sc)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = redactValue(x, sc)
+		}
+		return out
+	}
+	return v
+}
+
 // Unwrap returns why the body could not be decoded, if it could not.
 func (e *APIError) Unwrap() error { return e.Err }
 
@@ -144,7 +193,9 @@ func decodeAPIError(op string, status int, contentType string, body []byte) *API
 		return e
 	}
 	if err != nil {
-		e.Err = fmt.Errorf("error body (Content-Type %q) is not a Stytch JSON error: %w", oneLine(contentType, fieldLen), err)
+		// The JSON error is described, not wrapped: its text can quote a
+		// value of the body.
+		e.Err = fmt.Errorf("error body (Content-Type %q) is not a Stytch JSON error: %s", oneLine(contentType, fieldLen), describeJSONError(err, nil))
 	}
 	e.BodySample = sample(body)
 	return e

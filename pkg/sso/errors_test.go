@@ -2,6 +2,7 @@ package sso
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -106,7 +107,7 @@ func TestSuccessDecodeErrors(t *testing.T) {
 		{name: "missing Content-Type on 200", contentType: "", body: samlOK, wantErr: `Content-Type ""`},
 		{name: "empty 200", contentType: "application/json", body: "", wantErr: "unexpected end of JSON input"},
 		{name: "no connection", contentType: "application/json", body: `{"request_id":"req-x","status_code":200}`, wantErr: "200 response has no connection (request_id req-x)"},
-		{name: "wrong field type", contentType: "application/json", body: `{"request_id":"r","status_code":200,"connection":{"idp_initiated_auth_disabled":"no"}}`, wantErr: "cannot unmarshal"},
+		{name: "wrong field type", contentType: "application/json", body: `{"request_id":"r","status_code":200,"connection":{"idp_initiated_auth_disabled":"no"}}`, wantErr: "field connection.idp_initiated_auth_disabled: a JSON value of the wrong type for Go bool"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -202,4 +203,22 @@ func TestResponseTooLarge(t *testing.T) {
 			assert.Equal(t, status >= 300, errors.As(err, &apiErr))
 		})
 	}
+}
+
+// TestDecodeErrorsQuoteNoValues checks that why a body could not be decoded
+// is said without quoting the value that broke it.
+func TestDecodeErrorsQuoteNoValues(t *testing.T) {
+	t.Parallel()
+	e := decodeAPIError("Op", 400, "application/json", []byte(`{"error_type":98765432109876,"error_message":"m"}`))
+	require.Error(t, e.Err)
+	assert.Contains(t, e.Err.Error(), "field error_type: a JSON value of the wrong type for Go string")
+	assert.NotContains(t, e.Err.Error(), "98765432109876")
+
+	var out struct {
+		At time.Time `json:"created_at"`
+	}
+	err := json.Unmarshal([]byte(`{"created_at":"not-a-time-CANARY"}`), &out)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "CANARY", "encoding/json quotes the value: the case must show it")
+	assert.Equal(t, "a time is not in RFC 3339 form", describeJSONError(err, nil))
 }

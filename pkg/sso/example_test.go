@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 
-	"github.com/stytchsso/stytchsso/gen/stytchsso"
-	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/sso"
 )
 
@@ -39,9 +37,9 @@ func ExampleClient_UpdateSAMLConnection() {
 		return
 	}
 	conn, err := client.UpdateSAMLConnection(context.Background(), "organization-test-1", "saml-connection-test-1",
-		&sso.UpdateSAMLConnectionParams{
+		&sso.SAMLConnectionUpdate{
 			DisplayName:      sso.Ptr("Acme Okta"),
-			IdentityProvider: sso.Ptr(stytchsso.Okta),
+			IdentityProvider: sso.Ptr(sso.IdentityProviderOkta),
 		},
 		sso.WithMemberSessionToken("session-token-test-1"))
 	if err != nil {
@@ -55,9 +53,9 @@ func ExampleClient_UpdateSAMLConnection() {
 // Setting a flag back to false needs a pointer: nil would leave it as it
 // is. An empty list clears the role assignments.
 func ExamplePtr() {
-	params := &sso.UpdateSAMLConnectionParams{
+	params := &sso.SAMLConnectionUpdate{
 		IDPInitiatedAuthDisabled:         sso.Ptr(false),
-		SAMLGroupImplicitRoleAssignments: sso.EmptyList[stytchsso.SAMLGroupImplicitRoleAssignment](),
+		SAMLGroupImplicitRoleAssignments: sso.EmptyList[sso.SAMLGroupImplicitRoleAssignment](),
 	}
 	srv := fakeStytch()
 	defer srv.Close()
@@ -103,44 +101,4 @@ func ExampleNew() {
 		sso.WithBaseURL("http://stytch.internal.example"))
 	fmt.Println(err)
 	// Output: sso.New: WithBaseURL: base URL "http://stytch.internal.example": plain http is refused for non-loopback host "stytch.internal.example", credentials would travel unencrypted; use https
-}
-
-// WithValidation checks every exchange against the spec. In report mode the
-// call goes on and violations are reported. The stand-in server here answers
-// with a field the spec does not declare, and calls a connection active
-// while its IdP settings are empty and its ACS URL does not name it: strict
-// mode flags both.
-func ExampleWithValidation() {
-	srv := fakeStytch()
-	defer srv.Close()
-	v, err := contract.New(contract.WithStrict(true))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	client, err := sso.New("project-test-00000000-0000-0000-0000-000000000000", "secret-test-00000000000000000000",
-		sso.WithBaseURL(srv.URL),
-		sso.WithValidation(v, contract.WithMode(contract.Report),
-			contract.WithReport(func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
-				for _, x := range vs {
-					fmt.Println("violation:", x.Kind, x.Location)
-				}
-			})))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	conn, err := client.UpdateSAMLConnection(context.Background(), "organization-test-1", "saml-connection-test-1", nil)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(conn.DisplayName)
-	// Output:
-	// violation: invariant /connection/acs_url
-	// violation: invariant /connection/audience_uri
-	// violation: invariant /connection/idp_entity_id
-	// violation: invariant /connection/idp_sso_url
-	// violation: undocumented-field /sent
-	// Acme Okta
 }

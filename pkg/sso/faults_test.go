@@ -27,8 +27,8 @@ import (
 // report modes) so each fault is also checked with validation on.
 var faultVariants = map[string][]Option{
 	"plain":            nil,
-	"validate-enforce": {WithValidation(faultValidator(), contract.WithMode(contract.Enforce))},
-	"validate-report":  {WithValidation(faultValidator(), contract.WithMode(contract.Report))},
+	"validate-enforce": {withValidation(faultValidator(), contract.CheckConfig{Mode: contract.Enforce})},
+	"validate-report":  {withValidation(faultValidator(), contract.CheckConfig{Mode: contract.Report})},
 }
 
 // faultValidator is the strict validator the validating variants share.
@@ -77,7 +77,7 @@ func faultCall(t *testing.T, url string, ctx context.Context, opts ...Option) (*
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()
 	var meta ResponseMeta
-	conn, err := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, &UpdateSAMLConnectionParams{DisplayName: Ptr("x")}, WithResponseMeta(&meta))
+	conn, err := c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, &SAMLConnectionUpdate{DisplayName: Ptr("x")}, WithResponseMeta(&meta))
 	if err != nil {
 		assert.Nil(t, conn, "no result with an error")
 		assert.NotContains(t, err.Error(), testSecret)
@@ -155,6 +155,27 @@ func TestFaults(t *testing.T) {
 				assert.Equal(t, 404, apiErr.StatusCode)
 				assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 				assert.ErrorIs(t, err, ErrNotFound)
+			})
+			t.Run("101 Switching Protocols then a stalled connection", func(t *testing.T) {
+				defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+				url, stop := rawServer(t, func(conn net.Conn) {
+					_, _ = io.WriteString(conn, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+					// Stall: send nothing more until the client hangs up
+					// (or, with a broken client, long past the bound).
+					_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+					_, _ = io.Copy(io.Discard, conn)
+				})
+				defer stop()
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				defer cancel()
+				start := time.Now()
+				meta, err := faultCall(t, url, ctx, vopts...)
+				assert.Less(t, time.Since(start), 2500*time.Millisecond, "the call must end within its context's bound")
+				var apiErr *APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, http.StatusSwitchingProtocols, apiErr.StatusCode)
+				assert.Contains(t, err.Error(), "101 switching protocols: informational answer instead of a final response")
+				assert.Equal(t, 1, meta.Attempts, "a 1xx is not retried")
 			})
 			t.Run("slow headers past the deadline", func(t *testing.T) {
 				defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
@@ -279,9 +300,9 @@ func TestFaults(t *testing.T) {
 				}
 				_, _ = io.WriteString(w, `"}`)
 			}, nil, func(t *testing.T, _ *ResponseMeta, err error) {
-				if enforcing(variant, t, err, contract.KindUnreadableBody) {
-					return // the validator's own bound (10 MiB) stopped the read
-				}
+				// The client's own bound stops the read before any check, in
+				// every variant: a body it cannot read whole is never validated
+				// and never passes.
 				assert.ErrorIs(t, err, ErrResponseTooLarge)
 				assert.Contains(t, err.Error(), "exceeds 10485760 bytes")
 			})

@@ -16,17 +16,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
-
-	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 // RetryPolicy says how calls are retried after a 429, a 5xx (other than
@@ -70,7 +71,7 @@ const maxAttemptsLimit = 20
 // WithRetry replaces the retry policy. It conflicts with [WithoutRetries].
 func WithRetry(p RetryPolicy) Option {
 	return func(c *config) error {
-		if err := c.once("WithRetry"); err != nil {
+		if err := once(c.retry != nil, "WithRetry"); err != nil {
 			return err
 		}
 		switch {
@@ -83,7 +84,7 @@ func WithRetry(p RetryPolicy) Option {
 		case p.MaxWait != 0 && p.MaxWait < p.withDefaults().MinWait:
 			return fmt.Errorf("WithRetry: MaxWait %s is less than MinWait %s", p.MaxWait, p.withDefaults().MinWait)
 		}
-		c.retry = p
+		c.retry = &p
 		return nil
 	}
 }
@@ -92,7 +93,7 @@ func WithRetry(p RetryPolicy) Option {
 // [WithRetry].
 func WithoutRetries() Option {
 	return func(c *config) error {
-		if err := c.once("WithoutRetries"); err != nil {
+		if err := once(c.noRetries, "WithoutRetries"); err != nil {
 			return err
 		}
 		c.noRetries = true
@@ -116,19 +117,24 @@ func (c *Client) newRetryClient(inner *http.Client, p RetryPolicy) *retryablehtt
 				state.attempts.Add(1)
 			}
 			if c.logger.Enabled(req.Context(), slog.LevelDebug) {
-				c.logger.LogAttrs(req.Context(), slog.LevelDebug, "sso: attempt",
-					slog.String("method", req.Method), slog.String("path", req.URL.EscapedPath()), slog.Int("attempt", attempt+1))
+				attrs := []slog.Attr{slog.String("method", req.Method), slog.String("path", req.URL.EscapedPath()), slog.Int("attempt", attempt+1)}
+				if state := callStateOf(req.Context()); state != nil && attempt > 0 {
+					attrs = append(attrs, slog.String("retry_reason", state.retryReason))
+				}
+				c.logger.LogAttrs(req.Context(), slog.LevelDebug, "sso: attempt", attrs...)
 			}
 		},
 	}
 }
 
 // callState is what one call shares with the layers below it, through the
-// request context: the attempt counter and the contract slot. One value
-// carries both, so a call adds a single context layer.
+// request context: the attempt counter.
 type callState struct {
 	attempts atomic.Int32
-	slot     contractSlot
+	// retryReason says why the last attempt is retried ("status 503",
+	// "attempt timeout", "connection reset", ...). The retry layer sets and
+	// reads it on the call's goroutine only.
+	retryReason string
 }
 
 type callStateKey struct{}
@@ -139,29 +145,67 @@ func callStateOf(ctx context.Context) *callState {
 	return s
 }
 
-// checkRetry retries 429, 5xx other than 501, and transport errors such as
-// refused or reset connections; never a cancelled or expired context, and
-// never another 4xx.
+// checkRetry retries 429, 5xx other than 501, transport errors such as
+// refused or reset connections, and an attempt cut off by the attempt
+// timeout while the call's context still has time; never a cancelled or
+// expired call context, and never another 4xx. It notes why it retries in
+// the call's state, for the next attempt's debug log line.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	retry, reason, err := retryDecision(ctx, resp, err)
+	if retry {
+		if state := callStateOf(ctx); state != nil {
+			state.retryReason = reason
+		}
+	}
+	return retry, err
+}
+
+func retryDecision(ctx context.Context, resp *http.Response, err error) (retry bool, reason string, _ error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return false, ctxErr
+		return false, "", ctxErr
 	}
 	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return false, err
+		if errors.Is(err, context.Canceled) {
+			return false, "", err
 		}
-		// A contract violation is retried only when the response itself
-		// would have been (a proxy's HTML 502, say): a malformed 200 or 400
-		// comes back the same every time.
-		var ce *contract.ContractError
-		if errors.As(err, &ce) {
-			return retryableStatus(ce.StatusCode), nil
+		if errors.Is(err, context.DeadlineExceeded) {
+			// The call's context is still live (checked above), so the
+			// attempt timeout fired. Both operations are PUTs, which are
+			// idempotent: another attempt is safe, within MaxAttempts.
+			return true, "attempt timeout", nil
 		}
 		// The library knows the transport errors no retry can fix: bad
 		// scheme, invalid header, untrusted certificate, redirect loops.
-		return retryablehttp.DefaultRetryPolicy(ctx, nil, err)
+		retry, policyErr := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
+		return retry, transportReason(err), policyErr
 	}
-	return retryableStatus(resp.StatusCode), nil
+	return statusDecision(resp.StatusCode)
+}
+
+// statusDecision is retryDecision for a status; the reason is built only
+// for a retry, so that a successful call allocates nothing for it.
+func statusDecision(code int) (bool, string, error) {
+	if !retryableStatus(code) {
+		return false, "", nil
+	}
+	return true, "status " + strconv.Itoa(code), nil
+}
+
+// transportReason names the kind of a transport error for the log, without
+// its message (which may quote what a server sent).
+func transportReason(err error) string {
+	var ne net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "network timeout"
+	}
+	return "connection error"
 }
 
 // retryableStatus reports whether a response status is worth another try:

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -69,7 +71,7 @@ func TestRetries(t *testing.T) {
 				okResponder(w, r, n)
 			}, tt.opts...)
 			var meta ResponseMeta
-			params := &UpdateSAMLConnectionParams{DisplayName: Ptr("Acme"), SigningPrivateKey: Ptr("-----BEGIN RSA PRIVATE KEY-----\nfake\n-----END RSA PRIVATE KEY-----\n")}
+			params := &SAMLConnectionUpdate{DisplayName: Ptr("Acme"), SigningPrivateKey: Ptr("-----BEGIN RSA PRIVATE KEY-----\nfake\n-----END RSA PRIVATE KEY-----\n")}
 			conn, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, params, WithResponseMeta(&meta))
 			got := rec.requests()
 			require.Len(t, got, tt.wantAttempts)
@@ -92,15 +94,15 @@ func TestRetries(t *testing.T) {
 
 func TestRetryAfterHonoured(t *testing.T) {
 	t.Parallel()
-	date := time.Now().Add(4 * time.Second).UTC().Format(http.TimeFormat)
 	tests := []struct {
 		name       string
 		retryAfter string
+		dateIn     time.Duration // when set, Retry-After is the HTTP date this far from the subtest's start
 		policy     RetryPolicy
 		check      func(t *testing.T, d time.Duration)
 	}{
 		{name: "seconds", retryAfter: "3", check: func(t *testing.T, d time.Duration) { assert.Equal(t, 3*time.Second, d) }},
-		{name: "HTTP date", retryAfter: date, check: func(t *testing.T, d time.Duration) {
+		{name: "HTTP date", dateIn: 4 * time.Second, check: func(t *testing.T, d time.Duration) {
 			assert.Greater(t, d, 2*time.Second)
 			assert.LessOrEqual(t, d, 4*time.Second)
 		}},
@@ -114,10 +116,16 @@ func TestRetryAfterHonoured(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			retryAfter := tt.retryAfter
+			if tt.dateIn > 0 {
+				// Computed here, not with the table: a parallel subtest may
+				// start seconds after its parent on a busy machine.
+				retryAfter = time.Now().Add(tt.dateIn).UTC().Format(http.TimeFormat)
+			}
 			var w waits
 			c, rec := setup(t, func(rw http.ResponseWriter, r *http.Request, n int) {
 				if n == 1 {
-					rw.Header().Set("Retry-After", tt.retryAfter)
+					rw.Header().Set("Retry-After", retryAfter)
 					rw.WriteHeader(http.StatusTooManyRequests)
 					return
 				}
@@ -192,7 +200,7 @@ func TestRetriedBodyIsIdenticalBytes(t *testing.T) {
 		}
 		okResponder(w, r, n)
 	})
-	_, err := c.UpdateExternalConnection(context.Background(), testOrgID, testExtID, &UpdateExternalConnectionParams{DisplayName: Ptr("x")})
+	_, err := c.UpdateExternalConnection(context.Background(), testOrgID, testExtID, &ExternalConnectionUpdate{DisplayName: Ptr("x")})
 	require.NoError(t, err)
 	got := rec.requests()
 	require.Len(t, got, 3)
@@ -257,4 +265,47 @@ func TestRetryDoerResendsEveryKindOfBody(t *testing.T) {
 			assert.Equal(t, []string{payload, payload, payload}, bodies)
 		})
 	}
+}
+
+// TestRetryLogSaysWhy checks that the debug line of each retried attempt
+// names why the previous one was retried, and that the first attempt's line
+// names no reason.
+func TestRetryLogSaysWhy(t *testing.T) {
+	t.Parallel()
+	t.Run("status", func(t *testing.T) {
+		t.Parallel()
+		var logs syncBuffer
+		logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		c, _ := setup(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			switch n {
+			case 1:
+				w.WriteHeader(http.StatusServiceUnavailable)
+			case 2:
+				w.WriteHeader(http.StatusTooManyRequests)
+			default:
+				okResponder(w, r, n)
+			}
+		}, WithLogger(logger))
+		_, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, nil)
+		require.NoError(t, err)
+		out := logs.String()
+		assert.Regexp(t, `attempt=1\n`, out, "the first attempt has no reason")
+		assert.Contains(t, out, `attempt=2 retry_reason="status 503"`)
+		assert.Contains(t, out, `attempt=3 retry_reason="status 429"`)
+	})
+	t.Run("connection refused", func(t *testing.T) {
+		t.Parallel()
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		url := "http://" + ln.Addr().String()
+		require.NoError(t, ln.Close())
+		var logs syncBuffer
+		logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		c, err := New(testProjectID, testSecret, WithBaseURL(url), WithLogger(logger), withWaitHook(noWait), WithRetry(RetryPolicy{MaxAttempts: 2}))
+		require.NoError(t, err)
+		defer c.CloseIdleConnections()
+		_, err = c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, nil)
+		require.Error(t, err)
+		assert.Contains(t, logs.String(), `attempt=2 retry_reason="connection refused"`)
+	})
 }

@@ -2,10 +2,13 @@ package sso
 
 import (
 	"context"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,14 +56,25 @@ func TestAttemptTimeout(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct {
-		name    string
-		headers bool
-	}{{"headers that never come", true}, {"a body that stops", false}} {
+		name     string
+		headers  bool
+		attempts int
+	}{
+		// Headers that never come time the attempt out inside the retry
+		// layer: the call's context still has time, and a PUT is
+		// idempotent, so each attempt up to MaxAttempts is made.
+		{"headers that never come", true, 2},
+		// A body that stops is read after the retry layer has handed the
+		// response back: that attempt is not retried.
+		{"a body that stops", false, 1},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { stall(w, r, tc.headers) }))
 			defer slow.Close()
+			var logs syncBuffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			c, err := New(testProjectID, testSecret, WithBaseURL(slow.URL), WithAttemptTimeout(50*time.Millisecond),
-				WithRetry(RetryPolicy{MaxAttempts: 2}), withWaitHook(noWait))
+				WithRetry(RetryPolicy{MaxAttempts: 2}), withWaitHook(noWait), WithLogger(logger))
 			require.NoError(t, err)
 			defer c.CloseIdleConnections()
 			var meta ResponseMeta
@@ -68,9 +82,35 @@ func TestAttemptTimeout(t *testing.T) {
 			require.Error(t, err, "the attempt timeout must end a call the server never finishes")
 			assert.Nil(t, conn)
 			assert.ErrorIs(t, err, context.DeadlineExceeded)
-			assert.Equal(t, 1, meta.Attempts, "a timed-out attempt is not retried")
+			assert.Equal(t, tc.attempts, meta.Attempts)
+			if tc.attempts > 1 {
+				assert.Contains(t, err.Error(), "after 2 attempts")
+				assert.Contains(t, logs.String(), `attempt=2 retry_reason="attempt timeout"`)
+			}
 		})
 	}
+}
+
+// TestAttemptTimeoutRetryBoundedByCallContext shows that a timed-out
+// attempt is retried only while the call's context has time: a caller
+// deadline shorter than the attempt timeout ends the call after one attempt.
+func TestAttemptTimeoutRetryBoundedByCallContext(t *testing.T) {
+	t.Parallel()
+	slow := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		waitGone(r)
+	}))
+	defer slow.Close()
+	c, err := New(testProjectID, testSecret, WithBaseURL(slow.URL), WithAttemptTimeout(time.Minute),
+		WithRetry(RetryPolicy{MaxAttempts: 5}), withWaitHook(noWait))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	var meta ResponseMeta
+	_, err = c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, nil, WithResponseMeta(&meta))
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, 1, meta.Attempts, "the caller's own deadline is not an attempt timeout")
 }
 
 // TestAttemptTimeoutDefersToASoonerCallerDeadline shows when the attempt
@@ -122,3 +162,64 @@ func TestAttemptTimeoutDefersToASoonerCallerDeadline(t *testing.T) {
 type rtFunc func(*http.Request) (*http.Response, error)
 
 func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// blockingBody blocks every Read until it is closed (or, so a broken client
+// cannot hang the test, until a few seconds pass).
+type blockingBody struct {
+	closed chan struct{}
+	once   sync.Once
+}
+
+func (b *blockingBody) Read([]byte) (int, error) {
+	select {
+	case <-b.closed:
+		return 0, errors.New("read on closed body")
+	case <-time.After(5 * time.Second):
+		return 0, io.EOF
+	}
+}
+
+func (b *blockingBody) Close() error {
+	b.once.Do(func() { close(b.closed) })
+	return nil
+}
+
+// TestBodyReadBoundedByContextWithAnyTransport checks that the caller's
+// context bounds reading the body even when the transport (one given through
+// WithHTTPClient, a mock, a wrapper) does not tie its bodies to the request's
+// context as net/http's does.
+func TestBodyReadBoundedByContextWithAnyTransport(t *testing.T) {
+	t.Parallel()
+	hc := &http.Client{Transport: rtFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: &blockingBody{closed: make(chan struct{})}, ContentLength: -1, Request: r}, nil
+	})}
+	c, err := New(testProjectID, testSecret, WithBaseURL("http://127.0.0.1:9"), WithHTTPClient(hc))
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = c.UpdateSAMLConnection(ctx, testOrgID, testSAMLID, nil)
+	require.Error(t, err)
+	assert.Less(t, time.Since(start), 3*time.Second, "the call must end soon after its context")
+}
+
+// TestBodyReadBoundedByAttemptTimeoutWithAnyTransport checks that the
+// attempt timeout bounds reading the body even when a middleware hands back
+// a body that does not watch the request's context.
+func TestBodyReadBoundedByAttemptTimeoutWithAnyTransport(t *testing.T) {
+	t.Parallel()
+	stalling := func(http.RoundTripper) http.RoundTripper {
+		return rtFunc(func(r *http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+				Body: &blockingBody{closed: make(chan struct{})}, ContentLength: -1, Request: r}, nil
+		})
+	}
+	c, err := New(testProjectID, testSecret, WithBaseURL("http://127.0.0.1:9"), WithTransportMiddleware(stalling),
+		WithAttemptTimeout(200*time.Millisecond))
+	require.NoError(t, err)
+	start := time.Now()
+	_, err = c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, nil)
+	require.Error(t, err)
+	assert.Less(t, time.Since(start), 3*time.Second, "the call must end soon after the attempt timeout")
+}

@@ -30,10 +30,10 @@ var operations = []struct {
 	{
 		name: "SAML", segment: "saml", connID: testSAMLID,
 		call: func(c *Client, org, conn string, opts ...CallOption) error {
-			_, err := c.UpdateSAMLConnection(context.Background(), org, conn, &UpdateSAMLConnectionParams{
+			_, err := c.UpdateSAMLConnection(context.Background(), org, conn, &SAMLConnectionUpdate{
 				DisplayName:              Ptr("Acme Okta"),
 				IDPInitiatedAuthDisabled: Ptr(false),
-				IdentityProvider:         Ptr(stytchsso.Okta),
+				IdentityProvider:         Ptr(stytchsso.IdentityProviderOkta),
 				SAMLGroupImplicitRoleAssignments: &[]stytchsso.SAMLGroupImplicitRoleAssignment{
 					{RoleID: "stytch_admin", Group: "admins"},
 				},
@@ -45,7 +45,7 @@ var operations = []struct {
 	{
 		name: "External", segment: "external", connID: testExtID,
 		call: func(c *Client, org, conn string, opts ...CallOption) error {
-			_, err := c.UpdateExternalConnection(context.Background(), org, conn, &UpdateExternalConnectionParams{
+			_, err := c.UpdateExternalConnection(context.Background(), org, conn, &ExternalConnectionUpdate{
 				DisplayName: Ptr(""),
 				ExternalConnectionImplicitRoleAssignments: EmptyList[stytchsso.ConnectionImplicitRoleAssignment](),
 			}, opts...)
@@ -163,18 +163,18 @@ func TestParamsOnTheWire(t *testing.T) {
 	nilRoles := []stytchsso.SAMLConnectionImplicitRoleAssignment(nil)
 	tests := []struct {
 		name   string
-		params *UpdateSAMLConnectionParams
+		params *SAMLConnectionUpdate
 		want   string
 	}{
 		{name: "nil params change nothing", params: nil, want: `{}`},
-		{name: "empty params change nothing", params: &UpdateSAMLConnectionParams{}, want: `{}`},
-		{name: "flag set back to false", params: &UpdateSAMLConnectionParams{IDPInitiatedAuthDisabled: Ptr(false)}, want: `{"idp_initiated_auth_disabled":false}`},
-		{name: "flag set to true", params: &UpdateSAMLConnectionParams{AllowGatewayCallback: Ptr(true)}, want: `{"allow_gateway_callback":true}`},
-		{name: "string emptied", params: &UpdateSAMLConnectionParams{AlternativeAudienceURI: Ptr("")}, want: `{"alternative_audience_uri":""}`},
-		{name: "list cleared", params: &UpdateSAMLConnectionParams{SAMLGroupImplicitRoleAssignments: EmptyList[stytchsso.SAMLGroupImplicitRoleAssignment]()}, want: `{"saml_group_implicit_role_assignments":[]}`},
-		{name: "pointer to nil list clears, never null", params: &UpdateSAMLConnectionParams{SAMLConnectionImplicitRoleAssignments: &nilRoles}, want: `{"saml_connection_implicit_role_assignments":[]}`},
-		{name: "pointer to nil map sends an empty object, never null", params: &UpdateSAMLConnectionParams{AttributeMapping: Ptr(stytchsso.AttributeMapping(nil))}, want: `{"attribute_mapping":{}}`},
-		{name: "list set", params: &UpdateSAMLConnectionParams{SAMLConnectionImplicitRoleAssignments: &[]stytchsso.SAMLConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}}}, want: `{"saml_connection_implicit_role_assignments":[{"role_id":"stytch_member"}]}`},
+		{name: "empty params change nothing", params: &SAMLConnectionUpdate{}, want: `{}`},
+		{name: "flag set back to false", params: &SAMLConnectionUpdate{IDPInitiatedAuthDisabled: Ptr(false)}, want: `{"idp_initiated_auth_disabled":false}`},
+		{name: "flag set to true", params: &SAMLConnectionUpdate{AllowGatewayCallback: Ptr(true)}, want: `{"allow_gateway_callback":true}`},
+		{name: "string emptied", params: &SAMLConnectionUpdate{AlternativeAudienceURI: Ptr("")}, want: `{"alternative_audience_uri":""}`},
+		{name: "list cleared", params: &SAMLConnectionUpdate{SAMLGroupImplicitRoleAssignments: EmptyList[stytchsso.SAMLGroupImplicitRoleAssignment]()}, want: `{"saml_group_implicit_role_assignments":[]}`},
+		{name: "pointer to nil list clears, never null", params: &SAMLConnectionUpdate{SAMLConnectionImplicitRoleAssignments: &nilRoles}, want: `{"saml_connection_implicit_role_assignments":[]}`},
+		{name: "pointer to nil map sends an empty object, never null", params: &SAMLConnectionUpdate{AttributeMapping: Ptr(stytchsso.AttributeMapping(nil))}, want: `{"attribute_mapping":{}}`},
+		{name: "list set", params: &SAMLConnectionUpdate{SAMLConnectionImplicitRoleAssignments: &[]stytchsso.SAMLConnectionImplicitRoleAssignment{{RoleID: "stytch_member"}}}, want: `{"saml_connection_implicit_role_assignments":[{"role_id":"stytch_member"}]}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,7 +191,7 @@ func TestParamsOnTheWire(t *testing.T) {
 	t.Run("caller's params are not modified", func(t *testing.T) {
 		t.Parallel()
 		c, _ := setup(t, nil)
-		p := &UpdateSAMLConnectionParams{SAMLConnectionImplicitRoleAssignments: &nilRoles}
+		p := &SAMLConnectionUpdate{SAMLConnectionImplicitRoleAssignments: &nilRoles}
 		_, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, p)
 		require.NoError(t, err)
 		assert.Same(t, &nilRoles, p.SAMLConnectionImplicitRoleAssignments)
@@ -201,7 +201,7 @@ func TestParamsOnTheWire(t *testing.T) {
 		t.Parallel()
 		c, rec := setup(t, nil)
 		groups := []stytchsso.GroupImplicitRoleAssignment(nil)
-		_, err := c.UpdateExternalConnection(context.Background(), testOrgID, testExtID, &UpdateExternalConnectionParams{ExternalGroupImplicitRoleAssignments: &groups})
+		_, err := c.UpdateExternalConnection(context.Background(), testOrgID, testExtID, &ExternalConnectionUpdate{ExternalGroupImplicitRoleAssignments: &groups})
 		require.NoError(t, err)
 		got := rec.requests()
 		require.Len(t, got, 1)

@@ -16,18 +16,52 @@ import (
 	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
-func TestWithValidationRejectsBadInput(t *testing.T) {
+func TestWithExchangeCheckRejectsBadInput(t *testing.T) {
 	t.Parallel()
-	_, err := New(testProjectID, testSecret, WithValidation(nil))
+	_, err := New(testProjectID, testSecret, WithExchangeCheck(nil))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "nil validator")
+	assert.Contains(t, err.Error(), "WithExchangeCheck: nil function")
 
-	_, err = New(testProjectID, testSecret, WithValidation(faultValidator(), contract.WithSampleRate(2)))
+	noop := func(context.Context, *Exchange) error { return nil }
+	_, err = New(testProjectID, testSecret, WithExchangeCheck(noop), WithExchangeCheck(noop))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "WithValidation")
+	assert.Contains(t, err.Error(), "more than once")
 }
 
-func TestWithValidationEnforce(t *testing.T) {
+// The check sees the final exchange: the request as sent (credentials and
+// body included) and the response the caller gets, once per call.
+func TestWithExchangeCheckSeesTheFinalExchange(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var seen []Exchange
+	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		okResponder(w, r, n)
+	}, WithExchangeCheck(func(_ context.Context, ex *Exchange) error {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, *ex)
+		return nil
+	}))
+	_, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, &SAMLConnectionUpdate{DisplayName: Ptr("x")})
+	require.NoError(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, seen, 1, "one check per call, after retries")
+	ex := seen[0]
+	assert.Equal(t, "UpdateSAMLConnection", ex.Operation)
+	assert.Equal(t, http.MethodPut, ex.Method)
+	assert.Contains(t, ex.URL, "/v1/b2b/sso/saml/"+testOrgID+"/connections/"+testSAMLID)
+	assert.True(t, strings.HasPrefix(ex.RequestHeader.Get("Authorization"), "Basic "))
+	assert.JSONEq(t, `{"display_name":"x"}`, string(ex.RequestBody))
+	assert.Equal(t, http.StatusOK, ex.StatusCode)
+	assert.Contains(t, string(ex.ResponseBody), testSAMLID)
+}
+
+func TestValidationEnforce(t *testing.T) {
 	t.Parallel()
 	html502 := func(w http.ResponseWriter) {
 		w.Header().Set("Content-Type", "text/html")
@@ -43,7 +77,7 @@ func TestWithValidationEnforce(t *testing.T) {
 				return
 			}
 			okResponder(w, r, n)
-		}, WithValidation(faultValidator()))
+		}, withValidation(faultValidator(), contract.CheckConfig{}))
 		var meta ResponseMeta
 		conn, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, nil, WithResponseMeta(&meta))
 		require.NoError(t, err)
@@ -61,7 +95,7 @@ func TestWithValidationEnforce(t *testing.T) {
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(http.StatusTooManyRequests)
 			_, _ = io.WriteString(w, "<html>slow down</html>")
-		}, WithValidation(faultValidator()), WithRetry(RetryPolicy{MaxAttempts: 2, MaxWait: time.Minute}),
+		}, withValidation(faultValidator(), contract.CheckConfig{}), WithRetry(RetryPolicy{MaxAttempts: 2, MaxWait: time.Minute}),
 			withWaitHook(func(d time.Duration) time.Duration {
 				mu.Lock()
 				defer mu.Unlock()
@@ -90,7 +124,7 @@ func TestWithValidationEnforce(t *testing.T) {
 		c, rec := setup(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = io.WriteString(w, strings.Replace(samlOK, `"status":"pending"`, `"status":"pending","brand_new_field":1`, 1))
-		}, WithValidation(faultValidator()))
+		}, withValidation(faultValidator(), contract.CheckConfig{}))
 		conn, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, nil)
 		require.Error(t, err)
 		assert.Nil(t, conn)
@@ -105,19 +139,19 @@ func TestWithValidationEnforce(t *testing.T) {
 	})
 }
 
-func TestWithValidationReportLeavesCallsAlone(t *testing.T) {
+func TestValidationReportLeavesCallsAlone(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	var got []contract.Violation
 	c, _ := setup(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, strings.Replace(samlOK, `"status":"pending"`, `"status":"pending","brand_new_field":1`, 1))
-	}, WithValidation(faultValidator(), contract.WithMode(contract.Report),
-		contract.WithReport(func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
+	}, withValidation(faultValidator(), contract.CheckConfig{Mode: contract.Report,
+		Report: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
 			mu.Lock()
 			defer mu.Unlock()
 			got = append(got, vs...)
-		})))
+		}}))
 	conn, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, nil)
 	require.NoError(t, err)
 	assert.Equal(t, testSAMLID, conn.ConnectionID)
@@ -125,4 +159,18 @@ func TestWithValidationReportLeavesCallsAlone(t *testing.T) {
 	defer mu.Unlock()
 	require.Len(t, got, 1)
 	assert.Equal(t, contract.KindUndocumentedField, got[0].Kind)
+}
+
+// withValidation is what ssocheck.WithValidation does; this package's own
+// tests cannot import pkg/ssocheck, which imports this package.
+func withValidation(v *contract.Validator, cfg contract.CheckConfig) Option {
+	c, err := contract.NewChecker(v, cfg)
+	if err != nil {
+		panic(err)
+	}
+	return WithExchangeCheck(func(ctx context.Context, ex *Exchange) error {
+		return c.Check(ctx, &contract.Pair{Method: ex.Method, URL: ex.URL, RequestHeader: ex.RequestHeader,
+			RequestBody: ex.RequestBody, StatusCode: ex.StatusCode, ResponseHeader: ex.ResponseHeader,
+			ResponseBody: ex.ResponseBody, Index: -1})
+	})
 }

@@ -1,0 +1,470 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/pkg/contract"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// golden compares got with testdata/golden/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create it")
+	assert.Equal(t, string(want), got, "golden file %s (go test -update rewrites it)", path)
+}
+
+// runWith runs the CLI with stdin and an environment.
+func runWith(t *testing.T, stdin string, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = runSys(args, sys{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: func(k string) string { return env[k] }})
+	return code, out.String(), errOut.String()
+}
+
+func TestFormatVersion(t *testing.T) {
+	t.Parallel()
+	mod := debug.Module{Path: "github.com/stytchsso/stytchsso", Version: "v1.2.0"}
+	tests := []struct {
+		name string
+		info *debug.BuildInfo
+		want string
+	}{
+		{"tagged", &debug.BuildInfo{GoVersion: "go1.26.1", Main: mod, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "0123abcd"}, {Key: "vcs.modified", Value: "false"}}},
+			"ssocontract v1.2.0 (github.com/stytchsso/stytchsso, revision 0123abcd, go1.26.1)"},
+		{"devel, modified", &debug.BuildInfo{GoVersion: "go1.26.1", Main: debug.Module{Path: mod.Path, Version: "(devel)"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "0123abcd"}, {Key: "vcs.modified", Value: "true"}}},
+			"ssocontract devel (github.com/stytchsso/stytchsso, revision 0123abcd+modified, go1.26.1)"},
+		{"go install, no VCS", &debug.BuildInfo{GoVersion: "go1.26.1", Main: mod},
+			"ssocontract v1.2.0 (github.com/stytchsso/stytchsso, revision unknown, go1.26.1)"},
+		{"no build info", nil, "ssocontract (version unknown: the binary carries no build information)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, formatVersion(tt.info))
+		})
+	}
+}
+
+func TestVersionCommand(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		code, stdout, stderr := runCLI(t, args...)
+		assert.Equal(t, 0, code, stderr)
+		assert.True(t, strings.HasPrefix(stdout, "ssocontract "), stdout)
+		assert.Contains(t, stdout, "revision ")
+	}
+	code, _, stderr := runCLI(t, "version", "extra")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "usage: ssocontract version")
+}
+
+func TestHelpListsExitCodes(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"--help"}, {"validate", "-h"}, {"coverage", "-h"}} {
+		code, _, stderr := runCLI(t, args...)
+		assert.Equal(t, 0, code)
+		for _, s := range []string{"0  success", "1  violations", "2  bad usage", "3  nothing checked"} {
+			assert.Contains(t, stderr, s, args)
+		}
+	}
+}
+
+func TestParseInterleaved(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args       []string
+		positional []string
+		strict     bool
+		format     string
+	}{
+		{[]string{"a.har", "--strict"}, []string{"a.har"}, true, "text"},
+		{[]string{"a.har", "--format", "json", "b.har"}, []string{"a.har", "b.har"}, false, "json"},
+		{[]string{"--strict", "a.har", "-", "--format=junit"}, []string{"a.har", "-"}, true, "junit"},
+		{[]string{"a.har", "--", "--strict", "-x"}, []string{"a.har", "--strict", "-x"}, false, "text"},
+		{[]string{"--", "a.har"}, []string{"a.har"}, false, "text"},
+		{nil, nil, false, "text"},
+	}
+	for _, tt := range tests {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		strict := fs.Bool("strict", false, "")
+		format := fs.String("format", "text", "")
+		got, err := parseInterleaved(fs, tt.args)
+		require.NoError(t, err, tt.args)
+		assert.Equal(t, tt.positional, got, tt.args)
+		assert.Equal(t, tt.strict, *strict, tt.args)
+		assert.Equal(t, tt.format, *format, tt.args)
+	}
+}
+
+func TestFlagsAfterPaths(t *testing.T) {
+	t.Parallel()
+	// --strict after the path must apply: only strict mode sees the
+	// undocumented field.
+	code, stdout, _ := runCLI(t, "validate", testdata+"/cassettes/violations.yaml", "--strict")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "undocumented-field\t/connection/brand_new_field")
+
+	code, stdout, _ = runCLI(t, "validate", testdata+"/har/valid.har", "--format", "json")
+	assert.Equal(t, 0, code)
+	assert.True(t, json.Valid([]byte(stdout)), stdout)
+
+	// After --, a flag-like argument is a PATH.
+	code, _, stderr := runCLI(t, "validate", testdata+"/har/valid.har", "--", "--strict")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--strict: no such file")
+
+	code, stdout, _ = runCLI(t, "coverage", testdata+"/har/valid.har", "--format", "json")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, `"operation_id"`)
+
+	old := filepath.Join("..", "..", "api", "openapi.yaml")
+	code, stdout, _ = runCLI(t, "diff", old, old, "--format", "json")
+	assert.Equal(t, 0, code)
+	assert.True(t, json.Valid([]byte(stdout)), stdout)
+}
+
+func TestStdin(t *testing.T) {
+	t.Parallel()
+	for _, file := range []string{testdata + "/har/violations.har", testdata + "/cassettes/violations.yaml"} {
+		data, err := os.ReadFile(file)
+		require.NoError(t, err)
+		code, stdout, stderr := runWith(t, string(data), nil, "validate", "-")
+		assert.Equal(t, 1, code, stderr)
+		assert.Contains(t, stdout, "<stdin>#0\tUpdateSAMLConnection\tresponse\tmissing-required")
+		assert.Contains(t, stdout, "3 violation(s) in 3 of 3 checked pair(s)")
+
+		code, stdout, _ = runWith(t, string(data), nil, "coverage", "-", "--quiet")
+		assert.Equal(t, 0, code)
+		assert.Contains(t, stdout, "from 3 pair(s) matching an operation")
+	}
+	code, _, stderr := runWith(t, "", nil, "validate", "-", "-")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "given 2 times")
+
+	code, _, stderr = runWith(t, "{not json", nil, "validate", "-")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "<stdin>")
+
+	// github: an annotation for standard input names no file, but the line.
+	data, err := os.ReadFile("testdata/violations.har")
+	require.NoError(t, err)
+	_, stdout, _ := runWith(t, string(data), nil, "validate", "--format", "github", "-")
+	assert.Contains(t, stdout, "::error title=ssocontract%3A UpdateSAMLConnection response missing-required::entry 0 (line 10): /connection/acs_url")
+}
+
+func TestQuiet(t *testing.T) {
+	t.Parallel()
+	code, stdout, _ := runCLI(t, "validate", "--quiet", testdata+"/har/violations.har")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "3 violation(s) in 3 of 3 checked pair(s); 0 skipped; 0 body(ies) not captured; 3 pair(s) from 1 file(s)\n", stdout)
+
+	code, stdout, _ = runCLI(t, "coverage", "--quiet", testdata)
+	assert.Equal(t, 0, code)
+	assert.Equal(t, 1, strings.Count(stdout, "\n"), stdout)
+	assert.True(t, strings.HasPrefix(stdout, "coverage: statuses "), stdout)
+
+	code, _, stderr := runCLI(t, "validate", "--quiet", "--format", "json", testdata)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--quiet goes with --format text")
+}
+
+func TestNothingChecked(t *testing.T) {
+	t.Parallel()
+	emptyDir := t.TempDir()
+	tests := []struct {
+		name string
+		path string
+	}{
+		{"empty HAR", "testdata/empty.har"},
+		{"empty directory", emptyDir},
+		{"only unrelated traffic", "testdata/unrelated-only.har"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := runCLI(t, "validate", "--strict", tt.path)
+			assert.Equal(t, 3, code, stdout+stderr)
+			assert.Contains(t, stderr, "nothing checked: none of the")
+			assert.Contains(t, stdout, "; nothing checked")
+
+			code, _, _ = runCLI(t, "validate", "--strict", tt.path, "--allow-empty")
+			assert.Equal(t, 0, code)
+
+			code, stdout, _ = runCLI(t, "validate", "--format", "json", tt.path)
+			assert.Equal(t, 3, code)
+			assert.Contains(t, stdout, `"nothing_checked": true`)
+
+			code, stdout, _ = runCLI(t, "validate", "--format", "junit", tt.path)
+			assert.Equal(t, 3, code)
+			var doc junitSuites
+			require.NoError(t, xml.Unmarshal([]byte(stdout), &doc))
+			assert.Equal(t, 1, doc.Failures, "JUnit must not be green when nothing was checked")
+
+			code, _, stderr = runCLI(t, "coverage", tt.path)
+			assert.Equal(t, 3, code)
+			assert.Contains(t, stderr, "nothing checked")
+			code, _, _ = runCLI(t, "coverage", "--allow-empty", tt.path)
+			assert.Equal(t, 0, code)
+		})
+	}
+}
+
+func TestSkippedPairsCounted(t *testing.T) {
+	t.Parallel()
+	// A browser capture: the two calls among assets, a preflight, other
+	// Stytch endpoints and another host. Strict mode passes and every pair
+	// is accounted for.
+	code, stdout, stderr := runCLI(t, "validate", "--strict", "testdata/chrome-mixed.har")
+	assert.Equal(t, 0, code, stderr)
+	assert.Equal(t, "0 violation(s) in 0 of 3 checked pair(s); 6 skipped (2 path outside the API, 2 static asset, 1 CORS preflight, 1 other host); 0 body(ies) not captured; 9 pair(s) from 1 file(s)\n", stdout)
+
+	code, stdout, _ = runCLI(t, "validate", "--strict", "--format", "json", "testdata/chrome-mixed.har")
+	assert.Equal(t, 0, code)
+	golden(t, "chrome-mixed.json", stdout)
+
+	code, stdout, _ = runCLI(t, "validate", "--strict", "--format", "junit", "testdata/chrome-mixed.har")
+	assert.Equal(t, 0, code)
+	var doc junitSuites
+	require.NoError(t, xml.Unmarshal([]byte(stdout), &doc))
+	assert.Equal(t, 9, doc.Tests)
+	assert.Equal(t, 6, doc.Skipped)
+	require.Len(t, doc.Suites, 1)
+	skipped := 0
+	for _, c := range doc.Suites[0].Cases {
+		if c.Skipped != nil {
+			skipped++
+			assert.Nil(t, c.Failure)
+			assert.Contains(t, c.Name, "skipped", "a skipped pair is never a passing test case")
+		}
+	}
+	assert.Equal(t, 6, skipped)
+	golden(t, "chrome-mixed.junit.xml", stdout)
+
+	// A method the spec does not declare on one of its paths: skipped
+	// normally, an unknown operation in strict mode.
+	code, stdout, _ = runCLI(t, "validate", "testdata/undeclared-method.har")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "1 skipped (1 method not in the spec)")
+	code, stdout, _ = runCLI(t, "validate", "--strict", "testdata/undeclared-method.har")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "unknown-operation")
+}
+
+func TestMissingPathDoesNotStopOthers(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "gone.har")
+	good := testdata + "/har/violations.har"
+
+	code, stdout, stderr := runCLI(t, "validate", missing, good)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "gone.har")
+	assert.Contains(t, stdout, "violations.har#0\t", "the PATH after the missing one is still validated")
+	assert.Contains(t, stdout, "3 violation(s) in 3 of 3 checked pair(s)")
+	assert.Contains(t, stdout, "from 2 file(s); 1 unreadable")
+
+	code, stdout, _ = runCLI(t, "validate", "--format", "json", missing, good)
+	assert.Equal(t, 2, code)
+	var got struct {
+		Summary validateSummary `json:"summary"`
+		Errors  []fileError     `json:"errors"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &got))
+	require.Len(t, got.Errors, 1)
+	assert.Equal(t, missing, got.Errors[0].File)
+	assert.Equal(t, 3, got.Summary.CheckedPairs)
+
+	code, stdout, _ = runCLI(t, "validate", "--format", "junit", missing, good)
+	assert.Equal(t, 2, code)
+	var doc junitSuites
+	require.NoError(t, xml.Unmarshal([]byte(stdout), &doc))
+	require.Len(t, doc.Suites, 2)
+	assert.Equal(t, missing, doc.Suites[0].Name)
+	assert.Equal(t, 1, doc.Errors)
+	assert.Equal(t, 3, doc.Failures)
+
+	code, stdout, stderr = runCLI(t, "coverage", missing, good)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "gone.har")
+	assert.Contains(t, stdout, "UpdateSAMLConnection", "the other PATH is still covered")
+}
+
+func TestMissingBodies(t *testing.T) {
+	t.Parallel()
+	// The loaders do not report missing bodies yet: a scope that says the
+	// first pair's response body was not captured stands in for them.
+	sc := defaultScope()
+	sc.bodyMissing = func(p *contract.Pair) (bool, bool) { return false, p.Index == 0 }
+	runOpts := func(fail bool, format string) (int, string) {
+		var out, errOut bytes.Buffer
+		o := validateOptions{format: format, failOnMissingBody: fail, scope: sc}
+		code := validate(o, []string{testdata + "/har/valid.har"}, sys{stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }})
+		return code, out.String()
+	}
+	code, stdout := runOpts(false, "text")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "; 1 body(ies) not captured;")
+
+	code, stdout = runOpts(true, "text")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "valid.har#0\tUpdateSAMLConnection\tresponse\tbody-not-captured\tbody\t")
+
+	code, stdout = runOpts(true, "json")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, `"response_bodies_not_captured": 1`)
+	assert.Contains(t, stdout, `"side": "response"`)
+
+	code, stdout = runOpts(true, "junit")
+	assert.Equal(t, 1, code)
+	var doc junitSuites
+	require.NoError(t, xml.Unmarshal([]byte(stdout), &doc))
+	assert.Equal(t, 1, doc.Failures)
+
+	code, stdout = runOpts(false, "github")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout, "::warning file=")
+}
+
+func TestGitHubFormat(t *testing.T) {
+	t.Parallel()
+	args := []string{"validate", "--format", "github", "--strict", "testdata/violations.har", "testdata/violations.yaml", "testdata/chrome-mixed.har", "testdata/absent.har"}
+
+	// Without GITHUB_STEP_SUMMARY: annotations only, and no summary anywhere.
+	code, stdout, _ := runWith(t, "", nil, args...)
+	assert.Equal(t, 2, code)
+	golden(t, "github.annotations.txt", stdout)
+	assert.NotContains(t, stdout, "## ssocontract")
+
+	// With it: the same annotations, and the Markdown appended to the file.
+	summary := filepath.Join(t.TempDir(), "step-summary.md")
+	require.NoError(t, os.WriteFile(summary, []byte("earlier step\n"), 0o600))
+	code, stdout2, _ := runWith(t, "", map[string]string{"GITHUB_STEP_SUMMARY": summary}, args...)
+	assert.Equal(t, 2, code)
+	assert.Equal(t, stdout, stdout2)
+	md, err := os.ReadFile(summary)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(md), "earlier step\n"), "appended, not overwritten")
+	golden(t, "github.summary.md", strings.TrimPrefix(string(md), "earlier step\n"))
+
+	// Other formats never write the job summary.
+	other := filepath.Join(t.TempDir(), "other.md")
+	runWith(t, "", map[string]string{"GITHUB_STEP_SUMMARY": other}, "validate", "testdata/violations.har")
+	assert.NoFileExists(t, other)
+
+	// A job summary that cannot be written is an error, not a silent loss.
+	code, _, stderr := runWith(t, "", map[string]string{"GITHUB_STEP_SUMMARY": t.TempDir()}, "validate", "--format", "github", "testdata/violations.har")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "GITHUB_STEP_SUMMARY")
+
+	// Nothing checked is an annotation too.
+	code, stdout, _ = runWith(t, "", nil, "validate", "--format", "github", "testdata/empty.har")
+	assert.Equal(t, 3, code)
+	assert.Contains(t, stdout, "::error title=ssocontract%3A nothing checked::nothing checked")
+}
+
+func TestGitHubEscaping(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	annotation{level: "error", file: "a,b:c%.har", line: 7, title: "t: x, y", message: "50% done\r\nforged::error ::x"}.write(&b)
+	assert.Equal(t, "::error file=a%2Cb%3Ac%25.har,line=7,title=t%3A x%2C y::50%25 done%0D%0Aforged::error ::x\n", b.String())
+	assert.Equal(t, 1, strings.Count(b.String(), "\n"), "a message cannot start a new command")
+	assert.Equal(t, `a\|b &lt;i&gt; c`, mdCell("a|b <i>\nc"))
+}
+
+func TestEntryLines(t *testing.T) {
+	t.Parallel()
+	har := "\xef\xbb\xbf{\"log\": {\"version\": \"1.2\", \"entries\": [\n  {\"a\": 1},\n\n  {\"b\": [\n 2]}, {\"c\": \"x\\ny\"}\n]}}"
+	assert.Equal(t, []int{2, 4, 5}, entryLines([]byte(har), true))
+	assert.Nil(t, entryLines([]byte(`{"log": {}}`), true))
+	assert.Nil(t, entryLines([]byte(`[`), true))
+
+	cas := "version: 2\ninteractions:\n  - id: 0\n    request:\n      body: |\n        - id: fake\n  - id: 1\n"
+	assert.Equal(t, []int{3, 7}, entryLines([]byte(cas), false))
+	assert.Nil(t, entryLines([]byte("- a\n"), false))
+}
+
+func TestCoverageMin(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		args     []string
+		want     int
+		inStderr string
+	}{
+		{"below", []string{"coverage", testdata, "--min", "50"}, 1, "below the floor: statuses 28.6% < 50%"},
+		{"above", []string{"coverage", testdata, "--min", "20"}, 0, ""},
+		{"per total, below", []string{"coverage", testdata, "--min", "request=90"}, 1, "request fields 66.7% < 90%"},
+		{"per total, others unchecked", []string{"coverage", testdata, "--min", "statuses=20,response=40"}, 0, ""},
+		{"bad value", []string{"coverage", testdata, "--min", "lots"}, 2, "not a percentage"},
+		{"bad name", []string{"coverage", testdata, "--min", "fields=3"}, 2, "want statuses, request or response"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := runCLI(t, tt.args...)
+			assert.Equal(t, tt.want, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			if tt.inStderr != "" {
+				assert.Contains(t, stderr, tt.inStderr)
+			} else {
+				assert.NotContains(t, stderr, "below the floor")
+			}
+		})
+	}
+}
+
+func TestCoverageMarkdown(t *testing.T) {
+	t.Parallel()
+	code, stdout, _ := runCLI(t, "coverage", "--format", "markdown", "testdata/violations.har", "testdata/chrome-mixed.har")
+	assert.Equal(t, 0, code)
+	golden(t, "coverage.md", stdout)
+}
+
+// TestMakeContractLiveNeedsCredentials: without the STYTCH_* variables the
+// nightly target fails, naming what is missing and never a value.
+func TestMakeContractLiveNeedsCredentials(t *testing.T) {
+	t.Parallel()
+	makePath, err := exec.LookPath("make")
+	if err != nil {
+		t.Skip("make is not installed")
+	}
+	cmd := exec.Command(makePath, "-C", filepath.Join("..", ".."), "--no-print-directory", "contract-live")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
+		"STYTCH_PROJECT_ID=project-test-CANARY-1", "STYTCH_SECRET=secret-test-CANARY-2"}
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err, "contract-live must fail without credentials:\n%s", out)
+	assert.Contains(t, string(out), "missing credentials: STYTCH_ORGANIZATION_ID STYTCH_SAML_CONNECTION_ID STYTCH_EXTERNAL_CONNECTION_ID")
+	assert.NotContains(t, string(out), "CANARY")
+}
+
+func TestGitHubOutputNeverPrintsSecrets(t *testing.T) {
+	t.Parallel()
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	code, stdout, stderr := runWith(t, "", map[string]string{"GITHUB_STEP_SUMMARY": summary}, "validate", "--strict", "--format", "github", testdata)
+	assert.Equal(t, 1, code)
+	md, err := os.ReadFile(summary)
+	require.NoError(t, err)
+	for _, canary := range []string{"FAKE-TEST-ONLY", "secret-test-", "Basic cHJv", "UkVEQUNURUQ"} {
+		assert.NotContains(t, stdout+stderr+string(md), canary)
+	}
+}

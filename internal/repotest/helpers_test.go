@@ -1,0 +1,48 @@
+package repotest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// repoRoot is the module root, two levels above this package.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	require.NoError(t, err)
+	_, err = os.Stat(filepath.Join(root, "go.mod"))
+	require.NoError(t, err, "module root not found at %s", root)
+	return root
+}
+
+// cleanEnv is the test's environment without what a CI runner or an action
+// step would set, so that a test run inside GitHub Actions does not append
+// to the real job summary or inherit inputs, and without an outer make's
+// flags (`make test GO=...` must not reach the make a test runs).
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch {
+		case strings.HasPrefix(name, "GITHUB_"), strings.HasPrefix(name, "RUNNER_"),
+			strings.HasPrefix(name, "INPUT_"), name == "ACTION_REF", name == "CI",
+			name == "MAKEFLAGS", name == "MFLAGS", name == "GNUMAKEFLAGS", name == "MAKELEVEL":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+// copyFile copies src to dst.
+func copyFile(t *testing.T, src, dst string) {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Dir(dst), 0o755))
+	require.NoError(t, os.WriteFile(dst, data, 0o644))
+}

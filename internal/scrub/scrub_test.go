@@ -1,0 +1,210 @@
+package scrub
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	testProjectID = "project-test-00000000-0000-0000-0000-000000000000"
+	// testSecret holds characters that base64, URL and JSON escaping all treat
+	// specially, so that each encoding differs from the raw value.
+	testSecret = "secret-test-CANARY/+=<&>?#%:x"
+	testPEM    = "-----BEGIN PRIVATE KEY-----\n" +
+		"MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n" +
+		"MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\n" +
+		"-----END PRIVATE KEY-----\n"
+)
+
+func TestScrubEncodings(t *testing.T) {
+	t.Parallel()
+	s := New(testSecret, BasicCredential(testProjectID, testSecret), testPEM)
+	basic := base64.StdEncoding.EncodeToString([]byte(testProjectID + ":" + testSecret))
+	jsonSecret, err := json.Marshal(testSecret)
+	require.NoError(t, err)
+	pemJSON, err := json.Marshal(testPEM)
+	require.NoError(t, err)
+	embedded := func(k int) string {
+		return base64.StdEncoding.EncodeToString([]byte(strings.Repeat("z", k) + testSecret + " and more"))
+	}
+	tests := []struct {
+		name, text, leak string
+	}{
+		{"raw", "error: got " + testSecret + " here", testSecret},
+		{"base64 std", "x " + base64.StdEncoding.EncodeToString([]byte(testSecret)), base64.StdEncoding.EncodeToString([]byte(testSecret))},
+		{"base64 url raw", base64.RawURLEncoding.EncodeToString([]byte(testSecret)) + ".", base64.RawURLEncoding.EncodeToString([]byte(testSecret))},
+		{"basic header", "Authorization: Basic " + basic, basic},
+		{"base64 offset 0", embedded(0), embedded(0)[:20]},
+		{"base64 offset 1", embedded(1), embedded(1)[4:20]},
+		{"base64 offset 2", embedded(2), embedded(2)[4:20]},
+		{"query escape", "?q=" + url.QueryEscape(testSecret), url.QueryEscape(testSecret)},
+		{"path escape", "/v1/" + url.PathEscape(testSecret), url.PathEscape(testSecret)},
+		{"lower-case percent hex", "?q=secret-test-CANARY%2f%2b%3d%3c%26%3e%3f%23%25%3ax", "CANARY%2f"},
+		{"json", `{"m":` + string(jsonSecret) + `}`, string(jsonSecret[1 : len(jsonSecret)-1])},
+		{"json slash escape", strings.ReplaceAll(testSecret, "/", `\/`), strings.ReplaceAll(testSecret, "/", `\/`)},
+		{"json unicode escape", `secret\u002dtest\u002dCANARY\u002f\u002b\u003d\u003c\u0026\u003e\u003f\u0023\u0025\u003ax`, `CANARY\u002f`},
+		{"pem", "key=" + testPEM, "MIIEvQIBADANBgkqhkiG9w0"},
+		{"pem json", string(pemJSON), "MzEfYyjiWA4R4"},
+		{"pem one line", "line MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu!", "MzEfYyjiWA4R4"},
+		{"pem unwrapped", strings.ReplaceAll(testPEM[28:], "\n", ""), "C7VJTUt9Us8cKjMzEfYyjiWA4R4"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Contains(t, tt.text, tt.leak, "the case must hold what it checks")
+			require.True(t, s.Contains(tt.text), "Contains(%q)", tt.text)
+			got := s.Scrub(tt.text)
+			assert.NotContains(t, got, tt.leak)
+			assert.Contains(t, got, Marker)
+			assert.False(t, s.Contains(got), "Scrub(%q) = %q still holds a secret", tt.text, got)
+			assert.Equal(t, []byte(got), s.ScrubBytes([]byte(tt.text)))
+		})
+	}
+}
+
+func TestScrubLeavesOtherTextAlone(t *testing.T) {
+	t.Parallel()
+	s := New(testSecret, BasicCredential(testProjectID, testSecret))
+	for _, text := range []string{
+		"", "secret", "internal server error", testProjectID, "Basic", `{"status_code":500}`,
+		testSecret[:len(testSecret)-1], // a prefix is not the secret
+	} {
+		assert.Equal(t, text, s.Scrub(text))
+		assert.False(t, s.Contains(text), "Contains(%q)", text)
+	}
+	b := []byte("nothing to hide")
+	out := s.ScrubBytes(b)
+	assert.Same(t, &b[0], &out[0], "ScrubBytes copies text that holds no secret")
+}
+
+func TestScrubSkipsShortSecrets(t *testing.T) {
+	t.Parallel()
+	s := New("", "short", "1234567")
+	assert.Zero(t, s.Len())
+	assert.Equal(t, "short 1234567", s.Scrub("short 1234567"))
+	assert.Nil(t, Encodings("1234567"))
+	assert.NotEmpty(t, Encodings("12345678"))
+}
+
+func TestScrubNil(t *testing.T) {
+	t.Parallel()
+	var s *Scrubber
+	assert.Equal(t, testSecret, s.Scrub(testSecret))
+	assert.False(t, s.Contains(testSecret))
+	assert.Zero(t, s.Len())
+	assert.Equal(t, 0, (&Scrubber{}).Len())
+	assert.True(t, s.With(testSecret).Contains(testSecret))
+}
+
+func TestScrubWithKeepsEarlierSecrets(t *testing.T) {
+	t.Parallel()
+	a := New(testSecret)
+	b := a.With("member-session-token-CANARY")
+	text := testSecret + " " + "member-session-token-CANARY"
+	assert.Equal(t, Marker+" "+Marker, b.Scrub(text))
+	assert.Equal(t, Marker+" member-session-token-CANARY", a.Scrub(text), "With changed its receiver")
+}
+
+func TestScrubOverlapsBecomeOneMarker(t *testing.T) {
+	t.Parallel()
+	s := New("abcdefghij", "ghijklmnop")
+	assert.Equal(t, "<"+Marker+">", s.Scrub("<abcdefghijklmnop>"))
+	assert.Equal(t, Marker, s.Scrub("abcdefghijghijklmnop"), "touching occurrences")
+}
+
+func TestScrubMarkerEdge(t *testing.T) {
+	t.Parallel()
+	// A secret ending in the marker's last characters reappears after each
+	// replacement; Scrub must still end with none left.
+	s := New("D]xxxxxx")
+	got := s.Scrub("D]" + strings.Repeat("x", 60))
+	assert.False(t, s.Contains(got), "Scrub left %q", got)
+	// A secret inside the marker can never be removed, so it is not registered.
+	assert.NotContains(t, New("REDACTED").needles, "REDACTED")
+	assert.Contains(t, New("REDACTED").needles, base64.StdEncoding.EncodeToString([]byte("REDACTED")))
+}
+
+func TestBase64Core(t *testing.T) {
+	t.Parallel()
+	secret := "0123456789abcdef"
+	for k := range 3 {
+		for _, tail := range []string{"", "!", "!!", "!!!"} {
+			for _, head := range []string{"", "x", "xy", "xyz"} {
+				if len(head)%3 != k {
+					continue
+				}
+				text := base64.StdEncoding.EncodeToString([]byte(head + secret + tail))
+				core := base64Core(base64.StdEncoding.WithPadding(base64.NoPadding), secret, k)
+				require.GreaterOrEqual(t, len(core), MinLen)
+				assert.Contains(t, text, core, fmt.Sprintf("offset %d head %q tail %q", k, head, tail))
+			}
+		}
+	}
+}
+
+// FuzzScrub checks that for any secret and any text holding it in any
+// registered encoding, or inside a larger base64 text, Scrub leaves none of
+// the registered encodings behind, and that it changes no text free of them.
+func FuzzScrub(f *testing.F) {
+	f.Add(testSecret, testProjectID, "Basic ", "\r\n", uint16(3))
+	f.Add(testPEM, "", `{"x509_certificate":"`, `"}`, uint16(40))
+	f.Add("D]xxxxxx", "p", "D]", "xxxxxxxxxxxxxxxx", uint16(0))
+	f.Add("aaaaaaaaaa", "aaaaaaaa", "aaaa", "aaaaaaaaaaaaa", uint16(7))
+	f.Fuzz(func(t *testing.T, secret, projectID, prefix, suffix string, pick uint16) {
+		s := New(secret, BasicCredential(projectID, secret))
+		if s.Len() == 0 {
+			assert.Equal(t, prefix+suffix, s.Scrub(prefix+suffix))
+			return
+		}
+		needle := s.needles[int(pick)%len(s.needles)]
+		text := prefix + needle + suffix
+		out := s.Scrub(text)
+		for _, n := range s.needles {
+			if strings.Contains(out, n) {
+				t.Fatalf("Scrub(%q) = %q holds registered encoding %q", text, out, n)
+			}
+		}
+		if len(secret) >= MinLen {
+			embedded := base64.StdEncoding.EncodeToString([]byte(prefix + secret + suffix))
+			if out := s.Scrub(embedded); s.Contains(out) {
+				t.Fatalf("Scrub(%q) = %q holds a registered encoding", embedded, out)
+			}
+		}
+		if clean := prefix + suffix; !s.Contains(clean) {
+			assert.Equal(t, clean, s.Scrub(clean))
+		}
+	})
+}
+
+// BenchmarkScrub measures a scan of a 1 MiB error body holding one secret,
+// against strings.Contains of the raw secret alone on the same body: the
+// cost of looking for every encoding at once instead of one value.
+func BenchmarkScrub(b *testing.B) {
+	s := New(testSecret, BasicCredential(testProjectID, testSecret), testPEM)
+	body := strings.Repeat("<p>bad gateway, try again later</p>\n", (1<<20)/37) + testSecret
+	b.Run("scrub", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if s.Scrub(body) == body {
+				b.Fatal("nothing scrubbed")
+			}
+		}
+	})
+	b.Run("baseline-contains-raw", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if !strings.Contains(body, testSecret) {
+				b.Fatal("not found")
+			}
+		}
+	})
+}

@@ -1,0 +1,45 @@
+// Package ssocheck checks the calls of the client in package sso against
+// the spec, with the validator of package contract. It is the only package
+// that imports both, so a program that only calls Stytch does not link the
+// validator (nor kin-openapi and its YAML parser) at all.
+//
+//	v, err := contract.New(contract.WithStrict(true)) // build once, share
+//	if err != nil { ... }
+//	checker, err := contract.NewChecker(v, contract.CheckConfig{Mode: contract.Report, Logger: logger})
+//	if err != nil { ... }
+//	client, err := sso.New(projectID, secret, ssocheck.WithValidation(checker))
+//
+// Each call's final request and response are validated once, after
+// retries, with the bytes the client read anyway, so retries see real
+// responses. In [contract.Enforce] mode a 2xx that breaks the contract
+// fails the call with a *[contract.ContractError], and an error response is
+// the *[sso.APIError] it would be anyway, with the *contract.ContractError
+// inside (errors.As finds both). In [contract.Report] mode calls are
+// untouched and violations go to the config's Report function or Logger.
+package ssocheck
+
+import (
+	"context"
+
+	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/sso"
+)
+
+// WithValidation returns an [sso.Option] that checks every call of the
+// client with c (see [contract.NewChecker] for its mode, sampling,
+// reporting and logging). A nil c fails sso.New.
+func WithValidation(c *contract.Checker) sso.Option {
+	if c == nil {
+		return sso.WithExchangeCheck(nil)
+	}
+	return sso.WithExchangeCheck(func(ctx context.Context, ex *sso.Exchange) error {
+		if !c.Sampled() {
+			return nil
+		}
+		return c.Check(ctx, &contract.Pair{
+			Method: ex.Method, URL: ex.URL, RequestHeader: ex.RequestHeader, RequestBody: ex.RequestBody,
+			StatusCode: ex.StatusCode, ResponseHeader: ex.ResponseHeader, ResponseBody: ex.ResponseBody,
+			Source: "live", Index: -1,
+		})
+	})
+}
