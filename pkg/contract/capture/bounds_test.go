@@ -245,7 +245,38 @@ func TestForEachMatchesLoadFile(t *testing.T) {
 		"bad-syntax.har": strings.Replace(pretty, `"status":201}`, `"status":201,}`, 1),
 		"trailing.har":   pretty + "{}",
 	}
-	paths := []string{"testdata/har/valid.har", "testdata/har/violations.har", "testdata/cassettes/valid.yaml"}
+	item := "- request:\n    method: PUT\n    url: u\n    body: 'a\n      b'\n  response:\n    code: 200\n    headers:\n      A:\n      - \"x\"\n"
+	head := "---\nversion: 2\ninteractions:\n"
+	indented := strings.ReplaceAll(item, "\n", "\n    ") // every line 4 spaces in
+	indented = indented[:len(indented)-4]
+	for name, content := range map[string]string{
+		"stream.yaml":       head + item + item + item,
+		"indented.yaml":     head + "    " + indented + "    " + indented,
+		"no-code.yaml":      head + item + strings.Replace(item, "code: 200", "code: 0", 1),
+		"comment.yaml":      head + item + strings.Replace(item, "url: u", "url: u # c", 1) + item,
+		"trailing-key.yaml": head + item + item + "extra: 1\n",
+		"dup-version.yaml":  head + item + "version: 2\n",
+		"version-last.yaml": "interactions:\n" + item + "version: 2\n",
+		"no-newline.yaml":   head + item + strings.TrimSuffix(item, "\n"),
+		"anchor.yaml":       head + item + "- &a\n  request: {method: GET, url: u}\n  response: {code: 201}\n- *a\n",
+		"blank-line.yaml":   head + strings.Replace(item, "'a\n      b'", "'a\n\n      b'", 1) + item,
+	} {
+		files[name] = content
+	}
+	vcr := cassette.New(filepath.Join(dir, "saved"))
+	vcr.MarshalFunc = yaml.Marshal
+	for i := range 3 {
+		vcr.AddInteraction(&cassette.Interaction{
+			Request:  cassette.Request{Method: "PUT", URL: "https://x.test/", Body: strings.Repeat("long body ", 10000*i)},
+			Response: cassette.Response{Code: 200 + i, Headers: map[string][]string{"Content-Type": {"application/json"}}, Body: "{}\n[]"},
+		})
+	}
+	require.NoError(t, vcr.Save())
+	paths := []string{"testdata/har/valid.har", "testdata/har/violations.har", "testdata/cassettes/valid.yaml", "testdata/cassettes/violations.yaml", vcr.File}
+	recorded, err := filepath.Glob("../../../contracttests/testdata/cassettes/*/*.yaml")
+	require.NoError(t, err)
+	require.NotEmpty(t, recorded)
+	paths = append(paths, recorded...)
 	for name, content := range files {
 		p := filepath.Join(dir, name)
 		require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
@@ -262,6 +293,7 @@ func TestForEachMatchesLoadFile(t *testing.T) {
 		}
 		require.NoError(t, err, p)
 		assert.Equal(t, want, got, p)
+		assert.NotEmpty(t, got, p)
 	}
 	pairs, err := capture.LoadFile(filepath.Join(dir, "pretty.har"))
 	require.NoError(t, err)

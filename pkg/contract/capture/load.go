@@ -257,11 +257,7 @@ func forEachFile(path string, fn func(*contract.Pair) error) error {
 	if ext == ".har" {
 		return forEachHARFile(f, path, fn)
 	}
-	data, err := readAllLimited(f, path)
-	if err != nil {
-		return fmt.Errorf("contract: %w", err)
-	}
-	return eachCassette(data, path, newBudget(MaxDecodedBytesPerFile), fn)
+	return forEachCassetteFile(f, path, fn)
 }
 
 // callerError marks an error returned by the caller's fn.
