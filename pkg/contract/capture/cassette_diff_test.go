@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -241,4 +242,44 @@ func TestFallbackAfterStreaming(t *testing.T) {
 	if err != nil || len(pairs) != 2 || pairs[0].StatusCode != 200 || pairs[1].StatusCode != 201 || pairs[1].Index != 1 || pairs[1].Line != 8 {
 		t.Fatalf("got %+v, %v", pairs, err)
 	}
+}
+
+// FuzzForEachCassetteSameAsLoad holds the streaming reader ForEach uses to
+// LoadCassette: the same pairs in the same order, or an error for both.
+func FuzzForEachCassetteSameAsLoad(f *testing.F) {
+	for _, pattern := range []string{"testdata/cassettes/*.yaml", "../../../contracttests/testdata/cassettes/*/*.yaml"} {
+		files, _ := filepath.Glob(pattern)
+		for _, file := range files {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data)
+		}
+	}
+	for _, s := range midFileFallbacks {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		want, wantErr := LoadCassette(bytes.NewReader(data), "s.yaml")
+		var got []contract.Pair
+		err := forEachCassetteFile(bytes.NewReader(data), "s.yaml", func(p *contract.Pair) error {
+			got = append(got, *p)
+			return nil
+		})
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("ForEach error %v, LoadCassette error %v", err, wantErr)
+		}
+		if err != nil {
+			return
+		}
+		if len(got) != len(want) {
+			t.Fatalf("ForEach gives %d pairs, LoadCassette %d", len(got), len(want))
+		}
+		for i := range want {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Fatalf("pair %d differs:\nForEach %+v\nLoad    %+v", i, got[i], want[i])
+			}
+		}
+	})
 }

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 
 	"go.yaml.in/yaml/v4"
 
@@ -19,7 +18,7 @@ import (
 // other layout, or anything the fast parser gives up on, sends the file to
 // eachCassette's path (read whole), skipping the interactions already
 // handed over.
-func forEachCassetteFile(f *os.File, path string, fn func(*contract.Pair) error) error {
+func forEachCassetteFile(f io.ReadSeeker, path string, fn func(*contract.Pair) error) error {
 	w := &cassetteWalker{source: path, b: newBudget(MaxDecodedBytesPerFile)}
 	emitted, fallback, err := streamCassette(bufio.NewReaderSize(io.LimitReader(f, MaxFileSize), 64<<10), w, fn)
 	if !fallback {
