@@ -95,7 +95,7 @@ func TestDecodedBytesBudgetBoundsMemory(t *testing.T) {
 		var pairs []contract.Pair
 		var err error
 		alloc := allocatedBy(func() { pairs, err = tc.load() })
-		t.Logf("%s: %d bytes of file, %d MiB allocated", tc.name, max(har.Len(), len(yml)), alloc>>20)
+		t.Logf("%s: %d bytes of file, %d MiB allocated: %v", tc.name, max(har.Len(), len(yml)), alloc>>20, err)
 		require.ErrorIs(t, err, capture.ErrDecodedTooLarge, tc.name)
 		assert.Nil(t, pairs)
 		assert.Contains(t, err.Error(), tc.name)
