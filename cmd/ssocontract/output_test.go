@@ -14,8 +14,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -312,15 +310,15 @@ func TestMissingPathDoesNotStopOthers(t *testing.T) {
 
 func TestMissingBodies(t *testing.T) {
 	t.Parallel()
-	// The loaders do not report missing bodies yet: a scope that says the
-	// first pair's response body was not captured stands in for them.
-	sc := defaultScope(false)
-	sc.bodyMissing = func(p *contract.Pair) (bool, bool) { return false, p.Index == 0 }
+	// A Chrome export that did not keep the first response's body:
+	// content.size > 0 and no content.text.
 	runOpts := func(fail bool, format string) (int, string) {
-		var out, errOut bytes.Buffer
-		o := validateOptions{format: format, failOnMissingBody: fail, scope: sc}
-		code := validate(o, []string{testdata + "/har/valid.har"}, sys{stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }})
-		return code, out.String()
+		args := []string{"validate", "--format", format, "testdata/chrome-missing-body.har"}
+		if fail {
+			args = append(args, "--fail-on-missing-body")
+		}
+		code, stdout, _ := runCLI(t, args...)
+		return code, stdout
 	}
 	code, stdout := runOpts(false, "text")
 	assert.Equal(t, 0, code)
@@ -328,7 +326,7 @@ func TestMissingBodies(t *testing.T) {
 
 	code, stdout = runOpts(true, "text")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, stdout, "valid.har#0\tPUT /v1/b2b/sso/saml/organization-test-00000000-0000-4000-8000-000000000001/connections/saml-connection-test-00000000-0000-4000-8000-000000000002\tUpdateSAMLConnection\tresponse\tbody-not-captured\tbody\t")
+	assert.Contains(t, stdout, "chrome-missing-body.har#0\tPUT /v1/b2b/sso/saml/organization-test-00000000-0000-4000-8000-000000000001/connections/saml-connection-test-00000000-0000-4000-8000-000000000002\tUpdateSAMLConnection\tresponse\tbody-not-captured\tbody\t")
 
 	code, stdout = runOpts(true, "json")
 	assert.Equal(t, 1, code)
@@ -390,18 +388,6 @@ func TestGitHubEscaping(t *testing.T) {
 	assert.Equal(t, "::error file=a%2Cb%3Ac%25.har,line=7,title=t%3A x%2C y::50%25 done%0D%0Aforged::error ::x\n", b.String())
 	assert.Equal(t, 1, strings.Count(b.String(), "\n"), "a message cannot start a new command")
 	assert.Equal(t, `a\|b &lt;i&gt; c`, mdCell("a|b <i>\nc"))
-}
-
-func TestEntryLines(t *testing.T) {
-	t.Parallel()
-	har := "\xef\xbb\xbf{\"log\": {\"version\": \"1.2\", \"entries\": [\n  {\"a\": 1},\n\n  {\"b\": [\n 2]}, {\"c\": \"x\\ny\"}\n]}}"
-	assert.Equal(t, []int{2, 4, 5}, entryLines([]byte(har), true))
-	assert.Nil(t, entryLines([]byte(`{"log": {}}`), true))
-	assert.Nil(t, entryLines([]byte(`[`), true))
-
-	cas := "version: 2\ninteractions:\n  - id: 0\n    request:\n      body: |\n        - id: fake\n  - id: 1\n"
-	assert.Equal(t, []int{3, 7}, entryLines([]byte(cas), false))
-	assert.Nil(t, entryLines([]byte("- a\n"), false))
 }
 
 func TestCoverageMin(t *testing.T) {
