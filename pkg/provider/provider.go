@@ -29,9 +29,9 @@ import (
 // in a test project show it.
 const DefaultBaseURL = "https://test.stytch.com"
 
-// MaxBodyBytes caps the request bodies the provider reads; a larger body
+// MaxRequestBodyBytes caps the request bodies the provider reads; a larger body
 // gets 400 bad_request.
-const MaxBodyBytes = 1 << 20
+const MaxRequestBodyBytes = 1 << 20
 
 // Header names of the member session headers.
 const (
@@ -515,11 +515,11 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
 	if r.Body == nil {
 		return nil, nil
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRequestBodyBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, badRequest("bad_request", fmt.Sprintf("The request body is larger than %d bytes.", MaxBodyBytes), "")
+			return nil, badRequest("bad_request", fmt.Sprintf("The request body is larger than %d bytes.", MaxRequestBodyBytes), "")
 		}
 		return nil, badRequest("bad_request", "The request body could not be read.", "")
 	}

@@ -231,7 +231,7 @@ func TestBodyValidation(t *testing.T) {
 func TestBodyTooLarge(t *testing.T) {
 	t.Parallel()
 	e := setup(t, provider.Config{})
-	big := `{"display_name":"` + strings.Repeat("a", provider.MaxBodyBytes) + `"}`
+	big := `{"display_name":"` + strings.Repeat("a", provider.MaxRequestBodyBytes) + `"}`
 	res := e.do(t, http.MethodPut, e.samlPath(), big)
 	assert.Equal(t, http.StatusBadRequest, res.status)
 	assert.Contains(t, res.str("error_message"), "larger than")

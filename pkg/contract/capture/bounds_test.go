@@ -52,7 +52,7 @@ func allocatedBy(f func()) uint64 {
 }
 
 // TestDecodedBytesBudgetBoundsMemory loads a HAR file and a cassette of
-// forty gzip bodies of 30 MiB each (every one within MaxBodySize, 1.2 GiB
+// forty gzip bodies of 30 MiB each (every one within MaxDecodedBodyBytes, 1.2 GiB
 // in all, from files of about 1.6 MB and 1.3 MB): each must fail with an
 // error naming the file and the entry, having allocated not much more than
 // the per-file budget. Without the budget both load, allocating several

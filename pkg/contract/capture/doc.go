@@ -12,7 +12,7 @@
 // [ForEach] hands over one pair at a time instead, so that a caller need not
 // hold a whole corpus (a HAR file is then read about one entry at a time).
 //
-// Reading is bounded: [MaxFileSize] per file, [MaxBodySize] per body after
+// Reading is bounded: [MaxFileBytes] per file, [MaxDecodedBodyBytes] per body after
 // decompression, and [MaxDecodedBytesPerFile] for all of a file's bodies and
 // headers together, so that a small file of gzip bombs cannot exhaust
 // memory. Cassettes parse in linear time. Files that are not regular (named

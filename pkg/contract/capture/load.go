@@ -17,25 +17,25 @@ import (
 	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
-// MaxFileSize bounds the size of one HAR file or cassette a loader reads, so
+// MaxFileBytes bounds the size of one HAR file or cassette a loader reads, so
 // that a stray multi-gigabyte capture fails with a clear error instead of
 // exhausting memory.
-const MaxFileSize = 256 << 20
+const MaxFileBytes = 256 << 20
 
-// MaxBodySize bounds one body after decompression, so that a gzip bomb in a
+// MaxDecodedBodyBytes bounds one body after decompression, so that a gzip bomb in a
 // recording fails with a clear error.
-const MaxBodySize = 32 << 20
+const MaxDecodedBodyBytes = 32 << 20
 
 // MaxDecodedBytesPerFile bounds what the pairs of one file may hold once
 // decoded, all entries together: body bytes after base64 decoding and
 // decompression, plus header names and values (each counted with 16 bytes of
-// overhead). [MaxBodySize] bounds one body; this bounds the file, so that a
+// overhead). [MaxDecodedBodyBytes] bounds one body; this bounds the file, so that a
 // small file of many gzip bodies (or, in YAML, aliases repeated many times)
 // fails with an error naming the file and the entry instead of exhausting
 // memory. A file's own text never decodes to more than itself, so a file
-// within [MaxFileSize] and without compressed bodies or aliases never
+// within [MaxFileBytes] and without compressed bodies or aliases never
 // reaches it.
-const MaxDecodedBytesPerFile = MaxFileSize
+const MaxDecodedBytesPerFile = MaxFileBytes
 
 // ErrNotRegularFile is returned (wrapped) by [LoadFile] for a path that is
 // not a regular file (a named pipe, a socket, a device): reading one could
@@ -89,7 +89,7 @@ func LoadFile(path string) ([]contract.Pair, error) {
 }
 
 // openRegular opens path for reading only if it is a regular file within
-// MaxFileSize. The open itself does not block: a FIFO is opened
+// MaxFileBytes. The open itself does not block: a FIFO is opened
 // non-blocking, found out by Stat on the open file, and closed.
 func openRegular(path string) (*os.File, error) {
 	info, err := os.Stat(path)
@@ -122,8 +122,8 @@ func checkRegular(path string, info fs.FileInfo) error {
 	if !info.Mode().IsRegular() {
 		return fmt.Errorf("contract: %s: %w (%s), not read", path, ErrNotRegularFile, fileKind(info.Mode()))
 	}
-	if info.Size() > MaxFileSize {
-		return fmt.Errorf("contract: %s: file is %d bytes, more than the %d-byte limit", path, info.Size(), MaxFileSize)
+	if info.Size() > MaxFileBytes {
+		return fmt.Errorf("contract: %s: file is %d bytes, more than the %d-byte limit", path, info.Size(), MaxFileBytes)
 	}
 	return nil
 }
@@ -268,7 +268,7 @@ func (e callerError) Error() string { return e.err.Error() }
 // forEachHARFile streams a HAR file; on an error in the file it reads the
 // file again as a whole, for an error that says where the problem is.
 func forEachHARFile(f *os.File, path string, fn func(*contract.Pair) error) error {
-	err := streamHAR(io.LimitReader(f, MaxFileSize), path, newBudget(MaxDecodedBytesPerFile), func(p *contract.Pair) error {
+	err := streamHAR(io.LimitReader(f, MaxFileBytes), path, newBudget(MaxDecodedBytesPerFile), func(p *contract.Pair) error {
 		if err := fn(p); err != nil {
 			return callerError{err}
 		}
@@ -334,14 +334,14 @@ func collect(each func([]byte, string, *budget, func(*contract.Pair) error) erro
 	return pairs, nil
 }
 
-// readAllLimited reads r up to MaxFileSize and fails beyond it.
+// readAllLimited reads r up to MaxFileBytes and fails beyond it.
 func readAllLimited(r io.Reader, source string) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", source, err)
 	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%s: more than the %d-byte limit", source, MaxFileSize)
+	if len(data) > MaxFileBytes {
+		return nil, fmt.Errorf("%s: more than the %d-byte limit", source, MaxFileBytes)
 	}
 	return data, nil
 }
@@ -354,7 +354,7 @@ func readAllLimited(r io.Reader, source string) ([]byte, error) {
 // consistent, as net/http's transport does.
 //
 // The body, decoded or not, is charged to b; decompression stops as soon as
-// the body passes MaxBodySize or the file passes its budget, so memory stays
+// the body passes MaxDecodedBodyBytes or the file passes its budget, so memory stays
 // bounded whatever the file holds.
 func decodeBody(h http.Header, body []byte, b *budget) ([]byte, error) {
 	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding")))
@@ -378,7 +378,7 @@ func decodeBody(h http.Header, body []byte, b *budget) ([]byte, error) {
 		return nil, fmt.Errorf("%s body: %w", enc, err)
 	}
 	defer r.Close()
-	limit := int64(MaxBodySize)
+	limit := int64(MaxDecodedBodyBytes)
 	if b.left < limit {
 		limit = max(b.left, 0)
 	}
@@ -386,8 +386,8 @@ func decodeBody(h http.Header, body []byte, b *budget) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s body: %w", enc, err)
 	}
-	if len(out) > MaxBodySize {
-		return nil, fmt.Errorf("%s body: more than %d bytes once decompressed", enc, MaxBodySize)
+	if len(out) > MaxDecodedBodyBytes {
+		return nil, fmt.Errorf("%s body: more than %d bytes once decompressed", enc, MaxDecodedBodyBytes)
 	}
 	// Charged by capacity: a gzip trailer that overstates the size makes
 	// the buffer larger than the body, and the pair keeps the buffer.

@@ -20,7 +20,7 @@ import (
 // handed over.
 func forEachCassetteFile(f io.ReadSeeker, path string, fn func(*contract.Pair) error) error {
 	w := &cassetteWalker{source: path, b: newBudget(MaxDecodedBytesPerFile)}
-	emitted, fallback, err := streamCassette(bufio.NewReaderSize(io.LimitReader(f, MaxFileSize), 64<<10), w, fn)
+	emitted, fallback, err := streamCassette(bufio.NewReaderSize(io.LimitReader(f, MaxFileBytes), 64<<10), w, fn)
 	if !fallback {
 		return err
 	}
