@@ -85,4 +85,4 @@ upstream-diff: ## Differences from Stytch's published spec (UPSTREAM=file) beyon
 	@if [ -z "$(UPSTREAM)" ]; then echo "set UPSTREAM to a copy of Stytch's openapi.yml (stytchauth/stytch-openapi)"; exit 2; fi
 	$(GO) run ./cmd/ssocontract diff --upstream "$(UPSTREAM)" --accept api/upstream-accepted.json
 
-ci: lint check-generate contract test ## What .ci/run runs (lint, check-generate, contract, test).
+ci: lint check-generate check-apidoc contract test ## What .ci/run runs (lint, check-generate, check-apidoc, contract, test).

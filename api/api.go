@@ -7,7 +7,7 @@
 //
 //	doc, err := api.Document()
 //	if err != nil { ... }
-//	op := doc.Paths.Find("/v1/b2b/sso/saml/{organization_id}/connections/{connection_id}").Put
+//	op := doc.Paths.Find(names.SAMLConnectionPath).Put // package api/names
 package api
 
 import (
@@ -21,18 +21,6 @@ import (
 
 //go:embed openapi.yaml
 var spec []byte
-
-// Path templates of the two operations, as they appear in the spec.
-const (
-	SAMLConnectionPath     = "/v1/b2b/sso/saml/{organization_id}/connections/{connection_id}"
-	ExternalConnectionPath = "/v1/b2b/sso/external/{organization_id}/connections/{connection_id}"
-)
-
-// Operation IDs of the two operations.
-const (
-	OperationUpdateSAMLConnection     = "UpdateSAMLConnection"
-	OperationUpdateExternalConnection = "UpdateExternalConnection"
-)
 
 // YAML returns a copy of the embedded spec's bytes, so callers cannot change
 // what every other user of the package sees.

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/api"
+	"github.com/stytchsso/stytchsso/api/names"
 )
 
 func TestDocumentIsValid(t *testing.T) {
@@ -123,8 +124,8 @@ func TestOperations(t *testing.T) {
 	doc, err := api.Document()
 	require.NoError(t, err)
 	for path, opID := range map[string]string{
-		api.SAMLConnectionPath:     api.OperationUpdateSAMLConnection,
-		api.ExternalConnectionPath: api.OperationUpdateExternalConnection,
+		names.SAMLConnectionPath:     names.OperationUpdateSAMLConnection,
+		names.ExternalConnectionPath: names.OperationUpdateExternalConnection,
 	} {
 		item := doc.Paths.Find(path)
 		require.NotNil(t, item, path)

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/api/names"
 	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/provider"
@@ -161,7 +162,7 @@ func TestSecretCanaries(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPut, tg.baseURL+"/v1/b2b/sso/saml/"+tg.orgID+"/connections/"+tg.samlID,
 			strings.NewReader(`{"signing_private_key":`+string(must(json.Marshal(fx.signingKey)))+`}`))
 		req.SetBasicAuth(tg.projectID, canarySecret)
-		req.Header.Set(provider.HeaderMemberSession, canaryToken)
+		req.Header.Set(names.HeaderMemberSession, canaryToken)
 		if resp, rtErr := rec.RoundTrip(req); rtErr == nil {
 			_, _ = io.Copy(io.Discard, resp.Body)
 			_ = resp.Body.Close()

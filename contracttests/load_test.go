@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
-	"github.com/stytchsso/stytchsso/api"
+	"github.com/stytchsso/stytchsso/api/names"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 	"github.com/stytchsso/stytchsso/pkg/sso"
@@ -69,7 +69,7 @@ func TestLoadThroughOneClient(t *testing.T) {
 			var meta sso.ResponseMeta
 			o := outcome{sent: name}
 			if i%2 == 0 {
-				o.op = api.OperationUpdateSAMLConnection
+				o.op = names.OperationUpdateSAMLConnection
 				conn, err := c.UpdateSAMLConnection(ctx, seed.OrganizationID, seed.SAMLConnectionID,
 					&sso.SAMLConnectionUpdate{DisplayName: sso.Ptr(name)}, sso.WithResponseMeta(&meta))
 				o.err = err
@@ -77,7 +77,7 @@ func TestLoadThroughOneClient(t *testing.T) {
 					o.got = conn.DisplayName
 				}
 			} else {
-				o.op = api.OperationUpdateExternalConnection
+				o.op = names.OperationUpdateExternalConnection
 				conn, err := c.UpdateExternalConnection(ctx, seed.OrganizationSlug, seed.ExternalConnectionID,
 					&sso.ExternalConnectionUpdate{DisplayName: sso.Ptr(name)}, sso.WithResponseMeta(&meta))
 				o.err = err

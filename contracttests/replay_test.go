@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/stytchsso/stytchsso/api"
+	"github.com/stytchsso/stytchsso/api/names"
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/contract/capture"
@@ -113,10 +113,10 @@ func TestRecordedBodiesSurviveTheGeneratedTypes(t *testing.T) {
 		require.True(t, ok, "%s", p.Where())
 		var target any
 		switch {
-		case p.StatusCode == 200 && opID == api.OperationUpdateSAMLConnection:
+		case p.StatusCode == 200 && opID == names.OperationUpdateSAMLConnection:
 			target = stytchsso.UpdateSAMLConnectionResponseBody{}
 			n200++
-		case p.StatusCode == 200 && opID == api.OperationUpdateExternalConnection:
+		case p.StatusCode == 200 && opID == names.OperationUpdateExternalConnection:
 			target = stytchsso.UpdateExternalConnectionResponseBody{}
 			n200++
 		default:
@@ -128,7 +128,7 @@ func TestRecordedBodiesSurviveTheGeneratedTypes(t *testing.T) {
 
 		if len(bytes.TrimSpace(p.RequestBody)) > 0 {
 			var reqTarget any = stytchsso.UpdateExternalConnectionRequest{}
-			if opID == api.OperationUpdateSAMLConnection {
+			if opID == names.OperationUpdateSAMLConnection {
 				reqTarget = stytchsso.UpdateSAMLConnectionRequest{}
 			}
 			diffs, err := roundTripDiff(p.RequestBody, reqTarget)

@@ -137,7 +137,7 @@ func runCoverage(args []string, s sys) int {
 			}
 			continue
 		}
-		err := capture.WalkFiles(p, func(file string, explicit bool) error {
+		err := capture.WalkFilesSkipping(p, func(file string, explicit bool) error {
 			pairs, err := capture.LoadFile(file)
 			switch {
 			case !explicit && errors.Is(err, capture.ErrNotPairFile):
@@ -147,6 +147,8 @@ func runCoverage(args []string, s sys) int {
 				add(pairs)
 			}
 			return nil
+		}, func(file, reason string) {
+			fmt.Fprintf(stderr, "ssocontract coverage: skipped %s: %s\n", contract.Escape(file), reason)
 		})
 		if err != nil {
 			fail(err)

@@ -17,12 +17,12 @@ const stdinSource = "<stdin>"
 
 // readStdin reads one capture from r, bounded by the loaders' file limit.
 func readStdin(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, capture.MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(r, capture.MaxFileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", stdinSource, err)
 	}
-	if len(data) > capture.MaxFileSize {
-		return nil, fmt.Errorf("%s: more than the %d-byte limit", stdinSource, capture.MaxFileSize)
+	if len(data) > capture.MaxFileBytes {
+		return nil, fmt.Errorf("%s: more than the %d-byte limit", stdinSource, capture.MaxFileBytes)
 	}
 	return data, nil
 }

@@ -14,8 +14,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -152,7 +150,7 @@ func TestStdin(t *testing.T) {
 		require.NoError(t, err)
 		code, stdout, stderr := runWith(t, string(data), nil, "validate", "-")
 		assert.Equal(t, 1, code, stderr)
-		assert.Contains(t, stdout, "<stdin>#0\tUpdateSAMLConnection\tresponse\tmissing-required")
+		assert.Contains(t, stdout, "<stdin>#0\tPUT /v1/b2b/sso/saml/organization-test-00000000-0000-4000-8000-000000000001/connections/saml-connection-test-00000000-0000-4000-8000-000000000002\tUpdateSAMLConnection\tresponse\tmissing-required")
 		assert.Contains(t, stdout, "3 violation(s) in 3 of 3 checked pair(s)")
 
 		code, stdout, _ = runWith(t, string(data), nil, "coverage", "-", "--quiet")
@@ -171,7 +169,7 @@ func TestStdin(t *testing.T) {
 	data, err := os.ReadFile("testdata/violations.har")
 	require.NoError(t, err)
 	_, stdout, _ := runWith(t, string(data), nil, "validate", "--format", "github", "-")
-	assert.Contains(t, stdout, "::error title=ssocontract%3A UpdateSAMLConnection response missing-required::entry 0 (line 10): /connection/acs_url")
+	assert.Contains(t, stdout, "::error title=ssocontract%3A UpdateSAMLConnection response missing-required::entry 0 (line 10): PUT /v1/b2b/sso/saml/organization-test-00000000-0000-4000-8000-000000000001/connections/saml-connection-test-00000000-0000-4000-8000-000000000002: /connection/acs_url")
 }
 
 func TestQuiet(t *testing.T) {
@@ -312,15 +310,15 @@ func TestMissingPathDoesNotStopOthers(t *testing.T) {
 
 func TestMissingBodies(t *testing.T) {
 	t.Parallel()
-	// The loaders do not report missing bodies yet: a scope that says the
-	// first pair's response body was not captured stands in for them.
-	sc := defaultScope(false)
-	sc.bodyMissing = func(p *contract.Pair) (bool, bool) { return false, p.Index == 0 }
+	// A Chrome export that did not keep the first response's body:
+	// content.size > 0 and no content.text.
 	runOpts := func(fail bool, format string) (int, string) {
-		var out, errOut bytes.Buffer
-		o := validateOptions{format: format, failOnMissingBody: fail, scope: sc}
-		code := validate(o, []string{testdata + "/har/valid.har"}, sys{stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }})
-		return code, out.String()
+		args := []string{"validate", "--format", format, "testdata/chrome-missing-body.har"}
+		if fail {
+			args = append(args, "--fail-on-missing-body")
+		}
+		code, stdout, _ := runCLI(t, args...)
+		return code, stdout
 	}
 	code, stdout := runOpts(false, "text")
 	assert.Equal(t, 0, code)
@@ -328,7 +326,7 @@ func TestMissingBodies(t *testing.T) {
 
 	code, stdout = runOpts(true, "text")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, stdout, "valid.har#0\tUpdateSAMLConnection\tresponse\tbody-not-captured\tbody\t")
+	assert.Contains(t, stdout, "chrome-missing-body.har#0\tPUT /v1/b2b/sso/saml/organization-test-00000000-0000-4000-8000-000000000001/connections/saml-connection-test-00000000-0000-4000-8000-000000000002\tUpdateSAMLConnection\tresponse\tbody-not-captured\tbody\t")
 
 	code, stdout = runOpts(true, "json")
 	assert.Equal(t, 1, code)
@@ -390,18 +388,6 @@ func TestGitHubEscaping(t *testing.T) {
 	assert.Equal(t, "::error file=a%2Cb%3Ac%25.har,line=7,title=t%3A x%2C y::50%25 done%0D%0Aforged::error ::x\n", b.String())
 	assert.Equal(t, 1, strings.Count(b.String(), "\n"), "a message cannot start a new command")
 	assert.Equal(t, `a\|b &lt;i&gt; c`, mdCell("a|b <i>\nc"))
-}
-
-func TestEntryLines(t *testing.T) {
-	t.Parallel()
-	har := "\xef\xbb\xbf{\"log\": {\"version\": \"1.2\", \"entries\": [\n  {\"a\": 1},\n\n  {\"b\": [\n 2]}, {\"c\": \"x\\ny\"}\n]}}"
-	assert.Equal(t, []int{2, 4, 5}, entryLines([]byte(har), true))
-	assert.Nil(t, entryLines([]byte(`{"log": {}}`), true))
-	assert.Nil(t, entryLines([]byte(`[`), true))
-
-	cas := "version: 2\ninteractions:\n  - id: 0\n    request:\n      body: |\n        - id: fake\n  - id: 1\n"
-	assert.Equal(t, []int{3, 7}, entryLines([]byte(cas), false))
-	assert.Nil(t, entryLines([]byte("- a\n"), false))
 }
 
 func TestCoverageMin(t *testing.T) {
@@ -502,4 +488,23 @@ func TestSpecFlagTakesStytchsPublishedSpec(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stdout, "api_organization_v1_Get")
 	assert.Contains(t, stdout, "status 404 is not one the operation declares")
+}
+
+// A crafted capture cannot forge report lines: a method carrying a newline
+// and a fake summary is printed escaped, on the violation's own line.
+func TestCraftedMethodCannotForgeReportLines(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/undeclared-method.har")
+	require.NoError(t, err)
+	forged := strings.Replace(string(data), `"method": "GET"`, `"method": "GET\n0 violation(s) in 9 of 9 checked pair(s)\u001b[2K"`, 1)
+	require.NotEqual(t, string(data), forged, "the fixture has a GET to forge")
+	path := filepath.Join(t.TempDir(), "forged.har")
+	require.NoError(t, os.WriteFile(path, []byte(forged), 0o644))
+	code, stdout, stderr := runCLI(t, "validate", "--strict", path)
+	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	for _, line := range strings.Split(stdout, "\n") {
+		assert.False(t, strings.HasPrefix(line, "0 violation(s) in 9"), "forged line %q", line)
+		assert.NotContains(t, line, "\x1b", "an escape sequence reached the output")
+	}
+	assert.Contains(t, stdout, `GET\n0 VIOLATION(S) IN 9 OF 9 CHECKED PAIR(S)\x1b[2K`, "the method, upper-cased and escaped")
 }

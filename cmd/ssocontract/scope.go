@@ -37,34 +37,21 @@ func reasonText(reason string) string {
 	return reason
 }
 
-// scope is how the CLI asks, once per pair, whether a pair is API traffic
-// and what the capture failed to record. Tests substitute their own.
-type scope struct {
-	// verdict validates p when it is in scope (checked reports whether it
-	// was) and otherwise says why it was skipped.
-	verdict func(ctx context.Context, v *contract.Validator, p *contract.Pair) (checked bool, reason string, vs []contract.Violation)
-	// bodyMissing says whether the capture left out p's request or
-	// response body.
-	bodyMissing func(p *contract.Pair) (request, response bool)
-}
-
-// defaultScope is what the CLI uses: the validator's own scope rules
-// (contract.Validator.Verdict) and the loaders' record of missing bodies.
-func defaultScope(strict bool) scope {
-	return scope{
-		verdict: func(ctx context.Context, v *contract.Validator, p *contract.Pair) (bool, string, []contract.Violation) {
-			d, vs := v.Verdict(ctx, p)
-			switch {
-			case d.Validated():
-				return true, "", vs
-			case d.Reason == contract.ReasonUnknownOperation && strict:
-				// Strict mode reports an operation the spec lacks.
-				return true, "", vs
-			case d.Reason == contract.ReasonUnknownOperation:
-				return false, reasonUndeclaredOp, nil
-			}
-			return false, string(d.Reason), nil
-		},
-		bodyMissing: func(p *contract.Pair) (bool, bool) { return p.RequestBodyMissing, p.ResponseBodyMissing },
+// verdict validates p when it is API traffic to check (checked reports
+// whether it was) and otherwise says why it was skipped: the validator's own
+// scope rules (contract.Validator.Verdict), one routing per pair. A path of
+// the spec with a method it does not declare, or a path inside --scope that
+// reaches no operation, is checked only in strict mode, where it is an
+// unknown-operation violation.
+func verdict(ctx context.Context, v *contract.Validator, strict bool, p *contract.Pair) (checked bool, reason string, vs []contract.Violation) {
+	d, vs := v.Verdict(ctx, p)
+	switch {
+	case d.Validated():
+		return true, "", vs
+	case d.Reason == contract.ReasonUnknownOperation && strict:
+		return true, "", vs
+	case d.Reason == contract.ReasonUnknownOperation:
+		return false, reasonUndeclaredOp, nil
 	}
+	return false, string(d.Reason), nil
 }

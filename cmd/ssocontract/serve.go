@@ -54,7 +54,7 @@ type serveFlags struct {
 // one whole request, body included, so a slow client cannot hold a
 // connection open by trickling its body; the header must arrive within the
 // header timeout (or the read timeout, if shorter). Bodies are capped by the
-// provider ([provider.MaxBodyBytes]).
+// provider ([provider.MaxRequestBodyBytes]).
 const (
 	serveReadTimeout       = 30 * time.Second
 	serveReadHeaderTimeout = 10 * time.Second

@@ -8,8 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"sort"
@@ -34,6 +34,9 @@ type fileResult struct {
 	violations [][]contract.Violation
 	skipped    []string
 	err        error
+	// notRegular says why a file found in a directory walk was passed over
+	// unopened (a named pipe, a socket, a device): reported, not loaded.
+	notRegular string
 	done       chan struct{}
 	pending    sync.WaitGroup
 }
@@ -41,7 +44,7 @@ type fileResult struct {
 // validateFiles validates every pair under paths with the CLI's scope (strict
 // as v is) and no standard input; see validateInputs.
 func validateFiles(ctx context.Context, v *contract.Validator, strict bool, paths []string, emit func(*fileResult)) {
-	validateInputs(ctx, v, defaultScope(strict), nil, paths, emit)
+	validateInputs(ctx, v, strict, nil, paths, emit)
 }
 
 // validateInputs walks paths, loads files and validates the pairs in scope
@@ -49,7 +52,7 @@ func validateFiles(ctx context.Context, v *contract.Validator, strict bool, path
 // file in walk order (never concurrently). A PATH that cannot be walked
 // (missing, unreadable) is emitted as a fileResult with its error, and the
 // other PATHs are still validated. stdinPath ("-") reads stdin.
-func validateInputs(ctx context.Context, v *contract.Validator, sc scope, stdin io.Reader, paths []string, emit func(*fileResult)) {
+func validateInputs(ctx context.Context, v *contract.Validator, strict bool, stdin io.Reader, paths []string, emit func(*fileResult)) {
 	workers := runtime.GOMAXPROCS(0)
 	type chunk struct {
 		fr         *fileResult
@@ -65,7 +68,7 @@ func validateInputs(ctx context.Context, v *contract.Validator, sc scope, stdin 
 			for c := range chunks {
 				for i := c.start; i < c.end; i++ {
 					p := &c.fr.pairs[i]
-					checked, reason, vs := sc.verdict(ctx, v, p)
+					checked, reason, vs := verdict(ctx, v, strict, p)
 					if !checked {
 						c.fr.skipped[i] = reason
 						continue
@@ -106,11 +109,15 @@ func validateInputs(ctx context.Context, v *contract.Validator, sc scope, stdin 
 				loadq <- fr
 				continue
 			}
-			err := capture.WalkFiles(p, func(file string, explicit bool) error {
+			err := capture.WalkFilesSkipping(p, func(file string, explicit bool) error {
 				fr := &fileResult{file: file, explicit: explicit, done: make(chan struct{})}
 				ordered <- fr
 				loadq <- fr
 				return nil
+			}, func(file, reason string) {
+				fr := &fileResult{file: file, notRegular: reason, done: make(chan struct{})}
+				close(fr.done)
+				ordered <- fr
 			})
 			if err != nil {
 				fr := &fileResult{file: p, explicit: true, err: err, done: make(chan struct{})}
@@ -330,7 +337,7 @@ func batchGC() (restore func()) {
 	return func() { debug.SetGCPercent(old) }
 }
 
-// validateOptions are validate's flags, and the scope tests may replace.
+// validateOptions are validate's flags.
 type validateOptions struct {
 	specPath          string
 	strict            bool
@@ -339,7 +346,6 @@ type validateOptions struct {
 	allowEmpty        bool
 	failOnMissingBody bool
 	scopes            scopeFlag
-	scope             scope
 }
 
 func runValidate(args []string, s sys) int {
@@ -366,7 +372,6 @@ func runValidate(args []string, s sys) int {
 		return code
 	}
 	o.format = format.value
-	o.scope = defaultScope(o.strict)
 	if o.quiet && o.format != "text" {
 		fmt.Fprintln(s.stderr, "ssocontract validate: --quiet goes with --format text")
 		return exitUsage
@@ -401,6 +406,13 @@ func validate(o validateOptions, paths []string, s sys) int {
 		cov = coverage.New(v)
 	}
 	emit := func(fr *fileResult) {
+		if fr.notRegular != "" {
+			fmt.Fprintf(stderr, "ssocontract validate: skipped %s: %s\n", contract.Escape(fr.file), fr.notRegular)
+			if o.format == "github" {
+				annotation{level: "warning", file: fr.file, title: "ssocontract: skipped", message: fr.notRegular}.write(stdout)
+			}
+			return
+		}
 		sum.Files++
 		if fr.err != nil {
 			sum.Unreadable++
@@ -413,17 +425,6 @@ func validate(o validateOptions, paths []string, s sys) int {
 				Name: "load", ClassName: fr.file, Error: &junitProblem{Message: "unreadable input", Type: "load", Text: fr.err.Error()},
 			}}})
 			return
-		}
-		var lines []int
-		linesRead := false
-		lineOf := func(index int) int {
-			if !linesRead {
-				lines, linesRead = fileLines(fr), true
-			}
-			if index >= 0 && index < len(lines) {
-				return lines[index]
-			}
-			return 0
 		}
 		suite := junitSuite{Name: fr.file, Tests: len(fr.pairs)}
 		fileSkipped := map[string]int{}
@@ -454,7 +455,7 @@ func validate(o validateOptions, paths []string, s sys) int {
 			}
 			tc := junitCase{Name: fmt.Sprintf("#%d %s %d", p.Index, op, p.StatusCode), ClassName: fr.file}
 			var failures []string
-			reqMissing, respMissing := o.scope.bodyMissing(p)
+			reqMissing, respMissing := p.RequestBodyMissing, p.ResponseBodyMissing
 			for _, side := range []struct {
 				missing bool
 				side    contract.Side
@@ -472,13 +473,13 @@ func validate(o validateOptions, paths []string, s sys) int {
 					switch o.format {
 					case "text":
 						if !o.quiet {
-							fmt.Fprintf(stdout, "%s#%d\t%s\t%s\tbody-not-captured\tbody\t%s\n", fr.file, p.Index, op, side.side, msg)
+							fmt.Fprintf(stdout, "%s#%d\t%s %s\t%s\t%s\tbody-not-captured\tbody\t%s\n", contract.Escape(fr.file), p.Index, contract.Escape(p.Method), contract.Escape(pathOf(p.URL)), op, side.side, msg)
 						}
 					case "github":
-						annotation{level: "error", file: annotationFile(fr), line: lineOf(p.Index), title: "ssocontract: " + op + " " + string(side.side) + " body-not-captured", message: entryName(p.Index, lineOf(p.Index)) + ": " + msg}.write(stdout)
+						annotation{level: "error", file: annotationFile(fr), line: p.Line, title: "ssocontract: " + op + " " + string(side.side) + " body-not-captured", message: entryName(p.Index, p.Line) + ": " + msg}.write(stdout)
 					}
 				} else if o.format == "github" {
-					annotation{level: "warning", file: annotationFile(fr), line: lineOf(p.Index), title: "ssocontract: " + op + " " + string(side.side) + " body not captured", message: entryName(p.Index, lineOf(p.Index)) + ": " + msg}.write(stdout)
+					annotation{level: "warning", file: annotationFile(fr), line: p.Line, title: "ssocontract: " + op + " " + string(side.side) + " body not captured", message: entryName(p.Index, p.Line) + ": " + msg}.write(stdout)
 				}
 			}
 			if len(vs) > 0 {
@@ -491,13 +492,13 @@ func validate(o validateOptions, paths []string, s sys) int {
 					switch o.format {
 					case "text":
 						if !o.quiet {
-							fmt.Fprintf(stdout, "%s#%d\t%s\t%s\t%s\t%s\t%s\n", fr.file, p.Index, vi.Operation, vi.Side, vi.Kind, vi.Location, vi.Message)
+							fmt.Fprintf(stdout, "%s#%d\t%s %s\t%s\t%s\t%s\t%s\t%s\n", contract.Escape(fr.file), p.Index, vi.Method, vi.Path, vi.Operation, vi.Side, vi.Kind, vi.Location, vi.Message)
 						}
 					case "github":
 						annotation{
-							level: "error", file: annotationFile(fr), line: lineOf(p.Index),
+							level: "error", file: annotationFile(fr), line: p.Line,
 							title:   fmt.Sprintf("ssocontract: %s %s %s", vi.Operation, vi.Side, vi.Kind),
-							message: fmt.Sprintf("%s: %s: %s", entryName(p.Index, lineOf(p.Index)), vi.Location, vi.Message),
+							message: fmt.Sprintf("%s: %s %s: %s: %s", entryName(p.Index, p.Line), vi.Method, vi.Path, vi.Location, vi.Message),
 						}.write(stdout)
 					}
 				}
@@ -520,7 +521,7 @@ func validate(o validateOptions, paths []string, s sys) int {
 		suite.Properties = append(suite.Properties, junitProperty{"bodies_not_captured", strconv.Itoa(bodiesMissing)})
 		suites = append(suites, suite)
 	}
-	validateInputs(context.Background(), v, o.scope, s.stdin, paths, emit)
+	validateInputs(context.Background(), v, o.strict, s.stdin, paths, emit)
 
 	sum.NothingChecked = sum.CheckedPairs == 0
 	code := exitOK
@@ -603,19 +604,6 @@ func annotationFile(fr *fileResult) string {
 	return fr.file
 }
 
-// fileLines finds the line of each entry of a file with something to
-// annotate (the file is read again; nil when it cannot be).
-func fileLines(fr *fileResult) []int {
-	if fr.stdin {
-		return entryLines(fr.data, isHARData(fr.data))
-	}
-	data, err := os.ReadFile(fr.file)
-	if err != nil {
-		return nil
-	}
-	return entryLines(data, strings.EqualFold(filepath.Ext(fr.file), ".har"))
-}
-
 // appendFile appends what write writes to the file at path, creating it.
 func appendFile(path string, write func(io.Writer)) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
@@ -624,4 +612,13 @@ func appendFile(path string, write func(io.Writer)) error {
 	}
 	write(f)
 	return f.Close()
+}
+
+// pathOf is the path of a pair's URL, for messages ("" when it does not parse).
+func pathOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return u.EscapedPath()
 }

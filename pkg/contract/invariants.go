@@ -61,8 +61,8 @@ func (ic *invariantInput) ok() bool {
 	return ic.pair.StatusCode >= 200 && ic.pair.StatusCode < 300
 }
 
-// Keys of the two operations (operationKey of api.SAMLConnectionPath and
-// api.ExternalConnectionPath with PUT).
+// Keys of the two operations (operationKey of names.SAMLConnectionPath and
+// names.ExternalConnectionPath with PUT).
 const (
 	keySAML     = "PUT /v1/b2b/sso/saml/{}/connections/{}"
 	keyExternal = "PUT /v1/b2b/sso/external/{}/connections/{}"

@@ -45,6 +45,9 @@ type Pair struct {
 	Source string
 	// Index is the pair's position within Source (0-based), or -1.
 	Index int
+	// Line is the 1-based line in Source where the pair's entry or
+	// interaction starts, or 0 if unknown.
+	Line int
 }
 
 // Where returns "source#index" (or what of it is known) for messages.

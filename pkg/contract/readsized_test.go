@@ -16,7 +16,7 @@ import (
 func TestReadAllSized(t *testing.T) {
 	t.Parallel()
 	data := bytes.Repeat([]byte("0123456789abcdef"), 300) // 4,800 bytes
-	for _, size := range []int64{-1, 0, 1, 100, 4799, 4800, 4801, 1 << 20, MaxBodyBytes + 1} {
+	for _, size := range []int64{-1, 0, 1, 100, 4799, 4800, 4801, 1 << 20, MaxTransportBodyBytes + 1} {
 		for name, r := range map[string]func() io.Reader{
 			"whole":    func() io.Reader { return bytes.NewReader(data) },
 			"one byte": func() io.Reader { return iotest.OneByteReader(bytes.NewReader(data)) },

@@ -8,10 +8,10 @@ import (
 	"net/http"
 )
 
-// MaxBodyBytes bounds how much of a live request or response body the
+// MaxTransportBodyBytes bounds how much of a live request or response body the
 // [Transport] reads to validate. A longer body is reported as unreadable,
 // not validated. (Recorded bodies have their own bound, in package capture.)
-const MaxBodyBytes = 10 << 20
+const MaxTransportBodyBytes = 10 << 20
 
 // Transport is an http.RoundTripper that checks every pair it carries with
 // a [Checker]. It sits between a client's auth layer and the network (or a
@@ -72,7 +72,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	orig := resp.Body
-	read, err := readAllSized(io.LimitReader(orig, MaxBodyBytes+1), resp.ContentLength)
+	read, err := readAllSized(io.LimitReader(orig, MaxTransportBodyBytes+1), resp.ContentLength)
 	if err != nil {
 		// A fault of the connection (a reset mid-body), not of the
 		// contract: nothing complete to validate. The caller reads what
@@ -80,10 +80,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body = readCloser{io.MultiReader(bytes.NewReader(read), errReader{err}), orig}
 		return resp, nil
 	}
-	respBody, tooLong := read, len(read) > MaxBodyBytes
+	respBody, tooLong := read, len(read) > MaxTransportBodyBytes
 	if tooLong {
 		// Too long to validate: hand the caller everything, unread part included.
-		respBody = read[:MaxBodyBytes]
+		respBody = read[:MaxTransportBodyBytes]
 		resp.Body = readCloser{io.MultiReader(bytes.NewReader(read), orig), orig}
 	} else {
 		orig.Close()
@@ -132,7 +132,7 @@ func readRequestBody(req *http.Request) ([]byte, error) {
 		return nil, err
 	}
 	if tooLong {
-		return nil, fmt.Errorf("request body exceeds %d bytes", MaxBodyBytes)
+		return nil, fmt.Errorf("request body exceeds %d bytes", MaxTransportBodyBytes)
 	}
 	if req.GetBody != nil {
 		// The original body is not sent; close it as the contract asks.
@@ -152,12 +152,12 @@ type readCloser struct {
 }
 
 func readBounded(r io.Reader, size int64) ([]byte, bool, error) {
-	data, err := readAllSized(io.LimitReader(r, MaxBodyBytes+1), size)
+	data, err := readAllSized(io.LimitReader(r, MaxTransportBodyBytes+1), size)
 	if err != nil {
 		return nil, false, err
 	}
-	if len(data) > MaxBodyBytes {
-		return data[:MaxBodyBytes], true, nil
+	if len(data) > MaxTransportBodyBytes {
+		return data[:MaxTransportBodyBytes], true, nil
 	}
 	return data, false, nil
 }
@@ -166,7 +166,7 @@ func readBounded(r io.Reader, size int64) ([]byte, bool, error) {
 // length is known (size > 0, from Content-Length), so that reading it never
 // regrows the buffer. A wrong size costs nothing but growth.
 func readAllSized(r io.Reader, size int64) ([]byte, error) {
-	if size <= 0 || size > MaxBodyBytes {
+	if size <= 0 || size > MaxTransportBodyBytes {
 		return io.ReadAll(r)
 	}
 	b := make([]byte, 0, size+1) // one more byte, so that EOF is seen without growing

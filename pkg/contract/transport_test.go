@@ -258,7 +258,7 @@ func TestTransportTooLongBodyIsHandedOverWhole(t *testing.T) {
 	t.Parallel()
 	v, err := New()
 	require.NoError(t, err)
-	big := bytes.Repeat([]byte("0123456789abcdef"), MaxBodyBytes/16+1000)
+	big := bytes.Repeat([]byte("0123456789abcdef"), MaxTransportBodyBytes/16+1000)
 	var got []Violation
 	tr := mustTransport(t, v, CheckConfig{Mode: Report, Report: func(_ context.Context, _ *Pair, vs []Violation) { got = vs }},
 		stubTransport{status: 200, body: func() io.ReadCloser { return io.NopCloser(bytes.NewReader(big)) }})
@@ -276,5 +276,5 @@ func TestTransportTooLongBodyIsHandedOverWhole(t *testing.T) {
 	_, err = enforce.RoundTrip(httptest.NewRequest(http.MethodPut, "https://test.stytch.com/v1/b2b/sso/saml/o/connections/c", nil))
 	var ce *ContractError
 	require.ErrorAs(t, err, &ce)
-	assert.Len(t, ce.Body, MaxBodyBytes, "the error keeps a bounded body")
+	assert.Len(t, ce.Body, MaxTransportBodyBytes, "the error keeps a bounded body")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/api"
+	"github.com/stytchsso/stytchsso/api/names"
 )
 
 // TestSDKBodyEchoes: stytch-go v18 and the Python SDK repeat
@@ -210,8 +211,8 @@ func indexOf(s []string, x string) int {
 func TestInvariantsKeyedByMethodAndPath(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	assert.Equal(t, keySAML, operationKey("PUT", api.SAMLConnectionPath))
-	assert.Equal(t, keyExternal, operationKey("put", api.ExternalConnectionPath))
+	assert.Equal(t, keySAML, operationKey("PUT", names.SAMLConnectionPath))
+	assert.Equal(t, keyExternal, operationKey("put", names.ExternalConnectionPath))
 	assert.Equal(t, "GET /a/{}/b/{}", operationKey("GET", "/a/{x}/b/{other_name}"))
 
 	doc, _, err := LoadSpec("testdata/stytch-openapi-full.yml")
@@ -241,7 +242,7 @@ func TestParseSpecErrors(t *testing.T) {
 	doc, warnings, err := ParseSpec(api.YAML())
 	require.NoError(t, err)
 	assert.Empty(t, warnings)
-	assert.Equal(t, api.OperationUpdateSAMLConnection, doc.Paths.Value(api.SAMLConnectionPath).Put.OperationID)
+	assert.Equal(t, names.OperationUpdateSAMLConnection, doc.Paths.Value(names.SAMLConnectionPath).Put.OperationID)
 }
 
 func TestMessagesLocateTheProblem(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/api"
+	"github.com/stytchsso/stytchsso/api/names"
 	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 )
@@ -133,9 +134,9 @@ func checkCommon(t *testing.T, res result) {
 func specPathOf(path string) string {
 	switch {
 	case strings.HasPrefix(path, "/v1/b2b/sso/saml/"):
-		return api.SAMLConnectionPath
+		return names.SAMLConnectionPath
 	case strings.HasPrefix(path, "/v1/b2b/sso/external/"):
-		return api.ExternalConnectionPath
+		return names.ExternalConnectionPath
 	}
 	return ""
 }

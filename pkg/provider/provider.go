@@ -21,6 +21,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/stytchsso/stytchsso/api"
+	"github.com/stytchsso/stytchsso/api/names"
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
 )
 
@@ -29,15 +30,9 @@ import (
 // in a test project show it.
 const DefaultBaseURL = "https://test.stytch.com"
 
-// MaxBodyBytes caps the request bodies the provider reads; a larger body
+// MaxRequestBodyBytes caps the request bodies the provider reads; a larger body
 // gets 400 bad_request.
-const MaxBodyBytes = 1 << 20
-
-// Header names of the member session headers.
-const (
-	HeaderMemberSession    = "X-Stytch-Member-Session"
-	HeaderMemberSessionJWT = "X-Stytch-Member-SessionJWT"
-)
+const MaxRequestBodyBytes = 1 << 20
 
 // Config sets up a [Provider]. ProjectID and Secret are required.
 type Config struct {
@@ -158,11 +153,11 @@ func New(cfg Config) (*Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("provider: load spec: %w", err)
 	}
-	samlSchema, err := requestSchema(doc, api.SAMLConnectionPath)
+	samlSchema, err := requestSchema(doc, names.SAMLConnectionPath)
 	if err != nil {
 		return nil, err
 	}
-	externalSchema, err := requestSchema(doc, api.ExternalConnectionPath)
+	externalSchema, err := requestSchema(doc, names.ExternalConnectionPath)
 	if err != nil {
 		return nil, err
 	}
@@ -509,7 +504,7 @@ func (p *Provider) takeFault() bool {
 func (p *Provider) checkSessions(r *http.Request) *apiError {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, h := range []string{HeaderMemberSession, HeaderMemberSessionJWT} {
+	for _, h := range []string{names.HeaderMemberSession, names.HeaderMemberSessionJWT} {
 		v := r.Header.Get(h)
 		if v == "" {
 			continue
@@ -529,11 +524,11 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
 	if r.Body == nil {
 		return nil, nil
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRequestBodyBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, badRequest("bad_request", fmt.Sprintf("The request body is larger than %d bytes.", MaxBodyBytes), "")
+			return nil, badRequest("bad_request", fmt.Sprintf("The request body is larger than %d bytes.", MaxRequestBodyBytes), "")
 		}
 		return nil, badRequest("bad_request", "The request body could not be read.", "")
 	}
@@ -627,7 +622,7 @@ func (p *Provider) updateSAML(w http.ResponseWriter, reqID, orgKey, connID strin
 		return
 	}
 	*cur = next
-	p.record(Update{RequestID: reqID, OperationID: "UpdateSAMLConnection", OrganizationID: org.id, ConnectionID: connID})
+	p.record(Update{RequestID: reqID, OperationID: names.OperationUpdateSAMLConnection, OrganizationID: org.id, ConnectionID: connID})
 	out, err := json.Marshal(stytchsso.UpdateSAMLConnectionResponseBody{
 		RequestID:  reqID,
 		StatusCode: http.StatusOK,
@@ -657,7 +652,7 @@ func (p *Provider) updateExternal(w http.ResponseWriter, reqID, orgKey, connID s
 	next := cloneExternal(cur)
 	applyExternal(&next, &req)
 	*cur = next
-	p.record(Update{RequestID: reqID, OperationID: "UpdateExternalConnection", OrganizationID: org.id, ConnectionID: connID})
+	p.record(Update{RequestID: reqID, OperationID: names.OperationUpdateExternalConnection, OrganizationID: org.id, ConnectionID: connID})
 	out, err := json.Marshal(stytchsso.UpdateExternalConnectionResponseBody{
 		RequestID:  reqID,
 		StatusCode: http.StatusOK,

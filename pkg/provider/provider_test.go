@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/stytchsso/stytchsso/api"
+	"github.com/stytchsso/stytchsso/api/names"
 	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 )
@@ -232,7 +232,7 @@ func TestBodyValidation(t *testing.T) {
 func TestBodyTooLarge(t *testing.T) {
 	t.Parallel()
 	e := setup(t, provider.Config{})
-	big := `{"display_name":"` + strings.Repeat("a", provider.MaxBodyBytes) + `"}`
+	big := `{"display_name":"` + strings.Repeat("a", provider.MaxRequestBodyBytes) + `"}`
 	res := e.do(t, http.MethodPut, e.samlPath(), big)
 	assert.Equal(t, http.StatusBadRequest, res.status)
 	assert.Contains(t, res.str("error_message"), "larger than")
@@ -528,13 +528,13 @@ func TestMemberSessions(t *testing.T) {
 		wantType string
 	}{
 		{"none", nil, 200, ""},
-		{"allowed token", []reqOpt{withHeader(provider.HeaderMemberSession, "session-token-allowed")}, 200, ""},
-		{"allowed JWT", []reqOpt{withHeader(provider.HeaderMemberSessionJWT, "eyJ.allowed.jwt")}, 200, ""},
-		{"denied token", []reqOpt{withHeader(provider.HeaderMemberSession, "session-token-denied")}, 403, "session_authorization_error"},
-		{"denied JWT", []reqOpt{withHeader(provider.HeaderMemberSessionJWT, "eyJ.denied.jwt")}, 403, "session_authorization_error"},
-		{"unknown token", []reqOpt{withHeader(provider.HeaderMemberSession, "session-token-unknown")}, 403, "invalid_session_token"},
-		{"unknown JWT", []reqOpt{withHeader(provider.HeaderMemberSessionJWT, "eyJ.unknown")}, 403, "invalid_session_token"},
-		{"allowed token, denied JWT", []reqOpt{withHeader(provider.HeaderMemberSession, "session-token-allowed"), withHeader(provider.HeaderMemberSessionJWT, "eyJ.denied.jwt")}, 403, "session_authorization_error"},
+		{"allowed token", []reqOpt{withHeader(names.HeaderMemberSession, "session-token-allowed")}, 200, ""},
+		{"allowed JWT", []reqOpt{withHeader(names.HeaderMemberSessionJWT, "eyJ.allowed.jwt")}, 200, ""},
+		{"denied token", []reqOpt{withHeader(names.HeaderMemberSession, "session-token-denied")}, 403, "session_authorization_error"},
+		{"denied JWT", []reqOpt{withHeader(names.HeaderMemberSessionJWT, "eyJ.denied.jwt")}, 403, "session_authorization_error"},
+		{"unknown token", []reqOpt{withHeader(names.HeaderMemberSession, "session-token-unknown")}, 403, "invalid_session_token"},
+		{"unknown JWT", []reqOpt{withHeader(names.HeaderMemberSessionJWT, "eyJ.unknown")}, 403, "invalid_session_token"},
+		{"allowed token, denied JWT", []reqOpt{withHeader(names.HeaderMemberSession, "session-token-allowed"), withHeader(names.HeaderMemberSessionJWT, "eyJ.denied.jwt")}, 403, "session_authorization_error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -551,7 +551,7 @@ func TestMemberSessions(t *testing.T) {
 	t.Run("SetSession", func(t *testing.T) {
 		t.Parallel()
 		e := setup(t, provider.Config{})
-		tok := withHeader(provider.HeaderMemberSession, "session-token-later")
+		tok := withHeader(names.HeaderMemberSession, "session-token-later")
 		assert.Equal(t, 403, e.do(t, http.MethodPut, e.samlPath(), "", tok).status)
 		e.p.SetSession("session-token-later", true)
 		assert.Equal(t, 200, e.do(t, http.MethodPut, e.samlPath(), "", tok).status)
@@ -694,7 +694,7 @@ func TestRequestIDsAreUnique(t *testing.T) {
 // on every response above can fail.
 func TestStrictCheckerCatchesUndeclared(t *testing.T) {
 	t.Parallel()
-	schema := responseSchema(t, api.SAMLConnectionPath, 200)
+	schema := responseSchema(t, names.SAMLConnectionPath, 200)
 	body := map[string]any{
 		"request_id": "r", "status_code": 200.0, "extra": true,
 		"connection": map[string]any{"attribute_mapping": map[string]any{"free": "form"}, "nested_extra": 1.0},

@@ -18,6 +18,7 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/stytchsso/stytchsso/api"
+	apinames "github.com/stytchsso/stytchsso/api/names"
 	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 	"github.com/stytchsso/stytchsso/pkg/recording"
@@ -238,9 +239,9 @@ func validatePair(t *testing.T, i *cassette.Interaction) {
 	t.Helper()
 	doc, err := api.Document()
 	require.NoError(t, err)
-	specPath := api.SAMLConnectionPath
+	specPath := apinames.SAMLConnectionPath
 	if strings.Contains(i.Request.URL, "/sso/external/") {
-		specPath = api.ExternalConnectionPath
+		specPath = apinames.ExternalConnectionPath
 	}
 	op := doc.Paths.Find(specPath).Put
 	if i.Request.Body != "" {

@@ -12,14 +12,15 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/stytchsso/stytchsso/api/names"
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
 	"github.com/stytchsso/stytchsso/internal/scrub"
 )
 
 // Operation names, as in the spec's operationIds.
 const (
-	opUpdateSAML     = "UpdateSAMLConnection"
-	opUpdateExternal = "UpdateExternalConnection"
+	opUpdateSAML     = names.OperationUpdateSAMLConnection
+	opUpdateExternal = names.OperationUpdateExternalConnection
 )
 
 // Ptr returns a pointer to v, for the optional fields of the params:

@@ -16,7 +16,6 @@ func TestClientLinksNoContractMachinery(t *testing.T) {
 		"github.com/stytchsso/stytchsso/pkg/recording",
 		"github.com/stytchsso/stytchsso/pkg/provider",
 		"github.com/stytchsso/stytchsso/pkg/specdiff",
-		"github.com/stytchsso/stytchsso/api",
 		"github.com/getkin/kin-openapi",
 		"gopkg.in/dnaeon/go-vcr",
 		"github.com/oasdiff",
@@ -32,6 +31,10 @@ func TestClientLinksNoContractMachinery(t *testing.T) {
 			t.Fatalf("go list -deps %s listed %d packages; want the whole graph", pkg, len(deps))
 		}
 		for _, dep := range deps {
+			if dep == "github.com/stytchsso/stytchsso/api" {
+				// api/names, which imports nothing, is allowed.
+				t.Errorf("%s depends on the spec's parser, package api", pkg)
+			}
 			for _, f := range forbidden {
 				if strings.Contains(dep, f) {
 					t.Errorf("%s depends on %s (matches %q)", pkg, dep, f)

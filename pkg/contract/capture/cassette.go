@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
@@ -14,92 +16,432 @@ import (
 	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
-// cassetteFile mirrors cassette.Cassette's YAML form. The library type holds
-// a mutex and recorder state; decoding into this keeps the loader free of it
-// while reusing the library's Interaction, Request and Response types.
-type cassetteFile struct {
-	Version      int                     `yaml:"version"`
-	Interactions []*cassette.Interaction `yaml:"interactions"`
-}
-
 // LoadCassette reads a go-vcr v4 cassette (format version 2, YAML) and
 // returns one [contract.Pair] per interaction, in file order, Index being the
-// interaction's position. Gzip and deflate bodies are decompressed when the
-// headers say so.
+// interaction's position and Line the line where it starts. Gzip and deflate
+// bodies are decompressed when the headers say so.
+//
+// The YAML is parsed into nodes and mapped onto go-vcr's fields by hand,
+// accepting what go-vcr's own struct decoding accepts, with two differences:
+// a key given twice in a mapping is found in linear time (the YAML library's
+// check is quadratic in the size of the mapping), and merge keys ("<<"),
+// which go-vcr never writes, are refused.
 //
 // source names the file in errors and in each pair's Source. YAML errors
 // carry the line; they never quote values from the file.
 func LoadCassette(r io.Reader, source string) ([]contract.Pair, error) {
-	data, err := readAllLimited(r, source)
-	if err != nil {
-		return nil, fmt.Errorf("cassette: %w", err)
-	}
-	var c cassetteFile
-	if err := yaml.Unmarshal(data, &c); err != nil {
-		return nil, fmt.Errorf("cassette: %s: %w", source, yamlError(err))
-	}
-	if c.Version == 0 && c.Interactions == nil {
-		return nil, fmt.Errorf("cassette: %s: %w: no \"version\" or \"interactions\" at the top level", source, ErrNotPairFile)
-	}
-	if c.Version != cassette.CassetteFormatVersion {
-		return nil, fmt.Errorf("cassette: %s: format version %d, want %d (go-vcr v4)", source, c.Version, cassette.CassetteFormatVersion)
-	}
-	pairs := make([]contract.Pair, 0, len(c.Interactions))
-	for i, in := range c.Interactions {
-		p, err := cassettePair(in, source, i)
-		if err != nil {
-			return nil, fmt.Errorf("cassette: %s: interaction %d: %w", source, i, err)
-		}
-		pairs = append(pairs, p)
-	}
-	return pairs, nil
+	return collect(eachCassette, r, source, "cassette")
 }
 
-func cassettePair(in *cassette.Interaction, source string, index int) (contract.Pair, error) {
-	if in == nil {
+// eachCassette calls fn with the pair of every interaction of a cassette.
+func eachCassette(data []byte, source string, b *budget, fn func(*contract.Pair) error) error {
+	w := &cassetteWalker{source: source, b: b}
+	emitted, fallback, err := fastEach(data, w, fn)
+	if !fallback {
+		return err
+	}
+	root := new(yaml.Node)
+	if err := yaml.Unmarshal(data, root); err != nil {
+		return fmt.Errorf("cassette: %s: %w", source, yamlError(err))
+	}
+	return w.cassette(root, fn, emitted)
+}
+
+// cassetteWalker maps YAML nodes onto a cassette's fields. Every scalar it
+// keeps or checks is charged to the file's budget, so that aliases cannot
+// make it do unbounded work.
+type cassetteWalker struct {
+	source string
+	b      *budget
+	seen   map[dupKey]int // reused by mapping, cleared for each
+}
+
+type dupKey struct {
+	kind  yaml.Kind
+	value string
+}
+
+func (w *cassetteWalker) errAt(n *yaml.Node, format string, args ...any) error {
+	return fmt.Errorf("line %d, column %d: "+format, append([]any{n.Line, n.Column}, args...)...)
+}
+
+// resolve follows aliases to the node they name.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n == nil || n.Kind == 0 || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a sequence"
+	case yaml.ScalarNode:
+		return "a scalar (" + n.ShortTag() + ")"
+	}
+	return "not a value"
+}
+
+// mapping calls member for each key of the mapping n names (in order),
+// with the key as a string and the value resolved. A key given twice is an
+// error, as in the YAML library, but found with a map rather than by
+// comparing every pair of keys.
+func (w *cassetteWalker) mapping(n *yaml.Node, what string, member func(key string, k, v *yaml.Node) error) error {
+	n = resolve(n)
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return w.errAt(n, "%s is %s, want a mapping", what, kindName(n))
+	}
+	// Walking a mapping is charged one byte a key, so that a large mapping
+	// reached through many aliases cannot make the walk unbounded.
+	if err := w.b.take(len(n.Content) / 2); err != nil {
+		return w.errAt(n, "%s: %w", what, err)
+	}
+	if w.seen == nil {
+		w.seen = make(map[dupKey]int)
+	}
+	seen := w.seen
+	clear(seen)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		key := dupKey{k.Kind, k.Value}
+		if line, dup := seen[key]; dup {
+			return w.errAt(k, "%s: mapping key %q already defined at line %d", what, k.Value, line)
+		}
+		seen[key] = k.Line
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
+			return w.errAt(k, "%s: merge keys (<<) are not supported in cassettes", what)
+		}
+		rk := resolve(k)
+		if rk == nil || rk.Kind != yaml.ScalarNode {
+			return w.errAt(k, "%s: a mapping key is %s, want a string", what, kindName(k))
+		}
+		key, err := w.str(rk, what)
+		if err != nil {
+			return err
+		}
+		if err := member(key, k, resolve(v)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decode hands one scalar to the YAML library, for the forms the fast
+// paths below do not cover (hex or octal integers, !!binary, ...).
+func (w *cassetteWalker) decode(n *yaml.Node, what string, out any) error {
+	if err := n.Decode(out); err != nil {
+		return w.errAt(n, "%s: %w", what, yamlError(err))
+	}
+	return nil
+}
+
+// str decodes a scalar into a string as go-vcr's struct decoding would.
+func (w *cassetteWalker) str(n *yaml.Node, what string) (string, error) {
+	n = resolve(n)
+	if isNull(n) {
+		return "", nil
+	}
+	if n.Kind != yaml.ScalarNode {
+		return "", w.errAt(n, "%s is %s, want a string", what, kindName(n))
+	}
+	if n.ShortTag() == "!!str" {
+		return n.Value, nil
+	}
+	var s string
+	err := w.decode(n, what, &s)
+	return s, err
+}
+
+// integer decodes a scalar into an int as go-vcr's struct decoding would.
+func (w *cassetteWalker) integer(n *yaml.Node, what string) (int, error) {
+	n = resolve(n)
+	if isNull(n) {
+		return 0, nil
+	}
+	if n.Kind != yaml.ScalarNode {
+		return 0, w.errAt(n, "%s is %s, want an integer", what, kindName(n))
+	}
+	if n.ShortTag() == "!!int" {
+		if i, err := strconv.Atoi(n.Value); err == nil {
+			return i, nil
+		}
+	}
+	var i int
+	err := w.decode(n, what, &i)
+	return i, err
+}
+
+// check decodes a scalar into out only to find type errors, as go-vcr's
+// struct decoding would for the fields the loader does not keep.
+func (w *cassetteWalker) check(n *yaml.Node, what string, out any) error {
+	n = resolve(n)
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.ScalarNode {
+		return w.errAt(n, "%s is %s, want a scalar", what, kindName(n))
+	}
+	if err := w.b.take(len(n.Value) + 16); err != nil {
+		return w.errAt(n, "%w", err)
+	}
+	switch out.(type) {
+	case *string:
+		if n.ShortTag() == "!!str" {
+			return nil
+		}
+	case *int, *int64:
+		if n.ShortTag() == "!!int" {
+			if _, err := strconv.ParseInt(n.Value, 10, 64); err == nil {
+				return nil
+			}
+		}
+	case *time.Duration:
+		if n.ShortTag() == "!!str" {
+			if _, err := time.ParseDuration(n.Value); err == nil {
+				return nil
+			}
+		}
+	}
+	return w.decode(n, what, out)
+}
+
+// strings decodes a sequence of scalars ([]string).
+func (w *cassetteWalker) strings(n *yaml.Node, what string) ([]string, error) {
+	n = resolve(n)
+	if isNull(n) {
+		return nil, nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil, w.errAt(n, "%s is %s, want a sequence", what, kindName(n))
+	}
+	if err := w.b.take(16 * len(n.Content)); err != nil {
+		return nil, w.errAt(n, "%s: %w", what, err)
+	}
+	out := make([]string, 0, len(n.Content))
+	for _, e := range n.Content {
+		s, err := w.str(e, what)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// header decodes a mapping of names to sequences of values (http.Header,
+// url.Values), canonicalising names; values of names that canonicalise
+// alike are kept together in file order.
+func (w *cassetteWalker) header(n *yaml.Node, what string) (http.Header, error) {
+	h := http.Header{}
+	err := w.mapping(n, what, func(key string, _, v *yaml.Node) error {
+		vs, err := w.strings(v, what)
+		if err != nil {
+			return err
+		}
+		cost := 0
+		for _, s := range vs {
+			cost += headerCost(key, s)
+		}
+		if err := w.b.take(cost + len(key) + 16); err != nil {
+			return w.errAt(v, "%w", err)
+		}
+		ck := http.CanonicalHeaderKey(key)
+		if old, ok := h[ck]; ok {
+			h[ck] = append(old, vs...)
+		} else {
+			h[ck] = vs
+		}
+		return nil
+	})
+	return h, err
+}
+
+// cassette walks a whole document, handing fn the pairs from interaction
+// skip on (the earlier ones were handed over by fastEach).
+func (w *cassetteWalker) cassette(root *yaml.Node, fn func(*contract.Pair) error, skip int) error {
+	doc := root
+	if doc.Kind == yaml.DocumentNode {
+		if len(doc.Content) == 0 {
+			doc = nil
+		} else {
+			doc = doc.Content[0]
+		}
+	}
+	doc = resolve(doc)
+	if !isNull(doc) && doc.Kind != yaml.MappingNode {
+		return fmt.Errorf("cassette: %s: %w", w.source, w.errAt(doc, "the top level is %s, want a mapping", kindName(doc)))
+	}
+	version := 0
+	var interactions *yaml.Node
+	err := w.mapping(doc, "top level", func(key string, _, v *yaml.Node) error {
+		var err error
+		switch key {
+		case "version":
+			version, err = w.integer(v, `"version"`)
+		case "interactions":
+			interactions = v
+			if !isNull(v) && v.Kind != yaml.SequenceNode {
+				err = w.errAt(v, `"interactions" is %s, want a sequence`, kindName(v))
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("cassette: %s: %w", w.source, err)
+	}
+	if version == 0 && isNull(interactions) {
+		return fmt.Errorf("cassette: %s: %w: no \"version\" or \"interactions\" at the top level", w.source, ErrNotPairFile)
+	}
+	if version != cassette.CassetteFormatVersion {
+		return fmt.Errorf("cassette: %s: format version %d, want %d (go-vcr v4)", w.source, version, cassette.CassetteFormatVersion)
+	}
+	if isNull(interactions) {
+		return nil
+	}
+	for i, in := range interactions.Content {
+		if i < skip {
+			continue
+		}
+		p, err := w.interaction(in, i)
+		if err != nil {
+			return fmt.Errorf("cassette: %s: interaction %d: %w", w.source, i, err)
+		}
+		if err := fn(&p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// aliasedPairCost is charged for an interaction reached through an alias,
+// whose pair is not bounded by the file's size.
+const aliasedPairCost = 256
+
+// interaction maps one interaction node onto a pair, checking the fields
+// the loader does not keep as go-vcr's struct decoding would.
+func (w *cassetteWalker) interaction(in *yaml.Node, index int) (contract.Pair, error) {
+	p := contract.Pair{Source: w.source, Index: index, Line: in.Line}
+	if in.Kind == yaml.AliasNode {
+		if err := w.b.take(aliasedPairCost); err != nil {
+			return contract.Pair{}, err
+		}
+	}
+	rin := resolve(in)
+	if isNull(rin) {
 		return contract.Pair{}, errors.New("empty interaction")
 	}
-	if in.Request.Method == "" {
+	if rin.Kind != yaml.MappingNode {
+		return contract.Pair{}, w.errAt(rin, "interaction is %s, want a mapping", kindName(rin))
+	}
+	var reqBody, respBody string
+	err := w.mapping(rin, "interaction", func(key string, _, v *yaml.Node) error {
+		switch key {
+		case "id":
+			return w.check(v, `"id"`, new(int))
+		case "request":
+			return w.mapping(v, `"request"`, func(key string, _, v *yaml.Node) error {
+				var err error
+				switch key {
+				case "method":
+					p.Method, err = w.str(v, `"request.method"`)
+				case "url":
+					p.URL, err = w.str(v, `"request.url"`)
+				case "body":
+					reqBody, err = w.str(v, `"request.body"`)
+				case "headers":
+					p.RequestHeader, err = w.header(v, `"request.headers"`)
+				case "proto", "host", "remote_addr", "request_uri":
+					err = w.check(v, `"request.`+key+`"`, new(string))
+				case "proto_major", "proto_minor":
+					err = w.check(v, `"request.`+key+`"`, new(int))
+				case "content_length":
+					err = w.check(v, `"request.`+key+`"`, new(int64))
+				case "transfer_encoding":
+					_, err = w.strings(v, `"request.`+key+`"`)
+				case "trailer", "form":
+					_, err = w.header(v, `"request.`+key+`"`)
+				}
+				return err
+			})
+		case "response":
+			return w.mapping(v, `"response"`, func(key string, _, v *yaml.Node) error {
+				var err error
+				switch key {
+				case "code":
+					p.StatusCode, err = w.integer(v, `"response.code"`)
+				case "body":
+					respBody, err = w.str(v, `"response.body"`)
+				case "headers":
+					p.ResponseHeader, err = w.header(v, `"response.headers"`)
+				case "proto", "status":
+					err = w.check(v, `"response.`+key+`"`, new(string))
+				case "proto_major", "proto_minor":
+					err = w.check(v, `"response.`+key+`"`, new(int))
+				case "content_length":
+					err = w.check(v, `"response.`+key+`"`, new(int64))
+				case "uncompressed":
+					err = w.check(v, `"response.`+key+`"`, new(bool))
+				case "duration":
+					err = w.check(v, `"response.`+key+`"`, new(time.Duration))
+				case "transfer_encoding":
+					_, err = w.strings(v, `"response.`+key+`"`)
+				case "trailer":
+					_, err = w.header(v, `"response.`+key+`"`)
+				}
+				return err
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return contract.Pair{}, err
+	}
+	return finishCassettePair(p, reqBody, respBody, w.b)
+}
+
+// finishCassettePair checks the kept fields and decodes the bodies.
+func finishCassettePair(p contract.Pair, reqBody, respBody string, b *budget) (contract.Pair, error) {
+	if p.Method == "" {
 		return contract.Pair{}, errors.New("request has no method")
 	}
-	if in.Request.URL == "" {
+	if p.URL == "" {
 		return contract.Pair{}, errors.New("request has no url")
 	}
-	if in.Response.Code <= 0 {
+	if p.StatusCode <= 0 {
 		return contract.Pair{}, errors.New("response has no code")
 	}
-	p := contract.Pair{
-		Method:         strings.ToUpper(in.Request.Method),
-		URL:            in.Request.URL,
-		RequestHeader:  cloneHeader(in.Request.Headers),
-		StatusCode:     in.Response.Code,
-		ResponseHeader: cloneHeader(in.Response.Headers),
-		Source:         source,
-		Index:          index,
+	p.Method = strings.ToUpper(p.Method)
+	if p.RequestHeader == nil {
+		p.RequestHeader = http.Header{}
+	}
+	if p.ResponseHeader == nil {
+		p.ResponseHeader = http.Header{}
 	}
 	var err error
-	if in.Request.Body != "" {
-		if p.RequestBody, err = decodeBody(p.RequestHeader, []byte(in.Request.Body)); err != nil {
+	if reqBody != "" {
+		if p.RequestBody, err = decodeBody(p.RequestHeader, []byte(reqBody), b); err != nil {
 			return contract.Pair{}, fmt.Errorf("request: %w", err)
 		}
 	}
-	if in.Response.Body != "" {
-		if p.ResponseBody, err = decodeBody(p.ResponseHeader, []byte(in.Response.Body)); err != nil {
+	if respBody != "" {
+		if p.ResponseBody, err = decodeBody(p.ResponseHeader, []byte(respBody), b); err != nil {
 			return contract.Pair{}, fmt.Errorf("response: %w", err)
 		}
 	}
 	return p, nil
-}
-
-func cloneHeader(h http.Header) http.Header {
-	if h == nil {
-		return http.Header{}
-	}
-	out := make(http.Header, len(h))
-	for k, vs := range h {
-		out[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
-	}
-	return out
 }
 
 // quoted matches the excerpts of values YAML type errors quote (`...`).

@@ -63,3 +63,22 @@ func ExampleCoverage() {
 	// UpdateExternalConnection: 1 pair(s), statuses 1/7
 	// UpdateSAMLConnection: 2 pair(s), statuses 2/7
 }
+
+// Stream the pairs of a file or a directory tree one at a time, keeping only
+// what is needed; files that cannot be read safely (a named pipe) are
+// skipped with a reason.
+func ExampleForEach() {
+	err := capture.ForEach("testdata/cassettes/valid.yaml", func(p *contract.Pair) error {
+		fmt.Printf("%s line %d: %s %d\n", p.Where(), p.Line, p.Method, p.StatusCode)
+		return nil
+	}, func(path, reason string) {
+		fmt.Println("skipped", path+":", reason)
+	})
+	if err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// testdata/cassettes/valid.yaml#0 line 4: PUT 200
+	// testdata/cassettes/valid.yaml#1 line 32: PUT 200
+	// testdata/cassettes/valid.yaml#2 line 59: PUT 404
+}

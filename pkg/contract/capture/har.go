@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
@@ -8,20 +9,18 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
-// harFile is the part of a HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/)
-// the loader needs. Fields that exporters add (_initiator, timings, cookies,
-// ...) are ignored.
-type harFile struct {
-	Log *struct {
-		Entries []harEntry `json:"entries"`
-	} `json:"log"`
-}
+// A HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/) is
+// read as a stream: the loader walks {"log": {"entries": [...]}} token by
+// token and decodes one entry at a time, so that it knows where each entry
+// starts (for Pair.Line) and never holds more than one decoded entry. Fields
+// that exporters add (_initiator, timings, cookies, ...) are ignored.
 
 type harEntry struct {
 	Request  *harRequest  `json:"request"`
@@ -33,11 +32,14 @@ type harRequest struct {
 	URL      string       `json:"url"`
 	Headers  []harHeader  `json:"headers"`
 	PostData *harPostData `json:"postData"`
+	// BodySize is kept raw: exporters write -1, numbers or nothing, and
+	// only "a positive number" matters (a body was sent).
+	BodySize json.RawMessage `json:"bodySize"`
 }
 
 type harPostData struct {
-	MimeType string `json:"mimeType"`
-	Text     string `json:"text"`
+	MimeType string  `json:"mimeType"`
+	Text     *string `json:"text"`
 	// Encoding is not in HAR 1.2, but Charles and Proxyman write "base64"
 	// here for binary request bodies.
 	Encoding string `json:"encoding"`
@@ -50,9 +52,16 @@ type harResponse struct {
 }
 
 type harContent struct {
-	MimeType string `json:"mimeType"`
-	Text     string `json:"text"`
-	Encoding string `json:"encoding"`
+	MimeType string          `json:"mimeType"`
+	Text     *string         `json:"text"`
+	Encoding string          `json:"encoding"`
+	Size     json.RawMessage `json:"size"`
+}
+
+// positive reports whether a raw HAR size field is a number above zero.
+func positive(raw json.RawMessage) bool {
+	f, err := strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64)
+	return err == nil && f > 0
 }
 
 type harHeader struct {
@@ -92,39 +101,289 @@ func (s *harStatus) UnmarshalJSON(b []byte) error {
 // LoadHAR reads a HAR 1.2 file (as exported by browsers, mitmproxy, Charles
 // or Proxyman) and returns one [contract.Pair] per entry that got a response, in file
 // order. Each pair's Index is its entry's position in log.entries, so
-// reports point at the right entry even when some are skipped; entries
-// without a response (status 0, as Chrome records blocked or failed
-// requests) are skipped. Base64 bodies are decoded, gzip and deflate bodies
-// decompressed, HTTP/2 pseudo-headers (":authority", ...) dropped, and a
-// Content-Type header is supplied from the body's mimeType when missing.
+// reports point at the right entry even when some are skipped, and Line is
+// the line where the entry starts; entries without a response (status 0, as
+// Chrome records blocked or failed requests) are skipped. Base64 bodies are
+// decoded, gzip and deflate bodies decompressed, HTTP/2 pseudo-headers
+// (":authority", ...) dropped, and a Content-Type header is supplied from the
+// body's mimeType when missing. A body the export says was sent but did not
+// keep (content.size > 0 without content.text, as Chrome writes; a request
+// bodySize > 0 without postData.text) marks the pair's ResponseBodyMissing or
+// RequestBodyMissing. A leading UTF-8 byte order mark is allowed.
 //
-// source names the file in errors and in each pair's Source.
+// source names the file in errors and in each pair's Source. Errors name the
+// entry and its line.
 func LoadHAR(r io.Reader, source string) ([]contract.Pair, error) {
-	data, err := readAllLimited(r, source)
-	if err != nil {
-		return nil, fmt.Errorf("har: %w", err)
-	}
-	var f harFile
-	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("har: %s: %w", source, jsonError(data, err))
-	}
-	if f.Log == nil {
-		return nil, fmt.Errorf("har: %s: %w: no \"log\" object at the top level", source, ErrNotPairFile)
-	}
-	pairs := make([]contract.Pair, 0, len(f.Log.Entries))
-	for i, e := range f.Log.Entries {
-		p, ok, err := harPair(e, source, i)
-		if err != nil {
-			return nil, fmt.Errorf("har: %s: entry %d: %w", source, i, err)
-		}
-		if ok {
-			pairs = append(pairs, p)
-		}
-	}
-	return pairs, nil
+	return collect(eachHAR, r, source, "har")
 }
 
-func harPair(e harEntry, source string, index int) (contract.Pair, bool, error) {
+// harDoc walks the token stream of one HAR document.
+type harDoc struct {
+	data   []byte // the whole file, for line numbers
+	base   int    // offset of the JSON text in data (after a BOM)
+	dec    *json.Decoder
+	source string
+	stream *lineReader // when reading a stream rather than data
+	// lineOff and line are the last offset where() counted lines up to and
+	// the line there, so that counting stays linear over the file.
+	lineOff int64
+	line    int
+}
+
+func (d *harDoc) fail(format string, args ...any) error {
+	return fmt.Errorf("har: %s: "+format, append([]any{d.source}, args...)...)
+}
+
+// syntax turns a decoder error into one located in the file. The stream
+// decoder's syntax-error offsets are not positions in the file, so the file
+// is checked again as a whole to find where it breaks.
+func (d *harDoc) syntax(err error, valueStart int64) error {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		line, col := lineCol(d.data, int64(d.base)+valueStart+typ.Offset)
+		return d.fail("line %d, column %d: %w", line, col, err)
+	}
+	if errAll := json.Unmarshal(d.data[d.base:], new(json.RawMessage)); errAll != nil {
+		return d.fail("%w", jsonError(d.data[d.base:], errAll))
+	}
+	return d.fail("%w", err)
+}
+
+func (d *harDoc) token() (json.Token, error) {
+	off := d.dec.InputOffset()
+	t, err := d.dec.Token()
+	if err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, d.syntax(err, off)
+	}
+	return t, nil
+}
+
+// skip decodes and discards one value.
+func (d *harDoc) skip() error {
+	off := d.dec.InputOffset()
+	var raw json.RawMessage
+	if err := d.dec.Decode(&raw); err != nil {
+		return d.syntax(err, off)
+	}
+	return nil
+}
+
+// where gives the offset and line of the value starting after the
+// decoder's position (skipping blanks and a separating comma). Lines are
+// counted from the previous call, so calls must move forward.
+func (d *harDoc) where() (int64, int) {
+	if d.stream != nil {
+		return d.stream.where(d.dec.InputOffset())
+	}
+	off := int64(d.base) + d.dec.InputOffset()
+	for off < int64(len(d.data)) {
+		switch d.data[off] {
+		case ' ', '\t', '\r', '\n', ',', ':':
+			off++
+			continue
+		}
+		break
+	}
+	if off < d.lineOff {
+		d.lineOff, d.line = 0, 1
+	}
+	if d.line == 0 {
+		d.line = 1
+	}
+	d.line += bytes.Count(d.data[d.lineOff:off], []byte{'\n'})
+	d.lineOff = off
+	return off, d.line
+}
+
+// object reads the members of an object whose '{' is the next token,
+// calling member for the keys named in want (matched as encoding/json does,
+// ignoring case) and skipping the others. A wanted key given twice is an
+// error: JSON decoders disagree on which one counts.
+func (d *harDoc) object(what string, want []string, member func(key string) error) error {
+	seen := make([]bool, len(want))
+	for d.dec.More() {
+		t, err := d.token()
+		if err != nil {
+			return err
+		}
+		key, _ := t.(string)
+		i := slices.IndexFunc(want, func(w string) bool { return strings.EqualFold(w, key) })
+		if i < 0 {
+			if err := d.skip(); err != nil {
+				return err
+			}
+			continue
+		}
+		if seen[i] {
+			_, line := d.where()
+			return d.fail("line %d: %s: duplicate key %q", line, what, want[i])
+		}
+		seen[i] = true
+		if err := member(want[i]); err != nil {
+			return err
+		}
+	}
+	_, err := d.token() // '}'
+	return err
+}
+
+// open reads the next token, which must open a value of the given kind
+// ('{' or '['); null gives ok false.
+func (d *harDoc) open(kind json.Delim, what string) (ok bool, err error) {
+	off, _ := d.where()
+	line, col := lineCol(d.data, off)
+	t, err := d.token()
+	if err != nil {
+		return false, err
+	}
+	switch t := t.(type) {
+	case nil:
+		return false, nil
+	case json.Delim:
+		if t == kind {
+			return true, nil
+		}
+	}
+	want := "an object"
+	if kind == '[' {
+		want = "an array"
+	}
+	return false, d.fail("line %d, column %d: %s is not %s", line, col, what, want)
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// eachHAR calls fn with the pair of every entry of a HAR document that got
+// a response.
+func eachHAR(data []byte, source string, b *budget, fn func(*contract.Pair) error) error {
+	d := &harDoc{data: data, source: source}
+	if bytes.HasPrefix(data, utf8BOM) {
+		d.base = len(utf8BOM)
+	}
+	d.dec = json.NewDecoder(bytes.NewReader(data[d.base:]))
+	return d.run(b, fn)
+}
+
+// streamHAR is eachHAR reading from r as it goes, holding about one entry
+// at a time rather than the whole file. Its errors are not located in the
+// file (it does not keep the file): on an error, the caller reads the file
+// again with eachHAR, which finds the same error and says where it is.
+func streamHAR(r io.Reader, source string, b *budget, fn func(*contract.Pair) error) error {
+	br := bufio.NewReader(r)
+	if head, _ := br.Peek(len(utf8BOM)); bytes.Equal(head, utf8BOM) {
+		_, _ = br.Discard(len(utf8BOM))
+	}
+	lr := &lineReader{r: br, line: 1}
+	d := &harDoc{source: source, stream: lr, dec: json.NewDecoder(lr)}
+	return d.run(b, fn)
+}
+
+// lineReader passes reads through, keeping the bytes read since the last
+// call to where, so that the line of a position can be counted without
+// holding the whole input.
+type lineReader struct {
+	r     io.Reader
+	buf   []byte // the input from offset start on, as far as read
+	start int64
+	line  int // the line at offset start
+}
+
+func (l *lineReader) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	l.buf = append(l.buf, p[:n]...)
+	return n, err
+}
+
+// where skips blanks and separators from off (at or after the last call's
+// offset) and returns the offset and line of what follows, forgetting the
+// input before it.
+func (l *lineReader) where(off int64) (int64, int) {
+	i := max(off-l.start, 0)
+	for i < int64(len(l.buf)) {
+		switch l.buf[i] {
+		case ' ', '\t', '\r', '\n', ',', ':':
+			i++
+			continue
+		}
+		break
+	}
+	i = min(i, int64(len(l.buf)))
+	l.line += bytes.Count(l.buf[:i], []byte{'\n'})
+	n := copy(l.buf, l.buf[i:])
+	l.buf = l.buf[:n]
+	l.start += i
+	return l.start, l.line
+}
+
+// run walks the document, calling fn for each pair.
+func (d *harDoc) run(b *budget, fn func(*contract.Pair) error) error {
+	hasLog := false
+	ok, err := d.open('{', "the top level")
+	if err != nil {
+		return err
+	}
+	if ok {
+		err = d.object("top level", []string{"log"}, func(string) error {
+			ok, err := d.open('{', `"log"`)
+			if err != nil || !ok {
+				return err
+			}
+			hasLog = true
+			return d.object(`"log"`, []string{"entries"}, func(string) error {
+				return d.entries(b, fn)
+			})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if !hasLog {
+		return d.fail("%w: no \"log\" object at the top level", ErrNotPairFile)
+	}
+	if _, err := d.dec.Token(); err != io.EOF {
+		off, _ := d.where()
+		line, col := lineCol(d.data, off)
+		return d.fail("line %d, column %d: data after the HAR document", line, col)
+	}
+	return nil
+}
+
+func (d *harDoc) entries(b *budget, fn func(*contract.Pair) error) error {
+	ok, err := d.open('[', `"entries"`)
+	if err != nil || !ok {
+		return err
+	}
+	for i := 0; d.dec.More(); i++ {
+		start, line := d.where()
+		var e harEntry
+		if err := d.dec.Decode(&e); err != nil {
+			var typ *json.UnmarshalTypeError
+			if errors.As(err, &typ) {
+				tl, tc := lineCol(d.data, start+typ.Offset)
+				return d.fail("entry %d (line %d): line %d, column %d: %w", i, line, tl, tc, err)
+			}
+			return d.syntax(err, start-int64(d.base))
+		}
+		p, ok, err := harPair(&e, d.source, i, b)
+		if err != nil {
+			return d.fail("entry %d (line %d): %w", i, line, err)
+		}
+		if !ok {
+			continue
+		}
+		p.Line = line
+		if err := fn(&p); err != nil {
+			return err
+		}
+	}
+	_, err = d.token() // ']'
+	return err
+}
+
+func harPair(e *harEntry, source string, index int, b *budget) (contract.Pair, bool, error) {
 	if e.Request == nil {
 		return contract.Pair{}, false, errors.New("no request")
 	}
@@ -138,45 +397,58 @@ func harPair(e harEntry, source string, index int) (contract.Pair, bool, error) 
 		return contract.Pair{}, false, errors.New("request has no url")
 	}
 	p := contract.Pair{
-		Method:         strings.ToUpper(e.Request.Method),
-		URL:            e.Request.URL,
-		RequestHeader:  harHeaders(e.Request.Headers),
-		StatusCode:     int(e.Response.Status),
-		ResponseHeader: harHeaders(e.Response.Headers),
-		Source:         source,
-		Index:          index,
+		Method:     strings.ToUpper(e.Request.Method),
+		URL:        e.Request.URL,
+		StatusCode: int(e.Response.Status),
+		Source:     source,
+		Index:      index,
 	}
 	var err error
-	if pd := e.Request.PostData; pd != nil {
-		if p.RequestBody, err = harText(pd.Text, pd.Encoding); err != nil {
+	if p.RequestHeader, err = harHeaders(e.Request.Headers, b); err != nil {
+		return contract.Pair{}, false, fmt.Errorf("request headers: %w", err)
+	}
+	if p.ResponseHeader, err = harHeaders(e.Response.Headers, b); err != nil {
+		return contract.Pair{}, false, fmt.Errorf("response headers: %w", err)
+	}
+	if pd := e.Request.PostData; pd != nil && pd.Text != nil {
+		if p.RequestBody, err = harText(*pd.Text, pd.Encoding); err != nil {
 			return contract.Pair{}, false, fmt.Errorf("request postData: %w", err)
 		}
 		setContentType(p.RequestHeader, pd.MimeType, p.RequestBody)
+	} else if positive(e.Request.BodySize) {
+		p.RequestBodyMissing = true
 	}
-	if p.RequestBody, err = decodeBody(p.RequestHeader, p.RequestBody); err != nil {
+	if p.RequestBody, err = decodeBody(p.RequestHeader, p.RequestBody, b); err != nil {
 		return contract.Pair{}, false, fmt.Errorf("request: %w", err)
 	}
 	if c := e.Response.Content; c != nil {
-		if p.ResponseBody, err = harText(c.Text, c.Encoding); err != nil {
-			return contract.Pair{}, false, fmt.Errorf("response content: %w", err)
+		if c.Text != nil {
+			if p.ResponseBody, err = harText(*c.Text, c.Encoding); err != nil {
+				return contract.Pair{}, false, fmt.Errorf("response content: %w", err)
+			}
+			setContentType(p.ResponseHeader, c.MimeType, p.ResponseBody)
+		} else if positive(c.Size) {
+			p.ResponseBodyMissing = true
 		}
-		setContentType(p.ResponseHeader, c.MimeType, p.ResponseBody)
 	}
-	if p.ResponseBody, err = decodeBody(p.ResponseHeader, p.ResponseBody); err != nil {
+	if p.ResponseBody, err = decodeBody(p.ResponseHeader, p.ResponseBody, b); err != nil {
 		return contract.Pair{}, false, fmt.Errorf("response: %w", err)
 	}
 	return p, true, nil
 }
 
-func harHeaders(hs []harHeader) http.Header {
+func harHeaders(hs []harHeader, b *budget) (http.Header, error) {
 	h := make(http.Header, len(hs))
 	for _, kv := range hs {
 		if kv.Name == "" || strings.HasPrefix(kv.Name, ":") {
 			continue
 		}
+		if err := b.take(headerCost(kv.Name, kv.Value)); err != nil {
+			return nil, err
+		}
 		h.Add(kv.Name, kv.Value)
 	}
-	return h
+	return h, nil
 }
 
 func harText(text, encoding string) ([]byte, error) {

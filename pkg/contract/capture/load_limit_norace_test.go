@@ -1,6 +1,6 @@
 //go:build !race
 
-// The race detector makes reading MaxFileSize bytes take many seconds, so
+// The race detector makes reading MaxFileBytes bytes take many seconds, so
 // this check runs in plain `go test` only.
 
 package capture_test

@@ -104,7 +104,7 @@ func TestSizeLimits(t *testing.T) {
 		p := filepath.Join(t.TempDir(), "big.har")
 		f, err := os.Create(p)
 		require.NoError(t, err)
-		require.NoError(t, f.Truncate(capture.MaxFileSize+1))
+		require.NoError(t, f.Truncate(capture.MaxFileBytes+1))
 		require.NoError(t, f.Close())
 		_, err = capture.LoadFile(p)
 		require.Error(t, err)
