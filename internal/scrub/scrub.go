@@ -42,21 +42,55 @@ const maxPasses = 8
 // and a nil *Scrubber scrub nothing. A Scrubber is immutable and safe for
 // concurrent use.
 type Scrubber struct {
-	needles []string // every registered encoding, longest first, each at least MinLen bytes
-	// byPrefix maps the first 8 bytes of each needle to the needles that
-	// start with them, and filter holds one bit per such prefix, so that a
-	// scan costs one 8-byte load and one bit test per byte of text however
-	// many needles there are.
+	opts    Options
+	needles []string // registered encodings of at least prefixLen bytes, longest first
+	short   []string // shorter ones (only with Options.MinLen below prefixLen), longest first
+	// byPrefix maps the first prefixLen bytes of each needle to the needles
+	// that start with them, and filter holds one bit per such prefix, so
+	// that a scan costs one 8-byte load and one bit test per byte of text
+	// however many needles there are.
 	byPrefix map[uint64][]int
 	filter   *[filterBits / 64]uint64
 }
 
+// Options change which secrets a Scrubber registers. The zero value is what
+// [New] does.
+type Options struct {
+	// MinLen is the length below which a secret is skipped; zero means
+	// [MinLen]. One registers every non-empty secret, for a store where
+	// removing an ordinary word costs less than a leak (a recording on
+	// disk). Base64 cores and PEM lines shorter than [MinLen] are left out
+	// whatever it says: they would match unrelated text.
+	MinLen int
+	// KeepMarkerParts registers encodings that occur inside [Marker] too.
+	// [Scrubber.Scrub] cannot remove those; it is meant for callers that
+	// write a placeholder of their own through [Scrubber.Replace] and pick
+	// another when the first one completes a secret.
+	KeepMarkerParts bool
+}
+
+// minLen returns the effective MinLen.
+func (o Options) minLen() int {
+	if o.MinLen <= 0 {
+		return MinLen
+	}
+	return o.MinLen
+}
+
+// New returns a Scrubber for secrets, registered as o says.
+func (o Options) New(secrets ...string) *Scrubber {
+	return (&Scrubber{opts: o}).With(secrets...)
+}
+
+// prefixLen is how many leading bytes of a needle the prefix index keys on.
+const prefixLen = 8
+
 // filterBits is the size of the prefix filter: 8 KiB, mostly empty.
 const filterBits = 1 << 16
 
-// prefixKey is the first 8 bytes of s, which must have that many.
+// prefixKey is the first prefixLen bytes of s, which must have that many.
 func prefixKey(s string) uint64 {
-	return binary.LittleEndian.Uint64([]byte(s[:8]))
+	return binary.LittleEndian.Uint64([]byte(s[:prefixLen]))
 }
 
 // filterBit spreads a prefix over the filter (Fibonacci hashing).
@@ -74,38 +108,57 @@ func BasicCredential(projectID, secret string) string {
 
 // New returns a Scrubber for secrets. Empty values and values shorter than
 // MinLen bytes are skipped, as are encodings that occur inside Marker itself
-// (they could never be removed).
+// (they could never be removed). [Options.New] changes both rules.
 func New(secrets ...string) *Scrubber {
-	return (*Scrubber)(nil).With(secrets...)
+	return Options{}.New(secrets...)
 }
 
-// With returns a new Scrubber that scrubs what s scrubs and secrets too. s is
-// not changed; a nil s is treated as empty.
+// With returns a Scrubber that scrubs what s scrubs and secrets too,
+// registered with the same [Options]. s is not changed; a nil s is treated
+// as [New]'s. When secrets add nothing new, With returns s itself.
 func (s *Scrubber) With(secrets ...string) *Scrubber {
+	var opts Options
+	if s != nil {
+		opts = s.opts
+	}
+	minLen := opts.minLen()
 	seen := map[string]bool{}
 	var needles []string
-	add := func(n string) {
-		if len(n) < MinLen || seen[n] || strings.Contains(Marker, n) {
-			return
+	add := func(n string) bool {
+		if len(n) < minLen || seen[n] || !opts.KeepMarkerParts && strings.Contains(Marker, n) {
+			return false
 		}
 		seen[n] = true
 		needles = append(needles, n)
+		return true
 	}
 	if s != nil {
 		for _, n := range s.needles {
 			add(n)
 		}
-	}
-	for _, secret := range secrets {
-		for _, n := range Encodings(secret) {
+		for _, n := range s.short {
 			add(n)
 		}
 	}
+	added := false
+	for _, secret := range secrets {
+		for _, n := range encodings(secret, minLen) {
+			added = add(n) || added
+		}
+	}
+	if s != nil && s.filter != nil && !added {
+		return s
+	}
 	slices.SortStableFunc(needles, func(a, b string) int { return len(b) - len(a) })
-	out := &Scrubber{needles: needles, byPrefix: make(map[uint64][]int, len(needles)), filter: new([filterBits / 64]uint64)}
-	for i, n := range needles {
+	out := &Scrubber{opts: opts, byPrefix: make(map[uint64][]int, len(needles)), filter: new([filterBits / 64]uint64)}
+	for _, n := range needles {
+		if len(n) < prefixLen {
+			out.short = append(out.short, n)
+			continue
+		}
 		k := prefixKey(n)
-		out.byPrefix[k] = append(out.byPrefix[k], i)
+		out.byPrefix[k] = append(out.byPrefix[k], len(out.needles))
+		out.needles = append(out.needles, n)
 		b := filterBit(k)
 		out.filter[b/64] |= 1 << (b % 64)
 	}
@@ -117,7 +170,12 @@ func (s *Scrubber) Len() int {
 	if s == nil {
 		return 0
 	}
-	return len(s.needles)
+	return len(s.needles) + len(s.short)
+}
+
+// empty reports whether s scrubs nothing.
+func (s *Scrubber) empty() bool {
+	return s.Len() == 0 || s.filter == nil
 }
 
 // Encodings returns every form of secret that Scrubber removes: the raw
@@ -125,11 +183,17 @@ func (s *Scrubber) Len() int {
 // raw; the stable core of its base64 encoding at byte offsets 0, 1 and 2 of a
 // larger text (the characters that depend on the secret's bytes only); for a
 // PEM block, each body line of at least MinLen characters and the unwrapped
-// body; and the URL query escape,
-// URL path escape and JSON escapes of each of these. It returns nil for a
-// secret shorter than MinLen bytes.
+// body; and the URL query escape (upper- and lower-case hex), URL path
+// escape and JSON escapes (json.Marshal's, without HTML escaping, with "\/",
+// and all-\u) of each of these. It returns nil for a secret shorter than
+// MinLen bytes.
 func Encodings(secret string) []string {
-	if len(secret) < MinLen {
+	return encodings(secret, MinLen)
+}
+
+// encodings is Encodings for secrets of at least minLen bytes.
+func encodings(secret string, minLen int) []string {
+	if secret == "" || len(secret) < minLen {
 		return nil
 	}
 	bases := []string{secret}
@@ -288,30 +352,99 @@ func unicodeEscape(v, digits string) string {
 
 // Contains reports whether text holds any registered secret or encoding.
 func (s *Scrubber) Contains(text string) bool {
+	return contains(s, text)
+}
+
+// ContainsBytes is Contains for a byte slice, without copying it.
+func (s *Scrubber) ContainsBytes(b []byte) bool {
+	return contains(s, b)
+}
+
+func contains[T ~string | ~[]byte](s *Scrubber, text T) bool {
 	found := false
-	s.scan(text, func(int, int) bool { found = true; return false })
+	scan(s, text, func(int, int) bool { found = true; return false })
 	return found
 }
 
 // scan calls match(start, end) for every occurrence of every needle in text,
 // overlapping ones included, in order of start, until match returns false.
-func (s *Scrubber) scan(text string, match func(start, end int) bool) {
-	if s == nil || len(s.needles) == 0 {
+func scan[T ~string | ~[]byte](s *Scrubber, text T, match func(start, end int) bool) {
+	if s.empty() {
 		return
 	}
-	for i := 0; i+8 <= len(text); i++ {
-		k := binary.LittleEndian.Uint64([]byte(text[i : i+8]))
+	if len(s.short) == 0 {
+		scanIndexed(s, text, match)
+		return
+	}
+	// Needles too short for the index are rare (Options.MinLen below
+	// prefixLen): a plain scan for them, then every occurrence in order.
+	var occ [][2]int
+	scanIndexed(s, text, func(start, end int) bool {
+		occ = append(occ, [2]int{start, end})
+		return true
+	})
+	for i := range len(text) {
+		for _, needle := range s.short {
+			if hasPrefixAt(text, i, needle) {
+				occ = append(occ, [2]int{i, i + len(needle)})
+			}
+		}
+	}
+	slices.SortStableFunc(occ, func(a, b [2]int) int { return a[0] - b[0] })
+	for _, o := range occ {
+		if !match(o[0], o[1]) {
+			return
+		}
+	}
+}
+
+// scanIndexed is scan for the needles in the prefix index.
+func scanIndexed[T ~string | ~[]byte](s *Scrubber, text T, match func(start, end int) bool) {
+	for i := 0; i+prefixLen <= len(text); i++ {
+		k := binary.LittleEndian.Uint64([]byte(text[i : i+prefixLen]))
 		if b := filterBit(k); s.filter[b/64]&(1<<(b%64)) == 0 {
 			continue
 		}
 		for _, n := range s.byPrefix[k] {
-			if needle := s.needles[n]; strings.HasPrefix(text[i:], needle) {
-				if !match(i, i+len(needle)) {
-					return
-				}
+			if needle := s.needles[n]; hasPrefixAt(text, i, needle) && !match(i, i+len(needle)) {
+				return
 			}
 		}
 	}
+}
+
+// hasPrefixAt reports whether text[i:] starts with needle.
+func hasPrefixAt[T ~string | ~[]byte](text T, i int, needle string) bool {
+	return len(text)-i >= len(needle) && string(text[i:i+len(needle)]) == needle
+}
+
+// Replace returns text with every occurrence of a registered secret or
+// encoding replaced by repl, in one pass: overlapping and touching
+// occurrences become one repl, so no part of a longer match survives a
+// shorter one. Text holding no secret is returned unchanged. The result can
+// still hold a secret when repl completes one with its neighbours; [Scrub]
+// deals with that, a caller with a placeholder of its own checks
+// [Scrubber.Contains] and tries another.
+func (s *Scrubber) Replace(text, repl string) string {
+	out, _ := s.replace(text, repl)
+	return out
+}
+
+// replace is Replace that also reports whether it found anything.
+func (s *Scrubber) replace(text, repl string) (string, bool) {
+	spans := s.spans(text)
+	if len(spans) == 0 {
+		return text, false
+	}
+	var b strings.Builder
+	last := 0
+	for _, sp := range spans {
+		b.WriteString(text[last:sp[0]])
+		b.WriteString(repl)
+		last = sp[1]
+	}
+	b.WriteString(text[last:])
+	return b.String(), true
 }
 
 // Scrub returns text with every occurrence of a registered secret or encoding
@@ -319,44 +452,35 @@ func (s *Scrubber) scan(text string, match func(start, end int) bool) {
 // of a longer match survives a shorter one. Text holding no secret is
 // returned unchanged. In the pathological case where replacing creates new
 // occurrences across a marker's edge pass after pass, Scrub returns Marker
-// alone rather than risk a leak.
+// alone rather than risk a leak (the empty string if Marker itself holds a
+// secret, see [Options.KeepMarkerParts]).
 func (s *Scrubber) Scrub(text string) string {
-	if s == nil || len(s.needles) == 0 {
+	if s.empty() {
 		return text
 	}
 	for range maxPasses {
-		spans := s.spans(text)
-		if len(spans) == 0 {
+		out, found := s.replace(text, Marker)
+		if !found {
 			return text
 		}
-		var b strings.Builder
-		last := 0
-		for _, sp := range spans {
-			b.WriteString(text[last:sp[0]])
-			b.WriteString(Marker)
-			last = sp[1]
-		}
-		b.WriteString(text[last:])
-		text = b.String()
+		text = out
 	}
-	if s.Contains(text) {
-		return Marker
+	switch {
+	case !s.Contains(text):
+		return text
+	case s.Contains(Marker):
+		return ""
 	}
-	return text
+	return Marker
 }
 
 // ScrubBytes is Scrub for a byte slice. It returns b itself when b holds no
 // secret, and a new slice otherwise; b is never modified.
 func (s *Scrubber) ScrubBytes(b []byte) []byte {
-	if s == nil || len(s.needles) == 0 {
+	if !s.ContainsBytes(b) {
 		return b
 	}
-	text := string(b)
-	out := s.Scrub(text)
-	if out == text {
-		return b
-	}
-	return []byte(out)
+	return []byte(s.Scrub(string(b)))
 }
 
 // spans returns the merged, sorted [start, end) ranges of text covered by any
@@ -364,7 +488,7 @@ func (s *Scrubber) ScrubBytes(b []byte) []byte {
 // merged too.
 func (s *Scrubber) spans(text string) [][2]int {
 	var merged [][2]int
-	s.scan(text, func(start, end int) bool {
+	scan(s, text, func(start, end int) bool {
 		// Occurrences come in order of start, so only the last range can
 		// overlap or touch this one.
 		if l := len(merged); l > 0 && start <= merged[l-1][1] {

@@ -208,3 +208,88 @@ func BenchmarkScrub(b *testing.B) {
 		}
 	})
 }
+
+// TestEncodingsUnion holds the cases that only one of the two former
+// implementations caught (internal/scrub for the client, pkg/recording's
+// own list for cassettes): the merged one catches them all, through New and
+// through the Options pkg/recording uses.
+func TestEncodingsUnion(t *testing.T) {
+	t.Parallel()
+	const pem = "-----BEGIN RSA PRIVATE KEY-----\n" +
+		"MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n" +
+		"shortEnd1\n" + // a last body line under 16 characters
+		"-----END RSA PRIVATE KEY-----\n"
+	b64 := base64.StdEncoding.EncodeToString([]byte(testSecret))
+	recordingOpts := Options{MinLen: 1, KeepMarkerParts: true}
+	tests := []struct {
+		name, missedBy string
+		opts           Options
+		secret, text   string
+		leak           string
+	}{
+		// Forms pkg/recording did not register.
+		{"json unicode escape", "recording", Options{}, testSecret, `"` + unicodeEscape(testSecret, "0123456789abcdef") + `"`, `CANARY\u002f`},
+		{"json unicode escape, upper hex", "recording", Options{}, testSecret, unicodeEscape(testSecret, "0123456789ABCDEF"), `CANARY\u002F`},
+		{"json slash escape", "recording", Options{}, testSecret, `{"m":"` + strings.ReplaceAll(testSecret, "/", `\/`) + `"}`, `CANARY\/`},
+		{"query escape, lower-case hex", "recording", Options{}, testSecret, "?q=" + lowerPercentHex(url.QueryEscape(testSecret)), "CANARY%2f"},
+		{"query escape of base64", "recording", Options{}, testSecret, "?b=" + url.QueryEscape(b64), url.QueryEscape(b64)},
+		{"json escape of base64", "recording", Options{}, testSecret, unicodeEscape(b64, "0123456789abcdef"), unicodeEscape(b64, "0123456789abcdef")},
+		{"short last PEM line", "recording", Options{}, pem, "line: shortEnd1.", "shortEnd1"},
+		{"unwrapped PEM body", "recording", Options{}, pem, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKjshortEnd1", "Us8cKjshortEnd1"},
+		{"non-HTML JSON", "recording", Options{}, "key<&>value", `{"m":"key<&>value"}`, "key<&>value"},
+		// Forms internal/scrub did not register, which pkg/recording needs.
+		{"short secret", "scrub", recordingOpts, "s3cr3t", "a s3cr3t b", "s3cr3t"},
+		{"short secret, base64", "scrub", recordingOpts, "s3cr3t", "Basic czNjcjN0", "czNjcjN0"},
+		{"secret inside the marker", "scrub", recordingOpts, "REDACTED", "x REDACTED y", "REDACTED"},
+		// Both caught these; they must stay caught.
+		{"base64 at offset 1", "neither", Options{}, testSecret, base64.StdEncoding.EncodeToString([]byte("z" + testSecret + "!")), base64.StdEncoding.EncodeToString([]byte("z" + testSecret))[4:20]},
+		{"path escape", "neither", Options{}, testSecret, "/v1/" + url.PathEscape(testSecret) + "/x", url.PathEscape(testSecret)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Contains(t, tt.text, tt.leak, "the case must hold what it checks")
+			s := tt.opts.New(tt.secret)
+			require.True(t, s.Contains(tt.text), "Contains(%q), missed before by %s", tt.text, tt.missedBy)
+			require.True(t, s.ContainsBytes([]byte(tt.text)))
+			for _, repl := range []string{"#", ""} {
+				got := s.Replace(tt.text, repl)
+				assert.NotContains(t, got, tt.leak)
+				assert.False(t, s.Contains(got), "Replace(%q, %q) = %q", tt.text, repl, got)
+			}
+			if !tt.opts.KeepMarkerParts {
+				assert.NotContains(t, s.Scrub(tt.text), tt.leak)
+			}
+		})
+	}
+}
+
+// TestScrubShortNeedlesInOrder: needles under the index's prefix length
+// merge with longer ones into one span, wherever they start.
+func TestScrubShortNeedlesInOrder(t *testing.T) {
+	t.Parallel()
+	s := Options{MinLen: 1}.New("abc", "cdefghijkl", "zz")
+	assert.Equal(t, "<#>_#_#", s.Replace("<abcdefghijkl>_zz_abc", "#"))
+	assert.Equal(t, "x#y", s.Replace("xabcdefghijklzzy", "#"), "touching occurrences")
+}
+
+// TestScrubKeepMarkerParts: a Scrubber registering a part of Marker still
+// never returns it from Scrub.
+func TestScrubKeepMarkerParts(t *testing.T) {
+	t.Parallel()
+	s := Options{KeepMarkerParts: true}.New("REDACTED")
+	assert.NotContains(t, s.Scrub("a REDACTED b"), "REDACTED")
+	assert.Equal(t, "a # b", s.Replace("a REDACTED b", "#"))
+}
+
+// TestWithReturnsReceiverWhenNothingNew: registering a known secret again
+// (the recorder learns the Basic credential on every exchange) builds
+// nothing.
+func TestWithReturnsReceiverWhenNothingNew(t *testing.T) {
+	t.Parallel()
+	a := New(testSecret)
+	assert.Same(t, a, a.With(testSecret, "", "short"))
+	assert.NotSame(t, a, a.With("another-secret-value"))
+	opts := Options{MinLen: 1, KeepMarkerParts: true}
+	assert.Equal(t, opts, opts.New("x").With("yz").opts, "With keeps the options")
+}

@@ -11,71 +11,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"github.com/stytchsso/stytchsso/internal/scrub"
 )
-
-// minVariant is the shortest encoded fragment registered for a secret: a
-// shorter one would remove ordinary text.
-const minVariant = 8
-
-// encodings lists the forms a secret can take on the wire: as is, JSON- and
-// URL-escaped (query and path escaping), base64 in both alphabets (padded
-// and raw, and the part of the encoding that depends on the secret alone at
-// each of the three byte offsets it can start at, so a secret inside a
-// longer base64-encoded text is found too), and for a PEM block each long
-// line of its body.
-func encodings(s string) []string {
-	if s == "" {
-		return nil
-	}
-	q, _ := json.Marshal(s)
-	out := []string{
-		s,
-		string(q[1 : len(q)-1]),
-		url.QueryEscape(s),
-		url.PathEscape(s),
-		base64.StdEncoding.EncodeToString([]byte(s)),
-		base64.URLEncoding.EncodeToString([]byte(s)),
-		base64.RawStdEncoding.EncodeToString([]byte(s)),
-		base64.RawURLEncoding.EncodeToString([]byte(s)),
-	}
-	out = append(out, base64Embedded(s)...)
-	if strings.Contains(s, "-----BEGIN") {
-		for _, line := range strings.Split(s, "\n") {
-			line = strings.TrimSpace(line)
-			if len(line) >= 16 && !strings.HasPrefix(line, "-----") {
-				out = append(out, line)
-			}
-		}
-	}
-	return out
-}
-
-// base64Embedded returns, for each byte offset k in 0..2 and both base64
-// alphabets, the characters of base64(prefix(k) + s + anything) that depend
-// on s alone: those are what a secret embedded in longer encoded text shows.
-func base64Embedded(s string) []string {
-	var out []string
-	n := len(s)
-	for k := 0; k < 3; k++ {
-		buf := append(make([]byte, k), s...)
-		start := (8*k + 5) / 6 // first character not touching the prefix
-		end := 8 * (k + n) / 6 // characters wholly inside s
-		if end-start < minVariant {
-			continue
-		}
-		for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
-			e := enc.EncodeToString(buf)
-			out = append(out, e[start:end])
-		}
-	}
-	return out
-}
 
 // basicCredential returns the project ID and secret of a Basic
 // Authorization value and the base64 credential itself, or ok false.
@@ -104,7 +47,7 @@ func (r *Redactor) AddBasicCredential(projectID, secret string) {
 	if secret == "" {
 		return
 	}
-	pair := projectID + ":" + secret
+	pair := scrub.BasicCredential(projectID, secret)
 	r.AddSecrets(secret, pair, base64.StdEncoding.EncodeToString([]byte(pair)))
 }
 

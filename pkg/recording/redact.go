@@ -9,12 +9,13 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"github.com/stytchsso/stytchsso/internal/scrub"
 )
 
 // Placeholders put in place of secrets. Each keeps the type and shape the
@@ -89,19 +90,26 @@ func isPEMName(name string) bool {
 // applies two rules: by name (Authorization, member session headers, cookies,
 // and every header, JSON field or query parameter named like a secret, see
 // [IsSecretName]) and by value (every occurrence of a registered secret, in
-// any URL, header or body, also JSON-, URL- and base64-encoded). A Redactor
-// is safe for concurrent use; its methods never modify their arguments.
+// any URL, header or body, also JSON-, URL- and base64-encoded: every
+// encoding internal/scrub knows). A Redactor is safe for concurrent use; its
+// methods never modify their arguments.
 type Redactor struct {
-	mu       sync.RWMutex
-	variants []string // registered secrets and their encodings, longest first
+	mu      sync.RWMutex
+	secrets *scrub.Scrubber // registered secrets and their encodings
+}
+
+// redactorOptions registers every non-empty secret, however short: on disk,
+// removing an ordinary word costs less than a leak. Encodings inside
+// scrub.Marker are kept too, as Text picks another placeholder when one
+// completes a secret.
+func redactorOptions() scrub.Options {
+	return scrub.Options{MinLen: 1, KeepMarkerParts: true}
 }
 
 // NewRedactor returns a Redactor that also removes the given secret values
 // wherever they appear. Empty strings are ignored.
 func NewRedactor(secrets ...string) *Redactor {
-	r := &Redactor{}
-	r.AddSecrets(secrets...)
-	return r
+	return &Redactor{secrets: redactorOptions().New(secrets...)}
 }
 
 // AddSecrets registers more secret values, such as keys generated during a
@@ -109,31 +117,23 @@ func NewRedactor(secrets ...string) *Redactor {
 func (r *Redactor) AddSecrets(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, s := range secrets {
-		for _, v := range encodings(s) {
-			if v != "" && !slices.Contains(r.variants, v) {
-				r.variants = append(r.variants, v)
-			}
-		}
+	if r.secrets == nil {
+		r.secrets = redactorOptions().New(secrets...)
+		return
 	}
-	slices.SortStableFunc(r.variants, func(a, b string) int { return len(b) - len(a) })
+	r.secrets = r.secrets.With(secrets...)
 }
 
-func (r *Redactor) snapshot() []string {
+func (r *Redactor) snapshot() *scrub.Scrubber {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return r.variants
+	return r.secrets
 }
 
 // Contains reports whether s holds any registered secret (in any of its
 // encodings). It is the last check before anything is written.
 func (r *Redactor) Contains(s []byte) bool {
-	for _, v := range r.snapshot() {
-		if bytes.Contains(s, []byte(v)) {
-			return true
-		}
-	}
-	return false
+	return r.snapshot().ContainsBytes(s)
 }
 
 // Text replaces every registered secret in s.
@@ -142,70 +142,22 @@ func (r *Redactor) Text(s string) string {
 		return s
 	}
 	s = contentRules(s)
-	vs := r.snapshot()
-	if len(vs) == 0 {
-		return s
-	}
-	out := replaceAll(s, vs, Placeholder)
-	if !containsAny(out, vs) {
+	sc := r.snapshot()
+	out := sc.Replace(s, Placeholder)
+	if !sc.Contains(out) {
 		return out
 	}
 	// The placeholder combined with its neighbours into a secret (only for
 	// secrets that share characters with it): try others, then delete.
 	for _, repl := range []string{"***", "###", "~~~", "\u2588"} {
-		if out = replaceAll(s, vs, repl); !containsAny(out, vs) {
+		if out = sc.Replace(s, repl); !sc.Contains(out) {
 			return out
 		}
 	}
-	for containsAny(out, vs) {
-		out = replaceAll(out, vs, "") // each round shortens out
+	for sc.Contains(out) {
+		out = sc.Replace(out, "") // each round shortens out
 	}
 	return out
-}
-
-func containsAny(s string, vs []string) bool {
-	for _, v := range vs {
-		if strings.Contains(s, v) {
-			return true
-		}
-	}
-	return false
-}
-
-// replaceAll replaces every byte covered by an occurrence of any of vs,
-// overlapping ones included, with one repl per maximal covered run.
-func replaceAll(s string, vs []string, repl string) string {
-	covered := make([]bool, len(s))
-	found := false
-	for _, v := range vs {
-		for i := 0; i+len(v) <= len(s); {
-			j := strings.Index(s[i:], v)
-			if j < 0 {
-				break
-			}
-			for k := i + j; k < i+j+len(v); k++ {
-				covered[k] = true
-			}
-			found = true
-			i += j + 1
-		}
-	}
-	if !found {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		if !covered[i] {
-			b.WriteByte(s[i])
-			i++
-			continue
-		}
-		b.WriteString(repl)
-		for i < len(s) && covered[i] {
-			i++
-		}
-	}
-	return b.String()
 }
 
 // Header returns a redacted copy of h.

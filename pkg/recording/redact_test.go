@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/stytchsso/stytchsso/internal/scrub"
 	"github.com/stytchsso/stytchsso/pkg/recording"
 )
 
@@ -219,3 +220,25 @@ func TestMatch(t *testing.T) {
 }
 
 func nopBody(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
+
+// TestRedactCatchesEveryScrubEncoding: the recorder removes every encoding
+// of a secret that internal/scrub knows (the client's scrubber), \u escapes,
+// lower-case percent hex, escaped base64 and short PEM lines included.
+func TestRedactCatchesEveryScrubEncoding(t *testing.T) {
+	t.Parallel()
+	const secret = "secret-test-UNIONCANARY/+=<&>?#%:x"
+	key := rsaPEM(t)
+	r := recording.NewRedactor(secret, key)
+	n := 0
+	for _, s := range []string{secret, key} {
+		for _, e := range scrub.Encodings(s) {
+			n++
+			in := "<" + e + ">"
+			require.True(t, r.Contains([]byte(in)), "Contains misses %q", e)
+			out := r.Text(in)
+			assert.NotContains(t, out, e)
+			assert.False(t, r.Contains([]byte(out)), "Text(%q) = %q", in, out)
+		}
+	}
+	assert.Greater(t, n, 100, "the encodings were checked")
+}
