@@ -18,7 +18,7 @@
 //	// ... make requests ...
 //	if err := rec.Stop(); err != nil { ... } // redacted, atomic
 //
-// Redaction ([Redactor], [Redact]) works by name, by value and by content.
+// Redaction ([Redactor]) works by name, by value and by content.
 // By name: Authorization becomes [PlaceholderAuthorization] (Basic, with a
 // fake project ID and secret, so security checks still pass), the member
 // session headers become [PlaceholderSessionToken] and

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/stytchsso/stytchsso/internal/scrub"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/recording"
 )
 
@@ -227,7 +228,7 @@ func nopBody(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s))
 func TestRedactCatchesEveryScrubEncoding(t *testing.T) {
 	t.Parallel()
 	const secret = "secret-test-UNIONCANARY/+=<&>?#%:x"
-	key := rsaPEM(t)
+	key := testutil.RSAPKCS1PEM(t, 1024)
 	r := recording.NewRedactor(secret, key)
 	n := 0
 	for _, s := range []string{secret, key} {
