@@ -31,8 +31,8 @@
 //     X-Stytch-Member-SessionJWT): a token or JWT configured as allowed passes;
 //     one configured as not allowed gets 403 session_authorization_error; one
 //     the provider does not know gets 403 invalid_session_token (403, not 401,
-//     because the 401 of this API is about project credentials and the issue
-//     describing the provider asks for 403 for unknown sessions).
+//     because the 401 of this API is about project credentials, not about
+//     the member).
 //   - The body is validated against the spec's request schema (kin-openapi,
 //     no defaults written): 400 bad_request naming the field (in the message
 //     and in error_details.field), never quoting its value. Unknown fields are

@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/stytchsso/stytchsso/api/names"
 	"github.com/stytchsso/stytchsso/internal/scrub"
 )
 
@@ -43,14 +44,24 @@ const (
 )
 
 // Header names with fixed placeholders, in canonical form.
-const (
-	headerMemberSession    = "X-Stytch-Member-Session"
-	headerMemberSessionJWT = "X-Stytch-Member-Sessionjwt"
+var (
+	headerMemberSession    = http.CanonicalHeaderKey(names.HeaderMemberSession)
+	headerMemberSessionJWT = http.CanonicalHeaderKey(names.HeaderMemberSessionJWT)
 )
 
-// secretWords are what, in a field, header or query parameter name
-// (lower-cased, without '_' and '-'), marks its value as secret.
-var secretWords = []string{"secret", "token", "jwt", "password", "privatekey", "apikey"}
+// secretWords are what, in a field, header or query parameter name, marks
+// its value as secret ('_' standing for an optional '_' or '-'). Declared
+// once: IsSecretName and the patterns below are built from it.
+var secretWords = []string{"secret", "token", "jwt", "password", "private_key", "api_key"}
+
+// secretWordsPattern is secretWords as a regular expression alternation.
+func secretWordsPattern() string {
+	alts := make([]string, len(secretWords))
+	for i, w := range secretWords {
+		alts[i] = strings.ReplaceAll(w, "_", "[_-]?")
+	}
+	return "(?:" + strings.Join(alts, "|") + ")"
+}
 
 // IsSecretName reports whether a JSON field, header or query parameter with
 // this name is redacted whatever its value: the name contains secret, token,
@@ -63,7 +74,7 @@ func IsSecretName(name string) bool {
 	}
 	n := compactName(name)
 	for _, w := range secretWords {
-		if strings.Contains(n, w) {
+		if strings.Contains(n, strings.ReplaceAll(w, "_", "")) {
 			return true
 		}
 	}
@@ -348,8 +359,8 @@ func (r *Redactor) secretValue(v any, pem bool) any {
 }
 
 var (
-	jsonPairPattern = regexp.MustCompile(`(?i)("[^"\\]*(?:secret|token|jwt|password|private_?key|api_?key)[^"\\]*"\s*:\s*)"(?:[^"\\]|\\.)*"?`)
-	formPairPattern = regexp.MustCompile(`(?i)((?:^|[?&;\s])[\w.\-]*(?:secret|token|jwt|password|private_?key|api_?key)[\w.\-]*=)[^&;\s]*`)
+	jsonPairPattern = regexp.MustCompile(`(?i)("[^"\\]*` + secretWordsPattern() + `[^"\\]*"\s*:\s*)"(?:[^"\\]|\\.)*"?`)
+	formPairPattern = regexp.MustCompile(`(?i)((?:^|[?&;\s])[\w.\-]*` + secretWordsPattern() + `[\w.\-]*=)[^&;\s]*`)
 )
 
 // textRules blanks secret-named pairs in bodies that are not valid JSON
