@@ -113,10 +113,18 @@ func runCoverage(args []string, s sys) int {
 	}
 	defer batchGC()()
 	cov := coverage.New(v)
-	add := func(pairs []contract.Pair) {
-		for i := range pairs {
-			cov.Add(&pairs[i])
-		}
+	// Each file is streamed, its pairs counted as they come. read lists the
+	// inputs read to their end; recount is set when a file that failed part
+	// way had pairs counted already (see recountCoverage).
+	var (
+		read    []readInput
+		recount bool
+		counted int
+	)
+	add := func(p *contract.Pair) error {
+		cov.Add(p)
+		counted++
+		return nil
 	}
 	unreadable := 0
 	fail := func(err error) {
@@ -129,7 +137,10 @@ func runCoverage(args []string, s sys) int {
 			if err == nil {
 				var pairs []contract.Pair
 				if pairs, err = loadData(data, stdinSource); err == nil {
-					add(pairs)
+					for i := range pairs {
+						_ = add(&pairs[i])
+					}
+					read = append(read, readInput{stdinSource, true, data})
 				}
 			}
 			if err != nil {
@@ -138,13 +149,17 @@ func runCoverage(args []string, s sys) int {
 			continue
 		}
 		err := capture.WalkFilesSkipping(p, func(file string, explicit bool) error {
-			pairs, err := capture.LoadFile(file)
+			counted = 0
+			err := capture.ForEach(file, add, nil)
+			if err != nil && counted > 0 {
+				recount = true
+			}
 			switch {
 			case !explicit && errors.Is(err, capture.ErrNotPairFile):
 			case err != nil:
 				fail(err)
 			default:
-				add(pairs)
+				read = append(read, readInput{file: file})
 			}
 			return nil
 		}, func(file, reason string) {
@@ -153,6 +168,9 @@ func runCoverage(args []string, s sys) int {
 		if err != nil {
 			fail(err)
 		}
+	}
+	if recount {
+		cov = recountCoverage(v, read, func(*contract.Pair) bool { return true }, stderr)
 	}
 	rep := cov.Report()
 	switch format.value {

@@ -22,79 +22,156 @@ import (
 	"github.com/stytchsso/stytchsso/pkg/contract/coverage"
 )
 
-// fileResult is what validating one file produced: its pairs, the
-// violations of each (same index), why each out-of-scope pair was skipped
-// ("" for the pairs validated), or the error that stopped loading it.
+// pairInfo is what the output needs of one pair once it has been
+// validated: the pair itself, bodies and headers, is dropped.
+type pairInfo struct {
+	Index, Line int
+	Method      string
+	// Path is the URL's path, set only when a body is missing (for the
+	// text line that says so).
+	Path string
+	// Op names the operation of a checked pair ("METHOD (unknown
+	// operation)" when none matches).
+	Op                                      string
+	StatusCode                              int
+	RequestBodyMissing, ResponseBodyMissing bool
+}
+
+// fileResult is what validating one file produced: the pairs kept for
+// output (see pipeline.keep), the violations of each (same index), why each
+// out-of-scope one was skipped ("" for the pairs validated), the counts of
+// the pairs not kept, or the error that stopped reading it. A file is
+// emitted only once read to its end, so that a file that fails part way
+// reports only its error, as if loaded whole.
 type fileResult struct {
-	file       string
-	explicit   bool
-	stdin      bool
-	data       []byte // the capture, kept only when read from standard input
-	pairs      []contract.Pair
+	file     string
+	explicit bool
+	stdin    bool
+	data     []byte // the capture, kept only when read from standard input
+	// pairs, violations and skipped hold the pairs kept, in file order.
+	pairs      []pairInfo
 	violations [][]contract.Violation
 	skipped    []string
-	err        error
+	// cleanPairs counts the checked pairs not kept; skippedPairs the
+	// skipped ones not kept, by reason.
+	cleanPairs   int
+	skippedPairs map[string]int
+	// observed counts the pairs handed to pipeline.observe.
+	observed int
+	err      error
 	// notRegular says why a file found in a directory walk was passed over
 	// unopened (a named pipe, a socket, a device): reported, not loaded.
 	notRegular string
+	// chunks carries the file's pairs to the emitter in order; closed once
+	// the file is read (err is set before).
+	chunks chan *chunk
+}
+
+// total is the number of pairs the file held.
+func (fr *fileResult) total() int {
+	n := len(fr.pairs) + fr.cleanPairs
+	for _, c := range fr.skippedPairs {
+		n += c
+	}
+	return n
+}
+
+func newFileResult(file string, explicit bool) *fileResult {
+	return &fileResult{file: file, explicit: explicit, skippedPairs: map[string]int{}, chunks: make(chan *chunk, chunkQueue)}
+}
+
+// chunkSize is how many pairs a validator takes at a time; chunkQueue how
+// many chunks of one file may wait for the emitter. Together with the
+// number of workers they bound the pairs held at once, whatever the size
+// of a file or of the corpus.
+const (
+	chunkSize  = 64
+	chunkQueue = 2
+)
+
+// chunk is a run of consecutive pairs of one file, validated by one worker,
+// which then drops the pairs and keeps what the output needs.
+type chunk struct {
+	pairs      []contract.Pair
+	info       []pairInfo
+	violations [][]contract.Violation
+	skipped    []string
+	observed   int
 	done       chan struct{}
-	pending    sync.WaitGroup
+}
+
+// pipeline says what validateInputs keeps and whom it shows the pairs.
+type pipeline struct {
+	// keep says whether a validated or skipped pair is kept in its
+	// fileResult (with its violations or skip reason); the others are
+	// only counted. Nil keeps every pair.
+	keep func(p *pairInfo, reason string, vs []contract.Violation) bool
+	// observe, when set, sees every checked pair with its bodies, from
+	// several goroutines at once.
+	observe func(*contract.Pair)
 }
 
 // validateFiles validates every pair under paths with the CLI's scope (strict
-// as v is) and no standard input; see validateInputs.
+// as v is) and no standard input, keeping every pair; see validateInputs.
 func validateFiles(ctx context.Context, v *contract.Validator, strict bool, paths []string, emit func(*fileResult)) {
-	validateInputs(ctx, v, strict, nil, paths, emit)
+	validateInputs(ctx, v, strict, nil, paths, pipeline{}, emit)
 }
 
-// validateInputs walks paths, loads files and validates the pairs in scope
-// with a pool of GOMAXPROCS workers for each stage, and calls emit once per
-// file in walk order (never concurrently). A PATH that cannot be walked
-// (missing, unreadable) is emitted as a fileResult with its error, and the
-// other PATHs are still validated. stdinPath ("-") reads stdin.
-func validateInputs(ctx context.Context, v *contract.Validator, strict bool, stdin io.Reader, paths []string, emit func(*fileResult)) {
+// validateInputs walks paths, streams each file (capture.ForEach) and
+// validates the pairs in scope with a pool of GOMAXPROCS workers for each
+// stage, and calls emit once per file in walk order (never concurrently),
+// after the file has been read to its end. Only a few chunks of pairs per
+// worker are held at a time; what a file's pairs leave behind is what
+// p.keep asks for. A PATH that cannot be walked (missing, unreadable) is
+// emitted as a fileResult with its error, and the other PATHs are still
+// validated. stdinPath ("-") reads stdin (whole: it is bounded by
+// capture.MaxFileBytes).
+func validateInputs(ctx context.Context, v *contract.Validator, strict bool, stdin io.Reader, paths []string, pl pipeline, emit func(*fileResult)) {
 	workers := runtime.GOMAXPROCS(0)
-	type chunk struct {
-		fr         *fileResult
-		start, end int
-	}
 	loadq := make(chan *fileResult)
 	ordered := make(chan *fileResult, 4*workers)
-	chunks := make(chan chunk, 4*workers)
+	work := make(chan *chunk, 4*workers)
 
 	var loaders, validators sync.WaitGroup
 	for range workers {
 		validators.Go(func() {
-			for c := range chunks {
-				for i := c.start; i < c.end; i++ {
-					p := &c.fr.pairs[i]
-					checked, reason, vs := verdict(ctx, v, strict, p)
-					if !checked {
-						c.fr.skipped[i] = reason
-						continue
-					}
-					c.fr.violations[i] = vs
-				}
-				c.fr.pending.Done()
+			for c := range work {
+				validateChunk(ctx, v, strict, pl.observe, c)
 			}
 		})
 		loaders.Go(func() {
 			for fr := range loadq {
+				var cur *chunk
+				flush := func() {
+					if cur != nil {
+						fr.chunks <- cur
+						work <- cur
+						cur = nil
+					}
+				}
+				add := func(p *contract.Pair) error {
+					if cur == nil {
+						cur = &chunk{pairs: make([]contract.Pair, 0, chunkSize), done: make(chan struct{})}
+					}
+					cur.pairs = append(cur.pairs, *p)
+					if len(cur.pairs) == chunkSize {
+						flush()
+					}
+					return nil
+				}
 				if fr.stdin {
+					var pairs []contract.Pair
 					if fr.data, fr.err = readStdin(stdin); fr.err == nil {
-						fr.pairs, fr.err = loadData(fr.data, fr.file)
+						pairs, fr.err = loadData(fr.data, fr.file)
+					}
+					for i := range pairs {
+						_ = add(&pairs[i])
 					}
 				} else {
-					fr.pairs, fr.err = capture.LoadFile(fr.file)
+					fr.err = capture.ForEach(fr.file, add, nil)
 				}
-				fr.violations = make([][]contract.Violation, len(fr.pairs))
-				fr.skipped = make([]string, len(fr.pairs))
-				const size = 64
-				for s := 0; s < len(fr.pairs); s += size {
-					fr.pending.Add(1)
-					chunks <- chunk{fr, s, min(s+size, len(fr.pairs))}
-				}
-				go func() { fr.pending.Wait(); close(fr.done) }()
+				flush()
+				close(fr.chunks)
 			}
 		})
 	}
@@ -102,40 +179,102 @@ func validateInputs(ctx context.Context, v *contract.Validator, strict bool, std
 	go func() {
 		defer close(ordered)
 		defer close(loadq)
+		send := func(fr *fileResult) {
+			ordered <- fr
+			loadq <- fr
+		}
+		finished := func(fr *fileResult) {
+			close(fr.chunks)
+			ordered <- fr
+		}
 		for _, p := range paths {
 			if p == stdinPath {
-				fr := &fileResult{file: stdinSource, explicit: true, stdin: true, done: make(chan struct{})}
-				ordered <- fr
-				loadq <- fr
+				fr := newFileResult(stdinSource, true)
+				fr.stdin = true
+				send(fr)
 				continue
 			}
 			err := capture.WalkFilesSkipping(p, func(file string, explicit bool) error {
-				fr := &fileResult{file: file, explicit: explicit, done: make(chan struct{})}
-				ordered <- fr
-				loadq <- fr
+				send(newFileResult(file, explicit))
 				return nil
 			}, func(file, reason string) {
-				fr := &fileResult{file: file, notRegular: reason, done: make(chan struct{})}
-				close(fr.done)
-				ordered <- fr
+				fr := newFileResult(file, false)
+				fr.notRegular = reason
+				finished(fr)
 			})
 			if err != nil {
-				fr := &fileResult{file: p, explicit: true, err: err, done: make(chan struct{})}
-				close(fr.done)
-				ordered <- fr
+				fr := newFileResult(p, true)
+				fr.err = err
+				finished(fr)
 			}
 		}
 	}()
 	for fr := range ordered {
-		<-fr.done
+		for c := range fr.chunks {
+			<-c.done
+			fr.observed += c.observed
+			for i := range c.info {
+				p, reason, vs := &c.info[i], c.skipped[i], c.violations[i]
+				switch {
+				case pl.keep == nil || pl.keep(p, reason, vs):
+					fr.pairs = append(fr.pairs, *p)
+					fr.violations = append(fr.violations, vs)
+					fr.skipped = append(fr.skipped, reason)
+				case reason != "":
+					fr.skippedPairs[reason]++
+				default:
+					fr.cleanPairs++
+				}
+			}
+		}
+		if fr.err != nil {
+			// A file that fails part way reports only its error.
+			fr.pairs, fr.violations, fr.skipped = nil, nil, nil
+			fr.cleanPairs, fr.skippedPairs = 0, map[string]int{}
+		}
 		if !fr.explicit && errors.Is(fr.err, capture.ErrNotPairFile) {
 			continue // other YAML beside the recordings
 		}
 		emit(fr)
 	}
 	loaders.Wait()
-	close(chunks)
+	close(work)
 	validators.Wait()
+}
+
+// validateChunk validates (or skips) the pairs of c, keeps what the output
+// needs of each and drops the pairs.
+func validateChunk(ctx context.Context, v *contract.Validator, strict bool, observe func(*contract.Pair), c *chunk) {
+	n := len(c.pairs)
+	c.info = make([]pairInfo, n)
+	c.violations = make([][]contract.Violation, n)
+	c.skipped = make([]string, n)
+	for i := range c.pairs {
+		p := &c.pairs[i]
+		info := &c.info[i]
+		*info = pairInfo{Index: p.Index, Line: p.Line, Method: p.Method, StatusCode: p.StatusCode,
+			RequestBodyMissing: p.RequestBodyMissing, ResponseBodyMissing: p.ResponseBodyMissing}
+		checked, reason, vs := verdict(ctx, v, strict, p)
+		if !checked {
+			c.skipped[i] = reason
+			continue
+		}
+		c.violations[i] = vs
+		op, _, ok := v.FindOperation(p.Method, p.URL)
+		if !ok {
+			op = p.Method + " (unknown operation)"
+		}
+		info.Op = op
+		if p.RequestBodyMissing || p.ResponseBodyMissing {
+			info.Path = pathOf(p.URL)
+		}
+		if observe != nil {
+			observe(p)
+			c.observed++
+		}
+	}
+	c.pairs = nil
+	close(c.done)
 }
 
 // newValidator builds the validator from the embedded spec or a spec file,
@@ -401,6 +540,10 @@ func validate(o validateOptions, paths []string, s sys) int {
 		suites   []junitSuite
 		byOpKind = map[[2]string]int{}
 		cov      *coverage.Tracker
+		// read lists the inputs read to their end; recount is set when a
+		// file that failed part way had pairs counted in cov.
+		read    []readInput
+		recount bool
 	)
 	if summaryPath != "" {
 		cov = coverage.New(v)
@@ -415,6 +558,9 @@ func validate(o validateOptions, paths []string, s sys) int {
 		}
 		sum.Files++
 		if fr.err != nil {
+			if fr.observed > 0 {
+				recount = true
+			}
 			sum.Unreadable++
 			errs = append(errs, fileError{fr.file, fr.err.Error()})
 			fmt.Fprintf(stderr, "ssocontract validate: %v\n", fr.err)
@@ -426,9 +572,23 @@ func validate(o validateOptions, paths []string, s sys) int {
 			}}})
 			return
 		}
-		suite := junitSuite{Name: fr.file, Tests: len(fr.pairs)}
+		if cov != nil {
+			read = append(read, readInput{fr.file, fr.stdin, fr.data})
+		}
+		total := fr.total()
+		suite := junitSuite{Name: fr.file, Tests: total}
 		fileSkipped := map[string]int{}
-		checked, bodiesMissing := 0, 0
+		checked, bodiesMissing := fr.cleanPairs, 0
+		// The pairs not kept are clean or skipped: counted only.
+		sum.Pairs += fr.cleanPairs
+		sum.CheckedPairs += fr.cleanPairs
+		for reason, n := range fr.skippedPairs {
+			sum.Pairs += n
+			sum.SkippedPairs += n
+			sum.Skipped[reason] += n
+			fileSkipped[reason] += n
+			suite.Skipped += n
+		}
 		for i := range fr.pairs {
 			p := &fr.pairs[i]
 			vs := fr.violations[i]
@@ -446,13 +606,7 @@ func validate(o validateOptions, paths []string, s sys) int {
 			}
 			sum.CheckedPairs++
 			checked++
-			if cov != nil {
-				cov.Add(p)
-			}
-			op, _, ok := v.FindOperation(p.Method, p.URL)
-			if !ok {
-				op = p.Method + " (unknown operation)"
-			}
+			op := p.Op
 			tc := junitCase{Name: fmt.Sprintf("#%d %s %d", p.Index, op, p.StatusCode), ClassName: fr.file}
 			var failures []string
 			reqMissing, respMissing := p.RequestBodyMissing, p.ResponseBodyMissing
@@ -473,7 +627,7 @@ func validate(o validateOptions, paths []string, s sys) int {
 					switch o.format {
 					case "text":
 						if !o.quiet {
-							fmt.Fprintf(stdout, "%s#%d\t%s %s\t%s\t%s\tbody-not-captured\tbody\t%s\n", contract.Escape(fr.file), p.Index, contract.Escape(p.Method), contract.Escape(pathOf(p.URL)), op, side.side, msg)
+							fmt.Fprintf(stdout, "%s#%d\t%s %s\t%s\t%s\tbody-not-captured\tbody\t%s\n", contract.Escape(fr.file), p.Index, contract.Escape(p.Method), contract.Escape(p.Path), op, side.side, msg)
 						}
 					case "github":
 						annotation{level: "error", file: annotationFile(fr), line: p.Line, title: "ssocontract: " + op + " " + string(side.side) + " body-not-captured", message: entryName(p.Index, p.Line) + ": " + msg}.write(stdout)
@@ -509,7 +663,7 @@ func validate(o validateOptions, paths []string, s sys) int {
 			}
 			suite.Cases = append(suite.Cases, tc)
 		}
-		suite.Properties = []junitProperty{{"checked_pairs", strconv.Itoa(checked)}, {"skipped_pairs", strconv.Itoa(len(fr.pairs) - checked)}}
+		suite.Properties = []junitProperty{{"checked_pairs", strconv.Itoa(checked)}, {"skipped_pairs", strconv.Itoa(total - checked)}}
 		reasons := make([]string, 0, len(fileSkipped))
 		for r := range fileSkipped {
 			reasons = append(reasons, r)
@@ -521,7 +675,24 @@ func validate(o validateOptions, paths []string, s sys) int {
 		suite.Properties = append(suite.Properties, junitProperty{"bodies_not_captured", strconv.Itoa(bodiesMissing)})
 		suites = append(suites, suite)
 	}
-	validateInputs(context.Background(), v, o.strict, s.stdin, paths, emit)
+	pl := pipeline{keep: func(p *pairInfo, reason string, vs []contract.Violation) bool {
+		return o.format == "junit" || reason == "" && (len(vs) > 0 || p.RequestBodyMissing || p.ResponseBodyMissing)
+	}}
+	if cov != nil {
+		var mu sync.Mutex
+		pl.observe = func(p *contract.Pair) {
+			mu.Lock()
+			cov.Add(p)
+			mu.Unlock()
+		}
+	}
+	validateInputs(context.Background(), v, o.strict, s.stdin, paths, pl, emit)
+	if cov != nil && recount {
+		cov = recountCoverage(v, read, func(p *contract.Pair) bool {
+			checked, _, _ := verdict(context.Background(), v, o.strict, p)
+			return checked
+		}, stderr)
+	}
 
 	sum.NothingChecked = sum.CheckedPairs == 0
 	code := exitOK
@@ -621,4 +792,44 @@ func pathOf(rawURL string) string {
 		return ""
 	}
 	return u.EscapedPath()
+}
+
+// readInput is an input read to its end: a file, or standard input's bytes.
+type readInput struct {
+	file  string
+	stdin bool
+	data  []byte
+}
+
+// recountCoverage counts the pairs of the inputs read to their end (those
+// of them for which count says so) into a new tracker. It is needed only
+// when a file that failed part way had some of its pairs counted already:
+// a file counts whole or not at all, as when files were loaded whole.
+// Only the file names (and standard input's bytes) were kept, so the files
+// are read again; a file that fails this time is reported to warn.
+func recountCoverage(v *contract.Validator, read []readInput, count func(*contract.Pair) bool, warn io.Writer) *coverage.Tracker {
+	cov := coverage.New(v)
+	add := func(p *contract.Pair) error {
+		if count(p) {
+			cov.Add(p)
+		}
+		return nil
+	}
+	for _, in := range read {
+		var err error
+		if in.stdin {
+			var pairs []contract.Pair
+			if pairs, err = loadData(in.data, in.file); err == nil {
+				for i := range pairs {
+					_ = add(&pairs[i])
+				}
+			}
+		} else {
+			err = capture.ForEach(in.file, add, nil)
+		}
+		if err != nil {
+			fmt.Fprintf(warn, "ssocontract: coverage: %v\n", err)
+		}
+	}
+	return cov
 }
