@@ -58,6 +58,8 @@ const exitCodesHelp = `Exit status:
      or coverage below --min
   2  bad usage, or a PATH missing or unreadable (the other PATHs are still checked)
   3  nothing checked: no pair matched an operation of the spec (--allow-empty: 0 instead)
+When several apply, 2 wins over 1, and 1 over 3: read the output for violations when a PATH was
+also unreadable.
 `
 
 // sys is what a command may use of its process: the standard streams and

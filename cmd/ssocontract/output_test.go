@@ -508,3 +508,18 @@ func TestCraftedMethodCannotForgeReportLines(t *testing.T) {
 	}
 	assert.Contains(t, stdout, `GET\n0 VIOLATION(S) IN 9 OF 9 CHECKED PAIR(S)\x1b[2K`, "the method, upper-cased and escaped")
 }
+
+// A capture that kept neither body of a pair leaves only its status and
+// headers to look at: that pair is skipped, so an export that dropped every
+// body cannot pass as checked.
+func TestNeitherBodyCapturedIsNotChecked(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runCLI(t, "validate", "--strict", "testdata/no-bodies.har")
+	assert.Equal(t, 3, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Contains(t, stdout, "1 skipped (1 neither body captured)")
+	assert.Contains(t, stderr, "nothing checked")
+
+	code, stdout, _ = runCLI(t, "validate", "testdata/chrome-missing-body.har")
+	assert.Equal(t, 0, code, "one body missing: the rest of the pair is still checked")
+	assert.Contains(t, stdout, "in 0 of 2 checked pair(s)")
+}

@@ -16,6 +16,7 @@ const (
 	reasonStaticAsset  = string(contract.ReasonStaticAsset)
 	reasonBadURL       = string(contract.ReasonBadURL)
 	reasonUndeclaredOp = "undeclared-operation"
+	reasonNoBody       = "no-body-captured"
 )
 
 // reasonText spells a skip reason out for people.
@@ -33,19 +34,28 @@ func reasonText(reason string) string {
 		return "unparsable URL"
 	case reasonUndeclaredOp:
 		return "operation not in the spec"
+	case reasonNoBody:
+		return "neither body captured"
 	}
 	return reason
 }
 
 // verdict validates p when it is API traffic to check (checked reports
 // whether it was) and otherwise says why it was skipped: the validator's own
-// scope rules (contract.Validator.Verdict), one routing per pair. A path of
+// scope rules (contract.Validator.Verdict), one routing per pair. A pair
+// whose capture kept neither body, and that shows no violation in what is
+// left, is skipped ("neither body captured"). A path of
 // the spec with a method it does not declare, or a path inside --scope that
 // reaches no operation, is checked only in strict mode, where it is an
 // unknown-operation violation.
 func verdict(ctx context.Context, v *contract.Validator, strict bool, p *contract.Pair) (checked bool, reason string, vs []contract.Violation) {
 	d, vs := v.Verdict(ctx, p)
 	switch {
+	case d.Validated() && p.RequestBodyMissing && p.ResponseBodyMissing && len(vs) == 0:
+		// Only the status and the headers could be looked at: not a
+		// check worth counting, so that a capture that kept no body at
+		// all cannot pass as checked.
+		return false, reasonNoBody, nil
 	case d.Validated():
 		return true, "", vs
 	case d.Reason == contract.ReasonUnknownOperation && strict:

@@ -372,7 +372,7 @@ type validateSummary struct {
 
 func newSummary() *validateSummary {
 	return &validateSummary{Skipped: map[string]int{
-		reasonOtherHost: 0, reasonOutsideAPI: 0, reasonPreflight: 0, reasonStaticAsset: 0,
+		reasonOtherHost: 0, reasonOutsideAPI: 0, reasonPreflight: 0, reasonStaticAsset: 0, reasonBadURL: 0,
 	}}
 }
 
