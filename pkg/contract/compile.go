@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"sort"
+
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -35,6 +37,11 @@ type node struct {
 	// fields answers, in one lookup per key, what the walker needs to know
 	// of a property name: declared, required, or both.
 	fields map[string]*field
+	// folded maps the folded form of each declared property's name
+	// (appendFoldedName) to its field: Go's encoding/json decodes a key
+	// into a struct field whose name it matches ignoring case. nil when
+	// no property is declared (a free-form map decodes case-sensitively).
+	folded map[string]*field
 	// addl validates properties not in props (additionalProperties: schema).
 	addl *node
 	// forbidExtra is additionalProperties: false.
@@ -172,6 +179,21 @@ func (c *compiler) compile(ref *openapi3.SchemaRef) *node {
 			n.props[name] = child
 			f := n.fieldOf(name)
 			f.node, f.declared = child, true
+		}
+		// Where two names fold alike, encoding/json gives a key matching
+		// neither exactly to the first field; the generated structs list
+		// properties by name.
+		names := make([]string, 0, len(n.props))
+		for name := range n.props {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		n.folded = make(map[string]*field, len(names))
+		for _, name := range names {
+			k := string(appendFoldedName(nil, []byte(name)))
+			if _, ok := n.folded[k]; !ok {
+				n.folded[k] = n.fields[name]
+			}
 		}
 	}
 	n.required = s.Required

@@ -84,6 +84,9 @@ func FuzzEscapedStringsMatchKinOpenAPI(f *testing.F) {
 	}
 	f.Add(`\u006fkt\u0061`)
 	f.Add(`2026-01-05T10:00:00\u005a`)
+	f.Add(`Display_Name`)      // a second key for display_name, ignoring case
+	f.Add(`\u0044isplay_name`) // the same, escaped
+	f.Add(`IDENTITY_PROVIDER`)
 	fast, err := New(WithStrict(true))
 	require.NoError(f, err)
 	ref, err := New(WithStrict(true), WithCompiledBodies(false))

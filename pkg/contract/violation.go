@@ -28,7 +28,10 @@ const (
 	KindSchema Kind = "schema"
 	// KindMissingRequired: a required property, parameter or body is absent.
 	KindMissingRequired Kind = "missing-required"
-	// KindUndocumentedField: strict mode found a body property the spec does not declare.
+	// KindUndocumentedField: strict mode found a body property the spec does
+	// not declare. In every mode: a key that differs from a declared
+	// property's name only in case, which Go's encoding/json (matching
+	// names case-insensitively) decodes into that property's field.
 	KindUndocumentedField Kind = "undocumented-field"
 	// KindStatus: the response status is not one the operation lists.
 	KindStatus Kind = "status"
@@ -43,7 +46,8 @@ const (
 	// KindInvariant: the pair breaks a rule of the real API that no schema
 	// can express (such as the body's status_code echoing the HTTP status).
 	KindInvariant Kind = "invariant"
-	// KindDuplicateKey: a JSON object in a body holds the same key twice.
+	// KindDuplicateKey: a JSON object in a body holds the same key twice,
+	// or two keys matching one declared property ignoring case.
 	// Decoders disagree on which value counts (Go's keeps the last, others
 	// the first), so such a body is reported in every mode.
 	KindDuplicateKey Kind = "duplicate-key"

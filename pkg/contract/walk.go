@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -34,6 +35,7 @@ type trie struct {
 	children map[string]*trie
 	anyIndex *trie
 	key      string // the pattern, on nodes where one ends
+	path     string // the pattern's prefix that leads here ("/connection")
 }
 
 func newTrie(patterns []string) *trie {
@@ -43,7 +45,7 @@ func newTrie(patterns []string) *trie {
 		for _, part := range strings.Split(strings.TrimPrefix(p, "/"), "/") {
 			if part == "*" {
 				if t.anyIndex == nil {
-					t.anyIndex = &trie{}
+					t.anyIndex = &trie{path: t.path + "/*"}
 				}
 				t = t.anyIndex
 				continue
@@ -53,7 +55,7 @@ func newTrie(patterns []string) *trie {
 			}
 			next := t.children[part]
 			if next == nil {
-				next = &trie{}
+				next = &trie{path: t.path + "/" + part}
 				t.children[part] = next
 			}
 			t = next
@@ -97,6 +99,13 @@ type walker struct {
 	keys   [][]byte
 	seed   maphash.Seed
 	seeded bool
+	// foldBuf holds the folded form of the key being looked up
+	// case-insensitively (see appendFoldedName).
+	foldBuf []byte
+	// poisoned are the capture trie nodes under a key flagged as
+	// duplicated: the invariants must not read a value that another
+	// decoder would not, so run drops their captures.
+	poisoned []*trie
 }
 
 func (w *walker) reset(data []byte, side Side, op string, validate, strict bool) {
@@ -106,6 +115,7 @@ func (w *walker) reset(data []byte, side Side, op string, validate, strict bool)
 	w.segs = w.segs[:0]
 	w.out = w.out[:0]
 	w.keys = w.keys[:0]
+	w.poisoned = w.poisoned[:0]
 	w.capBuf = w.capBuf[:0]
 	w.lastIdx = -1
 	w.scratch = w.scratch[:0]
@@ -129,7 +139,49 @@ func (w *walker) run(n *node, t *trie) error {
 		return errTrailing
 	}
 	w.fillCaptures()
+	if len(w.poisoned) > 0 {
+		w.dropPoisoned()
+	}
 	return nil
+}
+
+// dropPoisoned removes the captures under a poisoned trie node: a value
+// read from a key given more than once (exactly or ignoring case) is not
+// the one every decoder keeps, and the duplicate-key violation already
+// says so; an invariant reading it would add a misleading second line.
+// The node is a pattern, so under an array ("*") the captures of every
+// element are dropped, not only the one holding the duplicate.
+func (w *walker) dropPoisoned() {
+	j := 0
+	for _, c := range w.caps {
+		keep := true
+		for _, p := range w.poisoned {
+			if c.key == p.path || strings.HasPrefix(c.key, p.path+"/") {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			w.caps[j] = c
+			j++
+		}
+	}
+	w.caps = w.caps[:j]
+}
+
+// poison marks t (when not nil) as under a duplicated key. Each node is
+// listed once, so the list stays as small as the trie however many
+// duplicates a hostile body holds.
+func (w *walker) poison(t *trie) {
+	if t == nil {
+		return
+	}
+	for _, p := range w.poisoned {
+		if p == t {
+			return
+		}
+	}
+	w.poisoned = append(w.poisoned, t)
 }
 
 // fillCaptures gives every captured string its value: all of them were
@@ -366,6 +418,9 @@ func (w *walker) object(n *node, t *trie) error {
 	mark := len(w.keys)
 	var keyBits uint64             // a one-word filter of the keys seen
 	var keySet map[uint64]struct{} // past dupScan keys
+	// folds tracks the declared properties that a key matched only
+	// ignoring case; nil (no cost) until one does.
+	var folds []foldGroup
 	first := true
 	for {
 		w.skipWS()
@@ -392,6 +447,11 @@ func (w *walker) object(n *node, t *trie) error {
 			return errSyntax
 		}
 		w.pos++
+		var childTrie *trie
+		if t != nil && t.children != nil {
+			childTrie = t.children[string(key)]
+		}
+		dup := false
 		if bit := keyBit(key); keyBits&bit == 0 && keySet == nil {
 			// A new key, known without comparing (the common case).
 			keyBits |= bit
@@ -401,11 +461,9 @@ func (w *walker) object(n *node, t *trie) error {
 			}
 		} else if w.duplicate(key, bit, mark, &keyBits, &keySet) {
 			// Reported in every mode: decoders disagree on which value counts.
+			dup = true
 			w.out = append(w.out, Violation{Operation: w.op, Side: w.side, Kind: KindDuplicateKey, Location: w.pointer(string(key), true), Message: "the object holds this key more than once"})
-		}
-		var childTrie *trie
-		if t != nil && t.children != nil {
-			childTrie = t.children[string(key)]
+			w.poison(childTrie)
 		}
 		f := n.fields[string(key)]
 		if f != nil && f.req >= 0 {
@@ -419,10 +477,26 @@ func (w *walker) object(n *node, t *trie) error {
 			}
 		}
 		if f != nil && f.declared {
+			if folds != nil {
+				folds = w.foldHit(folds, f, key, true, dup, t, mark)
+			}
 			w.segs = append(w.segs, seg{name: f.name, idx: -1})
 			err = w.value(f.node, childTrie)
 			w.segs = w.segs[:len(w.segs)-1]
 		} else {
+			// Not a declared name: Go's encoding/json still decodes the
+			// value into a declared property's field when the key matches
+			// its name ignoring case. For schemas the key stays undeclared
+			// (as for kin-openapi); the walker reports it (foldHit, and
+			// lone keys below), in every mode.
+			var ff *field
+			if n.folded != nil {
+				w.foldBuf = appendFoldedName(w.foldBuf[:0], key)
+				ff = n.folded[string(w.foldBuf)]
+				if ff != nil {
+					folds = w.foldHit(folds, ff, key, false, dup, t, mark)
+				}
+			}
 			name := string(key)
 			switch {
 			case n.forbidExtra:
@@ -437,7 +511,7 @@ func (w *walker) object(n *node, t *trie) error {
 				err = w.value(n.addl, childTrie)
 				w.segs = w.segs[:len(w.segs)-1]
 			default:
-				if w.strict && !n.freeForm && !n.opaque {
+				if w.strict && !n.freeForm && !n.opaque && ff == nil {
 					w.report(KindUndocumentedField, w.pointer(name, true), "property is not declared in the spec")
 				}
 				w.segs = append(w.segs, seg{name: name, idx: -1})
@@ -464,6 +538,13 @@ func (w *walker) object(n *node, t *trie) error {
 		}
 		break
 	}
+	for _, g := range folds {
+		if g.n == 1 {
+			// The only key for this property, under another case: the
+			// generated client reads it although no schema check did.
+			w.report(KindUndocumentedField, w.pointer(string(g.first), true), "property is not declared in the spec; it differs from the declared "+Escape(g.f.name)+" only in case, and Go's encoding/json, matching names case-insensitively, decodes it as "+Escape(g.f.name))
+		}
+	}
 	if w.validate {
 		for i, k := range n.required {
 			if i < 64 && seen&(1<<i) != 0 || i >= 64 && seenMore[k] {
@@ -474,6 +555,117 @@ func (w *walker) object(n *node, t *trie) error {
 	}
 	w.keys = w.keys[:mark]
 	return nil
+}
+
+// foldGroup is what an object holds of one declared property once a key
+// matched its name only ignoring case: how many of its keys match it
+// (exactly or ignoring case), and the first of them.
+type foldGroup struct {
+	f          *field
+	first      []byte // valid while the object is walked, like w.keys
+	firstExact bool
+	n          int
+}
+
+// foldHit records that key (of the object whose keys start at
+// w.keys[mark]) matches the declared property f: exactly (exact), or only
+// ignoring case. dup says the exact-duplicate check has already reported
+// key. From the second key of a group on, each key is a duplicate-key
+// violation, and so is the group's first key unless it is f's exact name
+// (mirroring the exact check, which flags the repeats only). t is the
+// object's capture trie: the exact member's values are dropped from what
+// the invariants read. An exact key never starts a group: that is the
+// normal path, with no cost.
+func (w *walker) foldHit(folds []foldGroup, f *field, key []byte, exact, dup bool, t *trie, mark int) []foldGroup {
+	i := 0
+	for i < len(folds) && folds[i].f != f {
+		i++
+	}
+	if i == len(folds) {
+		if exact {
+			return folds
+		}
+		folds = append(folds, foldGroup{f: f, first: key, n: 1})
+		if !w.hasKey(f.name, mark) {
+			return folds
+		}
+		// The exact name came first; key is the second of the group.
+		folds[i].first, folds[i].firstExact, folds[i].n = nil, true, 2
+		w.reportFold(key, f)
+		w.poisonField(f, t)
+		return folds
+	}
+	g := &folds[i]
+	g.n++
+	if !dup {
+		w.reportFold(key, f)
+	}
+	if g.n == 2 && !g.firstExact && string(g.first) != string(key) {
+		w.reportFold(g.first, f)
+	}
+	w.poisonField(f, t)
+	return folds
+}
+
+// reportFold reports key as one of several keys matching the declared
+// property f ignoring case.
+func (w *walker) reportFold(key []byte, f *field) {
+	w.out = append(w.out, Violation{Operation: w.op, Side: w.side, Kind: KindDuplicateKey, Location: w.pointer(string(key), true),
+		Message: "the object holds this key and another that match the declared " + Escape(f.name) + " ignoring case; decoders disagree on which value counts (Go's encoding/json matches names case-insensitively and keeps the last)"})
+}
+
+// poisonField poisons the capture trie node of f's exact name under t.
+func (w *walker) poisonField(f *field, t *trie) {
+	if t != nil && t.children != nil {
+		w.poison(t.children[f.name])
+	}
+}
+
+// hasKey reports whether name is among w.keys[mark:]. It runs once per
+// object and declared property met under another case, so a linear scan
+// keeps the cost bounded.
+func (w *walker) hasKey(name string, mark int) bool {
+	for _, k := range w.keys[mark:] {
+		if string(k) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// appendFoldedName appends to out the folded form of in, as
+// encoding/json's foldName computes it to match a JSON key with a struct
+// field's name: two names match ignoring case exactly when their folded
+// forms are equal (bytes.EqualFold). ASCII letters fold to upper case;
+// any other rune to the smallest rune of its simple fold set, so that the
+// Kelvin sign folds with "k" and the long s with "s". in is valid UTF-8
+// (keys are unescaped by appendUnescaped).
+func appendFoldedName(out, in []byte) []byte {
+	for i := 0; i < len(in); {
+		if c := in[i]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(in[i:])
+		out = utf8.AppendRune(out, foldRune(r))
+		i += size
+	}
+	return out
+}
+
+// foldRune returns the smallest rune of r's simple fold set.
+func foldRune(r rune) rune {
+	for {
+		r2 := unicode.SimpleFold(r)
+		if r2 <= r {
+			return r2
+		}
+		r = r2
+	}
 }
 
 // dupScan is how many keys of one object the duplicate-key check compares
