@@ -48,17 +48,16 @@ type Scrubber struct {
 	short   []string // shorter ones (only with Options.MinLen below prefixLen), longest first
 	// pats holds the needles, then every FragmentLen-byte window of every
 	// encoding (see FragmentLen); folded holds the lower-cased raw secrets
-	// (matched ignoring ASCII case). byPrefix and foldPrefix map the first
-	// prefixLen bytes of each to the ones that start with them, and filter
-	// holds one bit per such prefix, so that a scan costs one 8-byte load
-	// and one or two bit tests per byte of text however many needles there
-	// are.
-	pats       []string
-	folded     []string
-	byPrefix   map[uint64][]int
-	foldPrefix map[uint64][]int
-	filter     []uint64
-	shift      uint // 64 - log2(len(filter)*64)
+	// (matched ignoring ASCII case). byPrefix maps the first prefixLen
+	// bytes of each, ASCII lower-cased, to the ones that start with them
+	// (index i < len(pats) is pats[i], matched exactly, larger ones are
+	// folded[i-len(pats)]), and filter holds one bit per such prefix, so
+	// that a scan costs one 8-byte load, a case fold and one bit test per
+	// byte of text however many needles there are.
+	pats     []string
+	folded   []string
+	byPrefix map[uint64][]int
+	filter   *[filterBits / 64]uint64
 }
 
 // FragmentLen is the length of the shortest run of bytes taken from a
@@ -107,29 +106,18 @@ func (o Options) New(secrets ...string) *Scrubber {
 // prefixLen is how many leading bytes of a needle the prefix index keys on.
 const prefixLen = 8
 
-// minFilterBits and maxFilterBits bound the size of the prefix filter,
-// which is sized to about 32 bits per indexed prefix so that it stays
-// mostly empty.
-const (
-	minFilterBits = 1 << 16
-	maxFilterBits = 1 << 22
-)
+// filterBits is the size of the prefix filter: 16 KiB, mostly empty (a
+// secret, its Basic credential and a PEM key index about 4,000 prefixes).
+const filterBits = 1 << 17
 
 // prefixKey is the first prefixLen bytes of s, which must have that many.
 func prefixKey(s string) uint64 {
 	return binary.LittleEndian.Uint64([]byte(s[:prefixLen]))
 }
 
-// filterBit spreads a prefix over a filter of 1<<(64-shift) bits
-// (Fibonacci hashing).
-func filterBit(k uint64, shift uint) uint64 {
-	return (k * 0x9E3779B97F4A7C15) >> shift
-}
-
-// has reports whether the filter bit of k is set.
-func (s *Scrubber) has(k uint64) bool {
-	b := filterBit(k, s.shift)
-	return s.filter[b/64]&(1<<(b%64)) != 0
+// filterBit spreads a prefix over the filter (Fibonacci hashing).
+func filterBit(k uint64) uint64 {
+	return (k * 0x9E3779B97F4A7C15) >> (64 - 17)
 }
 
 // fold lower-cases the ASCII letters among the 8 bytes of k.
@@ -226,37 +214,15 @@ func (s *Scrubber) With(secrets ...string) *Scrubber {
 			out.folded = append(out.folded, l)
 		}
 	}
-	bits := minFilterBits
-	for bits < maxFilterBits && bits < 32*(len(out.pats)+len(out.folded)) {
-		bits *= 2
-	}
-	out.filter = make([]uint64, bits/64)
-	out.shift = uint(64 - bitsLog2(bits))
-	out.byPrefix = make(map[uint64][]int, len(out.pats))
-	for i, n := range out.pats {
-		k := prefixKey(n)
+	out.filter = new([filterBits / 64]uint64)
+	out.byPrefix = make(map[uint64][]int, len(out.pats)+len(out.folded))
+	for i, n := range append(slices.Clip(out.pats), out.folded...) {
+		k := fold(prefixKey(n))
 		out.byPrefix[k] = append(out.byPrefix[k], i)
-		b := filterBit(k, out.shift)
-		out.filter[b/64] |= 1 << (b % 64)
-	}
-	out.foldPrefix = make(map[uint64][]int, len(out.folded))
-	for i, n := range out.folded {
-		k := prefixKey(n)
-		out.foldPrefix[k] = append(out.foldPrefix[k], i)
-		b := filterBit(k, out.shift)
+		b := filterBit(k)
 		out.filter[b/64] |= 1 << (b % 64)
 	}
 	return out
-}
-
-// bitsLog2 returns log2 of n, a power of two.
-func bitsLog2(n int) int {
-	l := 0
-	for n > 1 {
-		n >>= 1
-		l++
-	}
-	return l
 }
 
 // fragments returns every distinct FragmentLen-byte window of the
@@ -541,24 +507,18 @@ func scan[T ~string | ~[]byte](s *Scrubber, text T, match func(start, end int) b
 
 // scanIndexed is scan for the needles in the prefix index.
 func scanIndexed[T ~string | ~[]byte](s *Scrubber, text T, match func(start, end int) bool) {
-	folding := len(s.folded) > 0
 	for i := 0; i+prefixLen <= len(text); i++ {
-		k := binary.LittleEndian.Uint64([]byte(text[i : i+prefixLen]))
-		if s.has(k) {
-			for _, n := range s.byPrefix[k] {
+		k := fold(binary.LittleEndian.Uint64([]byte(text[i : i+prefixLen])))
+		if b := filterBit(k); s.filter[b/64]&(1<<(b%64)) == 0 {
+			continue
+		}
+		for _, n := range s.byPrefix[k] {
+			if n < len(s.pats) {
 				if needle := s.pats[n]; hasPrefixAt(text, i, needle) && !match(i, i+len(needle)) {
 					return
 				}
-			}
-		}
-		if !folding {
-			continue
-		}
-		if kf := fold(k); s.has(kf) {
-			for _, n := range s.foldPrefix[kf] {
-				if needle := s.folded[n]; hasFoldedPrefixAt(text, i, needle) && !match(i, i+len(needle)) {
-					return
-				}
+			} else if needle := s.folded[n-len(s.pats)]; hasFoldedPrefixAt(text, i, needle) && !match(i, i+len(needle)) {
+				return
 			}
 		}
 	}
