@@ -43,15 +43,36 @@ const maxPasses = 8
 // concurrent use.
 type Scrubber struct {
 	opts    Options
+	secrets []string // the raw secrets registered, in order
 	needles []string // registered encodings of at least prefixLen bytes, longest first
 	short   []string // shorter ones (only with Options.MinLen below prefixLen), longest first
-	// byPrefix maps the first prefixLen bytes of each needle to the needles
-	// that start with them, and filter holds one bit per such prefix, so
-	// that a scan costs one 8-byte load and one bit test per byte of text
-	// however many needles there are.
+	// pats holds the needles, then every FragmentLen-byte window of every
+	// encoding (see FragmentLen); folded holds the lower-cased raw secrets
+	// (matched ignoring ASCII case). byPrefix maps the first prefixLen
+	// bytes of each, ASCII lower-cased, to the ones that start with them
+	// (index i < len(pats) is pats[i], matched exactly, larger ones are
+	// folded[i-len(pats)]), and filter holds one bit per such prefix, so
+	// that a scan costs one 8-byte load, a case fold and one bit test per
+	// byte of text however many needles there are.
+	pats     []string
+	folded   []string
 	byPrefix map[uint64][]int
 	filter   *[filterBits / 64]uint64
 }
+
+// FragmentLen is the length of the shortest run of bytes taken from a
+// registered encoding that Scrub removes: text holding any FragmentLen
+// bytes in a row of the raw secret, of one of its base64 forms (the Basic
+// credential's included) or of one of its URL or JSON escapes loses the
+// whole run, however far it extends, so that a server echoing a cut-off
+// copy ("Basic " + base64 minus its last characters, a secret minus its
+// tail) leaks at most FragmentLen-1 bytes in a row. 16 bytes is 96 bits of
+// a base64 text, 128 of raw bytes: no ordinary text matches by chance, and
+// it is longer than the public prefixes of Stytch values ("secret-test-",
+// "project-live-"), while what a run of 15 bytes leaves of a secret of 36
+// or more is not guessable. Encodings shorter than FragmentLen are matched
+// whole only.
+const FragmentLen = 16
 
 // Options change which secrets a Scrubber registers. The zero value is what
 // [New] does.
@@ -85,8 +106,9 @@ func (o Options) New(secrets ...string) *Scrubber {
 // prefixLen is how many leading bytes of a needle the prefix index keys on.
 const prefixLen = 8
 
-// filterBits is the size of the prefix filter: 8 KiB, mostly empty.
-const filterBits = 1 << 16
+// filterBits is the size of the prefix filter: 16 KiB, mostly empty (a
+// secret, its Basic credential and a PEM key index about 4,000 prefixes).
+const filterBits = 1 << 17
 
 // prefixKey is the first prefixLen bytes of s, which must have that many.
 func prefixKey(s string) uint64 {
@@ -95,7 +117,28 @@ func prefixKey(s string) uint64 {
 
 // filterBit spreads a prefix over the filter (Fibonacci hashing).
 func filterBit(k uint64) uint64 {
-	return (k * 0x9E3779B97F4A7C15) >> (64 - 16)
+	return (k * 0x9E3779B97F4A7C15) >> (64 - 17)
+}
+
+// fold lower-cases the ASCII letters among the 8 bytes of k.
+func fold(k uint64) uint64 {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	low7 := k &^ high
+	geA := low7 + (0x80-'A')*ones   // high bit set where byte >= 'A'
+	gtZ := low7 + (0x80-'Z'-1)*ones // high bit set where byte > 'Z'
+	upper := geA &^ gtZ &^ k & high
+	return k | upper>>2
+}
+
+// lowerASCII returns s with ASCII letters lower-cased.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + ('a' - 'A')
+		}
+	}
+	return string(b)
 }
 
 // BasicCredential returns the user-info form "projectID:secret" that HTTP
@@ -123,7 +166,7 @@ func (s *Scrubber) With(secrets ...string) *Scrubber {
 	}
 	minLen := opts.minLen()
 	seen := map[string]bool{}
-	var needles []string
+	var needles, raws []string
 	add := func(n string) bool {
 		if len(n) < minLen || seen[n] || !opts.KeepMarkerParts && strings.Contains(Marker, n) {
 			return false
@@ -133,6 +176,7 @@ func (s *Scrubber) With(secrets ...string) *Scrubber {
 		return true
 	}
 	if s != nil {
+		raws = append(raws, s.secrets...)
 		for _, n := range s.needles {
 			add(n)
 		}
@@ -142,7 +186,12 @@ func (s *Scrubber) With(secrets ...string) *Scrubber {
 	}
 	added := false
 	for _, secret := range secrets {
-		for _, n := range encodings(secret, minLen) {
+		enc := encodings(secret, minLen)
+		if len(enc) > 0 && !slices.Contains(raws, secret) {
+			raws = append(raws, secret)
+			added = true
+		}
+		for _, n := range enc {
 			added = add(n) || added
 		}
 	}
@@ -150,17 +199,75 @@ func (s *Scrubber) With(secrets ...string) *Scrubber {
 		return s
 	}
 	slices.SortStableFunc(needles, func(a, b string) int { return len(b) - len(a) })
-	out := &Scrubber{opts: opts, byPrefix: make(map[uint64][]int, len(needles)), filter: new([filterBits / 64]uint64)}
+	out := &Scrubber{opts: opts, secrets: raws}
 	for _, n := range needles {
 		if len(n) < prefixLen {
 			out.short = append(out.short, n)
 			continue
 		}
-		k := prefixKey(n)
-		out.byPrefix[k] = append(out.byPrefix[k], len(out.needles))
 		out.needles = append(out.needles, n)
+	}
+	out.pats = append(slices.Clip(out.needles), fragments(raws, minLen)...)
+	for _, r := range raws {
+		if l := lowerASCII(r); len(l) >= prefixLen && !slices.Contains(out.folded, l) &&
+			(opts.KeepMarkerParts || !strings.Contains(lowerASCII(Marker), l)) {
+			out.folded = append(out.folded, l)
+		}
+	}
+	out.filter = new([filterBits / 64]uint64)
+	out.byPrefix = make(map[uint64][]int, len(out.pats)+len(out.folded))
+	for i, n := range append(slices.Clip(out.pats), out.folded...) {
+		k := fold(prefixKey(n))
+		out.byPrefix[k] = append(out.byPrefix[k], i)
 		b := filterBit(k)
 		out.filter[b/64] |= 1 << (b % 64)
+	}
+	return out
+}
+
+// fragments returns every distinct FragmentLen-byte window of the
+// encodings of the secrets raws, except the public ones: for a registered
+// value of the form "user:secret" whose secret part is registered too (a
+// Basic credential), the windows that are windows of an encoding of "user"
+// or "user:" alone would remove a project ID wherever it appears, and
+// reveal nothing. A PEM block contributes the windows of its body's
+// encodings only (see pemParts), not of its public BEGIN and END lines.
+func fragments(raws []string, minLen int) []string {
+	var encs []string
+	for _, r := range raws {
+		parts := pemParts(r)
+		if parts == nil {
+			parts = []string{r}
+		}
+		for _, p := range parts {
+			encs = append(encs, encodings(p, minLen)...)
+		}
+	}
+	public := map[string]bool{}
+	for _, r := range raws {
+		for i := 0; i < len(r); i++ {
+			if r[i] != ':' || i == 0 || !slices.Contains(raws, r[i+1:]) {
+				continue
+			}
+			for _, p := range [...]string{r[:i], r[:i+1]} {
+				for _, e := range encodings(p, 1) {
+					for j := 0; j+FragmentLen <= len(e); j++ {
+						public[e[j:j+FragmentLen]] = true
+					}
+				}
+			}
+			break
+		}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range encs {
+		for j := 0; j+FragmentLen <= len(e); j++ {
+			if w := e[j : j+FragmentLen]; !seen[w] && !public[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
 	}
 	return out
 }
@@ -401,16 +508,38 @@ func scan[T ~string | ~[]byte](s *Scrubber, text T, match func(start, end int) b
 // scanIndexed is scan for the needles in the prefix index.
 func scanIndexed[T ~string | ~[]byte](s *Scrubber, text T, match func(start, end int) bool) {
 	for i := 0; i+prefixLen <= len(text); i++ {
-		k := binary.LittleEndian.Uint64([]byte(text[i : i+prefixLen]))
+		k := fold(binary.LittleEndian.Uint64([]byte(text[i : i+prefixLen])))
 		if b := filterBit(k); s.filter[b/64]&(1<<(b%64)) == 0 {
 			continue
 		}
 		for _, n := range s.byPrefix[k] {
-			if needle := s.needles[n]; hasPrefixAt(text, i, needle) && !match(i, i+len(needle)) {
+			if n < len(s.pats) {
+				if needle := s.pats[n]; hasPrefixAt(text, i, needle) && !match(i, i+len(needle)) {
+					return
+				}
+			} else if needle := s.folded[n-len(s.pats)]; hasFoldedPrefixAt(text, i, needle) && !match(i, i+len(needle)) {
 				return
 			}
 		}
 	}
+}
+
+// hasFoldedPrefixAt reports whether text[i:] starts with needle, a
+// lower-case string, ignoring ASCII case.
+func hasFoldedPrefixAt[T ~string | ~[]byte](text T, i int, needle string) bool {
+	if len(text)-i < len(needle) {
+		return false
+	}
+	for j := 0; j < len(needle); j++ {
+		c := text[i+j]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != needle[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // hasPrefixAt reports whether text[i:] starts with needle.

@@ -74,7 +74,8 @@ func TestScrubLeavesOtherTextAlone(t *testing.T) {
 	s := New(testSecret, BasicCredential(testProjectID, testSecret))
 	for _, text := range []string{
 		"", "secret", "internal server error", testProjectID, "Basic", `{"status_code":500}`,
-		testSecret[:len(testSecret)-1], // a prefix is not the secret
+		testSecret[:FragmentLen-1], // a run shorter than FragmentLen is not the secret
+		testProjectID + ": not found", "Basic " + base64.StdEncoding.EncodeToString([]byte(testProjectID+":")),
 	} {
 		assert.Equal(t, text, s.Scrub(text))
 		assert.False(t, s.Contains(text), "Contains(%q)", text)
@@ -292,4 +293,100 @@ func TestWithReturnsReceiverWhenNothingNew(t *testing.T) {
 	assert.NotSame(t, a, a.With("another-secret-value"))
 	opts := Options{MinLen: 1, KeepMarkerParts: true}
 	assert.Equal(t, opts, opts.New("x").With("yz").opts, "With keeps the options")
+}
+
+// TestScrubFragments: a cut-off copy of the secret or of the Basic
+// credential's base64 (a server echoing a prefix or a suffix of what it
+// got), and an upper-cased secret, are removed too; no FragmentLen bytes
+// of any encoding survive.
+func TestScrubFragments(t *testing.T) {
+	t.Parallel()
+	s := New(testSecret, BasicCredential(testProjectID, testSecret))
+	basic := base64.StdEncoding.EncodeToString([]byte(BasicCredential(testProjectID, testSecret)))
+	type tc struct{ name, text, leak string }
+	tests := []tc{
+		{"secret minus its last 6", "bad key " + testSecret[:len(testSecret)-6] + "!", testSecret[:len(testSecret)-6]},
+		{"secret minus its first 6", "bad key " + testSecret[6:] + "!", testSecret[6:]},
+		{"basic header minus its last 4", "bad header Basic " + basic[:len(basic)-4], basic[:len(basic)-4]},
+		{"upper-cased secret", "text/" + strings.ToUpper(testSecret), strings.ToUpper(testSecret)},
+		{"mixed-case secret", "x" + strings.ToLower(testSecret) + "y", strings.ToLower(testSecret)},
+	}
+	for i := 0; i+FragmentLen <= len(basic); i++ {
+		tests = append(tests,
+			tc{fmt.Sprintf("basic prefix %d", i+FragmentLen), "Basic " + basic[:i+FragmentLen] + "\n", basic[:i+FragmentLen]},
+			tc{fmt.Sprintf("basic suffix from %d", i), "(" + basic[i:] + ")", basic[i:]})
+	}
+	for i := 0; i+FragmentLen <= len(testSecret); i++ {
+		tests = append(tests,
+			tc{fmt.Sprintf("secret prefix %d", i+FragmentLen), "got " + testSecret[:i+FragmentLen] + " ", testSecret[:i+FragmentLen]},
+			tc{fmt.Sprintf("secret suffix from %d", i), "got " + testSecret[i:] + " ", testSecret[i:]})
+	}
+	// The windows of the encodings of the project ID alone are public.
+	windows := fragments(s.secrets, MinLen)
+	require.NotEmpty(t, windows)
+	checked := 0
+	for _, tt := range tests {
+		if fragmentOf(tt.leak, windows) == "" && !strings.EqualFold(tt.leak, testSecret) {
+			continue // a cut of the Basic credential holding no secret byte
+		}
+		checked++
+		require.Contains(t, tt.text, tt.leak, "the case must hold what it checks")
+		require.True(t, s.Contains(tt.text), "%s: Contains(%q)", tt.name, tt.text)
+		got := s.Scrub(tt.text)
+		assert.NotContains(t, got, tt.leak, tt.name)
+		assert.Contains(t, got, Marker, tt.name)
+		if w := fragmentOf(got, windows); w != "" {
+			t.Errorf("%s: Scrub(%q) = %q keeps %q", tt.name, tt.text, got, w)
+		}
+		// The decoded Basic credential keeps no FragmentLen bytes of the secret.
+		if rest, ok := strings.CutPrefix(got, "Basic "); ok {
+			dec, _ := base64.StdEncoding.DecodeString(strings.TrimSuffix(rest, "\\n"))
+			assert.Empty(t, fragmentOf(string(dec), []string{testSecret}), tt.name)
+		}
+	}
+	assert.Greater(t, checked, 100, "cases checked")
+}
+
+// fragmentOf returns a FragmentLen-byte window of one of forms found in
+// text, or "".
+func fragmentOf(text string, forms []string) string {
+	for _, f := range forms {
+		for j := 0; j+FragmentLen <= len(f); j++ {
+			if strings.Contains(text, f[j:j+FragmentLen]) {
+				return f[j : j+FragmentLen]
+			}
+		}
+	}
+	return ""
+}
+
+// FuzzScrubFragments checks that for any text holding any run of at least
+// FragmentLen bytes of any registered encoding, Scrub's output holds no
+// FragmentLen bytes of any of them.
+func FuzzScrubFragments(f *testing.F) {
+	f.Add(testSecret, testProjectID, "bad header Basic ", "", uint16(3), uint16(0), uint16(4))
+	f.Add("0123456789abcdefghij", "p", "", "xyz", uint16(0), uint16(2), uint16(1))
+	f.Add(testPEM, "", `{"k":"`, `"}`, uint16(40), uint16(7), uint16(9))
+	f.Fuzz(func(t *testing.T, secret, projectID, prefix, suffix string, pick, from, cut uint16) {
+		s := New(secret, BasicCredential(projectID, secret))
+		var forms []string
+		for _, n := range s.needles {
+			if len(n) >= FragmentLen {
+				forms = append(forms, n)
+			}
+		}
+		if len(forms) == 0 {
+			return
+		}
+		form := forms[int(pick)%len(forms)]
+		start := int(from) % (len(form) - FragmentLen + 1)
+		end := len(form) - int(cut)%(len(form)-start-FragmentLen+1)
+		text := prefix + form[start:end] + suffix
+		out := s.Scrub(text)
+		for _, w := range fragments(s.secrets, MinLen) {
+			if strings.Contains(out, w) {
+				t.Fatalf("Scrub(%q) = %q keeps %q of %q", text, out, w, form)
+			}
+		}
+	})
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/internal/scrub"
 	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
@@ -281,6 +282,113 @@ func TestEchoedSecrets(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestEchoedCutOffSecrets has a server echo cut-off copies of what it
+// received (the Authorization header minus its last 4 characters, the
+// secret minus its last 6) and an upper-cased secret, and checks that no
+// run of scrub.FragmentLen bytes of the secret survives, raw, in any ASCII
+// case, or base64-decoded, in Error(), %+v, %#v or the debug log.
+func TestEchoedCutOffSecrets(t *testing.T) {
+	t.Parallel()
+	jsonString := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	type channel struct {
+		name   string
+		status int
+		ct     func(echo string) string // Content-Type; application/json when nil
+		body   func(echo string) string
+	}
+	channels := []channel{
+		{name: "error_message", status: 400, body: func(e string) string {
+			return `{"status_code":400,"request_id":"r","error_type":"bad_request","error_message":` + jsonString(e) + `}`
+		}},
+		{name: "request_id on an error", status: 404, body: func(e string) string {
+			return `{"status_code":404,"request_id":` + jsonString(e) + `,"error_type":"not_found","error_message":"m"}`
+		}},
+		{name: "error_details", status: 400, body: func(e string) string {
+			return `{"status_code":400,"request_id":"r","error_type":"bad","error_message":"m","error_details":{"echo":` + jsonString(e) + `}}`
+		}},
+		{name: "HTML 5xx body sample", status: 502, ct: func(string) string { return "text/html" }, body: func(e string) string {
+			return "<html><body>Proxy error: " + e + "</body></html>"
+		}},
+		{name: "Content-Type of a 200", status: 200, ct: func(e string) string { return "text/plain; echo=" + e }, body: func(string) string { return samlOK }},
+	}
+	for _, ch := range channels {
+		for variant, vopts := range faultVariants {
+			t.Run(ch.name+"/"+variant, func(t *testing.T) {
+				t.Parallel()
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					auth := r.Header.Get("Authorization")
+					_, pass, _ := r.BasicAuth()
+					// Short pieces first: the HTML sample and the Content-Type
+					// are cut at about 100 characters.
+					echo := "key " + pass[:len(pass)-6] + " up " + strings.ToUpper(pass) + " auth " + auth[:len(auth)-4]
+					ct := "application/json"
+					if ch.ct != nil {
+						ct = ch.ct(echo)
+					}
+					w.Header().Set("Content-Type", ct)
+					w.WriteHeader(ch.status)
+					_, _ = io.WriteString(w, ch.body(echo))
+				}))
+				defer srv.Close()
+				var logs testutil.SyncBuffer
+				logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+				c, err := New(testProjectID, echoSecret, append([]Option{WithBaseURL(srv.URL), WithLogger(logger), WithoutRetries()}, vopts...)...)
+				require.NoError(t, err)
+				defer c.CloseIdleConnections()
+				_, callErr := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, &SAMLConnectionUpdate{DisplayName: Ptr("Acme")})
+				require.Error(t, callErr)
+				require.Contains(t, logs.String(), "op=UpdateSAMLConnection", "debug logging is on")
+				outputs := map[string]string{
+					"Error()": callErr.Error(),
+					"%+v":     fmt.Sprintf("%+v", callErr),
+					"%#v":     fmt.Sprintf("%#v", callErr),
+					"log":     logs.String(),
+				}
+				var apiErr *APIError
+				if errors.As(callErr, &apiErr) {
+					outputs["%#v of *APIError"] = fmt.Sprintf("%#v", apiErr)
+				}
+				for where, out := range outputs {
+					assert.Empty(t, secretRuns(out, echoSecret), "%s holds a run of the secret", where)
+				}
+			})
+		}
+	}
+}
+
+// secretRuns returns the runs of scrub.FragmentLen bytes of secret that s
+// holds: as they are, in any ASCII case, or decoded from any run of base64
+// characters at any alignment, in either alphabet.
+func secretRuns(s, secret string) []string {
+	var windows []string
+	for i := 0; i+scrub.FragmentLen <= len(secret); i++ {
+		windows = append(windows, secret[i:i+scrub.FragmentLen])
+	}
+	var runs []string
+	find := func(text string) {
+		for _, w := range windows {
+			if strings.Contains(strings.ToLower(text), strings.ToLower(w)) {
+				runs = append(runs, w)
+			}
+		}
+	}
+	find(s)
+	isB64 := func(r rune) bool {
+		return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune("+/-_", r)
+	}
+	for _, run := range strings.FieldsFunc(s, func(r rune) bool { return !isB64(r) }) {
+		for skip := 0; skip < 4 && skip < len(run); skip++ {
+			part := run[skip:]
+			part = part[:len(part)/4*4]
+			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
+				dec, _ := enc.DecodeString(part)
+				find(string(dec))
+			}
+		}
+	}
+	return runs
 }
 
 // TestEchoedSecretsInTransportErrors has a raw server answer with a
