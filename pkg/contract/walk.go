@@ -1,16 +1,16 @@
 package contract
 
 import (
-	"encoding/binary"
 	"errors"
 	"hash/maphash"
 	"math"
-	"math/bits"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/stytchsso/stytchsso/internal/jsonstr"
 )
 
 // maxDepth bounds nesting, as encoding/json does, so a hostile body cannot
@@ -639,7 +639,7 @@ func (w *walker) hasKey(name string, mark int) bool {
 // forms are equal (bytes.EqualFold). ASCII letters fold to upper case;
 // any other rune to the smallest rune of its simple fold set, so that the
 // Kelvin sign folds with "k" and the long s with "s". in is valid UTF-8
-// (keys are unescaped by appendUnescaped).
+// (keys are unescaped by jsonstr.AppendUnescaped).
 func appendFoldedName(out, in []byte) []byte {
 	for i := 0; i < len(in); {
 		if c := in[i]; c < utf8.RuneSelf {
@@ -821,58 +821,13 @@ func (w *walker) literal(lit string) error {
 // readString reads a JSON string at w.pos and returns its raw contents
 // (between the quotes) and whether it holds escapes.
 func (w *walker) readString() ([]byte, bool, error) {
-	if w.pos >= len(w.data) || w.data[w.pos] != '"' {
+	end, esc, st := jsonstr.Scan(w.data, w.pos)
+	if st != jsonstr.OK {
 		return nil, false, errSyntax
 	}
-	start := w.pos + 1
-	esc := false
-	for i := start; i < len(w.data); i++ {
-		// Pass eight bytes at a time over what needs no attention, then
-		// straight to the first byte that does.
-		for i+8 <= len(w.data) {
-			if m := quoteEscCtlMask(binary.LittleEndian.Uint64(w.data[i:])); m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				break
-			}
-			i += 8
-		}
-		if i >= len(w.data) {
-			break
-		}
-		switch b := w.data[i]; {
-		case b == '"':
-			w.pos = i + 1
-			return w.data[start:i], esc, nil
-		case b == '\\':
-			esc = true
-			i++
-			if i >= len(w.data) {
-				return nil, false, errSyntax
-			}
-			switch w.data[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if i+4 >= len(w.data) {
-					return nil, false, errSyntax
-				}
-				for _, h := range w.data[i+1 : i+5] {
-					if !isHex(h) {
-						return nil, false, errSyntax
-					}
-				}
-				i += 4
-			default:
-				return nil, false, errSyntax
-			}
-		case b < 0x20:
-			return nil, false, errSyntax
-		}
-	}
-	return nil, false, errSyntax
-}
-
-func isHex(b byte) bool {
-	return '0' <= b && b <= '9' || 'a' <= b && b <= 'f' || 'A' <= b && b <= 'F'
+	raw := w.data[w.pos+1 : end-1]
+	w.pos = end
+	return raw, esc, nil
 }
 
 // unescape returns the string's value: raw itself when it holds no escapes,
@@ -884,7 +839,7 @@ func (w *walker) unescape(raw []byte, esc bool) ([]byte, error) {
 		return raw, nil
 	}
 	start := len(w.scratch)
-	s, ok := appendUnescaped(w.scratch, raw)
+	s, ok := jsonstr.AppendUnescaped(w.scratch, raw)
 	if !ok {
 		return nil, errSyntax
 	}
@@ -947,130 +902,4 @@ func bodyLocation(ptr string) string {
 		return "body"
 	}
 	return ptr
-}
-
-// SWAR (SIMD within a register) tests on eight bytes of a string at once.
-const (
-	swarOnes = 0x0101010101010101
-	swarHigh = 0x8080808080808080
-)
-
-// quoteEscCtlMask flags (with its high bit) every byte of x that is '"',
-// '\\' or a control character (below 0x20). The lowest flagged byte is
-// always the first such byte (x read little-endian); bytes above it may be
-// flagged wrongly, so only the lowest counts. Zero means none.
-func quoteEscCtlMask(x uint64) uint64 {
-	q := x ^ (swarOnes * '"')
-	e := x ^ (swarOnes * '\\')
-	return ((q-swarOnes)&^q | (e-swarOnes)&^e | (x-swarOnes*0x20)&^x) & swarHigh
-}
-
-// appendUnescaped appends to dst the value of the JSON string whose contents
-// (between the quotes) are raw, exactly as encoding/json decodes it into a Go
-// string: escapes resolved, a surrogate pair joined, a lone surrogate and
-// every byte of invalid UTF-8 replaced by U+FFFD. ok is false when raw is
-// not the contents of one valid JSON string: a bad escape, an unescaped
-// quote or control character. FuzzUnescape checks it against encoding/json.
-func appendUnescaped(dst, raw []byte) ([]byte, bool) {
-	for r := 0; r < len(raw); {
-		// Copy a run of plain ASCII (no quote, backslash or control
-		// character) as it is, eight bytes at a time where it can.
-		start := r
-		for r+8 <= len(raw) {
-			x := binary.LittleEndian.Uint64(raw[r:])
-			if m := x&swarHigh | quoteEscCtlMask(x); m != 0 {
-				r += bits.TrailingZeros64(m) >> 3
-				break
-			}
-			r += 8
-		}
-		for r < len(raw) {
-			if c := raw[r]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
-				break
-			}
-			r++
-		}
-		dst = append(dst, raw[start:r]...)
-		if r == len(raw) {
-			break
-		}
-		switch c := raw[r]; {
-		case c == '\\':
-			if r+1 >= len(raw) {
-				return dst, false
-			}
-			switch e := raw[r+1]; e {
-			case '"', '\\', '/':
-				dst = append(dst, e)
-			case 'b':
-				dst = append(dst, '\b')
-			case 'f':
-				dst = append(dst, '\f')
-			case 'n':
-				dst = append(dst, '\n')
-			case 'r':
-				dst = append(dst, '\r')
-			case 't':
-				dst = append(dst, '\t')
-			case 'u':
-				rr := hex4(raw[r+2:])
-				if rr < 0 {
-					return dst, false
-				}
-				if utf16.IsSurrogate(rr) {
-					// A pair joins; anything else leaves U+FFFD, and what
-					// follows is read on its own.
-					var rr1 rune = -1
-					if r+12 <= len(raw) && raw[r+6] == '\\' && raw[r+7] == 'u' {
-						rr1 = hex4(raw[r+8:])
-					}
-					if dec := utf16.DecodeRune(rr, rr1); dec != utf8.RuneError {
-						dst = utf8.AppendRune(dst, dec)
-						r += 12
-						continue
-					}
-					rr = utf8.RuneError
-				}
-				dst = utf8.AppendRune(dst, rr)
-				r += 6
-				continue
-			default:
-				return dst, false
-			}
-			r += 2
-		case c == '"' || c < 0x20:
-			return dst, false
-		default:
-			rr, size := utf8.DecodeRune(raw[r:])
-			if rr == utf8.RuneError && size == 1 {
-				dst = utf8.AppendRune(dst, utf8.RuneError)
-			} else {
-				dst = append(dst, raw[r:r+size]...)
-			}
-			r += size
-		}
-	}
-	return dst, true
-}
-
-// hex4 decodes four hex digits at the start of b, or returns -1.
-func hex4(b []byte) rune {
-	if len(b) < 4 {
-		return -1
-	}
-	var r rune
-	for _, c := range b[:4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return -1
-		}
-		r = r<<4 | rune(c)
-	}
-	return r
 }
