@@ -9,18 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
-
-// seeds are string contents that reach every branch of AppendUnescaped and
-// Scan: PEMs, every escape, surrogate pairs and lone halves, invalid UTF-8,
-// and what encoding/json rejects.
-var seeds = []string{
-	"", "plain", `-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n`,
-	`\"\\\/\b\f\n\r\t`, `\u0041\u00e9\u4e16`, `\ud83d\ude00`, `x\ud83d\ude00y`, `\ud83d`, `\ude00`, `\udc00\ud800`,
-	`\ud800\u0041`, `\ud800\ud800\udc00`, `\ud800\uzzzz`, `\ud800\`, `\ud800\u12`, "h\xffi", "\xed\xa0\x80", "é世😀",
-	`\u`, `\u12`, `\u12g4`, `\x41`, `\'`, `\`, `a"b`, "a\nb", "a\x00b", "\x7f", `12345678\n12345678"`,
-	"abcdefg\x1f", "abcdefgh\\n", "abcdefgh\x80\\n", strings.Repeat(`MIIEowIBAAKCAQEA\n`, 20),
-}
 
 // FuzzUnescape checks both halves against encoding/json: for any contents s
 // of a string literal, Scan finds the literal "s" whole (OK, ending at its
@@ -29,7 +19,7 @@ var seeds = []string{
 // proper prefix of a literal Scan accepts is Short, never OK or Bad: a
 // stream reader that meets one asks for more data.
 func FuzzUnescape(f *testing.F) {
-	for _, s := range seeds {
+	for _, s := range testutil.JSONStringSeeds {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 // TestEscapedStringsMatchKinOpenAPI checks the walker's own string decoding
@@ -79,7 +80,7 @@ func TestEscapedStringsMatchKinOpenAPI(t *testing.T) {
 // rejects them and kin-openapi's decoder ignores the rest, a difference
 // older than this test and not about strings.
 func FuzzEscapedStringsMatchKinOpenAPI(f *testing.F) {
-	for _, s := range unescapeSeeds {
+	for _, s := range testutil.JSONStringSeeds {
 		f.Add(s)
 	}
 	f.Add(`\u006fkt\u0061`)
