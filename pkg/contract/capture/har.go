@@ -128,6 +128,9 @@ type harDoc struct {
 	// the line there, so that counting stays linear over the file.
 	lineOff int64
 	line    int
+	// skip is how many entries to read without handing them over (the
+	// fast path did).
+	skip int
 }
 
 func (d *harDoc) fail(format string, args ...any) error {
@@ -161,8 +164,8 @@ func (d *harDoc) token() (json.Token, error) {
 	return t, nil
 }
 
-// skip decodes and discards one value.
-func (d *harDoc) skip() error {
+// skip1 decodes and discards one value.
+func (d *harDoc) skip1() error {
 	off := d.dec.InputOffset()
 	var raw json.RawMessage
 	if err := d.dec.Decode(&raw); err != nil {
@@ -212,7 +215,7 @@ func (d *harDoc) object(what string, want []string, member func(key string) erro
 		key, _ := t.(string)
 		i := slices.IndexFunc(want, func(w string) bool { return strings.EqualFold(w, key) })
 		if i < 0 {
-			if err := d.skip(); err != nil {
+			if err := d.skip1(); err != nil {
 				return err
 			}
 			continue
@@ -257,9 +260,20 @@ func (d *harDoc) open(kind json.Delim, what string) (ok bool, err error) {
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // eachHAR calls fn with the pair of every entry of a HAR document that got
-// a response.
+// a response: by the fast path, and where that stops, by encoding/json from
+// the entry it stopped at.
 func eachHAR(data []byte, source string, b *budget, fn func(*contract.Pair) error) error {
-	d := &harDoc{data: data, source: source}
+	next, err := fastHAR(nil, data, 0, source, b, fn)
+	if !errors.Is(err, errHARFallback) {
+		return err
+	}
+	return slowHAR(data, source, b, fn, next)
+}
+
+// slowHAR is eachHAR by encoding/json alone, not handing over the entries
+// before skip (the fast path did).
+func slowHAR(data []byte, source string, b *budget, fn func(*contract.Pair) error, skip int) error {
+	d := &harDoc{data: data, source: source, skip: skip}
 	if bytes.HasPrefix(data, utf8BOM) {
 		d.base = len(utf8BOM)
 	}
@@ -267,17 +281,17 @@ func eachHAR(data []byte, source string, b *budget, fn func(*contract.Pair) erro
 	return d.run(b, fn)
 }
 
-// streamHAR is eachHAR reading from r as it goes, holding about one entry
+// streamHAR is slowHAR reading from r as it goes, holding about one entry
 // at a time rather than the whole file. Its errors are not located in the
 // file (it does not keep the file): on an error, the caller reads the file
 // again with eachHAR, which finds the same error and says where it is.
-func streamHAR(r io.Reader, source string, b *budget, fn func(*contract.Pair) error) error {
+func streamHAR(r io.Reader, source string, b *budget, fn func(*contract.Pair) error, skip int) error {
 	br := bufio.NewReader(r)
 	if head, _ := br.Peek(len(utf8BOM)); bytes.Equal(head, utf8BOM) {
 		_, _ = br.Discard(len(utf8BOM))
 	}
 	lr := &lineReader{r: br, line: 1}
-	d := &harDoc{source: source, stream: lr, dec: json.NewDecoder(lr)}
+	d := &harDoc{source: source, stream: lr, dec: json.NewDecoder(lr), skip: skip}
 	return d.run(b, fn)
 }
 
@@ -358,6 +372,12 @@ func (d *harDoc) entries(b *budget, fn func(*contract.Pair) error) error {
 	}
 	for i := 0; d.dec.More(); i++ {
 		start, line := d.where()
+		if i < d.skip {
+			if err := d.skip1(); err != nil {
+				return err
+			}
+			continue
+		}
 		var e harEntry
 		if err := d.dec.Decode(&e); err != nil {
 			var typ *json.UnmarshalTypeError

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/stytchsso/stytchsso/pkg/contract"
@@ -265,15 +266,31 @@ type callerError struct{ err error }
 
 func (e callerError) Error() string { return e.err.Error() }
 
-// forEachHARFile streams a HAR file; on an error in the file it reads the
-// file again as a whole, for an error that says where the problem is.
-func forEachHARFile(f *os.File, path string, fn func(*contract.Pair) error) error {
-	err := streamHAR(io.LimitReader(f, MaxFileBytes), path, newBudget(MaxDecodedBytesPerFile), func(p *contract.Pair) error {
+// forEachHARFile streams a HAR file: by the fast path, and where that
+// stops, by encoding/json from the entry it stopped at; on an error in the
+// file it reads the file again as a whole, for an error that says where the
+// problem is.
+func forEachHARFile(f io.ReadSeeker, path string, fn func(*contract.Pair) error) error {
+	return forEachHARChunked(f, harChunk, path, fn)
+}
+
+// forEachHARChunked is forEachHARFile with the fast path reading chunk
+// bytes at a time (tests make it small).
+func forEachHARChunked(f io.ReadSeeker, chunk int, path string, fn func(*contract.Pair) error) error {
+	b := newBudget(MaxDecodedBytesPerFile)
+	wrapped := func(p *contract.Pair) error {
 		if err := fn(p); err != nil {
 			return callerError{err}
 		}
 		return nil
-	})
+	}
+	next, err := fastHAR(io.LimitReader(f, MaxFileBytes), nil, chunk, path, b, wrapped)
+	if errors.Is(err, errHARFallback) {
+		if _, serr := f.Seek(0, io.SeekStart); serr != nil {
+			return fmt.Errorf("contract: %s: %w", path, serr)
+		}
+		err = streamHAR(io.LimitReader(f, MaxFileBytes), path, b, wrapped, next)
+	}
 	if err == nil {
 		return nil
 	}
@@ -346,6 +363,11 @@ func readAllLimited(r io.Reader, source string) ([]byte, error) {
 	return data, nil
 }
 
+// gzipReaders and zlibReaders keep decompressors for reuse: a new one
+// allocates its 32 KiB window and tables, which cost more than decoding a
+// small API body.
+var gzipReaders, zlibReaders sync.Pool
+
 // decodeBody undoes a Content-Encoding the headers declare (gzip, deflate)
 // when the bytes really are encoded. Recorders often keep the header while
 // storing the decoded text (HAR exporters always decode), so bytes that do
@@ -365,12 +387,22 @@ func decodeBody(h http.Header, body []byte, b *budget) ([]byte, error) {
 		if len(body) < 2 || body[0] != 0x1f || body[1] != 0x8b {
 			return body, b.take(len(body))
 		}
-		r, err = gzip.NewReader(bytes.NewReader(body))
+		zr, _ := gzipReaders.Get().(*gzip.Reader)
+		if zr == nil {
+			zr = new(gzip.Reader)
+		}
+		defer gzipReaders.Put(zr)
+		r, err = zr, zr.Reset(bytes.NewReader(body))
 	case enc == "deflate":
 		if len(body) < 2 || body[0]&0x0f != 8 || (uint16(body[0])<<8|uint16(body[1]))%31 != 0 {
 			return body, b.take(len(body))
 		}
-		r, err = zlib.NewReader(bytes.NewReader(body))
+		if zr, _ := zlibReaders.Get().(io.ReadCloser); zr != nil {
+			defer zlibReaders.Put(zr)
+			r, err = zr, zr.(zlib.Resetter).Reset(bytes.NewReader(body), nil)
+		} else if r, err = zlib.NewReader(bytes.NewReader(body)); err == nil {
+			defer zlibReaders.Put(r)
+		}
 	default:
 		return body, b.take(len(body))
 	}
