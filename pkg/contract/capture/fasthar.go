@@ -51,6 +51,7 @@ type harScanner struct {
 	chunk int
 	// scanned counts the bytes value looked at, rescans included.
 	scanned int
+	key     []byte // the key members last read
 }
 
 // harChunk is how much the fast path reads from a stream at a time.
@@ -201,8 +202,9 @@ func (s *harScanner) value() (start, end int, ok bool) {
 }
 
 // members walks the members of an object whose '{' has been read: member
-// is called for each plain ASCII key and reports whether it consumed the
-// value; the values of the others are skipped. A key with escapes or
+// is called for each plain ASCII key (valid until the next key is read)
+// and reports whether it consumed the value; the values of the others are
+// skipped. A key with escapes or
 // beyond ASCII falls back (encoding/json folds such keys in its own way).
 func (s *harScanner) members(member func(key []byte) (bool, error)) error {
 	if s.byte('}') {
@@ -213,14 +215,15 @@ func (s *harScanner) members(member func(key []byte) (bool, error)) error {
 		if !ok || s.buf[start] != '"' {
 			return errHARFallback
 		}
-		raw := s.buf[start+1 : end-1]
-		if !plainASCII(raw) {
+		// Copied: reading on may refill the window and move its bytes.
+		s.key = append(s.key[:0], s.buf[start+1:end-1]...)
+		if !plainASCII(s.key) {
 			return errHARFallback
 		}
 		if !s.byte(':') {
 			return errHARFallback
 		}
-		used, err := member(raw)
+		used, err := member(s.key)
 		if err != nil {
 			return err
 		}

@@ -141,7 +141,12 @@ func TestFastHARMatchesEncodingJSON(t *testing.T) {
 	for _, data := range inputs {
 		want := slowRun(data)
 		require.Equal(t, want, fastRun(data), "eachHAR on %.80q", data)
-		for _, cs := range [][2]int{{harChunk, 1 << 20}, {1, 1}, {7, 3}, {64, 64}} {
+		cases := [][2]int{{harChunk, 1 << 20}, {1, 1}, {7, 3}, {64, 64}}
+		for chunk := 2; chunk <= 48; chunk++ {
+			// Refills land at every offset of keys, values and entries.
+			cases = append(cases, [2]int{chunk, 128})
+		}
+		for _, cs := range cases {
 			require.Equal(t, want, streamRun(data, cs[0], cs[1]), "stream (chunk %d, step %d) on %.80q", cs[0], cs[1], data)
 		}
 	}
