@@ -106,18 +106,8 @@ func (w *cassetteWalker) mapping(n *yaml.Node, what string, member func(key stri
 	if err := w.b.take(len(n.Content) / 2); err != nil {
 		return w.errAt(n, "%s: %w", what, err)
 	}
-	if w.seen == nil {
-		w.seen = make(map[dupKey]int)
-	}
-	seen := w.seen
-	clear(seen)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		key := dupKey{k.Kind, k.Value}
-		if line, dup := seen[key]; dup {
-			return w.errAt(k, "%s: mapping key %q already defined at line %d", what, k.Value, line)
-		}
-		seen[key] = k.Line
+	if line, k := w.duplicate(n.Content); k != nil {
+		return w.errAt(k, "%s: mapping key %q already defined at line %d", what, k.Value, line)
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -138,6 +128,41 @@ func (w *cassetteWalker) mapping(n *yaml.Node, what string, member func(key stri
 	}
 	return nil
 }
+
+// duplicate finds the first key of a mapping's content (keys and values in
+// turn) given earlier too, and the line of that earlier key. A small
+// mapping is searched pair by pair, which costs less than hashing; a large
+// one with a map, so that the search stays linear.
+func (w *cassetteWalker) duplicate(content []*yaml.Node) (line int, dup *yaml.Node) {
+	if len(content) <= 2*smallMapping {
+		for i := 2; i+1 < len(content); i += 2 {
+			k := content[i]
+			for j := 0; j < i; j += 2 {
+				if e := content[j]; e.Value == k.Value && e.Kind == k.Kind {
+					return e.Line, k
+				}
+			}
+		}
+		return 0, nil
+	}
+	if w.seen == nil {
+		w.seen = make(map[dupKey]int)
+	}
+	seen := w.seen
+	clear(seen)
+	for i := 0; i+1 < len(content); i += 2 {
+		k := content[i]
+		key := dupKey{k.Kind, k.Value}
+		if line, ok := seen[key]; ok {
+			return line, k
+		}
+		seen[key] = k.Line
+	}
+	return 0, nil
+}
+
+// smallMapping is the most keys duplicate compares pair by pair.
+const smallMapping = 16
 
 // decode hands one scalar to the YAML library, for the forms the fast
 // paths below do not cover (hex or octal integers, !!binary, ...).

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -33,17 +34,43 @@ type fastParser struct {
 	pos       int // current offset
 	line      int // 1-based line of pos
 	lineStart int // offset where the current line starts
-	slab      []yaml.Node
+	arena     *nodeArena
 }
 
-// node allocates nodes in chunks: one allocation for many small ones.
+// node allocates a node from the parser's arena.
 func (p *fastParser) node(n yaml.Node) *yaml.Node {
-	if len(p.slab) == cap(p.slab) {
-		p.slab = make([]yaml.Node, 0, 64)
+	if p.arena == nil {
+		p.arena = new(nodeArena)
 	}
-	p.slab = append(p.slab, n)
-	return &p.slab[len(p.slab)-1]
+	return p.arena.alloc(n)
 }
+
+// nodeArena hands out nodes from chunks of 64: one allocation for many
+// small nodes. When the nodes of one interaction are no longer referenced
+// (it has been walked into a pair), reset lets the next reuse the same
+// chunks, so that streaming a cassette allocates its nodes once rather than
+// once per interaction, and the collector has no dead trees to sweep.
+type nodeArena struct {
+	chunks [][]yaml.Node
+	ci, n  int // the chunk in use and how much of it is
+}
+
+func (a *nodeArena) alloc(v yaml.Node) *yaml.Node {
+	if a.ci == len(a.chunks) {
+		a.chunks = append(a.chunks, make([]yaml.Node, 64))
+	}
+	c := a.chunks[a.ci]
+	c[a.n] = v
+	node := &c[a.n]
+	if a.n++; a.n == len(c) {
+		a.ci, a.n = a.ci+1, 0
+	}
+	return node
+}
+
+// reset makes every node handed out so far free for reuse: none may be
+// used after it.
+func (a *nodeArena) reset() { a.ci, a.n = 0, 0 }
 
 // internKey returns the keys go-vcr writes as constants, sparing an
 // allocation each.
@@ -139,21 +166,45 @@ func fastClean(data []byte) bool {
 		return false
 	}
 	for i := 0; i < len(data); {
-		c := data[i]
-		if c < utf8.RuneSelf {
-			if (c < 0x20 && c != '\n') || c == 0x7f {
+		// Eight bytes at a time over printable ASCII; a word with anything
+		// else in it (a newline, most often) is looked at byte by byte.
+		for i+8 <= len(data) {
+			x := binary.LittleEndian.Uint64(data[i:])
+			if x&swarHigh != 0 || (x-swarOnes*0x20)&^x&swarHigh != 0 || hasByte(x, 0x7f) {
+				break
+			}
+			i += 8
+		}
+		end := min(i+8, len(data))
+		for i < end {
+			c := data[i]
+			if c < utf8.RuneSelf {
+				if (c < 0x20 && c != '\n') || c == 0x7f {
+					return false
+				}
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError || r < 0xA0 || r == 0x2028 || r == 0x2029 || r == 0xFEFF || r == 0xFFFE || r == 0xFFFF {
 				return false
 			}
-			i++
-			continue
+			i += size
 		}
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError || r < 0xA0 || r == 0x2028 || r == 0x2029 || r == 0xFEFF || r == 0xFFFE || r == 0xFFFF {
-			return false
-		}
-		i += size
 	}
 	return true
+}
+
+// SWAR (SIMD within a register) tests on eight bytes at once.
+const (
+	swarOnes = 0x0101010101010101
+	swarHigh = 0x8080808080808080
+)
+
+// hasByte reports whether any byte of x (all below 0x80) is c.
+func hasByte(x uint64, c byte) bool {
+	y := x ^ (swarOnes * uint64(c))
+	return (y-swarOnes)&^y&swarHigh != 0
 }
 
 // nextLine moves to the start of the next line, n bytes after the current
@@ -704,6 +755,7 @@ func fastEach(data []byte, w *cassetteWalker, fn func(*contract.Pair) error) (em
 	var hard error
 	err = p.items(n, func(item *yaml.Node) error {
 		pair, err := w.interaction(item, emitted)
+		p.arena.reset() // the pair holds no node
 		if err != nil {
 			hard = fmt.Errorf("cassette: %s: interaction %d: %w", w.source, emitted, err)
 			return hard

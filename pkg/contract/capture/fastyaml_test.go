@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
 )
@@ -106,5 +107,48 @@ func FuzzFastYAMLSameTree(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFastTree(t, data)
+	})
+}
+
+// fastCleanRef is fastClean byte by byte, as it was before it read eight
+// bytes at a time: the reference FuzzFastClean holds it to.
+func fastCleanRef(data []byte) bool {
+	if len(data) == 0 || data[len(data)-1] != '\n' {
+		return false
+	}
+	for i := 0; i < len(data); {
+		c := data[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 && c != '\n') || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError || r < 0xA0 || r == 0x2028 || r == 0x2029 || r == 0xFEFF || r == 0xFFFE || r == 0xFFFF {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// FuzzFastClean checks the word-at-a-time fastClean against the byte-wise
+// reference, from seeds with every kind of byte at every offset of a word.
+func FuzzFastClean(f *testing.F) {
+	for _, c := range []byte{0x00, 0x09, 0x0a, 0x0d, 0x1f, 0x20, 0x41, 0x7e, 0x7f, 0x80, 0xc2, 0xe2, 0xef, 0xff} {
+		for off := range 9 {
+			b := []byte("abcdefghijklmnop")
+			b[off] = c
+			f.Add(append(b, '\n'))
+		}
+	}
+	f.Add([]byte("\u00a0 \u2028 \ufeff x\n"))
+	f.Add([]byte("caf\xc3\xa9\xc2\x85\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if got, want := fastClean(data), fastCleanRef(data); got != want {
+			t.Fatalf("fastClean(%q) = %v, the byte-wise reference says %v", data, got, want)
+		}
 	})
 }

@@ -86,12 +86,13 @@ func streamCassette(r *bufio.Reader, w *cassetteWalker, fn func(*contract.Pair) 
 	}
 	chunk := append([]byte(nil), buf...)
 	chunkLine := line
+	arena := new(nodeArena)
 	// flush parses the chunk as exactly one item, then walks it.
 	flush := func() (bool, error) {
 		if !fastClean(chunk) {
 			return true, nil
 		}
-		p := &fastParser{data: chunk, line: chunkLine, pos: ind}
+		p := &fastParser{data: chunk, line: chunkLine, pos: ind, arena: arena}
 		var item *yaml.Node
 		err := p.items(ind, func(it *yaml.Node) error {
 			if item != nil {
@@ -104,6 +105,7 @@ func streamCassette(r *bufio.Reader, w *cassetteWalker, fn func(*contract.Pair) 
 			return true, nil
 		}
 		pair, err := w.interaction(item, emitted)
+		arena.reset() // the pair holds no node
 		if err != nil {
 			return false, fmt.Errorf("cassette: %s: interaction %d: %w", w.source, emitted, err)
 		}
