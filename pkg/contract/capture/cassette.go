@@ -209,38 +209,73 @@ func (w *cassetteWalker) integer(n *yaml.Node, what string) (int, error) {
 	return i, err
 }
 
-// check decodes a scalar into out only to find type errors, as go-vcr's
-// struct decoding would for the fields the loader does not keep.
-func (w *cassetteWalker) check(n *yaml.Node, what string, out any) error {
+// scalarKind names the Go type a cassette field not kept decodes into.
+type scalarKind uint8
+
+const (
+	kindString scalarKind = iota
+	kindInt
+	kindInt64
+	kindBool
+	kindDuration
+)
+
+// field names a cassette field in errors: "section.key", or "key" at the
+// top. It is turned into a string only when there is an error.
+type field struct{ section, key string }
+
+func (f field) String() string {
+	if f.section == "" {
+		return `"` + f.key + `"`
+	}
+	return `"` + f.section + "." + f.key + `"`
+}
+
+// check decodes a scalar only to find type errors, as go-vcr's struct
+// decoding would for the fields the loader does not keep. The common forms
+// are checked here, without the allocations of the library's decoding.
+func (w *cassetteWalker) check(n *yaml.Node, f field, kind scalarKind) error {
 	n = resolve(n)
 	if isNull(n) {
 		return nil
 	}
 	if n.Kind != yaml.ScalarNode {
-		return w.errAt(n, "%s is %s, want a scalar", what, kindName(n))
+		return w.errAt(n, "%s is %s, want a scalar", f, kindName(n))
 	}
 	if err := w.b.take(len(n.Value) + 16); err != nil {
 		return w.errAt(n, "%w", err)
 	}
-	switch out.(type) {
-	case *string:
-		if n.ShortTag() == "!!str" {
+	var out any
+	switch tag := n.ShortTag(); kind {
+	case kindString:
+		if tag == "!!str" {
 			return nil
 		}
-	case *int, *int64:
-		if n.ShortTag() == "!!int" {
+		out = new(string)
+	case kindInt, kindInt64:
+		if tag == "!!int" {
 			if _, err := strconv.ParseInt(n.Value, 10, 64); err == nil {
 				return nil
 			}
 		}
-	case *time.Duration:
-		if n.ShortTag() == "!!str" {
+		out = new(int64)
+		if kind == kindInt {
+			out = new(int)
+		}
+	case kindBool:
+		if tag == "!!bool" && (n.Value == "true" || n.Value == "false") {
+			return nil
+		}
+		out = new(bool)
+	case kindDuration:
+		if tag == "!!str" {
 			if _, err := time.ParseDuration(n.Value); err == nil {
 				return nil
 			}
 		}
+		out = new(time.Duration)
 	}
-	return w.decode(n, what, out)
+	return w.decode(n, f.String(), out)
 }
 
 // strings decodes a sequence of scalars ([]string).
@@ -375,7 +410,7 @@ func (w *cassetteWalker) interaction(in *yaml.Node, index int) (contract.Pair, e
 	err := w.mapping(rin, "interaction", func(key string, _, v *yaml.Node) error {
 		switch key {
 		case "id":
-			return w.check(v, `"id"`, new(int))
+			return w.check(v, field{"", "id"}, kindInt)
 		case "request":
 			return w.mapping(v, `"request"`, func(key string, _, v *yaml.Node) error {
 				var err error
@@ -389,15 +424,17 @@ func (w *cassetteWalker) interaction(in *yaml.Node, index int) (contract.Pair, e
 				case "headers":
 					p.RequestHeader, err = w.header(v, `"request.headers"`)
 				case "proto", "host", "remote_addr", "request_uri":
-					err = w.check(v, `"request.`+key+`"`, new(string))
+					err = w.check(v, field{"request", key}, kindString)
 				case "proto_major", "proto_minor":
-					err = w.check(v, `"request.`+key+`"`, new(int))
+					err = w.check(v, field{"request", key}, kindInt)
 				case "content_length":
-					err = w.check(v, `"request.`+key+`"`, new(int64))
+					err = w.check(v, field{"request", key}, kindInt64)
 				case "transfer_encoding":
-					_, err = w.strings(v, `"request.`+key+`"`)
-				case "trailer", "form":
-					_, err = w.header(v, `"request.`+key+`"`)
+					_, err = w.strings(v, `"request.transfer_encoding"`)
+				case "trailer":
+					_, err = w.header(v, `"request.trailer"`)
+				case "form":
+					_, err = w.header(v, `"request.form"`)
 				}
 				return err
 			})
@@ -412,19 +449,19 @@ func (w *cassetteWalker) interaction(in *yaml.Node, index int) (contract.Pair, e
 				case "headers":
 					p.ResponseHeader, err = w.header(v, `"response.headers"`)
 				case "proto", "status":
-					err = w.check(v, `"response.`+key+`"`, new(string))
+					err = w.check(v, field{"response", key}, kindString)
 				case "proto_major", "proto_minor":
-					err = w.check(v, `"response.`+key+`"`, new(int))
+					err = w.check(v, field{"response", key}, kindInt)
 				case "content_length":
-					err = w.check(v, `"response.`+key+`"`, new(int64))
+					err = w.check(v, field{"response", key}, kindInt64)
 				case "uncompressed":
-					err = w.check(v, `"response.`+key+`"`, new(bool))
+					err = w.check(v, field{"response", key}, kindBool)
 				case "duration":
-					err = w.check(v, `"response.`+key+`"`, new(time.Duration))
+					err = w.check(v, field{"response", key}, kindDuration)
 				case "transfer_encoding":
-					_, err = w.strings(v, `"response.`+key+`"`)
+					_, err = w.strings(v, `"response.transfer_encoding"`)
 				case "trailer":
-					_, err = w.header(v, `"response.`+key+`"`)
+					_, err = w.header(v, `"response.trailer"`)
 				}
 				return err
 			})

@@ -52,6 +52,7 @@ type harScanner struct {
 	// scanned counts the bytes value looked at, rescans included.
 	scanned int
 	key     []byte // the key members last read
+	dec     entryDecoder
 }
 
 // harChunk is how much the fast path reads from a stream at a time.
@@ -247,8 +248,9 @@ func (s *harScanner) entries(source string, b *budget, fn func(*contract.Pair) e
 	if s.byte(']') {
 		return nil
 	}
+	var e harEntry
 	for i := 0; ; i++ {
-		var e harEntry
+		e = harEntry{}
 		if !s.entry(&e) {
 			return errHARFallback
 		}
@@ -285,7 +287,7 @@ func (s *harScanner) entry(e *harEntry) bool {
 	s.lineAt = s.pos
 	for {
 		start := s.pos
-		n, ok := decodeEntry(s.buf[start:], e)
+		n, ok := s.dec.entry(s.buf[start:], e)
 		if ok {
 			s.scanned += n
 			s.pos += n
@@ -510,29 +512,39 @@ func skipNumber(data []byte, i int) (int, jsonstr.Status) {
 // entryDecoder decodes the fields of one entry that a pair needs from the
 // entry's bytes (one whole, valid JSON value). Each method reports false
 // when it meets what it does not decode exactly as encoding/json would.
+// entryDecoder decodes entries one after the other. What it decodes into
+// is its own and reused for the next entry, and raw values alias the
+// input: an entry is for harPair to read before the next is decoded.
 type entryDecoder struct {
 	data    []byte
 	pos     int
 	scratch []byte
+	req     harRequest
+	resp    harResponse
+	post    harPostData
+	cont    harContent
+	// reqH and respH keep the header arrays' storage.
+	reqH, respH []harHeader
 }
 
-// decodeEntry decodes the entry at the start of data into e, as
-// json.Unmarshal would, returning its length, or reports false, leaving e
-// partly set. It checks all it reads, so that ok means the entry is whole
-// and valid JSON.
-func decodeEntry(data []byte, e *harEntry) (n int, ok bool) {
-	d := &entryDecoder{data: data}
+// entry decodes the entry at the start of data into e, as json.Unmarshal
+// would, returning its length, or reports false, leaving e partly set. It
+// checks all it reads, so that ok means the entry is whole and valid JSON.
+func (d *entryDecoder) entry(data []byte, e *harEntry) (n int, ok bool) {
+	d.data, d.pos = data, 0
 	var seen uint8
 	ok = d.object(func(key []byte) bool {
 		switch {
 		case fold(key, "request"):
 			return once(&seen, 1) && d.nullOr(func() bool {
-				e.Request = new(harRequest)
+				d.req = harRequest{}
+				e.Request = &d.req
 				return d.request(e.Request)
 			})
 		case fold(key, "response"):
 			return once(&seen, 2) && d.nullOr(func() bool {
-				e.Response = new(harResponse)
+				d.resp = harResponse{}
+				e.Response = &d.resp
 				return d.response(e.Response)
 			})
 		}
@@ -550,10 +562,11 @@ func (d *entryDecoder) request(r *harRequest) bool {
 		case fold(key, "url"):
 			return once(&seen, 2) && d.str(&r.URL)
 		case fold(key, "headers"):
-			return once(&seen, 4) && d.headers(&r.Headers)
+			return once(&seen, 4) && d.headers(&r.Headers, &d.reqH)
 		case fold(key, "postdata"):
 			return once(&seen, 8) && d.nullOr(func() bool {
-				r.PostData = new(harPostData)
+				d.post = harPostData{}
+				r.PostData = &d.post
 				return d.postData(r.PostData)
 			})
 		case fold(key, "bodysize"):
@@ -564,7 +577,7 @@ func (d *entryDecoder) request(r *harRequest) bool {
 }
 
 func (d *entryDecoder) postData(pd *harPostData) bool {
-	return d.body(&pd.MimeType, &pd.Text, &pd.Encoding, nil)
+	return d.body(&pd.MimeType, &pd.text, &pd.Encoding, nil)
 }
 
 func (d *entryDecoder) response(r *harResponse) bool {
@@ -575,10 +588,11 @@ func (d *entryDecoder) response(r *harResponse) bool {
 			var raw json.RawMessage
 			return once(&seen, 1) && d.raw(&raw) && r.Status.UnmarshalJSON(raw) == nil
 		case fold(key, "headers"):
-			return once(&seen, 2) && d.headers(&r.Headers)
+			return once(&seen, 2) && d.headers(&r.Headers, &d.respH)
 		case fold(key, "content"):
 			return once(&seen, 4) && d.nullOr(func() bool {
-				r.Content = new(harContent)
+				d.cont = harContent{}
+				r.Content = &d.cont
 				return d.content(r.Content)
 			})
 		}
@@ -587,12 +601,12 @@ func (d *entryDecoder) response(r *harResponse) bool {
 }
 
 func (d *entryDecoder) content(c *harContent) bool {
-	return d.body(&c.MimeType, &c.Text, &c.Encoding, &c.Size)
+	return d.body(&c.MimeType, &c.text, &c.Encoding, &c.Size)
 }
 
 // body decodes the members a postData or content object shares, and the
 // size of a content (size nil: a postData, whose size key is not read).
-func (d *entryDecoder) body(mimeType *string, text **string, encoding *string, size *json.RawMessage) bool {
+func (d *entryDecoder) body(mimeType *string, text *[]byte, encoding *string, size *json.RawMessage) bool {
 	var seen uint8
 	return d.object(func(key []byte) bool {
 		switch {
@@ -609,9 +623,10 @@ func (d *entryDecoder) body(mimeType *string, text **string, encoding *string, s
 	})
 }
 
-// headers decodes an array of {name, value} objects; null leaves nil, and
-// a null element a zero header, as encoding/json does.
-func (d *entryDecoder) headers(hs *[]harHeader) bool {
+// headers decodes an array of {name, value} objects into storage from
+// *buf (kept there for the next entry); null leaves nil, and a null element
+// a zero header, as encoding/json does.
+func (d *entryDecoder) headers(hs *[]harHeader, buf *[]harHeader) bool {
 	if d.null() {
 		*hs = nil
 		return true
@@ -620,7 +635,8 @@ func (d *entryDecoder) headers(hs *[]harHeader) bool {
 		return false
 	}
 	d.pos++
-	*hs = []harHeader{}
+	*hs = (*buf)[:0]
+	defer func() { *buf = (*hs)[:0] }()
 	if d.ws(); d.pos < len(d.data) && d.data[d.pos] == ']' {
 		d.pos++
 		return true
@@ -727,13 +743,13 @@ func (d *entryDecoder) skip() bool {
 	return true
 }
 
-// raw copies the bytes of any value into *out.
+// raw sets *out to the bytes of any value (in the input, not a copy).
 func (d *entryDecoder) raw(out *json.RawMessage) bool {
 	start := d.pos
 	if !d.skip() {
 		return false
 	}
-	*out = append(json.RawMessage(nil), d.data[start:d.pos]...)
+	*out = d.data[start:d.pos:d.pos]
 	return true
 }
 
@@ -749,16 +765,26 @@ func (d *entryDecoder) str(out *string) bool {
 	return ok
 }
 
-// text decodes a string into a new *out; null sets it nil.
-func (d *entryDecoder) text(out **string) bool {
+// text decodes a string into new bytes at *out (not nil, even when
+// empty); null sets it nil.
+func (d *entryDecoder) text(out *[]byte) bool {
 	if d.null() {
 		*out = nil
 		return true
 	}
-	v, ok := d.stringValue()
-	if ok {
-		*out = &v
+	end, esc, st := jsonstr.Scan(d.data, d.pos)
+	if st != jsonstr.OK {
+		return false
 	}
+	raw := d.data[d.pos+1 : end-1]
+	d.pos = end
+	v := make([]byte, 0, len(raw))
+	if !esc && utf8.Valid(raw) {
+		*out = append(v, raw...)
+		return true
+	}
+	v, ok := jsonstr.AppendUnescaped(v, raw)
+	*out = v
 	return ok
 }
 

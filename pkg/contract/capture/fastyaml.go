@@ -50,9 +50,47 @@ func (p *fastParser) node(n yaml.Node) *yaml.Node {
 // (it has been walked into a pair), reset lets the next reuse the same
 // chunks, so that streaming a cassette allocates its nodes once rather than
 // once per interaction, and the collector has no dead trees to sweep.
+//
+// The Content of mappings and sequences comes from it too: their items are
+// gathered on stack as they are parsed (a nested collection takes its own
+// off before its parent goes on), then copied into one exactly sized slice
+// of a chunk of pointers, instead of each collection growing its own.
 type nodeArena struct {
 	chunks [][]yaml.Node
 	ci, n  int // the chunk in use and how much of it is
+	ptrs   [][]*yaml.Node
+	pi, pn int // likewise for ptrs
+	stack  []*yaml.Node
+}
+
+// ptrChunk is the least number of pointers a chunk of ptrs holds.
+const ptrChunk = 256
+
+// push adds a parsed item to the collection being parsed.
+func (a *nodeArena) push(items ...*yaml.Node) { a.stack = append(a.stack, items...) }
+
+// content takes the items pushed since stack held base items, as the
+// Content of a collection (capped: an append to it copies).
+func (a *nodeArena) content(base int) []*yaml.Node {
+	items := a.stack[base:]
+	a.stack = a.stack[:base]
+	n := len(items)
+	if n == 0 {
+		return nil
+	}
+	for {
+		if a.pi == len(a.ptrs) {
+			a.ptrs = append(a.ptrs, make([]*yaml.Node, max(ptrChunk, n)))
+		}
+		if a.pn+n <= len(a.ptrs[a.pi]) {
+			break
+		}
+		a.pi, a.pn = a.pi+1, 0
+	}
+	c := a.ptrs[a.pi][a.pn : a.pn+n : a.pn+n]
+	copy(c, items)
+	a.pn += n
+	return c
 }
 
 func (a *nodeArena) alloc(v yaml.Node) *yaml.Node {
@@ -70,7 +108,7 @@ func (a *nodeArena) alloc(v yaml.Node) *yaml.Node {
 
 // reset makes every node handed out so far free for reuse: none may be
 // used after it.
-func (a *nodeArena) reset() { a.ci, a.n = 0, 0 }
+func (a *nodeArena) reset() { a.ci, a.n, a.pi, a.pn, a.stack = 0, 0, 0, 0, a.stack[:0] }
 
 // internKey returns the keys go-vcr writes as constants, sparing an
 // allocation each.
@@ -265,14 +303,18 @@ func (p *fastParser) col() int { return p.pos - p.lineStart + 1 }
 // the first key (possibly mid-line, after "- ").
 func (p *fastParser) mapping(ind int) (*yaml.Node, error) {
 	m := p.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: p.line, Column: p.col()})
+	a := p.arena
+	base := len(a.stack)
 	first := true
 	for {
 		if !first {
 			n := p.lineIndent()
 			if n == -1 || (n >= 0 && n < ind) {
+				m.Content = a.content(base)
 				return m, nil
 			}
 			if n != ind || p.atSeqItem() {
+				a.stack = a.stack[:base]
 				return nil, errNotFast
 			}
 			p.pos += n
@@ -280,13 +322,15 @@ func (p *fastParser) mapping(ind int) (*yaml.Node, error) {
 		first = false
 		key, err := p.key()
 		if err != nil {
+			a.stack = a.stack[:base]
 			return nil, err
 		}
 		val, err := p.value(ind, true)
 		if err != nil {
+			a.stack = a.stack[:base]
 			return nil, err
 		}
-		m.Content = append(m.Content, key, val)
+		a.push(key, val)
 	}
 }
 
@@ -665,10 +709,13 @@ func (p *fastParser) literal(ind int) (string, error) {
 // at the first dash.
 func (p *fastParser) sequence(ind int) (*yaml.Node, error) {
 	s := p.node(yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: p.line, Column: p.col()})
+	a := p.arena
+	base := len(a.stack)
 	err := p.items(ind, func(item *yaml.Node) error {
-		s.Content = append(s.Content, item)
+		a.push(item)
 		return nil
 	})
+	s.Content = a.content(base)
 	return s, err
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/textproto"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,6 +44,9 @@ type harPostData struct {
 	// Encoding is not in HAR 1.2, but Charles and Proxyman write "base64"
 	// here for binary request bodies.
 	Encoding string `json:"encoding"`
+	// text is Text as the fast path decodes it, straight to bytes the
+	// pair can keep (non-nil when there is a text, empty or not).
+	text []byte
 }
 
 type harResponse struct {
@@ -56,6 +60,20 @@ type harContent struct {
 	Text     *string         `json:"text"`
 	Encoding string          `json:"encoding"`
 	Size     json.RawMessage `json:"size"`
+	text     []byte          // as in harPostData
+}
+
+// bodyText returns a HAR body's text as bytes the pair may keep, and
+// whether there was one: text as the fast path decoded it, else a copy of
+// the Text encoding/json decoded.
+func bodyText(text *string, decoded []byte) ([]byte, bool) {
+	switch {
+	case decoded != nil:
+		return decoded, true
+	case text != nil:
+		return []byte(*text), true
+	}
+	return nil, false
 }
 
 // positive reports whether a raw HAR size field is a number above zero.
@@ -430,8 +448,14 @@ func harPair(e *harEntry, source string, index int, b *budget) (contract.Pair, b
 	if p.ResponseHeader, err = harHeaders(e.Response.Headers, b); err != nil {
 		return contract.Pair{}, false, fmt.Errorf("response headers: %w", err)
 	}
-	if pd := e.Request.PostData; pd != nil && pd.Text != nil {
-		if p.RequestBody, err = harText(*pd.Text, pd.Encoding); err != nil {
+	pd := e.Request.PostData
+	var text []byte
+	var ok bool
+	if pd != nil {
+		text, ok = bodyText(pd.Text, pd.text)
+	}
+	if ok {
+		if p.RequestBody, err = harText(text, pd.Encoding); err != nil {
 			return contract.Pair{}, false, fmt.Errorf("request postData: %w", err)
 		}
 		setContentType(p.RequestHeader, pd.MimeType, p.RequestBody)
@@ -442,8 +466,8 @@ func harPair(e *harEntry, source string, index int, b *budget) (contract.Pair, b
 		return contract.Pair{}, false, fmt.Errorf("request: %w", err)
 	}
 	if c := e.Response.Content; c != nil {
-		if c.Text != nil {
-			if p.ResponseBody, err = harText(*c.Text, c.Encoding); err != nil {
+		if text, ok := bodyText(c.Text, c.text); ok {
+			if p.ResponseBody, err = harText(text, c.Encoding); err != nil {
 				return contract.Pair{}, false, fmt.Errorf("response content: %w", err)
 			}
 			setContentType(p.ResponseHeader, c.MimeType, p.ResponseBody)
@@ -457,8 +481,12 @@ func harPair(e *harEntry, source string, index int, b *budget) (contract.Pair, b
 	return p, true, nil
 }
 
+// harHeaders builds the pair's header as http.Header.Add would, its
+// values sharing one backing array (each key's slice capped, so that an
+// append to one copies rather than overwrites the next).
 func harHeaders(hs []harHeader, b *budget) (http.Header, error) {
 	h := make(http.Header, len(hs))
+	vals := make([]string, 0, len(hs))
 	for _, kv := range hs {
 		if kv.Name == "" || strings.HasPrefix(kv.Name, ":") {
 			continue
@@ -466,27 +494,39 @@ func harHeaders(hs []harHeader, b *budget) (http.Header, error) {
 		if err := b.take(headerCost(kv.Name, kv.Value)); err != nil {
 			return nil, err
 		}
-		h.Add(kv.Name, kv.Value)
+		key := textproto.CanonicalMIMEHeaderKey(kv.Name)
+		if v, ok := h[key]; ok {
+			h[key] = append(v, kv.Value)
+			continue
+		}
+		vals = append(vals, kv.Value)
+		h[key] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
 	return h, nil
 }
 
-func harText(text, encoding string) ([]byte, error) {
-	if text == "" {
+// harText decodes a body's text (which the caller hands over: it may be
+// returned as it is) as its encoding says.
+func harText(text []byte, encoding string) ([]byte, error) {
+	if len(text) == 0 {
 		return nil, nil
 	}
 	if strings.EqualFold(encoding, "base64") {
-		b, err := base64.StdEncoding.DecodeString(text)
+		// Room for either decoding (unpadded text decodes to more than
+		// DecodedLen allows for padded text of the same length).
+		b := make([]byte, base64.RawStdEncoding.DecodedLen(len(text)))
+		n, err := base64.StdEncoding.Decode(b, text)
 		if err != nil {
 			// Some exporters drop the padding.
-			if b2, err2 := base64.RawStdEncoding.DecodeString(strings.TrimRight(text, "=")); err2 == nil {
-				return b2, nil
+			raw := bytes.TrimRight(text, "=")
+			if n2, err2 := base64.RawStdEncoding.Decode(b, raw); err2 == nil {
+				return b[:n2], nil
 			}
 			return nil, fmt.Errorf("text is not valid base64: %w", err)
 		}
-		return b, nil
+		return b[:n], nil
 	}
-	return []byte(text), nil
+	return text, nil
 }
 
 // setContentType fills in Content-Type from a HAR mimeType when the headers
