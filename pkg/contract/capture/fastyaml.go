@@ -392,7 +392,8 @@ func plainTag(v []byte) (tag string, ok bool) {
 		if c == '-' {
 			digits = v[1:]
 		}
-		if len(digits) > 0 && len(digits) <= 18 && (digits[0] != '0' || len(digits) == 1) && allDigits(digits) {
+		// "-0" the library resolves as a float (negative zero).
+		if len(digits) > 0 && len(digits) <= 18 && (digits[0] != '0' || (len(digits) == 1 && c != '-')) && allDigits(digits) {
 			return "!!int", true
 		}
 		if c == '-' || bytes.ContainsAny(v, "-:") {
