@@ -45,6 +45,10 @@ type harScanner struct {
 	buf []byte // the input from the window's start, as far as read
 	pos int    // read position in buf
 	eof bool
+	// err is the read error other than io.EOF that ended the input: the
+	// document is then left to the encoding/json path, which meets the
+	// error again and reports it.
+	err error
 	// line is the line number at buf[lineAt], counted as entries start.
 	line, lineAt int
 	// chunk is the least a refill makes room for.
@@ -105,7 +109,7 @@ func (s *harScanner) run(source string, b *budget, fn func(*contract.Pair) error
 	if err != nil {
 		return next, err
 	}
-	if s.ws(); !hasLog || s.pos < len(s.buf) {
+	if s.ws(); !hasLog || s.pos < len(s.buf) || s.err != nil {
 		return next, errHARFallback // the encoding/json path says what is wrong
 	}
 	return next, nil
@@ -137,6 +141,9 @@ func (s *harScanner) fill() bool {
 		s.buf = s.buf[:len(s.buf)+n]
 		if err != nil {
 			s.eof = true
+			if err != io.EOF {
+				s.err = err
+			}
 			break
 		}
 	}
@@ -185,7 +192,7 @@ func (s *harScanner) byte(c byte) bool {
 func (s *harScanner) value() (start, end int, ok bool) {
 	s.ws()
 	for {
-		end, st := skipValue(s.buf, s.pos)
+		end, st := skipValue(s.buf, s.pos, 0)
 		switch st {
 		case jsonstr.OK:
 			s.scanned += end - s.pos
@@ -294,7 +301,7 @@ func (s *harScanner) entry(e *harEntry) bool {
 			break
 		}
 		*e = harEntry{}
-		end, st := skipValue(s.buf, start)
+		end, st := skipValue(s.buf, start, 0)
 		if st == jsonstr.Short {
 			s.scanned += len(s.buf) - start
 			if s.fill() {
@@ -325,8 +332,8 @@ func plainASCII(raw []byte) bool {
 // skipValue returns the end of the JSON value starting at data[i] (no
 // leading blanks), checking it as encoding/json would: Short when data
 // ends inside it, Bad when it is not valid JSON or nests deeper than
-// encoding/json allows.
-func skipValue(data []byte, i int) (int, jsonstr.Status) {
+// encoding/json allows, counting the depth levels open around it.
+func skipValue(data []byte, i, depth int) (int, jsonstr.Status) {
 	var stack []byte // '{' or '[' per open level
 	var inline [32]byte
 	stack = inline[:0]
@@ -343,7 +350,7 @@ func skipValue(data []byte, i int) (int, jsonstr.Status) {
 			}
 			i = end
 		case c == '{' || c == '[':
-			if len(stack) >= maxSkipDepth {
+			if depth+len(stack) >= maxSkipDepth {
 				return 0, jsonstr.Bad
 			}
 			stack = append(stack, c)
@@ -516,8 +523,11 @@ func skipNumber(data []byte, i int) (int, jsonstr.Status) {
 // is its own and reused for the next entry, and raw values alias the
 // input: an entry is for harPair to read before the next is decoded.
 type entryDecoder struct {
-	data    []byte
-	pos     int
+	data []byte
+	pos  int
+	// depth is how many objects and arrays are open at pos, counted from
+	// the entry's own (encoding/json limits nesting per decoded value).
+	depth   int
 	scratch []byte
 	req     harRequest
 	resp    harResponse
@@ -531,7 +541,7 @@ type entryDecoder struct {
 // would, returning its length, or reports false, leaving e partly set. It
 // checks all it reads, so that ok means the entry is whole and valid JSON.
 func (d *entryDecoder) entry(data []byte, e *harEntry) (n int, ok bool) {
-	d.data, d.pos = data, 0
+	d.data, d.pos, d.depth = data, 0, 0
 	var seen uint8
 	ok = d.object(func(key []byte) bool {
 		switch {
@@ -641,6 +651,8 @@ func (d *entryDecoder) headers(hs *[]harHeader, buf *[]harHeader) bool {
 		d.pos++
 		return true
 	}
+	d.depth++
+	defer func() { d.depth-- }()
 	for {
 		d.ws()
 		var h harHeader
@@ -692,6 +704,8 @@ func (d *entryDecoder) object(member func(key []byte) bool) bool {
 		d.pos++
 		return true
 	}
+	d.depth++
+	defer func() { d.depth-- }()
 	for {
 		d.ws()
 		end, esc, st := jsonstr.Scan(d.data, d.pos)
@@ -735,7 +749,7 @@ func (d *entryDecoder) nullOr(decode func() bool) bool {
 
 // skip consumes any value.
 func (d *entryDecoder) skip() bool {
-	end, st := skipValue(d.data, d.pos)
+	end, st := skipValue(d.data, d.pos, d.depth)
 	if st != jsonstr.OK {
 		return false
 	}
