@@ -16,17 +16,17 @@ import (
 	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
-// Adversarial review of the fast HAR path (fasthar.go): each test holds it
+// Hostile inputs for the fast HAR path (fasthar.go): each test holds it
 // to the encoding/json path (slowRun, and forEachHARFile as it was before
 // the fast path), with the harness of fasthar_test.go.
 
-// reviewEntry is an entry with the given members inside "request" and
+// hostileEntry is an entry with the given members inside "request" and
 // "response".
-func reviewEntry(req, resp string) string {
+func hostileEntry(req, resp string) string {
 	return `{"request":{` + req + `},"response":{` + resp + `}}`
 }
 
-const reviewReq = `"method":"GET","url":"https://a.test/"`
+const plainReq = `"method":"GET","url":"https://a.test/"`
 
 // requireSameAsSlow checks eachHAR and the stream walk (at a few window
 // and read sizes) against encoding/json alone on data.
@@ -39,23 +39,17 @@ func requireSameAsSlow(t *testing.T, name string, data []byte) {
 	}
 }
 
-// TestReviewFastHARNestingLimitInsideEntries: encoding/json refuses a value
+// TestHostileFastHARNestingLimitInsideEntries: encoding/json refuses a value
 // nested more than 10000 levels deep, counting from the value it decodes:
 // the slow path decodes each entry with Decoder.Decode, so the entry's own
 // '{' is level 1 and a member of "request" sits at level 3. The fast path
 // skips the members it does not read (here "_x" of request, of a header,
-// of content, and content.size) with skipValue, which starts counting
-// afresh at the member, so it accepts up to 10000 levels below the member
-// (up to 10004 from the entry) and hands over a pair where encoding/json
-// fails the file.
-//
-// Expected: the same as encoding/json: no pair, the "exceeded max depth"
-// syntax error. Today the fast path delivers the pair and no error.
-// Bug: fasthar.go entryDecoder.skip/raw call skipValue(d.data, d.pos) with
-// a fresh depth; the entry decoder should track its own nesting (entry,
-// request/response, headers array, header object, content/postData) and
-// let skipValue go only maxSkipDepth minus that deep.
-func TestReviewFastHARNestingLimitInsideEntries(t *testing.T) {
+// of content, and content.size) with skipValue, which must count the
+// levels already open in the entry (entryDecoder.depth): counting afresh
+// at the member once let it accept up to 10004 levels from the entry and
+// hand over a pair where encoding/json fails the file. Wanted: no pair,
+// encoding/json's "exceeded max depth" syntax error.
+func TestHostileFastHARNestingLimitInsideEntries(t *testing.T) {
 	t.Parallel()
 	deep := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
 	for _, tc := range []struct {
@@ -63,16 +57,16 @@ func TestReviewFastHARNestingLimitInsideEntries(t *testing.T) {
 		doc  func(n int) string
 	}{
 		{"request member", func(n int) string {
-			return `{"log":{"entries":[` + reviewEntry(reviewReq+`,"_x":`+deep(n), `"status":200`) + `]}}`
+			return `{"log":{"entries":[` + hostileEntry(plainReq+`,"_x":`+deep(n), `"status":200`) + `]}}`
 		}},
 		{"entry member", func(n int) string {
-			return `{"log":{"entries":[{"_x":` + deep(n) + `,"request":{` + reviewReq + `},"response":{"status":200}}]}}`
+			return `{"log":{"entries":[{"_x":` + deep(n) + `,"request":{` + plainReq + `},"response":{"status":200}}]}}`
 		}},
 		{"header member", func(n int) string {
-			return `{"log":{"entries":[` + reviewEntry(reviewReq+`,"headers":[{"name":"a","value":"b","_x":`+deep(n)+`}]`, `"status":200`) + `]}}`
+			return `{"log":{"entries":[` + hostileEntry(plainReq+`,"headers":[{"name":"a","value":"b","_x":`+deep(n)+`}]`, `"status":200`) + `]}}`
 		}},
 		{"content.size", func(n int) string {
-			return `{"log":{"entries":[` + reviewEntry(reviewReq, `"status":200,"content":{"size":`+deep(n)+`}`) + `]}}`
+			return `{"log":{"entries":[` + hostileEntry(plainReq, `"status":200,"content":{"size":`+deep(n)+`}`) + `]}}`
 		}},
 	} {
 		// 9996 levels are within the limit wherever they are; 10000
@@ -90,66 +84,61 @@ func TestReviewFastHARNestingLimitInsideEntries(t *testing.T) {
 }
 
 // readErrAt reads r up to at bytes, then fails every later read with
-// errReview (a device error that does not go away on a re-read).
+// errDevice (a device error that does not go away on a re-read).
 type readErrAt struct {
 	r  *bytes.Reader
 	at int64
 }
 
-var errReview = errors.New("review: input/output error")
+var errDevice = errors.New("review: input/output error")
 
 func (f *readErrAt) Read(p []byte) (int, error) {
 	off, _ := f.r.Seek(0, io.SeekCurrent)
 	if off >= f.at {
-		return 0, errReview
+		return 0, errDevice
 	}
 	return f.r.Read(p[:min(int64(len(p)), f.at-off)])
 }
 
 func (f *readErrAt) Seek(off int64, whence int) (int64, error) { return f.r.Seek(off, whence) }
 
-// TestReviewFastHARReadErrorAfterDocument: a file whose reads fail (not
-// io.EOF) once the whole document has been read. The file walk before the
-// fast path (streamHAR, then a re-read of the whole file) returned the
-// read error; the fast path's fill treats any read error as the end of the
-// input, finds a complete document and returns nil, silently dropping the
-// I/O error (and whatever the file held after that point).
-//
-// Expected: an error wrapping the read error, as before. Today: nil.
-// Bug: fasthar.go harScanner.fill sets s.eof on any err from Read and
-// forgets it; it should keep a non-EOF error and have run() return it (or
-// errHARFallback, so that the encoding/json path meets it again).
-func TestReviewFastHARReadErrorAfterDocument(t *testing.T) {
+// TestHostileFastHARReadErrorAfterDocument: a file whose reads fail (not
+// io.EOF) once the whole document has been read. The read error must be
+// reported, as the file walk before the fast path reported it: fill once
+// took any read error for the end of the input, found a complete document
+// and returned nil, dropping the error (harScanner.err now sends such a
+// document to the encoding/json path, which meets the error again).
+func TestHostileFastHARReadErrorAfterDocument(t *testing.T) {
 	t.Parallel()
-	e := reviewEntry(reviewReq, `"status":200`)
+	e := hostileEntry(plainReq, `"status":200`)
 	doc := []byte(`{"log":{"entries":[` + e + `,` + e + `]}}`)
 	// An error in the middle is reported, as the fast path falls back and
 	// the encoding/json path meets it again.
 	var mid harRun
 	err := forEachHARChunked(&readErrAt{bytes.NewReader(doc), int64(len(doc) / 2)}, harChunk, "f.har", mid.add)
-	require.ErrorIs(t, err, errReview, "error in the middle")
+	require.ErrorIs(t, err, errDevice, "error in the middle")
 	// The same error after the last byte of the document is lost.
 	for _, tail := range []string{"", "\n", " garbage"} {
 		data := append(append([]byte(nil), doc...), tail...)
 		var r harRun
 		err := forEachHARChunked(&readErrAt{bytes.NewReader(data), int64(len(doc))}, harChunk, "f.har", r.add)
-		assert.ErrorIs(t, err, errReview, "read error after the document (then %q)", tail)
+		assert.ErrorIs(t, err, errDevice, "read error after the document (then %q)", tail)
 	}
 }
 
-// TestReviewFastHAROddDocuments holds the fast path to encoding/json on
+// TestHostileFastHAROddDocuments holds the fast path to encoding/json on
 // documents made to hit its edges: CRLF and blank lines, keys given twice
 // or in other cases or escaped at every level, entries that leave the fast
 // decoder (or the fast path) between plain ones, values of the wrong type,
 // odd numbers and strings for status and sizes, bad base64, invalid UTF-8
 // and lone surrogates, compressed bodies, and syntax errors and trailing
 // data after entries were handed over.
-func TestReviewFastHAROddDocuments(t *testing.T) {
+func TestHostileFastHAROddDocuments(t *testing.T) {
 	t.Parallel()
-	e := reviewEntry(reviewReq, `"status":200`)
+	e := hostileEntry(plainReq, `"status":200`)
 	in := func(mid string) string { return `{"log":{"entries":[` + e + `,` + mid + `,` + e + `]}}` }
-	resp := func(r string) string { return in(reviewEntry(reviewReq, r)) }
-	req := func(r string) string { return in(reviewEntry(r, `"status":202`)) }
+	resp := func(r string) string { return in(hostileEntry(plainReq, r)) }
+	req := func(r string) string { return in(hostileEntry(r, `"status":202`)) }
 	docs := []string{
 		"{\r\n\"log\":\r\n{\"entries\":\r\n[\r\n" + e + ",\r\n\r\n" + e + "\r\n]\r\n}\r\n}\r\n",
 		"\n\n{\n\"log\":{\"entries\":[\n\n" + e + "\n,\n" + e + ",\n\n\n" + e + "]}}",
@@ -166,15 +155,15 @@ func TestReviewFastHAROddDocuments(t *testing.T) {
 		`{"log":{"entries":[` + e + `],"entrieſ":[]}}`,
 		`{"":1,"log ":2,"log":{"":[],"entries":[` + e + `]}}`,
 		resp(`"status":200,"st\u0061tus":201`),
-		in(`{"re\u0071uest":{` + reviewReq + `},"response":{"status":202}}`),
-		in(`{"request":{` + reviewReq + `},"response":{"status":202},"request":{"url":"https://b.test/"}}`),
-		in(`{"request":{` + reviewReq + `},"response":{"status":202},"Request":null}`),
-		in(`{"requeſt":{` + reviewReq + `},"response":{"status":202}}`),
-		req(reviewReq + `,"headers":[{"name":"a","value":"1","NAME":"b"}]`),
-		req(reviewReq + `,"headers":[null,{"name":null,"value":null},{"name":"x"}]`),
-		req(reviewReq + `,"postData":{"text":"%%%","encoding":"base64"}`),
-		req(reviewReq + `,"postData":{"text":null,"text":"a"}`),
-		req(reviewReq + `,"postData":{"text":"a","mimeType":"text/plain","size":{}}`),
+		in(`{"re\u0071uest":{` + plainReq + `},"response":{"status":202}}`),
+		in(`{"request":{` + plainReq + `},"response":{"status":202},"request":{"url":"https://b.test/"}}`),
+		in(`{"request":{` + plainReq + `},"response":{"status":202},"Request":null}`),
+		in(`{"requeſt":{` + plainReq + `},"response":{"status":202}}`),
+		req(plainReq + `,"headers":[{"name":"a","value":"1","NAME":"b"}]`),
+		req(plainReq + `,"headers":[null,{"name":null,"value":null},{"name":"x"}]`),
+		req(plainReq + `,"postData":{"text":"%%%","encoding":"base64"}`),
+		req(plainReq + `,"postData":{"text":null,"text":"a"}`),
+		req(plainReq + `,"postData":{"text":"a","mimeType":"text/plain","size":{}}`),
 		resp(`"status":202,"content":{"text":5}`),
 		resp(`"status":202,"content":{"text":{}}`),
 		resp(`"status":202,"content":{"text":["a"]}`),
@@ -188,19 +177,19 @@ func TestReviewFastHAROddDocuments(t *testing.T) {
 		resp(`"status":202,"content":{"size":"5"}`),
 		resp(`"status":202,"content":{"size":1e999}`),
 		resp(`"status":202,"content":null`),
-		req(reviewReq + `,"bodySize":1e2`),
-		req(reviewReq + `,"bodySize":-0.0`),
-		req(reviewReq + `,"bodySize":true`),
+		req(plainReq + `,"bodySize":1e2`),
+		req(plainReq + `,"bodySize":-0.0`),
+		req(plainReq + `,"bodySize":true`),
 		resp(`"status":1e2`), resp(`"status":-0`), resp(`"status":1.0`), resp(`"status":99999999999999999999999`),
 		resp(`"status":"\u0032\u0030\u0030"`), resp(`"status":" 200\n"`), resp(`"status":"+200"`), resp(`"status":+200`),
 		resp(`"status":0200`), resp(`"status":true`), resp(`"status":[200]`), resp(`"status":"2\u00000"`), resp(`"status":null`),
-		in(reviewEntry(`"method":"get\ud800","url":"https://a.test/\udc00\ud800x"`, `"status":200`)),
-		in(reviewEntry(`"method":"get","url":"https://a.test/","headers":[{"name":"X-\ud83d\ude00","value":"\xff\xfe"}]`, `"status":200`)),
-		in(reviewEntry("\"method\":\"g\xc3\",\"url\":\"https://a.test/\xed\xa0\x80\"", "\"status\":200,\"content\":{\"text\":\"\xf4\x90\x80\x80\",\"mimeType\":\"\xc0\xaf\"}")),
-		in(reviewEntry(`"method":"get","url":"https://a.test/","headers":[{"name":"Content-Encoding","value":"gzip"}],"postData":{"text":"H4sIAAAAAAAA/w==","encoding":"base64"}`, `"status":200`)),
-		in(reviewEntry(`"method":"get","url":"https://a.test/","headers":[{"name":"Content-Encoding","value":"deflate"}],"postData":{"text":"eJw=","encoding":"base64"}`, `"status":200`)),
-		in(reviewEntry(`"method":"","url":"https://a.test/"`, `"status":200`)),
-		in(reviewEntry(`"method":"GET","url":""`, `"status":200`)),
+		in(hostileEntry(`"method":"get\ud800","url":"https://a.test/\udc00\ud800x"`, `"status":200`)),
+		in(hostileEntry(`"method":"get","url":"https://a.test/","headers":[{"name":"X-\ud83d\ude00","value":"\xff\xfe"}]`, `"status":200`)),
+		in(hostileEntry("\"method\":\"g\xc3\",\"url\":\"https://a.test/\xed\xa0\x80\"", "\"status\":200,\"content\":{\"text\":\"\xf4\x90\x80\x80\",\"mimeType\":\"\xc0\xaf\"}")),
+		in(hostileEntry(`"method":"get","url":"https://a.test/","headers":[{"name":"Content-Encoding","value":"gzip"}],"postData":{"text":"H4sIAAAAAAAA/w==","encoding":"base64"}`, `"status":200`)),
+		in(hostileEntry(`"method":"get","url":"https://a.test/","headers":[{"name":"Content-Encoding","value":"deflate"}],"postData":{"text":"eJw=","encoding":"base64"}`, `"status":200`)),
+		in(hostileEntry(`"method":"","url":"https://a.test/"`, `"status":200`)),
+		in(hostileEntry(`"method":"GET","url":""`, `"status":200`)),
 		in(`{"response":{"status":200}}`),
 		in(`{"request":{},"response":{"status":0}}`),
 		in(`{"request":{},"response":null}`),
@@ -230,31 +219,31 @@ func TestReviewFastHAROddDocuments(t *testing.T) {
 	}
 }
 
-// TestReviewFastHARTruncated cuts a document with a BOM, blank lines and
+// TestHostileFastHARTruncated cuts a document with a BOM, blank lines and
 // three entries at every byte: the same pairs (none lost, none twice) and
 // the same error as encoding/json, in memory and streamed.
-func TestReviewFastHARTruncated(t *testing.T) {
+func TestHostileFastHARTruncated(t *testing.T) {
 	t.Parallel()
-	e := reviewEntry(reviewReq+`,"headers":[{"name":"A","value":"1"}]`, `"status":200,"content":{"text":"hello \u00e9 world","mimeType":"text/plain","size":5}`)
+	e := hostileEntry(plainReq+`,"headers":[{"name":"A","value":"1"}]`, `"status":200,"content":{"text":"hello \u00e9 world","mimeType":"text/plain","size":5}`)
 	doc := "\xef\xbb\xbf{\n \"log\": {\"version\":\"1.2\",\n  \"entries\": [\n   " + e + ",\n   " + e + ",\n   " + e + "\n  ]\n }\n}\n"
 	for i := 0; i <= len(doc); i++ {
 		requireSameAsSlow(t, fmt.Sprint("cut at ", i), []byte(doc[:i]))
 	}
 }
 
-// TestReviewFastHARBudget runs a document whose second entry leaves the
+// TestHostileFastHARBudget runs a document whose second entry leaves the
 // fast decoder and whose end makes the whole fast path fall back, with
 // every file budget from 0 up: the budget runs out at the same entry, with
 // the same error, as on the encoding/json path (entries the fast path
 // charged are not charged again, an entry it gave back is charged once).
-func TestReviewFastHARBudget(t *testing.T) {
+func TestHostileFastHARBudget(t *testing.T) {
 	t.Parallel()
-	e := reviewEntry(reviewReq+`,"headers":[{"name":"A","value":"1"}]`, `"status":200,"content":{"text":"hello world","mimeType":"text/plain"}`)
-	odd := `{"re\u0071uest":{` + reviewReq + `},"response":{"status":202,"content":{"text":"abcdefghij"}}}`
+	e := hostileEntry(plainReq+`,"headers":[{"name":"A","value":"1"}]`, `"status":200,"content":{"text":"hello world","mimeType":"text/plain"}`)
+	odd := `{"re\u0071uest":{` + plainReq + `},"response":{"status":202,"content":{"text":"abcdefghij"}}}`
 	for _, d := range []string{
 		`{"log":{"entries":[` + e + `,` + odd + `,` + e + `,` + e + `]},"x":}`,
 		`{"log":{"entries":[` + e + `,` + odd + `,` + e + `,` + e + `]}}`,
-		`{"log":{"entries":[` + e + `,` + reviewEntry(reviewReq, `"status":"x"`) + `,` + e + `]}}`,
+		`{"log":{"entries":[` + e + `,` + hostileEntry(plainReq, `"status":"x"`) + `,` + e + `]}}`,
 	} {
 		for n := int64(0); n < 400; n++ {
 			var want, got harRun
@@ -265,18 +254,18 @@ func TestReviewFastHARBudget(t *testing.T) {
 	}
 }
 
-// TestReviewFastHARCallerError stops at each pair with the caller's error:
+// TestHostileFastHARCallerError stops at each pair with the caller's error:
 // every path hands over the same pairs before it and returns that error.
-func TestReviewFastHARCallerError(t *testing.T) {
+func TestHostileFastHARCallerError(t *testing.T) {
 	t.Parallel()
-	e := reviewEntry(reviewReq, `"status":200`)
-	odd := `{"re\u0071uest":{` + reviewReq + `},"response":{"status":202}}`
+	e := hostileEntry(plainReq, `"status":200`)
+	odd := `{"re\u0071uest":{` + plainReq + `},"response":{"status":202}}`
 	stopErr := errors.New("caller stops")
 	for _, d := range []string{
 		`{"log":{"entries":[` + e + `,` + e + `,` + e + `]}}`,
 		`{"log":{"entries":[` + e + `,` + odd + `,` + e + `]}}`,
 		`{"log":{"entries":[` + e + `,` + e + `,` + e + `]},"x":}`,
-		`{"log":{"entries":[` + e + `,` + reviewEntry(reviewReq, `"status":"x"`) + `,` + e + `]}}`,
+		`{"log":{"entries":[` + e + `,` + hostileEntry(plainReq, `"status":"x"`) + `,` + e + `]}}`,
 	} {
 		for stop := range 4 {
 			counter := func() (*int, func(*contract.Pair) error) {
@@ -303,15 +292,15 @@ func TestReviewFastHARCallerError(t *testing.T) {
 	}
 }
 
-// TestReviewFastHARWindowBounded streams documents through a 1 KiB window
+// TestHostileFastHARWindowBounded streams documents through a 1 KiB window
 // with reads of 1 byte to 4 KiB: many entries, a megabyte of blanks
 // between two entries, many small members before "entries" keep the
 // window at a couple of KiB; a 100 KB entry grows it only to a small
 // multiple of that entry. Pairs are encoding/json's.
-func TestReviewFastHARWindowBounded(t *testing.T) {
+func TestHostileFastHARWindowBounded(t *testing.T) {
 	t.Parallel()
-	e := reviewEntry(reviewReq, `"status":200,"content":{"text":"`+strings.Repeat("x", 100)+`"}`)
-	long := reviewEntry(reviewReq, `"status":200,"content":{"text":"`+strings.Repeat("y", 100000)+`"}`)
+	e := hostileEntry(plainReq, `"status":200,"content":{"text":"`+strings.Repeat("x", 100)+`"}`)
+	long := hostileEntry(plainReq, `"status":200,"content":{"text":"`+strings.Repeat("y", 100000)+`"}`)
 	for _, tc := range []struct {
 		name   string
 		doc    string
@@ -354,11 +343,11 @@ func (z *zeroThenByte) Read(p []byte) (int, error) {
 
 func (z *zeroThenByte) Seek(off int64, whence int) (int64, error) { return z.r.Seek(off, whence) }
 
-// TestReviewFastHARZeroReads: reads that return nothing and no error, many
+// TestHostileFastHARZeroReads: reads that return nothing and no error, many
 // times in a row, between reads of a byte or two, change nothing.
-func TestReviewFastHARZeroReads(t *testing.T) {
+func TestHostileFastHARZeroReads(t *testing.T) {
 	t.Parallel()
-	e := reviewEntry(reviewReq, `"status":200`)
+	e := hostileEntry(plainReq, `"status":200`)
 	for _, d := range []string{`{"log":{"entries":[` + e + `,` + e + `]}}`, `{"log":{"entries":[` + e + `,` + e + `]}} x`} {
 		want := slowRun([]byte(d))
 		for _, zeros := range []int{1, 150} {
@@ -512,10 +501,10 @@ func (g *reviewGen) doc() string {
 	return d
 }
 
-// TestReviewFastHARRandomDocuments holds the fast path to encoding/json on
+// TestHostileFastHARRandomDocuments holds the fast path to encoding/json on
 // random documents (a fixed seed; the same generator ran for minutes with
 // random seeds, over 770,000 documents, without a difference).
-func TestReviewFastHARRandomDocuments(t *testing.T) {
+func TestHostileFastHARRandomDocuments(t *testing.T) {
 	t.Parallel()
 	g := &reviewGen{r: rand.New(rand.NewPCG(2026, 7))}
 	for range 3000 {

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func reviewGzip(t testing.TB, members ...[]byte) []byte {
+func hostileGzip(t testing.TB, members ...[]byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	for _, m := range members {
@@ -24,7 +24,7 @@ func reviewGzip(t testing.TB, members ...[]byte) []byte {
 	return buf.Bytes()
 }
 
-func reviewZlib(t testing.TB, data, dict []byte) []byte {
+func hostileZlib(t testing.TB, data, dict []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	var zw *zlib.Writer
@@ -41,29 +41,29 @@ func reviewZlib(t testing.TB, data, dict []byte) []byte {
 	return buf.Bytes()
 }
 
-func reviewDecode(enc string, body []byte) (string, error) {
+func hostileDecode(enc string, body []byte) (string, error) {
 	h := http.Header{"Content-Encoding": {enc}}
 	out, err := decodeBody(h, append([]byte(nil), body...), newBudget(MaxDecodedBytesPerFile))
 	return string(out), err
 }
 
-// TestReviewPooledDecompressorsAfterErrors pins that a pooled gzip or zlib
+// TestHostilePooledDecompressorsAfterErrors pins that a pooled gzip or zlib
 // reader left in any failed state (bad header, corrupt data, truncated,
 // checksum mismatch, a preset dictionary, a body cut off by the size
 // limit) decodes the next body exactly as a fresh reader would.
-func TestReviewPooledDecompressorsAfterErrors(t *testing.T) {
+func TestHostilePooledDecompressorsAfterErrors(t *testing.T) {
 	good := []byte(`{"ok":true,"n":12345}`)
-	gz := reviewGzip(t, good)
-	multi := reviewGzip(t, []byte("abc"), []byte("def"))
+	gz := hostileGzip(t, good)
+	multi := hostileGzip(t, []byte("abc"), []byte("def"))
 	badCRC := append([]byte(nil), gz...)
 	badCRC[len(badCRC)-5] ^= 0xff
 	corrupt := append([]byte(nil), gz...)
 	corrupt[12] ^= 0xff
-	zl := reviewZlib(t, good, nil)
-	zlDict := reviewZlib(t, good, []byte("dictionary"))
+	zl := hostileZlib(t, good, nil)
+	zlDict := hostileZlib(t, good, []byte("dictionary"))
 	zlBadSum := append([]byte(nil), zl...)
 	zlBadSum[len(zlBadSum)-1] ^= 0xff
-	bomb := reviewGzip(t, make([]byte, MaxDecodedBodyBytes+1))
+	bomb := hostileGzip(t, make([]byte, MaxDecodedBodyBytes+1))
 
 	type tc struct {
 		enc  string
@@ -81,7 +81,7 @@ func TestReviewPooledDecompressorsAfterErrors(t *testing.T) {
 	for i, c := range cases {
 		gzipReaders = sync.Pool{}
 		zlibReaders = sync.Pool{}
-		out, err := reviewDecode(c.enc, c.body)
+		out, err := hostileDecode(c.enc, c.body)
 		want[i] = fmt.Sprintf("%d %q %v", len(out), out[:min(len(out), 64)], err)
 	}
 	// The bomb is refused by the size limit, through a fresh reader.
@@ -90,7 +90,7 @@ func TestReviewPooledDecompressorsAfterErrors(t *testing.T) {
 	// under the race detector a pool drops some of what it is given).
 	reused := false
 	for range 20 {
-		_, _ = reviewDecode("gzip", gz)
+		_, _ = hostileDecode("gzip", gz)
 		if zr, _ := gzipReaders.Get().(*gzip.Reader); zr != nil {
 			gzipReaders.Put(zr)
 			reused = true
@@ -104,21 +104,21 @@ func TestReviewPooledDecompressorsAfterErrors(t *testing.T) {
 			if cases[i].enc != cases[j].enc {
 				continue
 			}
-			_, _ = reviewDecode(cases[i].enc, cases[i].body)
-			out, err := reviewDecode(cases[j].enc, cases[j].body)
+			_, _ = hostileDecode(cases[i].enc, cases[i].body)
+			out, err := hostileDecode(cases[j].enc, cases[j].body)
 			got := fmt.Sprintf("%d %q %v", len(out), out[:min(len(out), 64)], err)
 			require.Equal(t, want[j], got, "case %d after case %d", j, i)
 		}
 	}
 }
 
-// TestReviewPooledDecompressorsConcurrent decodes bodies of both encodings
+// TestHostilePooledDecompressorsConcurrent decodes bodies of both encodings
 // from several goroutines at once (run with -race).
-func TestReviewPooledDecompressorsConcurrent(t *testing.T) {
+func TestHostilePooledDecompressorsConcurrent(t *testing.T) {
 	bodies := map[string][]byte{}
 	for i := range 8 {
-		bodies[fmt.Sprint("g", i)] = reviewGzip(t, bytes.Repeat([]byte{byte('a' + i)}, 1000*(i+1)))
-		bodies[fmt.Sprint("d", i)] = reviewZlib(t, bytes.Repeat([]byte{byte('a' + i)}, 1000*(i+1)), nil)
+		bodies[fmt.Sprint("g", i)] = hostileGzip(t, bytes.Repeat([]byte{byte('a' + i)}, 1000*(i+1)))
+		bodies[fmt.Sprint("d", i)] = hostileZlib(t, bytes.Repeat([]byte{byte('a' + i)}, 1000*(i+1)), nil)
 	}
 	var wg sync.WaitGroup
 	for g := range 4 {
@@ -131,7 +131,7 @@ func TestReviewPooledDecompressorsConcurrent(t *testing.T) {
 				if k%2 == 1 {
 					enc, key = "deflate", fmt.Sprint("d", i)
 				}
-				out, err := reviewDecode(enc, bodies[key])
+				out, err := hostileDecode(enc, bodies[key])
 				if err != nil || out != string(bytes.Repeat([]byte{byte('a' + i)}, 1000*(i+1))) {
 					t.Errorf("%s %d: %d bytes, %v", enc, i, len(out), err)
 					return
