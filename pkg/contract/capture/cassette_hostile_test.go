@@ -13,27 +13,9 @@ import (
 	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
-// cassetteRun is what a cassette loader handed over and its error.
-type cassetteRun struct {
-	pairs []contract.Pair
-	err   string
-}
-
-func (r *cassetteRun) add(p *contract.Pair) error {
-	r.pairs = append(r.pairs, *p)
-	return nil
-}
-
-func (r *cassetteRun) end(err error) cassetteRun {
-	if err != nil {
-		r.err = err.Error()
-	}
-	return *r
-}
-
 // libraryCassette is the reference: the YAML library's tree, walked.
-func libraryCassette(data []byte) cassetteRun {
-	var r cassetteRun
+func libraryCassette(data []byte) loadRun {
+	var r loadRun
 	w := &cassetteWalker{source: "c.yaml", b: newBudget(MaxDecodedBytesPerFile)}
 	root := new(yaml.Node)
 	if err := yaml.Unmarshal(data, root); err != nil {
@@ -48,12 +30,12 @@ func libraryCassette(data []byte) cassetteRun {
 func checkCassettePaths(t *testing.T, name string, data []byte) {
 	t.Helper()
 	want := libraryCassette(data)
-	var a, b cassetteRun
+	var a, b loadRun
 	a.end(eachCassette(data, "c.yaml", newBudget(MaxDecodedBytesPerFile), a.add))
 	b.end(forEachCassetteFile(bytes.NewReader(data), "c.yaml", b.add))
 	for _, got := range []struct {
 		path string
-		run  cassetteRun
+		run  loadRun
 	}{{"eachCassette", a}, {"forEachCassetteFile", b}} {
 		if got.run.err != want.err {
 			t.Errorf("%s: %s: error %q, library %q", name, got.path, got.run.err, want.err)
@@ -121,7 +103,7 @@ func TestHostileCassetteArenaNoLeak(t *testing.T) {
 		if _, fallback, err := streamCassette(bufio.NewReader(strings.NewReader(doc)), w, func(*contract.Pair) error { return nil }); fallback || err != nil {
 			t.Fatalf("%s: streamCassette fell back (%v) or failed: %v", name, fallback, err)
 		}
-		var r cassetteRun
+		var r loadRun
 		r.end(forEachCassetteFile(bytes.NewReader([]byte(doc)), "c.yaml", r.add))
 		for _, p := range r.pairs {
 			if strings.HasSuffix(p.URL, "/1") && (len(p.RequestHeader) != 0 || len(p.ResponseHeader) != 0 || p.RequestBody != nil || p.ResponseBody != nil) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/stytchsso/stytchsso/internal/jsonstr"
@@ -519,9 +520,9 @@ func skipNumber(data []byte, i int) (int, jsonstr.Status) {
 // entryDecoder decodes the fields of one entry that a pair needs from the
 // entry's bytes (one whole, valid JSON value). Each method reports false
 // when it meets what it does not decode exactly as encoding/json would.
-// entryDecoder decodes entries one after the other. What it decodes into
-// is its own and reused for the next entry, and raw values alias the
-// input: an entry is for harPair to read before the next is decoded.
+// It decodes entries one after the other: what it decodes into is its own
+// and reused for the next entry, and raw values alias the input, so an
+// entry is for harPair to read before the next is decoded.
 type entryDecoder struct {
 	data []byte
 	pos  int
@@ -786,37 +787,36 @@ func (d *entryDecoder) text(out *[]byte) bool {
 		*out = nil
 		return true
 	}
-	end, esc, st := jsonstr.Scan(d.data, d.pos)
-	if st != jsonstr.OK {
-		return false
+	v, ok := d.appendString(nil)
+	if v == nil {
+		v = []byte{}
 	}
-	raw := d.data[d.pos+1 : end-1]
-	d.pos = end
-	v := make([]byte, 0, len(raw))
-	if !esc && utf8.Valid(raw) {
-		*out = append(v, raw...)
-		return true
-	}
-	v, ok := jsonstr.AppendUnescaped(v, raw)
 	*out = v
 	return ok
 }
 
-// stringValue decodes the string at pos as encoding/json does: escapes
-// resolved and invalid UTF-8 replaced by U+FFFD.
+// stringValue decodes the string at pos as encoding/json does.
 func (d *entryDecoder) stringValue() (string, bool) {
+	var ok bool
+	d.scratch, ok = d.appendString(d.scratch[:0])
+	return string(d.scratch), ok
+}
+
+// appendString appends the string at pos to dst as encoding/json decodes
+// it: escapes resolved and invalid UTF-8 replaced by U+FFFD. dst is grown
+// for the string's length up front.
+func (d *entryDecoder) appendString(dst []byte) ([]byte, bool) {
 	end, esc, st := jsonstr.Scan(d.data, d.pos)
 	if st != jsonstr.OK {
-		return "", false
+		return dst, false
 	}
 	raw := d.data[d.pos+1 : end-1]
 	d.pos = end
+	dst = slices.Grow(dst, len(raw))
 	if !esc && utf8.Valid(raw) {
-		return string(raw), true
+		return append(dst, raw...), true
 	}
-	var ok bool
-	d.scratch, ok = jsonstr.AppendUnescaped(d.scratch[:0], raw)
-	return string(d.scratch), ok
+	return jsonstr.AppendUnescaped(dst, raw)
 }
 
 // fold reports whether key equals name (lower-case ASCII) ignoring ASCII

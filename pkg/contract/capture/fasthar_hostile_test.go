@@ -114,13 +114,13 @@ func TestHostileFastHARReadErrorAfterDocument(t *testing.T) {
 	doc := []byte(`{"log":{"entries":[` + e + `,` + e + `]}}`)
 	// An error in the middle is reported, as the fast path falls back and
 	// the encoding/json path meets it again.
-	var mid harRun
+	var mid loadRun
 	err := forEachHARChunked(&readErrAt{bytes.NewReader(doc), int64(len(doc) / 2)}, harChunk, "f.har", mid.add)
 	require.ErrorIs(t, err, errDevice, "error in the middle")
 	// The same error after the last byte of the document is lost.
 	for _, tail := range []string{"", "\n", " garbage"} {
 		data := append(append([]byte(nil), doc...), tail...)
-		var r harRun
+		var r loadRun
 		err := forEachHARChunked(&readErrAt{bytes.NewReader(data), int64(len(doc))}, harChunk, "f.har", r.add)
 		assert.ErrorIs(t, err, errDevice, "read error after the document (then %q)", tail)
 	}
@@ -246,7 +246,7 @@ func TestHostileFastHARBudget(t *testing.T) {
 		`{"log":{"entries":[` + e + `,` + hostileEntry(plainReq, `"status":"x"`) + `,` + e + `]}}`,
 	} {
 		for n := int64(0); n < 400; n++ {
-			var want, got harRun
+			var want, got loadRun
 			want.end(slowHAR([]byte(d), "f.har", newBudget(n), want.add, 0))
 			got.end(eachHAR([]byte(d), "f.har", newBudget(n), got.add))
 			require.Equal(t, want, got, "budget %d", n)
@@ -314,7 +314,7 @@ func TestHostileFastHARWindowBounded(t *testing.T) {
 		want := slowRun([]byte(tc.doc))
 		for _, step := range []int{1, 100, 4096} {
 			s := newHARScanner(&stepReader{bytes.NewReader([]byte(tc.doc)), step}, nil, 1024)
-			var r harRun
+			var r loadRun
 			_, err := s.run("f.har", newBudget(MaxDecodedBytesPerFile), r.add)
 			require.NoError(t, err, tc.name)
 			require.Equal(t, want, r, tc.name)
@@ -351,7 +351,7 @@ func TestHostileFastHARZeroReads(t *testing.T) {
 	for _, d := range []string{`{"log":{"entries":[` + e + `,` + e + `]}}`, `{"log":{"entries":[` + e + `,` + e + `]}} x`} {
 		want := slowRun([]byte(d))
 		for _, zeros := range []int{1, 150} {
-			var r harRun
+			var r loadRun
 			require.Equal(t, want, r.end(forEachHARChunked(&zeroThenByte{r: bytes.NewReader([]byte(d)), zeros: zeros}, 16, "f.har", r.add)), "%d empty reads", zeros)
 		}
 	}

@@ -27,19 +27,19 @@ func harExports(tb testing.TB) []string {
 	return files
 }
 
-// harRun is what a loader handed over, in order, and the error it ended
-// with.
-type harRun struct {
+// loadRun is what a loader (HAR or cassette) handed over, in order, and
+// the error it ended with.
+type loadRun struct {
 	pairs []contract.Pair
 	err   string
 }
 
-func (r *harRun) add(p *contract.Pair) error {
+func (r *loadRun) add(p *contract.Pair) error {
 	r.pairs = append(r.pairs, *p)
 	return nil
 }
 
-func (r *harRun) end(err error) harRun {
+func (r *loadRun) end(err error) loadRun {
 	if err != nil {
 		r.err = err.Error()
 	}
@@ -47,22 +47,22 @@ func (r *harRun) end(err error) harRun {
 }
 
 // slowRun is encoding/json's reading of data, the reference.
-func slowRun(data []byte) harRun {
-	var r harRun
+func slowRun(data []byte) loadRun {
+	var r loadRun
 	return r.end(slowHAR(data, "f.har", newBudget(MaxDecodedBytesPerFile), r.add, 0))
 }
 
 // fastRun is eachHAR's: the fast path, falling back to encoding/json.
-func fastRun(data []byte) harRun {
-	var r harRun
+func fastRun(data []byte) loadRun {
+	var r loadRun
 	return r.end(eachHAR(data, "f.har", newBudget(MaxDecodedBytesPerFile), r.add))
 }
 
 // streamRun is the file walk's: the fast path on a stream read step bytes
 // at a time into a window of chunk bytes, falling back to the
 // encoding/json stream, errors located by reading the file whole.
-func streamRun(data []byte, chunk, step int) harRun {
-	var r harRun
+func streamRun(data []byte, chunk, step int) loadRun {
+	var r loadRun
 	return r.end(forEachHARChunked(&stepReader{bytes.NewReader(data), step}, chunk, "f.har", r.add))
 }
 
@@ -77,8 +77,8 @@ func (s *stepReader) Read(p []byte) (int, error) {
 }
 
 // fastOnly runs the fast path alone, reporting whether it fell back.
-func fastOnly(data []byte) (harRun, bool) {
-	var r harRun
+func fastOnly(data []byte) (loadRun, bool) {
+	var r loadRun
 	_, err := fastHAR(nil, data, 0, "f.har", newBudget(MaxDecodedBytesPerFile), r.add)
 	if errors.Is(err, errHARFallback) {
 		return r, true
@@ -203,7 +203,7 @@ func TestFastHARStreamsLongEntries(t *testing.T) {
 	many := `{"log":{"entries":[` + strings.Repeat(entry(`{}`)+",", 20000) + entry(`{}`) + `]}}`
 	for name, doc := range map[string]string{"one long entry": long, "many short entries": many} {
 		s := newHARScanner(&stepReader{bytes.NewReader([]byte(doc)), 4096}, nil, 1024)
-		var r harRun
+		var r loadRun
 		_, err := s.run("f.har", newBudget(MaxDecodedBytesPerFile), r.add)
 		require.NoError(t, err, name)
 		require.Equal(t, slowRun([]byte(doc)), r, name)
