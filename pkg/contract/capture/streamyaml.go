@@ -25,11 +25,11 @@ func forEachCassetteFile(f io.ReadSeeker, path string, fn func(*contract.Pair) e
 		return err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("contract: %w", err)
+		return fmt.Errorf("capture: %w", err)
 	}
 	data, err := readAllLimited(f, path)
 	if err != nil {
-		return fmt.Errorf("contract: %w", err)
+		return fmt.Errorf("capture: %w", err)
 	}
 	if emitted == 0 {
 		return eachCassette(data, path, w.b, fn)
