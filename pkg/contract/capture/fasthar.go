@@ -57,7 +57,10 @@ type harScanner struct {
 	// scanned counts the bytes value looked at, rescans included.
 	scanned int
 	key     []byte // the key members last read
-	dec     entryDecoder
+	// depth is how many objects and arrays are open around the values
+	// read next (encoding/json limits nesting over the whole document).
+	depth int
+	dec   entryDecoder
 }
 
 // harChunk is how much the fast path reads from a stream at a time.
@@ -86,6 +89,7 @@ func (s *harScanner) run(source string, b *budget, fn func(*contract.Pair) error
 	if !s.byte('{') {
 		return 0, errHARFallback
 	}
+	s.depth = 1
 	hasLog := false
 	err = s.members(func(key []byte) (bool, error) {
 		if !fold(key, "log") {
@@ -95,6 +99,8 @@ func (s *harScanner) run(source string, b *budget, fn func(*contract.Pair) error
 			return true, errHARFallback
 		}
 		hasLog = true
+		s.depth = 2
+		defer func() { s.depth = 1 }()
 		hasEntries := false
 		return true, s.members(func(key []byte) (bool, error) {
 			if !fold(key, "entries") {
@@ -104,6 +110,8 @@ func (s *harScanner) run(source string, b *budget, fn func(*contract.Pair) error
 				return true, errHARFallback
 			}
 			hasEntries = true
+			s.depth = 3
+			defer func() { s.depth = 2 }()
 			return true, s.entries(source, b, fn, &next)
 		})
 	})
@@ -193,7 +201,7 @@ func (s *harScanner) byte(c byte) bool {
 func (s *harScanner) value() (start, end int, ok bool) {
 	s.ws()
 	for {
-		end, st := skipValue(s.buf, s.pos, 0)
+		end, st := skipValue(s.buf, s.pos, s.depth)
 		switch st {
 		case jsonstr.OK:
 			s.scanned += end - s.pos
@@ -262,24 +270,25 @@ func (s *harScanner) entries(source string, b *budget, fn func(*contract.Pair) e
 		if !s.entry(&e) {
 			return errHARFallback
 		}
+		line := s.line // the entry's; reading on may count further
 		left := b.left
-		p, ok, err := harPair(&e, source, i, b)
-		if err != nil {
+		p, ok, err := harPair(&e, source, i, b) // before e's raw values may move
+		// The entry is handed over only once its end is confirmed by what
+		// follows it: a comma or the end of the array.
+		last := err == nil && s.byte(']')
+		if err != nil || (!last && !s.byte(',')) {
 			b.left = left // the encoding/json path charges this entry again
 			return errHARFallback
 		}
 		if ok {
-			p.Line = s.line
+			p.Line = line
 			if err := fn(&p); err != nil {
 				return err
 			}
 		}
 		*next = i + 1
-		if s.byte(']') {
+		if last {
 			return nil
-		}
-		if !s.byte(',') {
-			return errHARFallback
 		}
 	}
 }
@@ -295,14 +304,14 @@ func (s *harScanner) entry(e *harEntry) bool {
 	s.lineAt = s.pos
 	for {
 		start := s.pos
-		n, ok := s.dec.entry(s.buf[start:], e)
+		n, ok := s.dec.entry(s.buf[start:], s.depth, e)
 		if ok {
 			s.scanned += n
 			s.pos += n
 			break
 		}
 		*e = harEntry{}
-		end, st := skipValue(s.buf, start, 0)
+		end, st := skipValue(s.buf, start, s.depth)
 		if st == jsonstr.Short {
 			s.scanned += len(s.buf) - start
 			if s.fill() {
@@ -527,7 +536,7 @@ type entryDecoder struct {
 	data []byte
 	pos  int
 	// depth is how many objects and arrays are open at pos, counted from
-	// the entry's own (encoding/json limits nesting per decoded value).
+	// the top of the document, as encoding/json counts.
 	depth   int
 	scratch []byte
 	req     harRequest
@@ -538,11 +547,11 @@ type entryDecoder struct {
 	reqH, respH []harHeader
 }
 
-// entry decodes the entry at the start of data into e, as json.Unmarshal
-// would, returning its length, or reports false, leaving e partly set. It
+// entry decodes the entry at the start of data, inside depth open objects
+// and arrays, into e, as json.Unmarshal would, returning its length, or reports false, leaving e partly set. It
 // checks all it reads, so that ok means the entry is whole and valid JSON.
-func (d *entryDecoder) entry(data []byte, e *harEntry) (n int, ok bool) {
-	d.data, d.pos, d.depth = data, 0, 0
+func (d *entryDecoder) entry(data []byte, depth int, e *harEntry) (n int, ok bool) {
+	d.data, d.pos, d.depth = data, 0, depth
 	var seen uint8
 	ok = d.object(func(key []byte) bool {
 		switch {

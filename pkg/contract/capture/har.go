@@ -149,6 +149,58 @@ type harDoc struct {
 	// skip is how many entries to read without handing them over (the
 	// fast path did).
 	skip int
+	// depth is how many objects and arrays are open around the value read
+	// next: see decodeValue.
+	depth int
+}
+
+// maxDepth is how deep encoding/json lets a document nest.
+const maxDepth = 10000
+
+// decodeValue decodes the next value into v. The stream decoder counts
+// nesting from the start of each value it decodes, json.Unmarshal from the
+// top of the document: so the value is read raw and judged as encoding/json
+// would judge it inside the levels open around it, then decoded.
+func (d *harDoc) decodeValue(v any) error {
+	off := d.dec.InputOffset()
+	var raw json.RawMessage
+	if err := d.dec.Decode(&raw); err != nil {
+		return d.syntax(err, off)
+	}
+	if nested(raw, d.depth) > maxDepth {
+		_, line := d.where()
+		return d.fail("line %d: nested more than %d levels deep", line, maxDepth)
+	}
+	if v == nil {
+		return nil
+	}
+	err := json.Unmarshal(raw, v)
+	var typ *json.UnmarshalTypeError
+	if err != nil && !errors.As(err, &typ) {
+		return d.fail("%w", err)
+	}
+	return err // a type error, for the caller to locate
+}
+
+// nested is how deep raw (one valid JSON value) nests, counting the levels
+// open around it.
+func nested(raw []byte, around int) int {
+	deepest, depth, inString := around, around, false
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '{' || c == '[':
+			depth++
+			deepest = max(deepest, depth)
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return deepest
 }
 
 func (d *harDoc) fail(format string, args ...any) error {
@@ -183,14 +235,7 @@ func (d *harDoc) token() (json.Token, error) {
 }
 
 // skip1 decodes and discards one value.
-func (d *harDoc) skip1() error {
-	off := d.dec.InputOffset()
-	var raw json.RawMessage
-	if err := d.dec.Decode(&raw); err != nil {
-		return d.syntax(err, off)
-	}
-	return nil
-}
+func (d *harDoc) skip1() error { return d.decodeValue(nil) }
 
 // where gives the offset and line of the value starting after the
 // decoder's position (skipping blanks and a separating comma). Lines are
@@ -320,27 +365,42 @@ type lineReader struct {
 	r     io.Reader
 	buf   []byte // the input from offset start on, as far as read
 	start int64
-	line  int // the line at offset start
+	line  int    // the line at offset start
+	ahead []byte // read by where, not yet passed on by Read
+	err   error  // the error that ended a read by where
 }
 
 func (l *lineReader) Read(p []byte) (int, error) {
+	if len(l.ahead) > 0 {
+		n := copy(p, l.ahead)
+		l.ahead = l.ahead[n:]
+		return n, nil
+	}
+	if l.err != nil {
+		return 0, l.err
+	}
 	n, err := l.r.Read(p)
 	l.buf = append(l.buf, p[:n]...)
 	return n, err
 }
 
 // where skips blanks and separators from off (at or after the last call's
-// offset) and returns the offset and line of what follows, forgetting the
-// input before it.
+// offset), reading ahead as far as needed, and returns the offset and line
+// of what follows, forgetting the input before it.
 func (l *lineReader) where(off int64) (int64, int) {
 	i := max(off-l.start, 0)
-	for i < int64(len(l.buf)) {
-		switch l.buf[i] {
-		case ' ', '\t', '\r', '\n', ',', ':':
+	for {
+		for i < int64(len(l.buf)) && isBlankOrSeparator(l.buf[i]) {
 			i++
-			continue
 		}
-		break
+		if i < int64(len(l.buf)) || l.err != nil {
+			break
+		}
+		var more [512]byte
+		n, err := l.r.Read(more[:])
+		l.buf = append(l.buf, more[:n]...)
+		l.ahead = append(l.ahead, more[:n]...)
+		l.err = err
 	}
 	i = min(i, int64(len(l.buf)))
 	l.line += bytes.Count(l.buf[:i], []byte{'\n'})
@@ -350,6 +410,10 @@ func (l *lineReader) where(off int64) (int64, int) {
 	return l.start, l.line
 }
 
+func isBlankOrSeparator(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ':'
+}
+
 // run walks the document, calling fn for each pair.
 func (d *harDoc) run(b *budget, fn func(*contract.Pair) error) error {
 	hasLog := false
@@ -357,6 +421,7 @@ func (d *harDoc) run(b *budget, fn func(*contract.Pair) error) error {
 	if err != nil {
 		return err
 	}
+	d.depth = 1
 	if ok {
 		err = d.object("top level", []string{"log"}, func(string) error {
 			ok, err := d.open('{', `"log"`)
@@ -364,6 +429,7 @@ func (d *harDoc) run(b *budget, fn func(*contract.Pair) error) error {
 				return err
 			}
 			hasLog = true
+			d.depth = 2
 			return d.object(`"log"`, []string{"entries"}, func(string) error {
 				return d.entries(b, fn)
 			})
@@ -388,6 +454,8 @@ func (d *harDoc) entries(b *budget, fn func(*contract.Pair) error) error {
 	if err != nil || !ok {
 		return err
 	}
+	d.depth = 3
+	defer func() { d.depth = 2 }()
 	for i := 0; d.dec.More(); i++ {
 		start, line := d.where()
 		if i < d.skip {
@@ -397,13 +465,13 @@ func (d *harDoc) entries(b *budget, fn func(*contract.Pair) error) error {
 			continue
 		}
 		var e harEntry
-		if err := d.dec.Decode(&e); err != nil {
+		if err := d.decodeValue(&e); err != nil {
 			var typ *json.UnmarshalTypeError
 			if errors.As(err, &typ) {
 				tl, tc := lineCol(d.data, start+typ.Offset)
 				return d.fail("entry %d (line %d): line %d, column %d: %w", i, line, tl, tc, err)
 			}
-			return d.syntax(err, start-int64(d.base))
+			return err
 		}
 		p, ok, err := harPair(&e, d.source, i, b)
 		if err != nil {
@@ -425,8 +493,11 @@ func harPair(e *harEntry, source string, index int, b *budget) (contract.Pair, b
 	if e.Request == nil {
 		return contract.Pair{}, false, errors.New("no request")
 	}
-	if e.Response == nil || e.Response.Status <= 0 {
+	if e.Response == nil || e.Response.Status == 0 {
 		return contract.Pair{}, false, nil
+	}
+	if e.Response.Status < 0 {
+		return contract.Pair{}, false, fmt.Errorf("response status %d is not an HTTP status", e.Response.Status)
 	}
 	if e.Request.Method == "" {
 		return contract.Pair{}, false, errors.New("request has no method")
