@@ -182,6 +182,11 @@ func FuzzFastHAR(f *testing.F) {
 	for i, v := range harVariants {
 		f.Add([]byte(v), uint16(i), uint8(i))
 	}
+	// Issue 19 section 1: nesting judged over the whole document, a
+	// negative status.
+	deep := strings.Repeat("[", 9997) + strings.Repeat("]", 9997)
+	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"PUT","url":"u","_x":`+deep+`},"response":{"status":200}}]}}`), uint16(100), uint8(7))
+	f.Add([]byte(`{"log":{"entries":[{"request":{"method":"PUT","url":"u"},"response":{"status":-1}}]}}`), uint16(0), uint8(0))
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint16, step uint8) {
 		want := slowRun(data)
 		require.Equal(t, want, fastRun(data), "eachHAR")
