@@ -11,10 +11,11 @@ import (
 	"net/http"
 	"net/textproto"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture/internal/fast"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture/internal/har"
 )
 
 // A HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/) is
@@ -23,48 +24,8 @@ import (
 // starts (for Pair.Line) and never holds more than one decoded entry. Fields
 // that exporters add (_initiator, timings, cookies, ...) are ignored.
 
-type harEntry struct {
-	Request  *harRequest  `json:"request"`
-	Response *harResponse `json:"response"`
-}
-
-type harRequest struct {
-	Method   string       `json:"method"`
-	URL      string       `json:"url"`
-	Headers  []harHeader  `json:"headers"`
-	PostData *harPostData `json:"postData"`
-	// BodySize is kept raw: exporters write -1, numbers or nothing, and
-	// only "a positive number" matters (a body was sent).
-	BodySize json.RawMessage `json:"bodySize"`
-}
-
-type harPostData struct {
-	MimeType string  `json:"mimeType"`
-	Text     *string `json:"text"`
-	// Encoding is not in HAR 1.2, but Charles and Proxyman write "base64"
-	// here for binary request bodies.
-	Encoding string `json:"encoding"`
-	// text is Text as the fast path decodes it, straight to bytes the
-	// pair can keep (non-nil when there is a text, empty or not).
-	text []byte
-}
-
-type harResponse struct {
-	Status  harStatus   `json:"status"`
-	Headers []harHeader `json:"headers"`
-	Content *harContent `json:"content"`
-}
-
-type harContent struct {
-	MimeType string          `json:"mimeType"`
-	Text     *string         `json:"text"`
-	Encoding string          `json:"encoding"`
-	Size     json.RawMessage `json:"size"`
-	text     []byte          // as in harPostData
-}
-
 // bodyText returns a HAR body's text as bytes the pair may keep, and
-// whether there was one: text as the fast path decoded it, else a copy of
+// whether there was one: text as the fast reader decoded it, else a copy of
 // the Text encoding/json decoded.
 func bodyText(text *string, decoded []byte) ([]byte, bool) {
 	switch {
@@ -74,46 +35,6 @@ func bodyText(text *string, decoded []byte) ([]byte, bool) {
 		return []byte(*text), true
 	}
 	return nil, false
-}
-
-// positive reports whether a raw HAR size field is a number above zero.
-func positive(raw json.RawMessage) bool {
-	f, err := strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64)
-	return err == nil && f > 0
-}
-
-type harHeader struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-// harStatus accepts a status written as a number (the spec) or as a string
-// (some exporters).
-type harStatus int
-
-func (s *harStatus) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
-		*s = 0
-		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var str string
-		if err := json.Unmarshal(b, &str); err != nil {
-			return err
-		}
-		b = []byte(strings.TrimSpace(str))
-		if len(b) == 0 {
-			*s = 0
-			return nil
-		}
-	}
-	n, err := strconv.Atoi(string(b))
-	if err != nil {
-		return errors.New("response status is not an integer")
-	}
-	*s = harStatus(n)
-	return nil
 }
 
 // LoadHAR reads a HAR 1.2 file (as exported by browsers, mitmproxy, Charles
@@ -323,14 +244,30 @@ func (d *harDoc) open(kind json.Delim, what string) (ok bool, err error) {
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // eachHAR calls fn with the pair of every entry of a HAR document that got
-// a response: by the fast path, and where that stops, by encoding/json from
-// the entry it stopped at.
+// a response: by the fast reader, and where that stops, by the reference
+// reader from the entry it stopped at.
 func eachHAR(data []byte, source string, b *budget, fn func(*contract.Pair) error) error {
-	next, err := fastHAR(nil, data, 0, source, b, fn)
-	if !errors.Is(err, errHARFallback) {
+	next, done, err := fast.HAR(nil, data, 0, harHandOver(source, b, fn))
+	if done || err != nil {
 		return err
 	}
 	return slowHAR(data, source, b, fn, next)
+}
+
+// harHandOver makes the pair of an entry, whichever reader read it, and
+// hands it to fn (entries without a response are passed over).
+func harHandOver(source string, b *budget, fn func(*contract.Pair) error) func(index, line int, e *har.Entry) error {
+	return func(index, line int, e *har.Entry) error {
+		p, ok, err := harPair(e, source, index, b)
+		if err != nil {
+			return fmt.Errorf("har: %s: entry %d (line %d): %w", source, index, line, err)
+		}
+		if !ok {
+			return nil
+		}
+		p.Line = line
+		return fn(&p)
+	}
 }
 
 // slowHAR is eachHAR by encoding/json alone, not handing over the entries
@@ -450,6 +387,7 @@ func (d *harDoc) run(b *budget, fn func(*contract.Pair) error) error {
 }
 
 func (d *harDoc) entries(b *budget, fn func(*contract.Pair) error) error {
+	handOver := harHandOver(d.source, b, fn)
 	ok, err := d.open('[', `"entries"`)
 	if err != nil || !ok {
 		return err
@@ -464,7 +402,7 @@ func (d *harDoc) entries(b *budget, fn func(*contract.Pair) error) error {
 			}
 			continue
 		}
-		var e harEntry
+		var e har.Entry
 		if err := d.decodeValue(&e); err != nil {
 			var typ *json.UnmarshalTypeError
 			if errors.As(err, &typ) {
@@ -473,15 +411,7 @@ func (d *harDoc) entries(b *budget, fn func(*contract.Pair) error) error {
 			}
 			return err
 		}
-		p, ok, err := harPair(&e, d.source, i, b)
-		if err != nil {
-			return d.fail("entry %d (line %d): %w", i, line, err)
-		}
-		if !ok {
-			continue
-		}
-		p.Line = line
-		if err := fn(&p); err != nil {
+		if err := handOver(i, line, &e); err != nil {
 			return err
 		}
 	}
@@ -489,7 +419,7 @@ func (d *harDoc) entries(b *budget, fn func(*contract.Pair) error) error {
 	return err
 }
 
-func harPair(e *harEntry, source string, index int, b *budget) (contract.Pair, bool, error) {
+func harPair(e *har.Entry, source string, index int, b *budget) (contract.Pair, bool, error) {
 	if e.Request == nil {
 		return contract.Pair{}, false, errors.New("no request")
 	}
@@ -523,26 +453,26 @@ func harPair(e *harEntry, source string, index int, b *budget) (contract.Pair, b
 	var text []byte
 	var ok bool
 	if pd != nil {
-		text, ok = bodyText(pd.Text, pd.text)
+		text, ok = bodyText(pd.Text, pd.Decoded)
 	}
 	if ok {
 		if p.RequestBody, err = harText(text, pd.Encoding); err != nil {
 			return contract.Pair{}, false, fmt.Errorf("request postData: %w", err)
 		}
 		setContentType(p.RequestHeader, pd.MimeType, p.RequestBody)
-	} else if positive(e.Request.BodySize) {
+	} else if bool(e.Request.BodySize) {
 		p.RequestBodyMissing = true
 	}
 	if p.RequestBody, err = decodeBody(p.RequestHeader, p.RequestBody, b); err != nil {
 		return contract.Pair{}, false, fmt.Errorf("request: %w", err)
 	}
 	if c := e.Response.Content; c != nil {
-		if text, ok := bodyText(c.Text, c.text); ok {
+		if text, ok := bodyText(c.Text, c.Decoded); ok {
 			if p.ResponseBody, err = harText(text, c.Encoding); err != nil {
 				return contract.Pair{}, false, fmt.Errorf("response content: %w", err)
 			}
 			setContentType(p.ResponseHeader, c.MimeType, p.ResponseBody)
-		} else if positive(c.Size) {
+		} else if bool(c.Size) {
 			p.ResponseBodyMissing = true
 		}
 	}
@@ -555,7 +485,7 @@ func harPair(e *harEntry, source string, index int, b *budget) (contract.Pair, b
 // harHeaders builds the pair's header as http.Header.Add would, its
 // values sharing one backing array (each key's slice capped, so that an
 // append to one copies rather than overwrites the next).
-func harHeaders(hs []harHeader, b *budget) (http.Header, error) {
+func harHeaders(hs []har.Header, b *budget) (http.Header, error) {
 	h := make(http.Header, len(hs))
 	vals := make([]string, 0, len(hs))
 	for _, kv := range hs {

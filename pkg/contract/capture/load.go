@@ -17,6 +17,7 @@ import (
 
 	"github.com/stytchsso/stytchsso/internal/fileinfo"
 	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture/internal/fast"
 )
 
 // MaxFileBytes bounds the size of one HAR file or cassette a loader reads, so
@@ -255,7 +256,7 @@ func (e callerError) Error() string { return e.err.Error() }
 // file it reads the file again as a whole, for an error that says where the
 // problem is.
 func forEachHARFile(f io.ReadSeeker, path string, fn func(*contract.Pair) error) error {
-	return forEachHARChunked(f, harChunk, path, fn)
+	return forEachHARChunked(f, fast.HARChunk, path, fn)
 }
 
 // forEachHARChunked is forEachHARFile with the fast path reading chunk
@@ -268,8 +269,8 @@ func forEachHARChunked(f io.ReadSeeker, chunk int, path string, fn func(*contrac
 		}
 		return nil
 	}
-	next, err := fastHAR(io.LimitReader(f, MaxFileBytes), nil, chunk, path, b, wrapped)
-	if errors.Is(err, errHARFallback) {
+	next, done, err := fast.HAR(io.LimitReader(f, MaxFileBytes), nil, chunk, harHandOver(path, b, wrapped))
+	if !done && err == nil {
 		if _, serr := f.Seek(0, io.SeekStart); serr != nil {
 			return fmt.Errorf("capture: %s: %w", path, serr)
 		}
