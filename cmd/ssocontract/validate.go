@@ -84,9 +84,14 @@ func newFileResult(file string, explicit bool) *fileResult {
 // many chunks of one file may wait for the emitter. Together with the
 // number of workers they bound the pairs held at once, whatever the size
 // of a file or of the corpus.
+//
+// chunkBytes closes a chunk early once its bodies hold that much, so that
+// large bodies (a gzip bomb decodes to up to capture.MaxDecodedBodyBytes)
+// travel a few at a time rather than a chunk's worth.
 const (
 	chunkSize  = 64
 	chunkQueue = 2
+	chunkBytes = 1 << 20
 )
 
 // chunk is a run of consecutive pairs of one file, validated by one worker,
@@ -142,7 +147,9 @@ func validateInputs(ctx context.Context, v *contract.Validator, strict bool, std
 		loaders.Go(func() {
 			for fr := range loadq {
 				var cur *chunk
+				curBytes := 0
 				flush := func() {
+					curBytes = 0
 					if cur != nil {
 						fr.chunks <- cur
 						work <- cur
@@ -154,7 +161,8 @@ func validateInputs(ctx context.Context, v *contract.Validator, strict bool, std
 						cur = &chunk{pairs: make([]contract.Pair, 0, chunkSize), done: make(chan struct{})}
 					}
 					cur.pairs = append(cur.pairs, *p)
-					if len(cur.pairs) == chunkSize {
+					curBytes += len(p.RequestBody) + len(p.ResponseBody)
+					if len(cur.pairs) == chunkSize || curBytes >= chunkBytes {
 						flush()
 					}
 					return nil
