@@ -53,7 +53,19 @@ func bodyText(text *string, decoded []byte) ([]byte, bool) {
 // source names the file in errors and in each pair's Source. Errors name the
 // entry and its line.
 func LoadHAR(r io.Reader, source string) ([]contract.Pair, error) {
-	return collect(eachHAR, r, source, "har")
+	data, err := readAllLimited(r, source)
+	if err != nil {
+		return nil, fmt.Errorf("capture: %w", err)
+	}
+	pairs := []contract.Pair{}
+	err = eachHAR(data, source, newBudget(MaxDecodedBytesPerFile), func(p *contract.Pair) error {
+		pairs = append(pairs, *p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pairs, nil
 }
 
 // harDoc walks the token stream of one HAR document.
@@ -125,7 +137,7 @@ func nested(raw []byte, around int) int {
 }
 
 func (d *harDoc) fail(format string, args ...any) error {
-	return fmt.Errorf("har: %s: "+format, append([]any{d.source}, args...)...)
+	return fmt.Errorf("capture: %s: "+format, append([]any{d.source}, args...)...)
 }
 
 // syntax turns a decoder error into one located in the file. The stream
@@ -260,7 +272,7 @@ func harHandOver(source string, b *budget, fn func(*contract.Pair) error) func(i
 	return func(index, line int, e *har.Entry) error {
 		p, ok, err := harPair(e, source, index, b)
 		if err != nil {
-			return fmt.Errorf("har: %s: entry %d (line %d): %w", source, index, line, err)
+			return fmt.Errorf("capture: %s: entry %d (line %d): %w", source, index, line, err)
 		}
 		if !ok {
 			return nil
@@ -558,6 +570,56 @@ func jsonError(data []byte, err error) error {
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return fmt.Errorf("truncated JSON: %w", err)
+	}
+	return err
+}
+
+// callerError marks an error returned by the caller's fn.
+type callerError struct{ err error }
+
+func (e callerError) Error() string { return e.err.Error() }
+
+// forEachHARFile streams a HAR file: by the fast path, and where that
+// stops, by encoding/json from the entry it stopped at; on an error in the
+// file it reads the file again as a whole, for an error that says where the
+// problem is.
+func forEachHARFile(f io.ReadSeeker, path string, fn func(*contract.Pair) error) error {
+	return forEachHARChunked(f, fast.HARChunk, path, fn)
+}
+
+// forEachHARChunked is forEachHARFile with the fast path reading chunk
+// bytes at a time (tests make it small).
+func forEachHARChunked(f io.ReadSeeker, chunk int, path string, fn func(*contract.Pair) error) error {
+	b := newBudget(MaxDecodedBytesPerFile)
+	wrapped := func(p *contract.Pair) error {
+		if err := fn(p); err != nil {
+			return callerError{err}
+		}
+		return nil
+	}
+	next, done, err := fast.HAR(io.LimitReader(f, MaxFileBytes), nil, chunk, harHandOver(path, b, wrapped))
+	if !done && err == nil {
+		if _, serr := f.Seek(0, io.SeekStart); serr != nil {
+			return fmt.Errorf("capture: %s: %w", path, serr)
+		}
+		err = streamHAR(io.LimitReader(f, MaxFileBytes), path, b, wrapped, next)
+	}
+	if err == nil {
+		return nil
+	}
+	var ce callerError
+	if errors.As(err, &ce) {
+		return ce.err
+	}
+	if _, serr := f.Seek(0, io.SeekStart); serr != nil {
+		return err
+	}
+	data, rerr := readAllLimited(f, path)
+	if rerr != nil {
+		return fmt.Errorf("capture: %w", rerr)
+	}
+	if lerr := eachHAR(data, path, newBudget(MaxDecodedBytesPerFile), func(*contract.Pair) error { return nil }); lerr != nil {
+		return lerr
 	}
 	return err
 }
