@@ -15,7 +15,7 @@
 // # One verdict, whichever reader reads the file
 //
 // Each format has one reference reader, built on the libraries, and it is
-// what a file means: encoding/json for HAR files (har.go), and for
+// what a file means: encoding/json for HAR files (har_json.go), and for
 // cassettes the YAML library go-vcr uses decoding go-vcr's own types
 // (cassette.go), so that a pair carries the status, headers and bodies
 // go-vcr replays and a file go-vcr refuses is refused. Faster readers live
