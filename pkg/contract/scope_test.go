@@ -63,9 +63,9 @@ func TestScopeOfAnAdminPageCapture(t *testing.T) {
 		pairs, want := adminPagePairs(t)
 		counts := map[Reason]int{}
 		for i, p := range pairs {
-			d := strict.Classify(p)
+			d := strict.Route(p)
 			assert.Equal(t, want[i], d.Reason, "pair %d %s %s", i, p.Method, p.URL)
-			assert.Equal(t, want[i] == ReasonOperation, d.InScope && d.Validated(), "pair %d", i)
+			assert.Equal(t, want[i] == ReasonOperation, d.Checked(), "pair %d", i)
 			counts[d.Reason]++
 			assert.Empty(t, strict.Validate(ctx, p), "strict Validate(pair %d %s %s)", i, p.Method, p.URL)
 		}
@@ -95,11 +95,11 @@ func TestScopeWidened(t *testing.T) {
 	lax := newValidator(t, WithScope("test.stytch.com"))
 	unknown := func(v *Validator) (n int) {
 		for i, p := range pairs {
-			d := v.Classify(p)
+			d := v.Route(p)
 			got := v.Validate(ctx, p)
-			if d.Reason == ReasonUnknownOperation {
+			if d.Reason == ReasonUnknownOperation || d.Reason == ReasonUndeclaredOperation {
 				n++
-				assert.True(t, d.InScope)
+				assert.Equal(t, v.strict, d.Checked(), "checked in strict mode only")
 				assert.Equal(t, ReasonOutsideAPI, want[i], "only calls outside the spec become unknown operations")
 				if v.strict {
 					require.Len(t, got, 1)
@@ -107,7 +107,7 @@ func TestScopeWidened(t *testing.T) {
 					assert.Equal(t, d.Method+" "+d.Path, got[0].Operation)
 				}
 			}
-			if !v.strict || d.Reason != ReasonUnknownOperation {
+			if d.Reason != ReasonUnknownOperation {
 				assert.Empty(t, got, "pair %d %s %s", i, p.Method, p.URL)
 			}
 		}
@@ -119,8 +119,8 @@ func TestScopeWidened(t *testing.T) {
 	assert.Equal(t, 3, unknown(lax), "in scope, but only strict mode reports them")
 
 	// A prefix matches whole segments.
-	assert.False(t, sso.Classify(&Pair{Method: "GET", URL: "https://test.stytch.com/v1/b2b/ssox/1"}).InScope)
-	assert.True(t, newValidator(t, WithScope("/v1/b2b/sso")).Classify(&Pair{Method: "GET", URL: "https://x/v1/b2b/sso/1"}).InScope)
+	assert.Equal(t, ReasonOutsideAPI, sso.Route(&Pair{Method: "GET", URL: "https://test.stytch.com/v1/b2b/ssox/1"}).Reason)
+	assert.Equal(t, ReasonUndeclaredOperation, newValidator(t, WithScope("/v1/b2b/sso")).Route(&Pair{Method: "GET", URL: "https://x/v1/b2b/sso/1"}).Reason)
 
 	for _, bad := range []string{"", "https://test.stytch.com/v1", "/v1 b2b", "/v1/\n", "/a//b", "/v1?x"} {
 		_, err := New(WithScope(bad))
@@ -150,15 +150,15 @@ func TestScopeDefaults(t *testing.T) {
 		{"PUT", "://bad", ReasonBadURL},
 	}
 	for _, tc := range tests {
-		d := v.Classify(&Pair{Method: tc.method, URL: tc.url})
+		d := v.Route(&Pair{Method: tc.method, URL: tc.url})
 		assert.Equal(t, tc.want, d.Reason, "%s %s", tc.method, tc.url)
 	}
-	assert.Equal(t, ReasonBadURL, v.Classify(nil).Reason)
+	assert.Equal(t, ReasonBadURL, v.Route(nil).Reason)
 }
 
-// TestVerdictIsClassifyAndValidate: the one-pass form agrees with the two
-// calls, pair by pair, in and out of scope, clean and drifting.
-func TestVerdictIsClassifyAndValidate(t *testing.T) {
+// TestCheckIsRouteAndValidate: the one-pass form agrees with the two
+// calls, pair by pair, checked and skipped, clean and drifting.
+func TestCheckIsRouteAndValidate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pairs, _ := adminPagePairs(t)
@@ -170,10 +170,10 @@ func TestVerdictIsClassifyAndValidate(t *testing.T) {
 	for _, v := range []*Validator{newValidator(t), newValidator(t, WithStrict(true), WithScope("/v1/b2b/"))} {
 		violations := 0
 		for i, p := range pairs {
-			d, got := v.Verdict(ctx, p)
-			assert.Equal(t, v.Classify(p), d, "pair %d", i)
-			assert.Equal(t, v.Validate(ctx, p), got, "pair %d", i)
-			violations += len(got)
+			res := v.Check(ctx, p)
+			assert.Equal(t, v.Route(p), res.Route, "pair %d", i)
+			assert.Equal(t, v.Validate(ctx, p), res.Violations, "pair %d", i)
+			violations += len(res.Violations)
 		}
 		assert.Positive(t, violations)
 	}

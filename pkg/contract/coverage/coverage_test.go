@@ -30,14 +30,15 @@ func TestCoverage(t *testing.T) {
 	require.NoError(t, err)
 
 	cov := coverage.New(v)
+	add := func(p *contract.Pair) { cov.Add(p, v.Route(p)) }
 	for i := range pairs {
-		cov.Add(&pairs[i])
+		add(&pairs[i])
 	}
 	// An undeclared field, an undeclared status and an unknown path.
 	h := http.Header{"Content-Type": {"application/json"}}
-	cov.Add(&contract.Pair{Method: "PUT", URL: "https://x.test/v1/b2b/sso/external/o/connections/c", StatusCode: 418,
+	add(&contract.Pair{Method: "PUT", URL: "https://x.test/v1/b2b/sso/external/o/connections/c", StatusCode: 418,
 		RequestHeader: h, RequestBody: []byte(`{"display_name":"x","surprise":{"deep":1}}`), ResponseHeader: h})
-	cov.Add(&contract.Pair{Method: "GET", URL: "https://x.test/nowhere", StatusCode: 200})
+	add(&contract.Pair{Method: "GET", URL: "https://x.test/nowhere", StatusCode: 200})
 
 	rep := cov.Report()
 	assert.Equal(t, 5, rep.Pairs)
