@@ -187,7 +187,7 @@ func parseScope(e string) (scopeEntry, error) {
 			return scopeEntry{}, bad("not a host name")
 		}
 	}
-	return scopeEntry{host: strings.ToLower(host), prefix: prefix}, nil
+	return scopeEntry{host: strings.ToLower(host), prefix: normalizePath(prefix)}, nil
 }
 
 // matches reports whether the request at u (path: its escaped path) is

@@ -121,6 +121,9 @@ func TestScopeWidened(t *testing.T) {
 	// A prefix matches whole segments.
 	assert.Equal(t, ReasonOutsideAPI, sso.Route(&Pair{Method: "GET", URL: "https://test.stytch.com/v1/b2b/ssox/1"}).Reason)
 	assert.Equal(t, ReasonUndeclaredOperation, newValidator(t, WithScope("/v1/b2b/sso")).Route(&Pair{Method: "GET", URL: "https://x/v1/b2b/sso/1"}).Reason)
+	// Prefixes and paths are compared as URLs.
+	assert.Equal(t, ReasonUndeclaredOperation, newValidator(t, WithScope("/v1/b2b/sso")).Route(&Pair{Method: "GET", URL: "https://x/v1/b2b/%73so/1"}).Reason)
+	assert.Equal(t, ReasonUndeclaredOperation, newValidator(t, WithScope("/v1/b2b/%73so")).Route(&Pair{Method: "GET", URL: "https://x/v1/b2b/sso/1"}).Reason)
 
 	for _, bad := range []string{"", "https://test.stytch.com/v1", "/v1 b2b", "/v1/\n", "/a//b", "/v1?x"} {
 		_, err := New(WithScope(bad))
