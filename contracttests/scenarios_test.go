@@ -423,7 +423,7 @@ func clientFor(t testing.TB, tg *target, s scenario, bottom http.RoundTripper, v
 func preferStatus(code int) sso.Option {
 	value := "code=" + strconv.Itoa(code)
 	return sso.WithTransportMiddleware(func(next http.RoundTripper) http.RoundTripper {
-		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return testutil.RoundTripperFunc(func(r *http.Request) (*http.Response, error) {
 			r = r.Clone(r.Context())
 			r.Header.Set(provider.PreferHeader, value)
 			return next.RoundTrip(r)
@@ -431,11 +431,6 @@ func preferStatus(code int) sso.Option {
 	})
 }
 
-// roundTripFunc is an http.RoundTripper made of a function.
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-// RoundTrip calls f.
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // runScenario runs s on tg through bottom and checks the outcome: the typed
 // result or the typed error the scenario expects.
