@@ -431,7 +431,6 @@ func preferStatus(code int) sso.Option {
 	})
 }
 
-
 // runScenario runs s on tg through bottom and checks the outcome: the typed
 // result or the typed error the scenario expects.
 func runScenario(ctx context.Context, t *testing.T, tg *target, s scenario, fx *fixtures, bottom http.RoundTripper, v *contract.Validator) {
