@@ -48,13 +48,13 @@ func run(ctx context.Context, paths []string, stdout io.Writer) error {
 	checked, skipped, violations := 0, 0, 0
 	for _, path := range paths {
 		err := capture.ForEach(path, func(p *contract.Pair) error {
-			d, vs := v.Verdict(ctx, p)
-			if !d.Validated() {
+			res := v.Check(ctx, p)
+			if !res.Checked() {
 				skipped++
 				return nil
 			}
 			checked++
-			for _, x := range vs {
+			for _, x := range res.Violations {
 				violations++
 				fmt.Fprintf(stdout, "%s: %s\n", p.Where(), x)
 			}

@@ -1,10 +1,10 @@
 // Command validate-in-code checks the client's calls against the spec in
 // code, with package ssocheck, in both modes:
 //
-//   - report mode: the call goes on; each violation is handed to a function
+//   - monitor mode: the call goes on; each violation is handed to a function
 //     (or logged), so production traffic can be watched without risk;
 //   - enforce mode: a response that breaks the contract fails the call with a
-//     *contract.ContractError, for tests and staging.
+//     *contract.ViolationError, for tests and staging.
 //
 // It needs no credentials: it runs the local provider in process and, to
 // have something to report, a copy of it whose answers carry a field the
@@ -60,12 +60,12 @@ func run(ctx context.Context, stdout io.Writer) error {
 		return err
 	}
 
-	// Report mode: the call succeeds; violations go to Report (or Logger).
+	// Monitor mode: the call succeeds; violations go to OnViolation (or Logger).
 	reporter, err := contract.NewChecker(v, contract.CheckConfig{
-		Mode: contract.Report,
-		Report: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
+		Mode: contract.Monitor,
+		OnViolation: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
 			for _, x := range vs {
-				fmt.Fprintf(stdout, "report mode: violation: %s %s %s at %s\n", x.Operation, x.Side, x.Kind, x.Location)
+				fmt.Fprintf(stdout, "monitor mode: violation: %s %s %s at %s\n", x.Operation, x.Side, x.Kind, x.Location)
 			}
 		},
 	})
@@ -79,9 +79,9 @@ func run(ctx context.Context, stdout io.Writer) error {
 	conn, err := client.UpdateSAMLConnection(ctx, seed.OrganizationID, seed.SAMLConnectionID,
 		&sso.SAMLConnectionUpdate{DisplayName: sso.Ptr("Acme Okta")})
 	if err != nil {
-		return fmt.Errorf("report mode: the call failed: %w", err)
+		return fmt.Errorf("monitor mode: the call failed: %w", err)
 	}
-	fmt.Fprintf(stdout, "report mode: the call succeeded: %q\n", conn.DisplayName)
+	fmt.Fprintf(stdout, "monitor mode: the call succeeded: %q\n", conn.DisplayName)
 
 	// Enforce mode (the zero value of Mode): the same answer fails the call.
 	enforcer, err := contract.NewChecker(v, contract.CheckConfig{Mode: contract.Enforce})
@@ -94,9 +94,9 @@ func run(ctx context.Context, stdout io.Writer) error {
 	}
 	_, err = client.UpdateSAMLConnection(ctx, seed.OrganizationID, seed.SAMLConnectionID,
 		&sso.SAMLConnectionUpdate{DisplayName: sso.Ptr("Acme Entra")})
-	var ce *contract.ContractError
+	var ce *contract.ViolationError
 	if !errors.As(err, &ce) {
-		return fmt.Errorf("enforce mode: want a *contract.ContractError, got %v", err)
+		return fmt.Errorf("enforce mode: want a *contract.ViolationError, got %v", err)
 	}
 	fmt.Fprintf(stdout, "enforce mode: the call failed with %d violation(s), status %d\n", len(ce.Violations), ce.StatusCode)
 	return nil

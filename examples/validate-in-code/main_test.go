@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestRun: report mode lets the call through and reports the undeclared
+// TestRun: monitor mode lets the call through and reports the undeclared
 // field; enforce mode fails the same call.
 func TestRun(t *testing.T) {
 	t.Parallel()
@@ -18,8 +18,8 @@ func TestRun(t *testing.T) {
 	defer cancel()
 	var out strings.Builder
 	require.NoError(t, run(ctx, &out))
-	assert.Equal(t, `report mode: violation: UpdateSAMLConnection response undocumented-field at /new_field
-report mode: the call succeeded: "Acme Okta"
+	assert.Equal(t, `monitor mode: violation: UpdateSAMLConnection response undocumented-field at /new_field
+monitor mode: the call succeeded: "Acme Okta"
 enforce mode: the call failed with 1 violation(s), status 200
 `, out.String())
 	assert.NotContains(t, out.String(), secret)
