@@ -24,8 +24,8 @@ func TestUndeclaredStytchHeaders(t *testing.T) {
 	flagged := []struct {
 		header, resembles string
 	}{
-		{"X-Stytch-Member-Sesion", "X-Stytch-Member-Session"},        // one letter off
-		{"x-stytch-member-sesion", "X-Stytch-Member-Session"},        // any case
+		{"X-Stytch-Member-Sesion", "X-Stytch-Member-Session"},         // one letter off
+		{"x-stytch-member-sesion", "X-Stytch-Member-Session"},         // any case
 		{"X-Stytch-Member-Session-JWT", "X-Stytch-Member-SessionJWT"}, // one inserted
 		{"X-Stytch-Member-Sessoinjwt", "X-Stytch-Member-SessionJWT"},  // two swapped
 		{"X_Stytch_Member_Session", "X-Stytch-Member-Session"},        // underscores
@@ -121,7 +121,7 @@ func TestEditDistance(t *testing.T) {
 		{"abc", "abc", 2, 0},
 		{"abc", "abd", 2, 1},
 		{"abc", "ab", 2, 1},
-		{"abcd", "bacd", 2, 2}, // a swap is two edits
+		{"abcd", "bacd", 2, 2},      // a swap is two edits
 		{"kitten", "sitting", 2, 3}, // 3 edits: beyond the limit
 		{"kitten", "sitting", 3, 3},
 		{"a", "abcdef", 2, 3}, // lengths too far apart
