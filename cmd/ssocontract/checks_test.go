@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -35,4 +36,28 @@ func TestValidateStrictFlagsMisspelledStytchHeader(t *testing.T) {
 
 	code, stdout, _ = runCLI(t, "validate", misspelled)
 	assert.Equal(t, 0, code, "without --strict undeclared headers are allowed:\n%s", stdout)
+}
+
+// TestValidateRefusesASuccessWithoutConnection: the client refuses a 200
+// without its connection (ErrDecode), so `validate` must fail it too, in
+// every mode; the recording as made passes. pkg/ssocheck's
+// TestClientAndValidatorAgreeOnSuccessBodies holds the client to the same
+// bodies.
+func TestValidateRefusesASuccessWithoutConnection(t *testing.T) {
+	t.Parallel()
+	const recorded = "../../contracttests/testdata/cassettes/external/empty_body.yaml"
+	data, err := os.ReadFile(recorded)
+	require.NoError(t, err)
+	code, stdout, stderr := runCLI(t, "validate", recorded)
+	require.Equal(t, 0, code, "the recording as made:\n%s\n%s", stdout, stderr)
+
+	body := regexp.MustCompile(`(?m)^(\s+body: )'\{"connection":.*$`)
+	require.Len(t, body.FindAll(data, -1), 1)
+	edited := filepath.Join(t.TempDir(), "no_connection.yaml")
+	require.NoError(t, os.WriteFile(edited, body.ReplaceAll(data, []byte(`${1}'{"request_id":"request-id-test-1","status_code":200}'`)), 0o600))
+	for _, mode := range [][]string{nil, {"--strict"}} {
+		code, stdout, stderr = runCLI(t, append(append([]string{"validate"}, mode...), edited)...)
+		assert.Equal(t, 1, code, "%v\nstdout:\n%s\nstderr:\n%s", mode, stdout, stderr)
+		assert.Contains(t, stdout, "response\tmissing-required\t/connection\t", mode)
+	}
 }
