@@ -20,7 +20,8 @@ func LoadSpec(path string) (*openapi3.T, []string, error) {
 // not an error. Stytch's published document has one
 // (api_magic_v1_Authenticate, on two paths). The validator then names those
 // operations by method and path template ("POST /v1/magic_links/authenticate"),
-// in violations and coverage alike. It is api.Load with api.Published.
+// in violations and coverage alike. Everything else kin-openapi refuses is
+// still an error. It is api.Load with api.Published.
 //
 // The warnings are one line each, in a stable order, and never hold
 // anything but names from the document.
