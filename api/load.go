@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
-
-	"github.com/stytchsso/stytchsso/internal/textesc"
 )
 
 // Rules says how strictly [Load] holds a document to OpenAPI 3.
@@ -129,9 +128,18 @@ func duplicateOperationIDs(doc *openapi3.T) (warnings []string, ops []*openapi3.
 		}
 		sort.Strings(names)
 		warnings = append(warnings, fmt.Sprintf("operationId %q is used by %d operations (%s); OpenAPI requires it to be unique, so they are named by method and path template",
-			textesc.Escape(id), len(same), textesc.Escape(strings.Join(names, ", "))))
+			id, len(same), printable(strings.Join(names, ", "))))
 		ops = append(ops, same...)
 	}
 	sort.Strings(warnings)
 	return warnings, ops
+}
+
+// printable escapes s as a Go string literal would, without the quotes: a
+// name from the document cannot forge a line of output or hide behind a
+// control character. (Package api sits below the validator, so it cannot
+// use contract.Escape.)
+func printable(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }

@@ -77,5 +77,5 @@ func TestLoadWarningsAreEscaped(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, warnings, 1)
 	assert.NotContains(t, warnings[0], "\n")
-	assert.Contains(t, warnings[0], `dup\\nFAKE`)
+	assert.Contains(t, warnings[0], `operationId "dup\nFAKE" is used by 2 operations (GET /a, GET /b)`)
 }

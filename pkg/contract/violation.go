@@ -3,9 +3,10 @@ package contract
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
-
-	"github.com/stytchsso/stytchsso/internal/textesc"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Side says which half of a pair a violation is about.
@@ -104,7 +105,31 @@ func (v Violation) String() string {
 // without allocating. Escaping is idempotent. The validator escapes what it
 // takes from a capture (method, path, JSON keys, media types); reports that
 // print other text from a capture should escape it too.
-func Escape(s string) string { return textesc.Escape(s) }
+func Escape(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s[:i])
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r < 0x80 && (r < 0x20 || r == 0x7f), !unicode.IsPrint(r) && r != ' ', unicode.Is(unicode.Bidi_Control, r):
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
 
 // ContractError is returned by the validating transport in enforce mode when
 // a pair breaks the contract. The response's status and body stay available.
