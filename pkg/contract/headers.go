@@ -31,37 +31,39 @@ const maxHeaderEdits = 2
 
 // undeclaredHeaders returns a violation for every request header of h that
 // o does not declare and that looks meant for Stytch (see above), in the
-// order of their names.
+// order of their names. A clean request costs no allocation.
 func undeclaredHeaders(o *operation, h http.Header) []Violation {
 	if len(h) == 0 {
 		return nil
 	}
-	declared := declaredRequestHeaders(o)
+	var buf [8]string
+	declared := declaredRequestHeaders(o, buf[:0])
 	var out []Violation
-	seen := map[string]bool{}
 	for name := range h {
-		lower := strings.ToLower(name)
-		if seen[lower] || isDeclared(lower, declared) {
+		if isDeclared(name, declared) {
 			continue
 		}
-		seen[lower] = true
-		norm := strings.ReplaceAll(lower, "_", "-")
-		closest := closestHeader(norm, declared)
-		inNamespace := strings.HasPrefix(norm, "x-stytch-")
-		if !inNamespace && (closest == "" || ordinaryHeader(norm)) {
+		closest := closestHeader(name, declared)
+		inNamespace := len(name) > len(stytchPrefix) && sameHeaderName(name[:len(stytchPrefix)], stytchPrefix)
+		if !inNamespace && (closest == "" || ordinaryHeader(normalizeHeader(name))) {
 			continue
 		}
 		out = append(out, Violation{
 			Operation: o.id, Side: SideRequest, Kind: KindUndocumentedField,
 			Location: "header:" + name,
-			Message:  undeclaredHeaderMessage(name, closest, inNamespace, declared),
+			Message:  undeclaredHeaderMessage(name, closest, declared),
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Location < out[j].Location })
 	return out
 }
 
-func undeclaredHeaderMessage(name, closest string, inNamespace bool, declared []string) string {
+// stytchPrefix starts every header in Stytch's namespace.
+const stytchPrefix = "x-stytch-"
+
+// undeclaredHeaderMessage says why name is flagged: the declared header it
+// resembles, or else that it is in Stytch's namespace.
+func undeclaredHeaderMessage(name, closest string, declared []string) string {
 	msg := "request header " + Escape(name) + " is not declared by the operation"
 	switch {
 	case closest != "":
@@ -71,28 +73,24 @@ func undeclaredHeaderMessage(name, closest string, inNamespace bool, declared []
 	default:
 		msg += ", yet it is in Stytch's X-Stytch- namespace (declared: " + Escape(strings.Join(declared, ", ")) + ")"
 	}
-	if inNamespace || closest != "" {
-		msg += "; Stytch ignores a header it does not know"
-	}
-	return msg
+	return msg + "; Stytch ignores a header it does not know"
 }
 
-// declaredRequestHeaders lists, sorted, the header names o's request may
-// carry by the spec: its header parameters (the path item's included) and
-// the headers of its apiKey security schemes.
-func declaredRequestHeaders(o *operation) []string {
-	var out []string
-	add := func(params openapi3.Parameters) {
+// declaredRequestHeaders appends to dst, sorted, the header names o's
+// request may carry by the spec: its header parameters (the path item's
+// included) and the headers of its apiKey security schemes.
+func declaredRequestHeaders(o *operation, dst []string) []string {
+	var pathParams openapi3.Parameters
+	if o.kin != nil && o.kin.PathItem != nil {
+		pathParams = o.kin.PathItem.Parameters
+	}
+	for _, params := range [2]openapi3.Parameters{pathParams, o.op.Parameters} {
 		for _, p := range params {
 			if p != nil && p.Value != nil && p.Value.In == openapi3.ParameterInHeader {
-				out = append(out, p.Value.Name)
+				dst = append(dst, p.Value.Name)
 			}
 		}
 	}
-	if o.kin != nil && o.kin.PathItem != nil {
-		add(o.kin.PathItem.Parameters)
-	}
-	add(o.op.Parameters)
 	if o.kin != nil && o.kin.Spec != nil {
 		reqs := o.kin.Spec.Security
 		if o.op.Security != nil {
@@ -105,50 +103,87 @@ func declaredRequestHeaders(o *operation) []string {
 		for _, req := range reqs {
 			for scheme := range req {
 				if s := schemes[scheme]; s != nil && s.Value != nil && s.Value.Type == "apiKey" && s.Value.In == "header" {
-					out = append(out, s.Value.Name)
+					dst = append(dst, s.Value.Name)
 				}
 			}
 		}
 	}
-	sort.Strings(out)
-	return out
+	sort.Strings(dst)
+	return dst
 }
 
-// isDeclared reports whether lower (a lower-case header name) is one of
-// declared, ignoring case as HTTP does.
-func isDeclared(lower string, declared []string) bool {
+// isDeclared reports whether name is one of declared, ignoring case as
+// HTTP does.
+func isDeclared(name string, declared []string) bool {
 	for _, d := range declared {
-		if strings.EqualFold(lower, d) {
+		if strings.EqualFold(name, d) {
 			return true
 		}
 	}
 	return false
 }
 
-// closestHeader returns the declared name nearest to norm (a normalized
-// header name) when it is at most maxHeaderEdits away, "" otherwise; the
-// first in declared's order on a tie.
-func closestHeader(norm string, declared []string) string {
+// foldHeaderByte is how header names are compared for near misses: ASCII
+// case ignored, an underscore read as a hyphen.
+func foldHeaderByte(c byte) byte {
+	switch {
+	case 'A' <= c && c <= 'Z':
+		return c + 'a' - 'A'
+	case c == '_':
+		return '-'
+	}
+	return c
+}
+
+// sameHeaderName reports whether a and b are the same name under
+// foldHeaderByte.
+func sameHeaderName(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if foldHeaderByte(a[i]) != foldHeaderByte(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizeHeader is name under foldHeaderByte.
+func normalizeHeader(name string) string {
+	b := []byte(name)
+	for i, c := range b {
+		b[i] = foldHeaderByte(c)
+	}
+	return string(b)
+}
+
+// closestHeader returns the declared name nearest to name when it is at
+// most maxHeaderEdits away (under foldHeaderByte), "" otherwise; the first
+// in declared's order on a tie.
+func closestHeader(name string, declared []string) string {
 	best, bestDist := "", maxHeaderEdits+1
 	for _, d := range declared {
-		dn := strings.ReplaceAll(strings.ToLower(d), "_", "-")
-		if dist := editDistance(norm, dn, bestDist-1); dist < bestDist {
+		if dist := editDistance(name, d, bestDist-1); dist < bestDist {
 			best, bestDist = d, dist
 		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b (bytes) when it
-// is at most limit, and limit+1 otherwise; it gives up as soon as the
-// distance must exceed limit, so long names cost little.
+// editDistance is the Levenshtein distance between a and b (bytes, under
+// foldHeaderByte) when it is at most limit, and limit+1 otherwise; it gives
+// up as soon as the distance must exceed limit, so long names cost little.
 func editDistance(a, b string, limit int) int {
 	if d := len(a) - len(b); d > limit || -d > limit {
 		return limit + 1
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
+	var rows [2][64]int
+	prev, cur := rows[0][:], rows[1][:]
+	if len(b)+1 > len(prev) {
+		prev, cur = make([]int, len(b)+1), make([]int, len(b)+1)
+	}
+	for j := 0; j <= len(b); j++ {
 		prev[j] = j
 	}
 	for i := 1; i <= len(a); i++ {
@@ -156,7 +191,7 @@ func editDistance(a, b string, limit int) int {
 		rowMin := i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
-			if a[i-1] == b[j-1] {
+			if foldHeaderByte(a[i-1]) == foldHeaderByte(b[j-1]) {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
@@ -170,11 +205,15 @@ func editDistance(a, b string, limit int) int {
 	return min(prev[len(b)], limit+1)
 }
 
-// ordinaryHeader reports whether norm (lower case, underscores read as
-// hyphens) is a header of HTTP itself, of browsers, proxies, CDNs or
-// tracing systems: never flagged, even when it happens to be close to a
-// name the operation declares.
+// ordinaryHeader reports whether norm (a name under foldHeaderByte) is a
+// header of HTTP itself (HTTP/2 pseudo-headers included, as HAR exports
+// list them), of browsers, proxies, CDNs or tracing systems: never
+// flagged, even when it happens to be close to a name the operation
+// declares.
 func ordinaryHeader(norm string) bool {
+	if strings.HasPrefix(norm, ":") {
+		return true
+	}
 	switch norm {
 	case "accept", "accept-charset", "accept-encoding", "accept-language", "authorization",
 		"cache-control", "connection", "content-encoding", "content-language", "content-length",

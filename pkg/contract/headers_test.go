@@ -2,6 +2,7 @@ package contract
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -108,6 +109,40 @@ func TestOrdinaryHeadersNearADeclaredOne(t *testing.T) {
 	require.Len(t, vs, 1)
 	assert.Equal(t, "header:Origns", vs[0].Location)
 	assert.Contains(t, vs[0].Message, "resembles the declared Origins")
+}
+
+// TestHeadersOfAPIKeySchemesAreDeclared: a header an apiKey security
+// scheme names is declared like a header parameter, so a near miss of it
+// is flagged; HTTP/2 pseudo-headers, as HAR exports list them, never are,
+// even one edit away from a declared header (:authority, Authority).
+func TestHeadersOfAPIKeySchemesAreDeclared(t *testing.T) {
+	t.Parallel()
+	doc := parseSpec(t, `openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things/{id}:
+    put:
+      operationId: UpdateThing
+      security: [{token: []}]
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: Authority, in: header, schema: {type: string}}
+      responses:
+        '204': {description: done}
+components:
+  securitySchemes:
+    token: {type: apiKey, in: header, name: X-Api-Token}
+`)
+	v := newValidator(t, WithStrict(true), WithDocument(doc))
+	p := &Pair{Method: http.MethodPut, URL: "https://example.com/things/1", StatusCode: 204, Index: -1,
+		RequestHeader: http.Header{"X-Api-Token": {"t"}, ":authority": {"example.com"}, ":path": {"/things/1"}}}
+	assert.Empty(t, v.Validate(context.Background(), p))
+
+	p.RequestHeader = http.Header{"X-Api-Token": {"t"}, "X-Api-Tokn": {"t"}}
+	vs := v.Validate(context.Background(), p)
+	require.Len(t, vs, 1, "%v", vs)
+	assert.Equal(t, "header:X-Api-Tokn", vs[0].Location)
+	assert.Contains(t, vs[0].Message, "resembles the declared X-Api-Token")
 }
 
 func TestEditDistance(t *testing.T) {
