@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,15 +13,28 @@ import (
 	"github.com/stytchsso/stytchsso/api/names"
 )
 
-// stytchFull is Stytch's whole published document (MIT, licence beside it),
-// whose operationId api_magic_v1_Authenticate names two operations.
-const stytchFull = "../pkg/contract/testdata/stytch-openapi-full.yml"
+// twoIDs is a small document with Stytch's published defect: one
+// operationId on two operations. (pkg/contract's TestStytchPublishedSpec
+// loads Stytch's whole document through LoadSpec; it is left out here,
+// where validating it four times would cost a minute under -race.)
+const twoIDs = `openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /v1/magic_links/authenticate:
+    post:
+      operationId: api_magic_v1_Authenticate
+      responses: {'200': {description: ok}}
+  /v1/b2b/magic_links/authenticate:
+    post:
+      operationId: api_magic_v1_Authenticate
+      responses: {'200': {description: ok}}
+`
 
 // TestLoadRules holds the one loader to its three rules on the same
-// documents: ours passes all three; Stytch's published one fails Strict
-// only for its duplicated operationId, loads with one warning under
-// Published and silently under Unvalidated; a document with an example of
-// the wrong type loads only Unvalidated.
+// documents: ours passes all three; one with a duplicated operationId
+// fails Strict, loads with one warning under Published and silently under
+// Unvalidated; one with an example of the wrong type loads only
+// Unvalidated.
 func TestLoadRules(t *testing.T) {
 	t.Parallel()
 	for _, rules := range []api.Rules{api.Strict, api.Published, api.Unvalidated} {
@@ -30,15 +44,17 @@ func TestLoadRules(t *testing.T) {
 		assert.Equal(t, names.OperationUpdateSAMLConnection, doc.Paths.Value(names.SAMLConnectionPath).Put.OperationID, rules)
 	}
 
-	_, _, err := api.LoadFile(stytchFull, api.Strict)
+	path := filepath.Join(t.TempDir(), "two-ids.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(twoIDs), 0o600))
+	_, _, err := api.LoadFile(path, api.Strict)
 	require.Error(t, err)
-	assert.ErrorContains(t, err, "api: invalid spec "+stytchFull+": ")
-	doc, warnings, err := api.LoadFile(stytchFull, api.Published)
+	assert.ErrorContains(t, err, "api: invalid spec "+path+": ")
+	doc, warnings, err := api.LoadFile(path, api.Published)
 	require.NoError(t, err)
 	require.Len(t, warnings, 1)
 	assert.Equal(t, `operationId "api_magic_v1_Authenticate" is used by 2 operations (POST /v1/b2b/magic_links/authenticate, POST /v1/magic_links/authenticate); OpenAPI requires it to be unique, so they are named by method and path template`, warnings[0])
 	assert.Equal(t, "api_magic_v1_Authenticate", doc.Paths.Value("/v1/magic_links/authenticate").Post.OperationID, "the ids are given back after validation")
-	_, warnings, err = api.LoadFile(stytchFull, api.Unvalidated)
+	_, warnings, err = api.LoadFile(path, api.Unvalidated)
 	require.NoError(t, err)
 	assert.Empty(t, warnings)
 
