@@ -642,7 +642,7 @@ func (p *Provider) updateSAML(w http.ResponseWriter, reqID, orgKey, connID strin
 	out, err := json.Marshal(stytchsso.UpdateSAMLConnectionResponseBody{
 		RequestID:  reqID,
 		StatusCode: http.StatusOK,
-		Connection: &next,
+		Connection: next,
 	})
 	p.mu.Unlock()
 	p.writeBody(w, http.StatusOK, out, err, reqID)
@@ -672,7 +672,7 @@ func (p *Provider) updateExternal(w http.ResponseWriter, reqID, orgKey, connID s
 	out, err := json.Marshal(stytchsso.UpdateExternalConnectionResponseBody{
 		RequestID:  reqID,
 		StatusCode: http.StatusOK,
-		Connection: &next,
+		Connection: next,
 	})
 	p.mu.Unlock()
 	p.writeBody(w, http.StatusOK, out, err, reqID)
