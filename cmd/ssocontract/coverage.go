@@ -1,15 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/stytchsso/stytchsso/pkg/contract"
-	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 	"github.com/stytchsso/stytchsso/pkg/contract/coverage"
 )
 
@@ -113,65 +114,15 @@ func runCoverage(args []string, s sys) int {
 	}
 	defer batchGC()()
 	cov := coverage.New(v)
-	// Each file is streamed, its pairs counted as they come. read lists the
-	// inputs read to their end; recount is set when a file that failed part
-	// way had pairs counted already (see recountCoverage).
-	var (
-		read    []readInput
-		recount bool
-		counted int
-	)
-	add := func(p *contract.Pair) error {
+	var mu sync.Mutex
+	pl := pipeline{stdin: s.stdin, observe: func(p *contract.Pair, _ *result) {
+		mu.Lock()
 		cov.Add(p)
-		counted++
-		return nil
-	}
-	unreadable := 0
-	fail := func(err error) {
-		unreadable++
-		fmt.Fprintf(stderr, "ssocontract coverage: %v\n", err)
-	}
-	for _, p := range paths {
-		if p == stdinPath {
-			data, err := readStdin(s.stdin)
-			if err == nil {
-				var pairs []contract.Pair
-				if pairs, err = loadData(data, stdinSource); err == nil {
-					for i := range pairs {
-						_ = add(&pairs[i])
-					}
-					read = append(read, readInput{stdinSource, true, data})
-				}
-			}
-			if err != nil {
-				fail(err)
-			}
-			continue
-		}
-		err := capture.WalkFilesSkipping(p, func(file string, explicit bool) error {
-			counted = 0
-			err := capture.ForEach(file, add, nil)
-			if err != nil && counted > 0 {
-				recount = true
-			}
-			switch {
-			case !explicit && errors.Is(err, capture.ErrNotPairFile):
-			case err != nil:
-				fail(err)
-			default:
-				read = append(read, readInput{file: file})
-			}
-			return nil
-		}, func(file, reason string) {
-			fmt.Fprintf(stderr, "ssocontract coverage: skipped %s: %s\n", contract.Escape(file), reason)
-		})
-		if err != nil {
-			fail(err)
-		}
-	}
-	if recount {
-		cov = recountCoverage(v, read, func(*contract.Pair) bool { return true }, stderr)
-	}
+		mu.Unlock()
+	}}
+	files := &coverageFiles{stderr: stderr}
+	pl.run(context.Background(), paths, files)
+	unreadable := files.unreadable
 	rep := cov.Report()
 	switch format.value {
 	case "json":
@@ -209,4 +160,23 @@ func runCoverage(args []string, s sys) int {
 		return exitNothing
 	}
 	return exitOK
+}
+
+// coverageFiles is the sink of coverage's pipeline: the pairs went to the
+// tracker; it says on standard error what could not be read.
+type coverageFiles struct {
+	stderr     io.Writer
+	unreadable int
+}
+
+func (c *coverageFiles) pair(*result) {}
+
+func (c *coverageFiles) file(f *fileDone) {
+	switch {
+	case f.PassedOver != "":
+		fmt.Fprintf(c.stderr, "ssocontract coverage: skipped %s: %s\n", contract.Escape(f.File), f.PassedOver)
+	case f.Err != nil:
+		c.unreadable++
+		fmt.Fprintf(c.stderr, "ssocontract coverage: %v\n", f.Err)
+	}
 }

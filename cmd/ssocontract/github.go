@@ -64,12 +64,11 @@ type kindCount struct {
 
 // jobSummary is what the Markdown job summary of validate shows.
 type jobSummary struct {
-	sum        *validateSummary
-	byOpKind   map[[2]string]int
-	errors     []fileError
-	coverage   *coverage.Report
-	exitCode   int
-	allowEmpty bool
+	sum      *validateSummary
+	byOpKind map[[2]string]int
+	errors   []fileError
+	coverage *coverage.Report
+	exitCode int
 }
 
 func (j *jobSummary) write(w io.Writer) {
@@ -90,7 +89,9 @@ func (j *jobSummary) write(w io.Writer) {
 	fmt.Fprintln(w, "| Pairs | Count |")
 	fmt.Fprintln(w, "|---|---:|")
 	fmt.Fprintf(w, "| checked (matched an operation of the spec) | %d |\n", s.CheckedPairs)
-	fmt.Fprintf(w, "| with violations | %d |\n", s.FailingPairs)
+	fmt.Fprintf(w, "| checked, conform | %d |\n", s.ConformingPairs)
+	fmt.Fprintf(w, "| checked, with violations | %d |\n", s.FailingPairs)
+	fmt.Fprintf(w, "| violations | %d |\n", s.Violations)
 	for _, r := range s.reasons() {
 		fmt.Fprintf(w, "| skipped: %s | %d |\n", mdCell(reasonText(r)), s.Skipped[r])
 	}

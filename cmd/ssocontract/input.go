@@ -15,6 +15,25 @@ const stdinPath = "-"
 // stdinSource names standard input in reports.
 const stdinSource = "<stdin>"
 
+// forEachStdin calls fn with every pair of the one capture read from r:
+// HAR when it starts with "{", a cassette otherwise.
+func forEachStdin(r io.Reader, fn func(*contract.Pair) error) error {
+	data, err := readStdin(r)
+	if err != nil {
+		return err
+	}
+	pairs, err := loadData(data, stdinSource)
+	if err != nil {
+		return err
+	}
+	for i := range pairs {
+		if err := fn(&pairs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // readStdin reads one capture from r, bounded by the loaders' file limit.
 func readStdin(r io.Reader) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, capture.MaxFileBytes+1))

@@ -151,7 +151,7 @@ func TestStdin(t *testing.T) {
 		code, stdout, stderr := runWith(t, string(data), nil, "validate", "-")
 		assert.Equal(t, 1, code, stderr)
 		assert.Contains(t, stdout, "<stdin>#0\tPUT /v1/b2b/sso/saml/organization-test-00000000-0000-4000-8000-000000000001/connections/saml-connection-test-00000000-0000-4000-8000-000000000002\tUpdateSAMLConnection\tresponse\tmissing-required")
-		assert.Contains(t, stdout, "3 violation(s) in 3 of 3 checked pair(s)")
+		assert.Contains(t, stdout, "3 pair(s) checked: 0 conform, 3 with 3 violation(s)")
 
 		code, stdout, _ = runWith(t, string(data), nil, "coverage", "-", "--quiet")
 		assert.Equal(t, 0, code)
@@ -176,7 +176,7 @@ func TestQuiet(t *testing.T) {
 	t.Parallel()
 	code, stdout, _ := runCLI(t, "validate", "--quiet", testdata+"/har/violations.har")
 	assert.Equal(t, 1, code)
-	assert.Equal(t, "3 violation(s) in 3 of 3 checked pair(s); 0 skipped; 0 body(ies) not captured; 3 pair(s) from 1 file(s)\n", stdout)
+	assert.Equal(t, "3 pair(s) checked: 0 conform, 3 with 3 violation(s); 0 skipped; 0 body(ies) not captured; 3 pair(s) from 1 file(s)\n", stdout)
 
 	code, stdout, _ = runCLI(t, "coverage", "--quiet", testdata)
 	assert.Equal(t, 0, code)
@@ -236,7 +236,7 @@ func TestSkippedPairsCounted(t *testing.T) {
 	// is accounted for.
 	code, stdout, stderr := runCLI(t, "validate", "--strict", "testdata/chrome-mixed.har")
 	assert.Equal(t, 0, code, stderr)
-	assert.Equal(t, "0 violation(s) in 0 of 3 checked pair(s); 6 skipped (2 path outside the API, 2 static asset, 1 CORS preflight, 1 other host); 0 body(ies) not captured; 9 pair(s) from 1 file(s)\n", stdout)
+	assert.Equal(t, "3 pair(s) checked: 3 conform, 0 with violations; 6 skipped (2 path outside the API, 2 static asset, 1 CORS preflight, 1 other host); 0 body(ies) not captured; 9 pair(s) from 1 file(s)\n", stdout)
 
 	code, stdout, _ = runCLI(t, "validate", "--strict", "--format", "json", "testdata/chrome-mixed.har")
 	assert.Equal(t, 0, code)
@@ -279,7 +279,7 @@ func TestMissingPathDoesNotStopOthers(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "gone.har")
 	assert.Contains(t, stdout, "violations.har#0\t", "the PATH after the missing one is still validated")
-	assert.Contains(t, stdout, "3 violation(s) in 3 of 3 checked pair(s)")
+	assert.Contains(t, stdout, "3 pair(s) checked: 0 conform, 3 with 3 violation(s)")
 	assert.Contains(t, stdout, "from 2 file(s); 1 unreadable")
 
 	code, stdout, _ = runCLI(t, "validate", "--format", "json", missing, good)
@@ -521,5 +521,5 @@ func TestNeitherBodyCapturedIsNotChecked(t *testing.T) {
 
 	code, stdout, _ = runCLI(t, "validate", "testdata/chrome-missing-body.har")
 	assert.Equal(t, 0, code, "one body missing: the rest of the pair is still checked")
-	assert.Contains(t, stdout, "in 0 of 2 checked pair(s)")
+	assert.Contains(t, stdout, "2 pair(s) checked: 2 conform, 0 with violations")
 }

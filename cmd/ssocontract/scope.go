@@ -40,28 +40,40 @@ func reasonText(reason string) string {
 	return reason
 }
 
-// verdict validates p when it is API traffic to check (checked reports
-// whether it was) and otherwise says why it was skipped: the validator's own
-// scope rules (contract.Validator.Verdict), one routing per pair. A pair
-// whose capture kept neither body, and that shows no violation in what is
-// left, is skipped ("neither body captured"). A path of
-// the spec with a method it does not declare, or a path inside --scope that
-// reaches no operation, is checked only in strict mode, where it is an
-// unknown-operation violation.
-func verdict(ctx context.Context, v *contract.Validator, strict bool, p *contract.Pair) (checked bool, reason string, vs []contract.Violation) {
-	d, vs := v.Verdict(ctx, p)
-	switch {
-	case d.Validated() && p.RequestBodyMissing && p.ResponseBodyMissing && len(vs) == 0:
-		// Only the status and the headers could be looked at: not a
-		// check worth counting, so that a capture that kept no body at
-		// all cannot pass as checked.
-		return false, reasonNoBody, nil
-	case d.Validated():
-		return true, "", vs
-	case d.Reason == contract.ReasonUnknownOperation && strict:
-		return true, "", vs
-	case d.Reason == contract.ReasonUnknownOperation:
-		return false, reasonUndeclaredOp, nil
+// checkPair is validate's step: it routes and validates each pair once
+// (contract.Validator.Verdict) and says whether it was checked, against
+// what and with what found, or why it was skipped. A pair whose capture
+// kept neither body, and that shows no violation in what is left, is
+// skipped ("neither body captured"), so that a capture that kept no body
+// at all cannot pass as checked. A path of the spec with a method it does
+// not declare, or a path inside --scope that reaches no operation, is
+// checked only in strict mode, where it is an unknown-operation violation.
+func checkPair(v *contract.Validator, strict bool) step {
+	return func(ctx context.Context, p *contract.Pair) result {
+		d, vs := v.Verdict(ctx, p)
+		r := result{Method: d.Method, Path: d.Path, Status: p.StatusCode}
+		switch {
+		case d.Validated() && p.RequestBodyMissing && p.ResponseBodyMissing && len(vs) == 0:
+			r.Skipped = reasonNoBody
+		case d.Validated():
+			r.Operation = d.Operation
+		case d.Reason == contract.ReasonUnknownOperation && strict:
+			r.Operation = d.Method + " (unknown operation)"
+		case d.Reason == contract.ReasonUnknownOperation:
+			r.Skipped = reasonUndeclaredOp
+		default:
+			r.Skipped = string(d.Reason)
+		}
+		if !r.checked() {
+			return r
+		}
+		r.Violations = vs
+		if p.RequestBodyMissing {
+			r.NotCaptured = append(r.NotCaptured, contract.SideRequest)
+		}
+		if p.ResponseBodyMissing {
+			r.NotCaptured = append(r.NotCaptured, contract.SideResponse)
+		}
+		return r
 	}
-	return false, string(d.Reason), nil
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"testing"
 
@@ -49,9 +48,12 @@ func writeHAR(t *testing.T, dir, name string, n int, truncated bool) string {
 	return p
 }
 
-// A file that fails after some of its pairs were read counts none of them,
-// as when files were loaded whole: in validate's summary and in coverage.
-func TestFileFailingPartWayCountsNothing(t *testing.T) {
+// A file that fails after some of its pairs were read reports those pairs,
+// as they were streamed to the reporter, then its error: validate's
+// summary and coverage count them, and the run exits 2 (unreadable input).
+// Results are never held back until a file's end, so that memory does not
+// grow with a file's violations.
+func TestFileFailingPartWayReportsWhatWasRead(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	partial := writeHAR(t, dir, "partial.har", 30, true)
@@ -69,31 +71,20 @@ func TestFileFailingPartWayCountsNothing(t *testing.T) {
 		Errors  []fileError     `json:"errors"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(stdout), &got))
-	assert.Equal(t, 3, got.Summary.Pairs, "only valid.har's pairs")
-	assert.Equal(t, 3, got.Summary.CheckedPairs)
+	assert.Equal(t, 3+seen, got.Summary.Pairs, "valid.har's pairs and those read before the failure")
+	assert.Equal(t, 3+seen, got.Summary.CheckedPairs)
 	assert.Equal(t, 1, got.Summary.Unreadable)
 	require.Len(t, got.Errors, 1)
 	assert.Equal(t, partial, got.Errors[0].File)
 
-	_, alone, _ := runCLI(t, "coverage", "--format", "json", valid)
-	code, both, stderr := runCLI(t, "coverage", "--format", "json", valid, partial)
+	code, stdout, stderr = runCLI(t, "coverage", "--format", "json", valid, partial)
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "partial.har")
-	assert.JSONEq(t, alone, both, "the failed file's pairs are not counted")
-
-	// The job summary's coverage of validate --format github likewise.
-	summaries := [2]string{filepath.Join(dir, "alone.md"), filepath.Join(dir, "both.md")}
-	runWith(t, "", map[string]string{"GITHUB_STEP_SUMMARY": summaries[0]}, "validate", "--format", "github", valid)
-	runWith(t, "", map[string]string{"GITHUB_STEP_SUMMARY": summaries[1]}, "validate", "--format", "github", valid, partial)
-	var md [2]string
-	for i, p := range summaries {
-		b, err := os.ReadFile(p)
-		require.NoError(t, err)
-		_, cov, ok := strings.Cut(string(b), "overage")
-		require.True(t, ok, "a coverage section in\n%s", b)
-		md[i] = cov
+	var cov struct {
+		Pairs int `json:"pairs"`
 	}
-	assert.Equal(t, md[0], md[1])
+	require.NoError(t, json.Unmarshal([]byte(stdout), &cov))
+	assert.Equal(t, 3+seen, cov.Pairs)
 }
 
 // liveHeap is the heap in use after a collection (two: the first leaves
@@ -136,10 +127,8 @@ func TestValidateStreamsFiles(t *testing.T) {
 	)
 	base = liveHeap()
 	pl := pipeline{
-		keep: func(p *pairInfo, reason string, vs []contract.Violation) bool {
-			return reason != "" || len(vs) > 0 // as validate keeps them, but for junit
-		},
-		observe: func(*contract.Pair) {
+		step: checkPair(v, true),
+		observe: func(*contract.Pair, *result) {
 			mu.Lock()
 			defer mu.Unlock()
 			if observed++; observed%1000 == 0 {
@@ -148,15 +137,12 @@ func TestValidateStreamsFiles(t *testing.T) {
 			}
 		},
 	}
-	emitted := 0
-	validateInputs(context.Background(), v, true, nil, []string{file}, pl, func(fr *fileResult) {
-		emitted++
-		require.NoError(t, fr.err)
-		assert.Empty(t, fr.pairs, "a clean file keeps no pair")
-		assert.Equal(t, n, fr.cleanPairs)
-		assert.Equal(t, n, fr.total())
-	})
-	assert.Equal(t, 1, emitted)
+	var c countingSink
+	pl.run(context.Background(), []string{file}, &c)
+	require.NoError(t, c.err)
+	assert.Equal(t, 1, c.files)
+	assert.Equal(t, n, c.pairs)
+	assert.Zero(t, c.violations)
 	assert.Equal(t, n, observed)
 	t.Logf("live heap: %d KiB with the file loaded whole, at most %d KiB while streaming it", whole>>10, peak>>10)
 	require.Greater(t, whole, uint64(8<<20), "the file loaded whole must hold enough for the comparison to mean something")
