@@ -126,7 +126,7 @@ func TestSecretCanaries(t *testing.T) {
 					got, err := s.call(ctx, c, tg, fx)
 					if err != nil {
 						fmt.Fprintf(&sink, "%s: %v | %+v | %#v\n", s.id(), err, err, err.Error())
-						var ce *contract.ContractError
+						var ce *contract.ViolationError
 						if errors.As(err, &ce) {
 							for _, x := range ce.Violations {
 								fmt.Fprintln(&sink, x.String())

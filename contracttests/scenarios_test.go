@@ -425,7 +425,7 @@ func runScenario(ctx context.Context, t *testing.T, tg *target, s scenario, fx *
 	}
 	require.Error(t, err, "%s on %s: want %v", s.id(), tg.name, s.wantErr)
 	assert.Nil(t, got, "%s on %s: a call never returns a result with an error", s.id(), tg.name)
-	var ce *contract.ContractError
+	var ce *contract.ViolationError
 	require.False(t, errors.As(err, &ce), "%s on %s broke the contract: %v", s.id(), tg.name, err)
 	assert.ErrorIs(t, err, s.wantErr, "%s on %s", s.id(), tg.name)
 	var apiErr *sso.APIError

@@ -231,7 +231,7 @@ func ssoRun(ctx context.Context, b *testing.B, dir string) func() {
 	b.Helper()
 	v, err := newValidator("", true, nil, io.Discard)
 	require.NoError(b, err)
-	pl := pipeline{step: checkPair(v, true)}
+	pl := pipeline{step: checkPair(v)}
 	return func() {
 		var c countingSink
 		pl.run(ctx, []string{dir}, &c)
@@ -265,9 +265,9 @@ func (c *countingSink) file(f *fileDone) {
 	}
 }
 
-// BenchmarkScopeOverhead prices the CLI's scope decision per pair: Validate
-// alone against Verdict (the scope decision and validation in one pass, as
-// the CLI calls it), on the fixtures' three in-scope pairs (a skipped pair
+// BenchmarkScopeOverhead prices the CLI's routing per pair: Validate
+// alone against Check (the routing decision and validation in one pass, as
+// the CLI calls it, with the Route kept), on the fixtures' three in-scope pairs (a skipped pair
 // is cheaper still: it is not validated).
 func BenchmarkScopeOverhead(b *testing.B) {
 	ctx := context.Background()
@@ -278,14 +278,14 @@ func BenchmarkScopeOverhead(b *testing.B) {
 	for _, withScope := range []bool{false, true} {
 		name := "validate"
 		if withScope {
-			name = "verdict"
+			name = "check"
 		}
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for i := range pairs {
 					if withScope {
-						if d, _ := v.Verdict(ctx, &pairs[i]); !d.Validated() {
+						if res := v.Check(ctx, &pairs[i]); !res.Checked() {
 							b.Fatal("fixture pair out of scope")
 						}
 						continue

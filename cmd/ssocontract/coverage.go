@@ -115,9 +115,9 @@ func runCoverage(args []string, s sys) int {
 	defer batchGC()()
 	cov := coverage.New(v)
 	var mu sync.Mutex
-	pl := pipeline{stdin: s.stdin, observe: func(p *contract.Pair, _ *result) {
+	pl := pipeline{step: routePair(v), stdin: s.stdin, observe: func(p *contract.Pair, r *result) {
 		mu.Lock()
-		cov.Add(p)
+		cov.Add(p, r.Route)
 		mu.Unlock()
 	}}
 	files := &coverageFiles{stderr: stderr}

@@ -21,9 +21,9 @@ import (
 // keeps nothing of its pair's bodies or headers, so memory does not grow
 // with the number of pairs or violations.
 
-// result is what the pipeline makes of one pair: where it is, what it
-// is, and whether it was checked (with what was found) or skipped (and
-// why).
+// result is what the pipeline makes of one pair: where it is, how the
+// library routed it (checked, or skipped and why) and what checking it
+// found.
 type result struct {
 	// File is the capture the pair comes from (stdinSource for standard
 	// input); Stdin says it is standard input.
@@ -32,13 +32,12 @@ type result struct {
 	// Index is the pair's position in the file and Line the line where its
 	// entry or interaction starts (0 when unknown).
 	Index, Line int
-	// Method and Path are the request's method (upper case) and path,
-	// escaped (contract.Escape): safe to print.
-	Method, Path string
 	// Status is the response's status.
 	Status int
-	// Skipped says why the pair was not checked; "" for a checked pair.
-	Skipped string
+	// Route is the library's decision for the pair, made once: its method
+	// and path (escaped, safe to print), the operation it reaches, and the
+	// reason it was checked or skipped.
+	Route contract.Route
 	// Operation names what a checked pair was checked against ("METHOD
 	// (unknown operation)" when it reaches no operation).
 	Operation string
@@ -50,7 +49,7 @@ type result struct {
 }
 
 // checked reports whether the pair was checked (not skipped).
-func (r *result) checked() bool { return r.Skipped == "" }
+func (r *result) checked() bool { return r.Route.Checked() }
 
 // kindBodyNotCaptured is the kind of the finding a body not captured
 // makes: a violation only with --fail-on-missing-body.
@@ -59,7 +58,7 @@ const kindBodyNotCaptured contract.Kind = "body-not-captured"
 // notCaptured is the finding for a side of r whose body the capture did not
 // record, worded like a violation so that every reporter can list it as one.
 func (r *result) notCaptured(side contract.Side) contract.Violation {
-	return contract.Violation{Method: r.Method, Path: r.Path, Operation: r.Operation, Side: side,
+	return contract.Violation{Method: r.Route.Method, Path: r.Route.Path, Operation: r.Operation, Side: side,
 		Kind: kindBodyNotCaptured, Location: "body", Message: "the capture did not record the " + string(side) + " body"}
 }
 
@@ -82,9 +81,40 @@ type sink interface {
 	file(f *fileDone)
 }
 
-// step routes and validates one pair (validate's checkPair). Coverage has
-// none: its tracker routes the pairs it observes.
+// step routes and validates one pair: checkPair for validate, routePair
+// for coverage.
 type step func(ctx context.Context, p *contract.Pair) result
+
+// checkPair is validate's step: the library routes and validates each pair
+// once (contract.Validator.Check, strict as v is) and says whether it was
+// checked, against what and with what found, or why it was skipped.
+func checkPair(v *contract.Validator) step {
+	return func(ctx context.Context, p *contract.Pair) result {
+		res := v.Check(ctx, p)
+		r := result{Status: p.StatusCode, Route: res.Route}
+		if !res.Checked() {
+			return r
+		}
+		r.Operation, r.Violations = res.Route.Operation, res.Violations
+		if r.Operation == "" {
+			r.Operation = res.Route.Method + " (unknown operation)"
+		}
+		if p.RequestBodyMissing {
+			r.NotCaptured = append(r.NotCaptured, contract.SideRequest)
+		}
+		if p.ResponseBodyMissing {
+			r.NotCaptured = append(r.NotCaptured, contract.SideResponse)
+		}
+		return r
+	}
+}
+
+// routePair is coverage's step: the library's route only.
+func routePair(v *contract.Validator) step {
+	return func(_ context.Context, p *contract.Pair) result {
+		return result{Status: p.StatusCode, Route: v.Route(p)}
+	}
+}
 
 // pipeline is one run over a command's inputs.
 type pipeline struct {
@@ -242,10 +272,7 @@ func (pl *pipeline) check(ctx context.Context, c *chunk) {
 	c.results = make([]result, len(c.pairs))
 	for i := range c.pairs {
 		p := &c.pairs[i]
-		var r result
-		if pl.step != nil {
-			r = pl.step(ctx, p)
-		}
+		r := pl.step(ctx, p)
 		r.File, r.Stdin, r.Index, r.Line = c.file, c.stdin, p.Index, p.Line
 		c.results[i] = r
 		if pl.observe != nil {

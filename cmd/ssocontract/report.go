@@ -89,8 +89,8 @@ type validateSummary struct {
 	// FailingPairs those with.
 	ConformingPairs int `json:"conforming_pairs"`
 	SkippedPairs    int `json:"skipped_pairs"`
-	// Skipped counts the skipped pairs by reason; the reasons of scope.go
-	// are always present.
+	// Skipped counts the skipped pairs by reason (contract.Reason); the
+	// reasons newSummary lists are always present.
 	Skipped                   map[string]int `json:"skipped"`
 	RequestBodiesNotCaptured  int            `json:"request_bodies_not_captured"`
 	ResponseBodiesNotCaptured int            `json:"response_bodies_not_captured"`
@@ -104,7 +104,8 @@ type validateSummary struct {
 
 func newSummary() *validateSummary {
 	return &validateSummary{Skipped: map[string]int{
-		reasonOtherHost: 0, reasonOutsideAPI: 0, reasonPreflight: 0, reasonStaticAsset: 0, reasonBadURL: 0,
+		string(contract.ReasonOtherHost): 0, string(contract.ReasonOutsideAPI): 0, string(contract.ReasonPreflight): 0,
+		string(contract.ReasonStaticAsset): 0, string(contract.ReasonBadURL): 0,
 	}}
 }
 
@@ -113,7 +114,7 @@ func (s *validateSummary) add(r *result) {
 	s.Pairs++
 	if !r.checked() {
 		s.SkippedPairs++
-		s.Skipped[r.Skipped]++
+		s.Skipped[string(r.Route.Reason)]++
 		return
 	}
 	s.CheckedPairs++
@@ -167,7 +168,7 @@ func (s *validateSummary) line() string {
 	var parts []string
 	for _, r := range s.reasons() {
 		if n := s.Skipped[r]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, reasonText(r)))
+			parts = append(parts, fmt.Sprintf("%d %s", n, contract.Reason(r).Describe()))
 		}
 	}
 	if len(parts) > 0 {

@@ -43,7 +43,7 @@ func (g *githubReporter) observe(p *contract.Pair, r *result) {
 		return
 	}
 	g.mu.Lock()
-	g.cov.Add(p)
+	g.cov.Add(p, r.Route)
 	g.mu.Unlock()
 }
 

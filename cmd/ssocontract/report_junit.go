@@ -85,9 +85,9 @@ func (j *junitReporter) pair(r *result) {
 	j.suite.tests++
 	if !r.checked() {
 		j.suite.skipped++
-		j.skipped[r.Skipped]++
-		j.writeCase(junitCase{Name: fmt.Sprintf("#%d %s skipped", r.Index, r.Method), ClassName: r.File,
-			Skipped: &junitSkipped{Message: reasonText(r.Skipped)}})
+		j.skipped[string(r.Route.Reason)]++
+		j.writeCase(junitCase{Name: fmt.Sprintf("#%d %s skipped", r.Index, r.Route.Method), ClassName: r.File,
+			Skipped: &junitSkipped{Message: r.Route.Reason.Describe()}})
 		return
 	}
 	j.suite.checked++

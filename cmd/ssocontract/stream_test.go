@@ -127,7 +127,7 @@ func TestValidateStreamsFiles(t *testing.T) {
 	)
 	base = liveHeap()
 	pl := pipeline{
-		step: checkPair(v, true),
+		step: checkPair(v),
 		observe: func(*contract.Pair, *result) {
 			mu.Lock()
 			defer mu.Unlock()

@@ -160,7 +160,7 @@ func validate(o validateOptions, paths []string, s sys) int {
 	out := bufio.NewWriter(s.stdout)
 	rep := o.format.new(&reportOptions{out: out, quiet: o.quiet, failOnMissingBody: o.failOnMissingBody,
 		allowEmpty: o.allowEmpty, getenv: s.getenv, validator: v})
-	pl := pipeline{step: checkPair(v, o.strict), stdin: s.stdin}
+	pl := pipeline{step: checkPair(v), stdin: s.stdin}
 	if obs, ok := rep.(pairObserver); ok {
 		pl.observe = obs.observe
 	}

@@ -14,7 +14,7 @@ import (
 type Mode int
 
 const (
-	// Enforce (the zero value) makes Check return a *ContractError.
+	// Enforce (the zero value) makes Check return a *ViolationError.
 	Enforce Mode = iota
 	// Report leaves the call untouched and only reports the violations.
 	Report
@@ -38,7 +38,7 @@ type CheckConfig struct {
 }
 
 // Checker applies a [Validator] to live traffic: it samples, reports, logs
-// and, in Enforce mode, turns violations into a *[ContractError]. A client
+// and, in Enforce mode, turns violations into a *[ViolationError]. A client
 // calls it once per call ([Checker.Check]); [Transport] calls it once per
 // round trip. Build one with [NewChecker]; it is safe for concurrent use.
 type Checker struct {
@@ -86,7 +86,7 @@ func (c *Checker) Sampled() bool {
 }
 
 // Check validates p, logs and reports its violations, and returns a
-// *[ContractError] holding them in Enforce mode (nil in Report mode or
+// *[ViolationError] holding them in Enforce mode (nil in Report mode or
 // when p conforms). It does not sample: call [Checker.Sampled] first.
 func (c *Checker) Check(ctx context.Context, p *Pair) error {
 	return c.conclude(ctx, p, c.v.Validate(ctx, p))
@@ -112,5 +112,5 @@ func (c *Checker) conclude(ctx context.Context, p *Pair, vs []Violation) error {
 	if c.cfg.Mode == Report {
 		return nil
 	}
-	return &ContractError{Violations: vs, StatusCode: p.StatusCode, Header: p.ResponseHeader, Body: p.ResponseBody}
+	return &ViolationError{Violations: vs, StatusCode: p.StatusCode, Header: p.ResponseHeader, Body: p.ResponseBody}
 }

@@ -60,7 +60,7 @@ func ExampleNewTransport() {
 	req.Header.Set("Content-Type", "application/json")
 	req.SetBasicAuth("project-test-00000000-0000-0000-0000-000000000000", "secret-test-example")
 	_, err = client.Do(req)
-	var ce *contract.ContractError
+	var ce *contract.ViolationError
 	if errors.As(err, &ce) {
 		fmt.Println(ce.StatusCode, ce.Violations[0].Kind, ce.Violations[0].Location)
 	}

@@ -20,7 +20,7 @@ const MaxTransportBodyBytes = 10 << 20
 // than pass traffic unchecked.
 //
 // In Enforce mode a violating pair fails the round trip with a
-// *[ContractError], and the response is closed. That departs on purpose
+// *[ViolationError], and the response is closed. That departs on purpose
 // from the http.RoundTripper contract (a RoundTripper that obtained a
 // response should return it): it is what makes a third-party client, which
 // only lets you swap its transport, fail on drift. A client that can check

@@ -66,8 +66,8 @@ func TestTransportEnforce(t *testing.T) {
 	resp, err := (&http.Client{Transport: tr}).Do(req)
 	require.Error(t, err)
 	assert.Nil(t, resp)
-	var ce *ContractError
-	require.True(t, errors.As(err, &ce), "error %v; want *ContractError", err)
+	var ce *ViolationError
+	require.True(t, errors.As(err, &ce), "error %v; want *ViolationError", err)
 	assert.Equal(t, http.StatusOK, ce.StatusCode)
 	assert.Equal(t, bad, ce.Body)
 	require.Len(t, ce.Violations, 1)
@@ -130,7 +130,7 @@ func TestCheckerZeroSampleRateChecksAll(t *testing.T) {
 	req, tracker := setup(t, http.StatusOK, []byte(`not json`))
 	tr := mustTransport(t, newValidator(t), CheckConfig{SampleRate: 0}, tracker)
 	_, err := tr.RoundTrip(req)
-	var ce *ContractError
+	var ce *ViolationError
 	require.ErrorAs(t, err, &ce)
 }
 
@@ -274,7 +274,7 @@ func TestTransportTooLongBodyIsHandedOverWhole(t *testing.T) {
 
 	enforce := mustTransport(t, v, CheckConfig{}, stubTransport{status: 200, body: func() io.ReadCloser { return io.NopCloser(bytes.NewReader(big)) }})
 	_, err = enforce.RoundTrip(httptest.NewRequest(http.MethodPut, "https://test.stytch.com/v1/b2b/sso/saml/o/connections/c", nil))
-	var ce *ContractError
+	var ce *ViolationError
 	require.ErrorAs(t, err, &ce)
 	assert.Len(t, ce.Body, MaxTransportBodyBytes, "the error keeps a bounded body")
 }

@@ -128,9 +128,9 @@ func Escape(s string) string {
 	return b.String()
 }
 
-// ContractError is returned by the validating transport in enforce mode when
+// ViolationError is returned by the validating transport in enforce mode when
 // a pair breaks the contract. The response's status and body stay available.
-type ContractError struct {
+type ViolationError struct {
 	// Violations lists every violation found in the pair.
 	Violations []Violation
 	// StatusCode is the response's HTTP status (0 if the request itself was rejected before sending).
@@ -142,7 +142,7 @@ type ContractError struct {
 }
 
 // Error implements error. It lists the violations, never body values.
-func (e *ContractError) Error() string {
+func (e *ViolationError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "contract: %d violation(s)", len(e.Violations))
 	if e.StatusCode != 0 {

@@ -12,8 +12,8 @@
 // Each call's final request and response are validated once, after
 // retries, with the bytes the client read anyway, so retries see real
 // responses. In [contract.Enforce] mode a 2xx that breaks the contract
-// fails the call with a *[contract.ContractError], and an error response is
-// the *[sso.APIError] it would be anyway, with the *contract.ContractError
+// fails the call with a *[contract.ViolationError], and an error response is
+// the *[sso.APIError] it would be anyway, with the *contract.ViolationError
 // inside (errors.As finds both). In [contract.Report] mode calls are
 // untouched and violations go to the config's Report function or Logger.
 package ssocheck
