@@ -15,6 +15,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/stytchsso/stytchsso/internal/fileinfo"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
@@ -79,7 +80,7 @@ func LoadFile(path string) ([]contract.Pair, error) {
 	case ".yaml", ".yml":
 		load = LoadCassette
 	default:
-		return nil, fmt.Errorf("contract: %s: %w", path, ErrUnsupportedFile)
+		return nil, fmt.Errorf("capture: %s: %w", path, ErrUnsupportedFile)
 	}
 	f, err := openRegular(path)
 	if err != nil {
@@ -95,19 +96,19 @@ func LoadFile(path string) ([]contract.Pair, error) {
 func openRegular(path string) (*os.File, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("contract: %w", err)
+		return nil, fmt.Errorf("capture: %w", err)
 	}
 	if err := checkRegular(path, info); err != nil {
 		return nil, err
 	}
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, fmt.Errorf("contract: %w", err)
+		return nil, fmt.Errorf("capture: %w", err)
 	}
 	// The file may have been replaced since the first Stat.
 	if info, err = f.Stat(); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("contract: %w", err)
+		return nil, fmt.Errorf("capture: %w", err)
 	}
 	if err := checkRegular(path, info); err != nil {
 		f.Close()
@@ -118,32 +119,15 @@ func openRegular(path string) (*os.File, error) {
 
 func checkRegular(path string, info fs.FileInfo) error {
 	if info.IsDir() {
-		return fmt.Errorf("contract: %s: is a directory", path)
+		return fmt.Errorf("capture: %s: is a directory", path)
 	}
 	if !info.Mode().IsRegular() {
-		return fmt.Errorf("contract: %s: %w (%s), not read", path, ErrNotRegularFile, fileKind(info.Mode()))
+		return fmt.Errorf("capture: %s: %w (%s), not read", path, ErrNotRegularFile, fileinfo.Kind(info.Mode()))
 	}
 	if info.Size() > MaxFileBytes {
-		return fmt.Errorf("contract: %s: file is %d bytes, more than the %d-byte limit", path, info.Size(), MaxFileBytes)
+		return fmt.Errorf("capture: %s: file is %d bytes, more than the %d-byte limit", path, info.Size(), MaxFileBytes)
 	}
 	return nil
-}
-
-// fileKind names the type of a non-regular file for messages.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m&fs.ModeIrregular != 0:
-		return "an irregular file"
-	}
-	return "not a regular file"
 }
 
 // WalkFiles calls fn for every file under root that [IsPairFile] accepts, in
@@ -176,14 +160,14 @@ func WalkFilesSkipping(root string, fn func(path string, explicit bool) error, s
 func walk(root string, fn func(path string, explicit bool) error, skip func(path, reason string)) error {
 	info, err := os.Stat(root)
 	if err != nil {
-		return fmt.Errorf("contract: %w", err)
+		return fmt.Errorf("capture: %w", err)
 	}
 	if !info.IsDir() {
 		return fn(root, true)
 	}
 	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return fmt.Errorf("contract: %w", err)
+			return fmt.Errorf("capture: %w", err)
 		}
 		if d.IsDir() || !IsPairFile(path) {
 			return nil
@@ -197,7 +181,7 @@ func walk(root string, fn func(path string, explicit bool) error, skip func(path
 			case info.IsDir():
 				return nil
 			case !info.Mode().IsRegular():
-				skip(path, fileKind(info.Mode())+", not read")
+				skip(path, fileinfo.Kind(info.Mode())+", not read")
 				return nil
 			}
 		}
@@ -248,7 +232,7 @@ func ForEach(path string, fn func(*contract.Pair) error, skip func(path, reason 
 func forEachFile(path string, fn func(*contract.Pair) error) error {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext != ".har" && ext != ".yaml" && ext != ".yml" {
-		return fmt.Errorf("contract: %s: %w", path, ErrUnsupportedFile)
+		return fmt.Errorf("capture: %s: %w", path, ErrUnsupportedFile)
 	}
 	f, err := openRegular(path)
 	if err != nil {
@@ -287,7 +271,7 @@ func forEachHARChunked(f io.ReadSeeker, chunk int, path string, fn func(*contrac
 	next, err := fastHAR(io.LimitReader(f, MaxFileBytes), nil, chunk, path, b, wrapped)
 	if errors.Is(err, errHARFallback) {
 		if _, serr := f.Seek(0, io.SeekStart); serr != nil {
-			return fmt.Errorf("contract: %s: %w", path, serr)
+			return fmt.Errorf("capture: %s: %w", path, serr)
 		}
 		err = streamHAR(io.LimitReader(f, MaxFileBytes), path, b, wrapped, next)
 	}
@@ -303,7 +287,7 @@ func forEachHARChunked(f io.ReadSeeker, chunk int, path string, fn func(*contrac
 	}
 	data, rerr := readAllLimited(f, path)
 	if rerr != nil {
-		return fmt.Errorf("contract: %w", rerr)
+		return fmt.Errorf("capture: %w", rerr)
 	}
 	if lerr := eachHAR(data, path, newBudget(MaxDecodedBytesPerFile), func(*contract.Pair) error { return nil }); lerr != nil {
 		return lerr

@@ -1,4 +1,4 @@
-package capture
+package fast
 
 import (
 	"fmt"
@@ -49,7 +49,7 @@ func checkFastTree(t *testing.T, data []byte) (fast bool) {
 // and some written by the YAML encoder with awkward values.
 func cassetteSeeds(t testing.TB) [][]byte {
 	var seeds [][]byte
-	for _, pattern := range []string{"testdata/cassettes/*.yaml", "../../../contracttests/testdata/cassettes/*/*.yaml"} {
+	for _, pattern := range []string{"../../testdata/cassettes/*.yaml", "../../../../../contracttests/testdata/cassettes/*/*.yaml"} {
 		files, _ := filepath.Glob(pattern)
 		for _, file := range files {
 			data, err := os.ReadFile(file)
