@@ -168,23 +168,9 @@ func validate(o validateOptions, paths []string, s sys) int {
 	rep.start()
 	pl.run(context.Background(), paths, t)
 
-	sum := t.sum
-	sum.NothingChecked = sum.CheckedPairs == 0
-	code := exitOK
-	switch {
-	case sum.Unreadable > 0:
-		code = exitUsage
-	case sum.Violations > 0, o.failOnMissingBody && sum.RequestBodiesNotCaptured+sum.ResponseBodiesNotCaptured > 0:
-		code = exitFail
-	case sum.NothingChecked && !o.allowEmpty:
-		code = exitNothing
-	}
-	tot := &totals{sum: sum, exitCode: code, allowEmpty: o.allowEmpty}
-	if sum.NothingChecked {
-		tot.nothing = fmt.Sprintf("nothing checked: none of the %d pair(s) in %d file(s) matched an operation of the spec", sum.Pairs, sum.Files-sum.Unreadable)
-		if !o.allowEmpty {
-			fmt.Fprintf(s.stderr, "ssocontract validate: %s (--allow-empty accepts this)\n", tot.nothing)
-		}
+	tot := conclude(t.sum, o.failOnMissingBody, o.allowEmpty)
+	if tot.nothingFails() {
+		fmt.Fprintf(s.stderr, "ssocontract validate: %s (--allow-empty accepts this)\n", tot.nothing)
 	}
 	err = rep.finish(tot)
 	if ferr := out.Flush(); err == nil {
@@ -194,7 +180,27 @@ func validate(o validateOptions, paths []string, s sys) int {
 		fmt.Fprintf(s.stderr, "ssocontract validate: %v\n", err)
 		return exitUsage
 	}
-	return code
+	return tot.exitCode
+}
+
+// conclude says how a run with these counts ends: its exit code, and why
+// nothing was checked when nothing was.
+func conclude(sum *validateSummary, failOnMissingBody, allowEmpty bool) *totals {
+	sum.NothingChecked = sum.CheckedPairs == 0
+	code := exitOK
+	switch {
+	case sum.Unreadable > 0:
+		code = exitUsage
+	case sum.Violations > 0, failOnMissingBody && sum.RequestBodiesNotCaptured+sum.ResponseBodiesNotCaptured > 0:
+		code = exitFail
+	case sum.NothingChecked && !allowEmpty:
+		code = exitNothing
+	}
+	t := &totals{sum: sum, exitCode: code, allowEmpty: allowEmpty}
+	if sum.NothingChecked {
+		t.nothing = fmt.Sprintf("nothing checked: none of the %d pair(s) in %d file(s) matched an operation of the spec", sum.Pairs, sum.Files-sum.Unreadable)
+	}
+	return t
 }
 
 // appendFile appends what write writes to the file at path, creating it.
