@@ -19,11 +19,17 @@ import (
 )
 
 // writeHAR writes a HAR file of n clean pairs (the valid fixture's entries
-// in turn) and returns its path and its JSON; truncated drops the end of
-// the document, so that the file fails after all its entries were read.
-func writeHAR(t *testing.T, dir, name string, n int, truncated bool) string {
+// in turn) and returns its path; truncated drops the end of the document,
+// so that the file fails after all its entries were read.
+func writeHAR(t testing.TB, dir, name string, n int, truncated bool) string {
 	t.Helper()
-	data, err := os.ReadFile(testdata + "/har/valid.har")
+	return writeHARFrom(t, testdata+"/har/valid.har", dir, name, n, truncated)
+}
+
+// writeHARFrom is writeHAR with the entries of another HAR fixture.
+func writeHARFrom(t testing.TB, fixture, dir, name string, n int, truncated bool) string {
+	t.Helper()
+	data, err := os.ReadFile(fixture)
 	require.NoError(t, err)
 	var har map[string]any
 	require.NoError(t, json.Unmarshal(data, &har))
@@ -85,6 +91,20 @@ func TestFileFailingPartWayReportsWhatWasRead(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(stdout), &cov))
 	assert.Equal(t, 3+seen, cov.Pairs)
+}
+
+// TestWriteMemoryCorpus writes the corpora of the memory figures in
+// docs/BENCHMARKS.md into $SSOCONTRACT_MEMORY_CORPUS (skipped when unset):
+// 100,000 pairs in one HAR file, clean (the valid fixture's entries) and
+// with every pair violating (testdata/violations.har's entries).
+func TestWriteMemoryCorpus(t *testing.T) {
+	dir := os.Getenv("SSOCONTRACT_MEMORY_CORPUS")
+	if dir == "" {
+		t.Skip("SSOCONTRACT_MEMORY_CORPUS is not set")
+	}
+	const n = 100_000
+	t.Log(writeHAR(t, dir, "clean-100k.har", n, false))
+	t.Log(writeHARFrom(t, "testdata/violations.har", dir, "violating-100k.har", n, false))
 }
 
 // liveHeap is the heap in use after a collection (two: the first leaves
