@@ -125,14 +125,55 @@ type pipeline struct {
 	stdin   io.Reader
 }
 
-// chunkSize is how many pairs a worker takes at a time; chunkQueue how
-// many chunks of one file may wait for the sink. Together with the number
-// of workers they bound the pairs held at once, whatever the size of a
-// file or of the corpus.
+// chunkSize is how many pairs a worker takes at a time, and chunkBytes
+// how many body bytes: a chunk is handed over when it reaches either, so
+// that a file of large (decompressed) bodies is checked a pair at a time.
+// chunkQueue is how many chunks of one file may wait for the sink.
+// Together with the number of workers they bound the pairs held at once,
+// whatever the size of a file or of the corpus.
 const (
 	chunkSize  = 64
+	chunkBytes = 1 << 20
 	chunkQueue = 2
 )
+
+// inFlightBytes bounds the body bytes of the chunks read but not yet
+// checked, all inputs together: a reader waits before handing over a chunk
+// that would exceed it, unless nothing else is in flight. With the pair the
+// reader is decoding meanwhile, a file of large bodies holds two of them
+// at a time, whatever the queues' lengths.
+const inFlightBytes = 32 << 20
+
+// budget counts the body bytes in flight (inFlightBytes).
+type budget struct {
+	mu   sync.Mutex
+	cond sync.Cond
+	used int
+}
+
+func newBudget() *budget {
+	b := &budget{}
+	b.cond.L = &b.mu
+	return b
+}
+
+// acquire waits until n more bytes fit (or nothing is in flight).
+func (b *budget) acquire(n int) {
+	b.mu.Lock()
+	for b.used > 0 && b.used+n > inFlightBytes {
+		b.cond.Wait()
+	}
+	b.used += n
+	b.mu.Unlock()
+}
+
+// release gives back n bytes once their pairs are checked and dropped.
+func (b *budget) release(n int) {
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
 
 // chunk is a run of consecutive pairs of one file, checked by one worker,
 // which then drops the pairs and keeps their results.
@@ -140,6 +181,7 @@ type chunk struct {
 	file    string
 	stdin   bool
 	pairs   []contract.Pair
+	bytes   int // of the pairs' bodies
 	results []result
 	done    chan struct{}
 }
@@ -171,16 +213,18 @@ func (pl *pipeline) run(ctx context.Context, paths []string, out sink) {
 	ordered := make(chan *input, 4*workers)
 	work := make(chan *chunk, 4*workers)
 
+	inFlight := newBudget()
 	var loaders, checkers sync.WaitGroup
 	for range workers {
 		checkers.Go(func() {
 			for c := range work {
 				pl.check(ctx, c)
+				inFlight.release(c.bytes)
 			}
 		})
 		loaders.Go(func() {
 			for in := range loadq {
-				pl.read(in, work)
+				pl.read(in, work, inFlight)
 			}
 		})
 	}
@@ -236,11 +280,12 @@ func (pl *pipeline) run(ctx context.Context, paths []string, out sink) {
 }
 
 // read streams the pairs of one input into chunks, queued both for the
-// workers and, in order, for the sink.
-func (pl *pipeline) read(in *input, work chan<- *chunk) {
+// workers and, in order, for the sink, within the in-flight budget.
+func (pl *pipeline) read(in *input, work chan<- *chunk, inFlight *budget) {
 	var cur *chunk
 	flush := func() {
 		if cur != nil {
+			inFlight.acquire(cur.bytes)
 			in.chunks <- cur
 			work <- cur
 			cur = nil
@@ -251,8 +296,9 @@ func (pl *pipeline) read(in *input, work chan<- *chunk) {
 			cur = &chunk{file: in.done.File, stdin: in.done.Stdin, pairs: make([]contract.Pair, 0, chunkSize), done: make(chan struct{})}
 		}
 		cur.pairs = append(cur.pairs, *p)
+		cur.bytes += len(p.RequestBody) + len(p.ResponseBody)
 		in.done.Pairs++
-		if len(cur.pairs) == chunkSize {
+		if len(cur.pairs) == chunkSize || cur.bytes >= chunkBytes {
 			flush()
 		}
 		return nil

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
@@ -96,7 +100,8 @@ func TestFileFailingPartWayReportsWhatWasRead(t *testing.T) {
 // TestWriteMemoryCorpus writes the corpora of the memory figures in
 // docs/BENCHMARKS.md into $SSOCONTRACT_MEMORY_CORPUS (skipped when unset):
 // 100,000 pairs in one HAR file, clean (the valid fixture's entries) and
-// with every pair violating (testdata/violations.har's entries).
+// with every pair violating (testdata/violations.har's entries), and a
+// gzip-heavy HAR file: forty gzip bodies of 30 MiB of zeros each.
 func TestWriteMemoryCorpus(t *testing.T) {
 	dir := os.Getenv("SSOCONTRACT_MEMORY_CORPUS")
 	if dir == "" {
@@ -105,6 +110,25 @@ func TestWriteMemoryCorpus(t *testing.T) {
 	const n = 100_000
 	t.Log(writeHAR(t, dir, "clean-100k.har", n, false))
 	t.Log(writeHARFrom(t, "testdata/violations.har", dir, "violating-100k.har", n, false))
+
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, err := zw.Write(make([]byte, 30<<20))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	body := base64.StdEncoding.EncodeToString(gz.Bytes())
+	var har strings.Builder
+	har.WriteString(`{"log":{"entries":[`)
+	for i := range 40 {
+		if i > 0 {
+			har.WriteString(",\n")
+		}
+		har.WriteString(`{"request":{"method":"GET","url":"https://x.test/"},"response":{"status":200,"headers":[{"name":"Content-Encoding","value":"gzip"}],"content":{"text":"` + body + `","encoding":"base64"}}}`)
+	}
+	har.WriteString("]}}")
+	p := filepath.Join(dir, "gzip-heavy.har")
+	require.NoError(t, os.WriteFile(p, []byte(har.String()), 0o600))
+	t.Log(p)
 }
 
 // liveHeap is the heap in use after a collection (two: the first leaves
