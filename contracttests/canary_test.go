@@ -39,7 +39,7 @@ func pemCanaries(pemText string) []string {
 }
 
 // leakyResponses wraps the provider and adds an undeclared field holding a
-// private key to every 200 body, so that enforce and report mode have a
+// private key to every 200 body, so that enforce and monitor mode have a
 // violation to describe, about a value that must never be quoted.
 func leakyResponses(next http.Handler, secretValue string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -85,7 +85,7 @@ func TestSecretCanaries(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	for _, mode := range []contract.Mode{contract.Report, contract.Enforce} {
+	for _, mode := range []contract.Mode{contract.Monitor, contract.Enforce} {
 		for _, leaky := range []bool{false, true} {
 			name := fmt.Sprintf("mode=%v/leaky=%v", mode, leaky)
 			t.Run(name, func(t *testing.T) {
@@ -116,7 +116,7 @@ func TestSecretCanaries(t *testing.T) {
 					}
 					c, err := sso.New(tg.projectID, secret, sso.WithBaseURL(tg.baseURL), sso.WithoutRetries(), sso.WithLogger(logger),
 						validation(t, v, contract.CheckConfig{Mode: mode, Logger: logger,
-							Report: func(_ context.Context, pr *contract.Pair, vs []contract.Violation) {
+							OnViolation: func(_ context.Context, pr *contract.Pair, vs []contract.Violation) {
 								reported++
 								for _, x := range vs {
 									fmt.Fprintln(&sink, x.String())

@@ -14,7 +14,7 @@
 //
 // Or check live traffic with a [Checker] ([NewChecker]): it samples, logs,
 // reports and, in [Enforce] mode, fails a call that breaks the contract
-// ([Report] mode only reports). This module's client takes one through
+// ([Monitor] mode only reports). This module's client takes one through
 // package pkg/ssocheck; any other client can wrap its transport in a
 // [Transport] ([NewTransport]).
 //

@@ -32,12 +32,12 @@ type Pair struct {
 	// RequestBodyMissing says the capture says a request body existed but
 	// did not record it, as Chrome's HAR export does (content.size > 0, no
 	// content.text); body checks are skipped and the pair is counted as
-	// body-not-captured ([Disposition.BodyNotCaptured]).
+	// body-not-captured ([Route.BodyNotCaptured]).
 	RequestBodyMissing bool
 	// ResponseBodyMissing says the capture says a response body existed but
 	// did not record it, as Chrome's HAR export does (content.size > 0, no
 	// content.text); body checks are skipped and the pair is counted as
-	// body-not-captured ([Disposition.BodyNotCaptured]).
+	// body-not-captured ([Route.BodyNotCaptured]).
 	ResponseBodyMissing bool
 
 	// Source says where the pair came from, for reports: a file path, or

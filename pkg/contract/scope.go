@@ -140,10 +140,10 @@ type scopeEntry struct {
 // ("api.stytch.com", or "host:port"), or a host followed by a path prefix
 // ("api.stytch.com/v1/b2b/"). A request inside an entry (same host, when
 // the entry names one; a path equal to the prefix or under it, segment by
-// segment) that reaches no operation of the spec is in scope with
-// [ReasonUnknownOperation], so strict mode reports any such call the spec
-// lacks. CORS preflights and static assets stay out of scope. Options
-// accumulate.
+// segment, compared as URLs) that reaches no operation of the spec is API
+// traffic the spec lacks: strict mode reports it ([ReasonUnknownOperation]),
+// otherwise it is skipped as [ReasonUndeclaredOperation]. CORS preflights
+// and static assets are still skipped. Options accumulate.
 func WithScope(entries ...string) Option {
 	return func(c *config) error {
 		if len(entries) == 0 {
@@ -187,7 +187,7 @@ func parseScope(e string) (scopeEntry, error) {
 			return scopeEntry{}, bad("not a host name")
 		}
 	}
-	return scopeEntry{host: strings.ToLower(host), prefix: prefix}, nil
+	return scopeEntry{host: strings.ToLower(host), prefix: normalizePath(prefix)}, nil
 }
 
 // matches reports whether the request at u (path: its escaped path) is

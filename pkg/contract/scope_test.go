@@ -2,7 +2,9 @@ package contract
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -121,6 +123,9 @@ func TestScopeWidened(t *testing.T) {
 	// A prefix matches whole segments.
 	assert.Equal(t, ReasonOutsideAPI, sso.Route(&Pair{Method: "GET", URL: "https://test.stytch.com/v1/b2b/ssox/1"}).Reason)
 	assert.Equal(t, ReasonUndeclaredOperation, newValidator(t, WithScope("/v1/b2b/sso")).Route(&Pair{Method: "GET", URL: "https://x/v1/b2b/sso/1"}).Reason)
+	// Prefixes and paths are compared as URLs.
+	assert.Equal(t, ReasonUndeclaredOperation, newValidator(t, WithScope("/v1/b2b/sso")).Route(&Pair{Method: "GET", URL: "https://x/v1/b2b/%73so/1"}).Reason)
+	assert.Equal(t, ReasonUndeclaredOperation, newValidator(t, WithScope("/v1/b2b/%73so")).Route(&Pair{Method: "GET", URL: "https://x/v1/b2b/sso/1"}).Reason)
 
 	for _, bad := range []string{"", "https://test.stytch.com/v1", "/v1 b2b", "/v1/\n", "/a//b", "/v1?x"} {
 		_, err := New(WithScope(bad))
@@ -315,4 +320,34 @@ func TestSkipPolicyInTheLibrary(t *testing.T) {
 		assert.Equal(t, r == ReasonOperation || r == ReasonUnknownOperation, r.Checked(), "%s", r)
 	}
 	assert.Equal(t, "something-new", Reason("something-new").Describe())
+}
+
+// TestEveryRespellingRoutesAlike: percent-encoding any one unreserved
+// character of a clean pair's path, in lower- or upper-case hex, changes
+// neither its route nor its verdict.
+func TestEveryRespellingRoutesAlike(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	v := newValidator(t, WithStrict(true))
+	p := samlPair(t)
+	const host = "https://test.stytch.com"
+	path := strings.TrimPrefix(p.URL, host)
+	require.NotEqual(t, p.URL, path)
+	require.Empty(t, v.Validate(ctx, p))
+	n := 0
+	for i := 0; i < len(path); i++ {
+		if !isUnreserved(path[i]) {
+			continue
+		}
+		for _, format := range []string{"%%%02x", "%%%02X"} {
+			q := *p
+			q.URL = host + path[:i] + fmt.Sprintf(format, path[i]) + path[i+1:]
+			res := v.Check(ctx, &q)
+			assert.Equal(t, ReasonOperation, res.Route.Reason, "%s", q.URL)
+			assert.Equal(t, "UpdateSAMLConnection", res.Route.Operation, "%s", q.URL)
+			assert.Empty(t, res.Violations, "%s", q.URL)
+			n++
+		}
+	}
+	assert.Greater(t, n, 100)
 }

@@ -430,7 +430,7 @@ func BenchmarkValidationOverhead(b *testing.B) {
 				b.Fatal(err)
 			}
 			checked, err := New(testProjectID, testSecret, WithBaseURL("http://127.0.0.1:1"), WithHTTPClient(hc), WithoutRetries(),
-				withValidation(v, contract.CheckConfig{Mode: contract.Report, Report: func(context.Context, *contract.Pair, []contract.Violation) {
+				withValidation(v, contract.CheckConfig{Mode: contract.Monitor, OnViolation: func(context.Context, *contract.Pair, []contract.Violation) {
 					violations.Add(1)
 				}}))
 			if err != nil {

@@ -146,8 +146,8 @@ func TestValidationReportLeavesCallsAlone(t *testing.T) {
 	c, _ := setup(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, strings.Replace(samlOK, `"status":"pending"`, `"status":"pending","brand_new_field":1`, 1))
-	}, withValidation(faultValidator(), contract.CheckConfig{Mode: contract.Report,
-		Report: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
+	}, withValidation(faultValidator(), contract.CheckConfig{Mode: contract.Monitor,
+		OnViolation: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
 			mu.Lock()
 			defer mu.Unlock()
 			got = append(got, vs...)

@@ -24,11 +24,11 @@ import (
 
 // faultVariants are the client configurations every fault runs against.
 // The integrator adds the contract-validating transport here (enforce and
-// report modes) so each fault is also checked with validation on.
+// monitor modes) so each fault is also checked with validation on.
 var faultVariants = map[string][]Option{
 	"plain":            nil,
 	"validate-enforce": {withValidation(faultValidator(), contract.CheckConfig{Mode: contract.Enforce})},
-	"validate-report":  {withValidation(faultValidator(), contract.CheckConfig{Mode: contract.Report})},
+	"validate-report":  {withValidation(faultValidator(), contract.CheckConfig{Mode: contract.Monitor})},
 }
 
 // faultValidator is the strict validator the validating variants share.

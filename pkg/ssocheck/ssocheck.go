@@ -5,7 +5,7 @@
 //
 //	v, err := contract.New(contract.WithStrict(true)) // build once, share
 //	if err != nil { ... }
-//	checker, err := contract.NewChecker(v, contract.CheckConfig{Mode: contract.Report, Logger: logger})
+//	checker, err := contract.NewChecker(v, contract.CheckConfig{Mode: contract.Monitor, Logger: logger})
 //	if err != nil { ... }
 //	client, err := sso.New(projectID, secret, ssocheck.WithValidation(checker))
 //
@@ -14,8 +14,8 @@
 // responses. In [contract.Enforce] mode a 2xx that breaks the contract
 // fails the call with a *[contract.ViolationError], and an error response is
 // the *[sso.APIError] it would be anyway, with the *contract.ViolationError
-// inside (errors.As finds both). In [contract.Report] mode calls are
-// untouched and violations go to the config's Report function or Logger.
+// inside (errors.As finds both). In [contract.Monitor] mode calls are
+// untouched and violations go to the config's OnViolation function or Logger.
 package ssocheck
 
 import (

@@ -95,7 +95,7 @@ func TestReportLeavesTheCallAlone(t *testing.T) {
 	t.Parallel()
 	srv, _ := external(t, http.StatusOK, strings.Replace(okExternal, `"status":"active"`, `"status":"active","brand_new_field":1`, 1))
 	var reported atomic.Int32
-	c := client(t, srv, contract.CheckConfig{Mode: contract.Report, Report: func(_ context.Context, p *contract.Pair, vs []contract.Violation) {
+	c := client(t, srv, contract.CheckConfig{Mode: contract.Monitor, OnViolation: func(_ context.Context, p *contract.Pair, vs []contract.Violation) {
 		assert.Equal(t, "live", p.Source)
 		assert.NotEmpty(t, p.RequestHeader.Get("Authorization"), "the pair carries the request as sent")
 		reported.Add(int32(len(vs)))

@@ -23,12 +23,20 @@ func findCount(cs []coverage.Count, name string) (coverage.Count, bool) {
 	return coverage.Count{}, false
 }
 
-func TestCoverage(t *testing.T) {
-	t.Parallel()
+// validPairs returns the default validator and the pairs of the clean HAR
+// fixture.
+func validPairs(t *testing.T) (*contract.Validator, []contract.Pair) {
+	t.Helper()
 	v, err := contract.New()
 	require.NoError(t, err)
 	pairs, err := capture.LoadPath("../capture/testdata/har/valid.har")
 	require.NoError(t, err)
+	return v, pairs
+}
+
+func TestCoverage(t *testing.T) {
+	t.Parallel()
+	v, pairs := validPairs(t)
 
 	cov := coverage.New(v)
 	add := func(p *contract.Pair) { cov.Add(p, v.Route(p)) }
@@ -122,10 +130,7 @@ func TestCoverageKeepsOperationsWhoseIDsCollide(t *testing.T) {
 // with percent-encoded unreserved characters counts as the spec's path.
 func TestCoverageFollowsTheRoute(t *testing.T) {
 	t.Parallel()
-	v, err := contract.New()
-	require.NoError(t, err)
-	pairs, err := capture.LoadPath("../capture/testdata/har/valid.har")
-	require.NoError(t, err)
+	v, pairs := validPairs(t)
 	p := pairs[0]
 	p.URL = strings.Replace(p.URL, "/v1/b2b/sso/saml/", "/%76%31/b2b/sso/%73aml/", 1)
 	require.NotEqual(t, pairs[0].URL, p.URL)
