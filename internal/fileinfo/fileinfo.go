@@ -5,7 +5,7 @@ package fileinfo
 import "io/fs"
 
 // Kind names what a file of mode m is when it is not a regular file: "a
-// directory", "a symbolic link", "a FIFO (named pipe)", "a socket", "a
+// directory", "a symbolic link", "a FIFO", "a socket", "a
 // device", "an irregular file". For a regular file it says "a regular file".
 func Kind(m fs.FileMode) string {
 	switch {
@@ -16,7 +16,7 @@ func Kind(m fs.FileMode) string {
 	case m&fs.ModeSymlink != 0:
 		return "a symbolic link"
 	case m&fs.ModeNamedPipe != 0:
-		return "a FIFO (named pipe)"
+		return "a FIFO"
 	case m&fs.ModeSocket != 0:
 		return "a socket"
 	case m&fs.ModeDevice != 0: // block and character devices alike

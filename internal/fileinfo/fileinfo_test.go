@@ -13,7 +13,7 @@ func TestKind(t *testing.T) {
 		0o644:                             "a regular file",
 		fs.ModeDir | 0o755:                "a directory",
 		fs.ModeSymlink:                    "a symbolic link",
-		fs.ModeNamedPipe:                  "a FIFO (named pipe)",
+		fs.ModeNamedPipe:                  "a FIFO",
 		fs.ModeSocket:                     "a socket",
 		fs.ModeDevice:                     "a device",
 		fs.ModeDevice | fs.ModeCharDevice: "a device",
@@ -27,5 +27,5 @@ func TestKind(t *testing.T) {
 
 func ExampleKind() {
 	fmt.Println(fileinfo.Kind(fs.ModeNamedPipe))
-	// Output: a FIFO (named pipe)
+	// Output: a FIFO
 }

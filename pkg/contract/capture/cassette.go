@@ -96,15 +96,15 @@ func readCassette(data []byte, source string, b *budget, skip int, fn func(*cont
 	if top.Kind != yaml.MappingNode {
 		return fail(fmt.Errorf("%w: the top level is not a mapping", ErrNotPairFile))
 	}
-	var doc struct {
+	if !hasKey(top, "version") && !hasKey(top, "interactions") {
+		return fail(fmt.Errorf("%w: no \"version\" or \"interactions\" at the top level", ErrNotPairFile))
+	}
+	doc := struct {
 		Version      int         `yaml:"version"`
 		Interactions []yaml.Node `yaml:"interactions"`
-	}
+	}{Version: cassette.CassetteFormatVersion} // as go-vcr's cassette.New presets it
 	if err := root.Decode(&doc); err != nil {
 		return fail(yamlError(err))
-	}
-	if doc.Version == 0 && doc.Interactions == nil {
-		return fail(fmt.Errorf("%w: no \"version\" or \"interactions\" at the top level", ErrNotPairFile))
 	}
 	if doc.Version != cassette.CassetteFormatVersion {
 		return fail(fmt.Errorf("format version %d, want %d (go-vcr v4)", doc.Version, cassette.CassetteFormatVersion))
@@ -127,6 +127,16 @@ func readCassette(data []byte, source string, b *budget, skip int, fn func(*cont
 		}
 	}
 	return nil
+}
+
+// hasKey reports whether a mapping has the plain key name.
+func hasKey(m *yaml.Node, name string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Kind == yaml.ScalarNode && m.Content[i].Value == name {
+			return true
+		}
+	}
+	return false
 }
 
 // maxMappingKeys bounds the keys of one mapping in a cassette.

@@ -11,10 +11,11 @@ import (
 	"net/http"
 	"net/textproto"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture/internal/fast"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture/internal/har"
 )
 
 // A HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/) is
@@ -23,48 +24,8 @@ import (
 // starts (for Pair.Line) and never holds more than one decoded entry. Fields
 // that exporters add (_initiator, timings, cookies, ...) are ignored.
 
-type harEntry struct {
-	Request  *harRequest  `json:"request"`
-	Response *harResponse `json:"response"`
-}
-
-type harRequest struct {
-	Method   string       `json:"method"`
-	URL      string       `json:"url"`
-	Headers  []harHeader  `json:"headers"`
-	PostData *harPostData `json:"postData"`
-	// BodySize is kept raw: exporters write -1, numbers or nothing, and
-	// only "a positive number" matters (a body was sent).
-	BodySize json.RawMessage `json:"bodySize"`
-}
-
-type harPostData struct {
-	MimeType string  `json:"mimeType"`
-	Text     *string `json:"text"`
-	// Encoding is not in HAR 1.2, but Charles and Proxyman write "base64"
-	// here for binary request bodies.
-	Encoding string `json:"encoding"`
-	// text is Text as the fast path decodes it, straight to bytes the
-	// pair can keep (non-nil when there is a text, empty or not).
-	text []byte
-}
-
-type harResponse struct {
-	Status  harStatus   `json:"status"`
-	Headers []harHeader `json:"headers"`
-	Content *harContent `json:"content"`
-}
-
-type harContent struct {
-	MimeType string          `json:"mimeType"`
-	Text     *string         `json:"text"`
-	Encoding string          `json:"encoding"`
-	Size     json.RawMessage `json:"size"`
-	text     []byte          // as in harPostData
-}
-
 // bodyText returns a HAR body's text as bytes the pair may keep, and
-// whether there was one: text as the fast path decoded it, else a copy of
+// whether there was one: text as the fast reader decoded it, else a copy of
 // the Text encoding/json decoded.
 func bodyText(text *string, decoded []byte) ([]byte, bool) {
 	switch {
@@ -74,46 +35,6 @@ func bodyText(text *string, decoded []byte) ([]byte, bool) {
 		return []byte(*text), true
 	}
 	return nil, false
-}
-
-// positive reports whether a raw HAR size field is a number above zero.
-func positive(raw json.RawMessage) bool {
-	f, err := strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64)
-	return err == nil && f > 0
-}
-
-type harHeader struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-// harStatus accepts a status written as a number (the spec) or as a string
-// (some exporters).
-type harStatus int
-
-func (s *harStatus) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
-		*s = 0
-		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var str string
-		if err := json.Unmarshal(b, &str); err != nil {
-			return err
-		}
-		b = []byte(strings.TrimSpace(str))
-		if len(b) == 0 {
-			*s = 0
-			return nil
-		}
-	}
-	n, err := strconv.Atoi(string(b))
-	if err != nil {
-		return errors.New("response status is not an integer")
-	}
-	*s = harStatus(n)
-	return nil
 }
 
 // LoadHAR reads a HAR 1.2 file (as exported by browsers, mitmproxy, Charles
@@ -132,7 +53,19 @@ func (s *harStatus) UnmarshalJSON(b []byte) error {
 // source names the file in errors and in each pair's Source. Errors name the
 // entry and its line.
 func LoadHAR(r io.Reader, source string) ([]contract.Pair, error) {
-	return collect(eachHAR, r, source, "har")
+	data, err := readAllLimited(r, source)
+	if err != nil {
+		return nil, fmt.Errorf("capture: %w", err)
+	}
+	pairs := []contract.Pair{}
+	err = eachHAR(data, source, newBudget(MaxDecodedBytesPerFile), func(p *contract.Pair) error {
+		pairs = append(pairs, *p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pairs, nil
 }
 
 // harDoc walks the token stream of one HAR document.
@@ -149,10 +82,62 @@ type harDoc struct {
 	// skip is how many entries to read without handing them over (the
 	// fast path did).
 	skip int
+	// depth is how many objects and arrays are open around the value read
+	// next: see decodeValue.
+	depth int
+}
+
+// maxDepth is how deep encoding/json lets a document nest.
+const maxDepth = 10000
+
+// decodeValue decodes the next value into v. The stream decoder counts
+// nesting from the start of each value it decodes, json.Unmarshal from the
+// top of the document: so the value is read raw and judged as encoding/json
+// would judge it inside the levels open around it, then decoded.
+func (d *harDoc) decodeValue(v any) error {
+	off := d.dec.InputOffset()
+	var raw json.RawMessage
+	if err := d.dec.Decode(&raw); err != nil {
+		return d.syntax(err, off)
+	}
+	if nested(raw, d.depth) > maxDepth {
+		_, line := d.where()
+		return d.fail("line %d: nested more than %d levels deep", line, maxDepth)
+	}
+	if v == nil {
+		return nil
+	}
+	err := json.Unmarshal(raw, v)
+	var typ *json.UnmarshalTypeError
+	if err != nil && !errors.As(err, &typ) {
+		return d.fail("%w", err)
+	}
+	return err // a type error, for the caller to locate
+}
+
+// nested is how deep raw (one valid JSON value) nests, counting the levels
+// open around it.
+func nested(raw []byte, around int) int {
+	deepest, depth, inString := around, around, false
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '{' || c == '[':
+			depth++
+			deepest = max(deepest, depth)
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return deepest
 }
 
 func (d *harDoc) fail(format string, args ...any) error {
-	return fmt.Errorf("har: %s: "+format, append([]any{d.source}, args...)...)
+	return fmt.Errorf("capture: %s: "+format, append([]any{d.source}, args...)...)
 }
 
 // syntax turns a decoder error into one located in the file. The stream
@@ -183,14 +168,7 @@ func (d *harDoc) token() (json.Token, error) {
 }
 
 // skip1 decodes and discards one value.
-func (d *harDoc) skip1() error {
-	off := d.dec.InputOffset()
-	var raw json.RawMessage
-	if err := d.dec.Decode(&raw); err != nil {
-		return d.syntax(err, off)
-	}
-	return nil
-}
+func (d *harDoc) skip1() error { return d.decodeValue(nil) }
 
 // where gives the offset and line of the value starting after the
 // decoder's position (skipping blanks and a separating comma). Lines are
@@ -278,14 +256,30 @@ func (d *harDoc) open(kind json.Delim, what string) (ok bool, err error) {
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // eachHAR calls fn with the pair of every entry of a HAR document that got
-// a response: by the fast path, and where that stops, by encoding/json from
-// the entry it stopped at.
+// a response: by the fast reader, and where that stops, by the reference
+// reader from the entry it stopped at.
 func eachHAR(data []byte, source string, b *budget, fn func(*contract.Pair) error) error {
-	next, err := fastHAR(nil, data, 0, source, b, fn)
-	if !errors.Is(err, errHARFallback) {
+	next, done, err := fast.HAR(nil, data, 0, harHandOver(source, b, fn))
+	if done || err != nil {
 		return err
 	}
 	return slowHAR(data, source, b, fn, next)
+}
+
+// harHandOver makes the pair of an entry, whichever reader read it, and
+// hands it to fn (entries without a response are passed over).
+func harHandOver(source string, b *budget, fn func(*contract.Pair) error) func(index, line int, e *har.Entry) error {
+	return func(index, line int, e *har.Entry) error {
+		p, ok, err := harPair(e, source, index, b)
+		if err != nil {
+			return fmt.Errorf("capture: %s: entry %d (line %d): %w", source, index, line, err)
+		}
+		if !ok {
+			return nil
+		}
+		p.Line = line
+		return fn(&p)
+	}
 }
 
 // slowHAR is eachHAR by encoding/json alone, not handing over the entries
@@ -320,27 +314,42 @@ type lineReader struct {
 	r     io.Reader
 	buf   []byte // the input from offset start on, as far as read
 	start int64
-	line  int // the line at offset start
+	line  int    // the line at offset start
+	ahead []byte // read by where, not yet passed on by Read
+	err   error  // the error that ended a read by where
 }
 
 func (l *lineReader) Read(p []byte) (int, error) {
+	if len(l.ahead) > 0 {
+		n := copy(p, l.ahead)
+		l.ahead = l.ahead[n:]
+		return n, nil
+	}
+	if l.err != nil {
+		return 0, l.err
+	}
 	n, err := l.r.Read(p)
 	l.buf = append(l.buf, p[:n]...)
 	return n, err
 }
 
 // where skips blanks and separators from off (at or after the last call's
-// offset) and returns the offset and line of what follows, forgetting the
-// input before it.
+// offset), reading ahead as far as needed, and returns the offset and line
+// of what follows, forgetting the input before it.
 func (l *lineReader) where(off int64) (int64, int) {
 	i := max(off-l.start, 0)
-	for i < int64(len(l.buf)) {
-		switch l.buf[i] {
-		case ' ', '\t', '\r', '\n', ',', ':':
+	for {
+		for i < int64(len(l.buf)) && isBlankOrSeparator(l.buf[i]) {
 			i++
-			continue
 		}
-		break
+		if i < int64(len(l.buf)) || l.err != nil {
+			break
+		}
+		var more [512]byte
+		n, err := l.r.Read(more[:])
+		l.buf = append(l.buf, more[:n]...)
+		l.ahead = append(l.ahead, more[:n]...)
+		l.err = err
 	}
 	i = min(i, int64(len(l.buf)))
 	l.line += bytes.Count(l.buf[:i], []byte{'\n'})
@@ -350,6 +359,10 @@ func (l *lineReader) where(off int64) (int64, int) {
 	return l.start, l.line
 }
 
+func isBlankOrSeparator(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ':'
+}
+
 // run walks the document, calling fn for each pair.
 func (d *harDoc) run(b *budget, fn func(*contract.Pair) error) error {
 	hasLog := false
@@ -357,6 +370,7 @@ func (d *harDoc) run(b *budget, fn func(*contract.Pair) error) error {
 	if err != nil {
 		return err
 	}
+	d.depth = 1
 	if ok {
 		err = d.object("top level", []string{"log"}, func(string) error {
 			ok, err := d.open('{', `"log"`)
@@ -364,6 +378,7 @@ func (d *harDoc) run(b *budget, fn func(*contract.Pair) error) error {
 				return err
 			}
 			hasLog = true
+			d.depth = 2
 			return d.object(`"log"`, []string{"entries"}, func(string) error {
 				return d.entries(b, fn)
 			})
@@ -384,10 +399,13 @@ func (d *harDoc) run(b *budget, fn func(*contract.Pair) error) error {
 }
 
 func (d *harDoc) entries(b *budget, fn func(*contract.Pair) error) error {
+	handOver := harHandOver(d.source, b, fn)
 	ok, err := d.open('[', `"entries"`)
 	if err != nil || !ok {
 		return err
 	}
+	d.depth = 3
+	defer func() { d.depth = 2 }()
 	for i := 0; d.dec.More(); i++ {
 		start, line := d.where()
 		if i < d.skip {
@@ -396,24 +414,16 @@ func (d *harDoc) entries(b *budget, fn func(*contract.Pair) error) error {
 			}
 			continue
 		}
-		var e harEntry
-		if err := d.dec.Decode(&e); err != nil {
+		var e har.Entry
+		if err := d.decodeValue(&e); err != nil {
 			var typ *json.UnmarshalTypeError
 			if errors.As(err, &typ) {
 				tl, tc := lineCol(d.data, start+typ.Offset)
 				return d.fail("entry %d (line %d): line %d, column %d: %w", i, line, tl, tc, err)
 			}
-			return d.syntax(err, start-int64(d.base))
+			return err
 		}
-		p, ok, err := harPair(&e, d.source, i, b)
-		if err != nil {
-			return d.fail("entry %d (line %d): %w", i, line, err)
-		}
-		if !ok {
-			continue
-		}
-		p.Line = line
-		if err := fn(&p); err != nil {
+		if err := handOver(i, line, &e); err != nil {
 			return err
 		}
 	}
@@ -421,12 +431,15 @@ func (d *harDoc) entries(b *budget, fn func(*contract.Pair) error) error {
 	return err
 }
 
-func harPair(e *harEntry, source string, index int, b *budget) (contract.Pair, bool, error) {
+func harPair(e *har.Entry, source string, index int, b *budget) (contract.Pair, bool, error) {
 	if e.Request == nil {
 		return contract.Pair{}, false, errors.New("no request")
 	}
-	if e.Response == nil || e.Response.Status <= 0 {
+	if e.Response == nil || e.Response.Status == 0 {
 		return contract.Pair{}, false, nil
+	}
+	if e.Response.Status < 0 {
+		return contract.Pair{}, false, fmt.Errorf("response status %d is not an HTTP status", e.Response.Status)
 	}
 	if e.Request.Method == "" {
 		return contract.Pair{}, false, errors.New("request has no method")
@@ -452,26 +465,26 @@ func harPair(e *harEntry, source string, index int, b *budget) (contract.Pair, b
 	var text []byte
 	var ok bool
 	if pd != nil {
-		text, ok = bodyText(pd.Text, pd.text)
+		text, ok = bodyText(pd.Text, pd.Decoded)
 	}
 	if ok {
 		if p.RequestBody, err = harText(text, pd.Encoding); err != nil {
 			return contract.Pair{}, false, fmt.Errorf("request postData: %w", err)
 		}
 		setContentType(p.RequestHeader, pd.MimeType, p.RequestBody)
-	} else if positive(e.Request.BodySize) {
+	} else if bool(e.Request.BodySize) {
 		p.RequestBodyMissing = true
 	}
 	if p.RequestBody, err = decodeBody(p.RequestHeader, p.RequestBody, b); err != nil {
 		return contract.Pair{}, false, fmt.Errorf("request: %w", err)
 	}
 	if c := e.Response.Content; c != nil {
-		if text, ok := bodyText(c.Text, c.text); ok {
+		if text, ok := bodyText(c.Text, c.Decoded); ok {
 			if p.ResponseBody, err = harText(text, c.Encoding); err != nil {
 				return contract.Pair{}, false, fmt.Errorf("response content: %w", err)
 			}
 			setContentType(p.ResponseHeader, c.MimeType, p.ResponseBody)
-		} else if positive(c.Size) {
+		} else if bool(c.Size) {
 			p.ResponseBodyMissing = true
 		}
 	}
@@ -484,7 +497,7 @@ func harPair(e *harEntry, source string, index int, b *budget) (contract.Pair, b
 // harHeaders builds the pair's header as http.Header.Add would, its
 // values sharing one backing array (each key's slice capped, so that an
 // append to one copies rather than overwrites the next).
-func harHeaders(hs []harHeader, b *budget) (http.Header, error) {
+func harHeaders(hs []har.Header, b *budget) (http.Header, error) {
 	h := make(http.Header, len(hs))
 	vals := make([]string, 0, len(hs))
 	for _, kv := range hs {
@@ -557,6 +570,56 @@ func jsonError(data []byte, err error) error {
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return fmt.Errorf("truncated JSON: %w", err)
+	}
+	return err
+}
+
+// callerError marks an error returned by the caller's fn.
+type callerError struct{ err error }
+
+func (e callerError) Error() string { return e.err.Error() }
+
+// forEachHARFile streams a HAR file: by the fast path, and where that
+// stops, by encoding/json from the entry it stopped at; on an error in the
+// file it reads the file again as a whole, for an error that says where the
+// problem is.
+func forEachHARFile(f io.ReadSeeker, path string, fn func(*contract.Pair) error) error {
+	return forEachHARChunked(f, fast.HARChunk, path, fn)
+}
+
+// forEachHARChunked is forEachHARFile with the fast path reading chunk
+// bytes at a time (tests make it small).
+func forEachHARChunked(f io.ReadSeeker, chunk int, path string, fn func(*contract.Pair) error) error {
+	b := newBudget(MaxDecodedBytesPerFile)
+	wrapped := func(p *contract.Pair) error {
+		if err := fn(p); err != nil {
+			return callerError{err}
+		}
+		return nil
+	}
+	next, done, err := fast.HAR(io.LimitReader(f, MaxFileBytes), nil, chunk, harHandOver(path, b, wrapped))
+	if !done && err == nil {
+		if _, serr := f.Seek(0, io.SeekStart); serr != nil {
+			return fmt.Errorf("capture: %s: %w", path, serr)
+		}
+		err = streamHAR(io.LimitReader(f, MaxFileBytes), path, b, wrapped, next)
+	}
+	if err == nil {
+		return nil
+	}
+	var ce callerError
+	if errors.As(err, &ce) {
+		return ce.err
+	}
+	if _, serr := f.Seek(0, io.SeekStart); serr != nil {
+		return err
+	}
+	data, rerr := readAllLimited(f, path)
+	if rerr != nil {
+		return fmt.Errorf("capture: %w", rerr)
+	}
+	if lerr := eachHAR(data, path, newBudget(MaxDecodedBytesPerFile), func(*contract.Pair) error { return nil }); lerr != nil {
+		return lerr
 	}
 	return err
 }
