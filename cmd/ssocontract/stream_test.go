@@ -192,3 +192,66 @@ func TestValidateStreamsFiles(t *testing.T) {
 	require.Greater(t, whole, uint64(8<<20), "the file loaded whole must hold enough for the comparison to mean something")
 	assert.Less(t, peak, whole/4, fmt.Sprintf("streaming %d pairs held %d KiB; loading them whole %d KiB", n, peak>>10, whole>>10))
 }
+
+// keepingSink keeps every result, as the output code did before results
+// were streamed: the measure of what holding them costs.
+type keepingSink struct{ results []result }
+
+func (k *keepingSink) pair(r *result) { k.results = append(k.results, *r) }
+func (k *keepingSink) file(*fileDone) {}
+
+// Every reporter's memory stays flat however many pairs violate: while a
+// file whose every pair violates streams through it, the live heap grows
+// by well under a quarter of what keeping the results would hold (about
+// 650 bytes a pair). Sampled after a collection at fixed pair counts, not
+// by time.
+//
+// Not parallel: it reads the process's heap, and fixes GOMAXPROCS.
+func TestReportersHoldNothingPerViolation(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	const n = 6000
+	file := writeHARFrom(t, "testdata/violations.har", t.TempDir(), "violating.har", n, false)
+	v, err := newValidator("", true, nil, io.Discard)
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	base := liveHeap()
+	var keep keepingSink
+	(&pipeline{step: checkPair(v)}).run(ctx, []string{file}, &keep)
+	require.Len(t, keep.results, n)
+	kept := liveHeap()
+	runtime.KeepAlive(keep.results)
+	held := kept - min(base, kept)
+	keep.results = nil
+	require.Greater(t, held, uint64(2<<20), "keeping the results must hold enough for the comparison to mean something")
+
+	for _, f := range validateFormats() {
+		// The growth is measured from the first sample, once the pipeline
+		// is under way (its queues full): what grows after that grows with
+		// the pairs.
+		var (
+			mu          sync.Mutex
+			observed    int
+			first, peak uint64
+		)
+		rep := f.new(&reportOptions{out: io.Discard, validator: v, getenv: func(string) string { return "" }})
+		tl := &tally{sum: newSummary(), rep: rep, stderr: io.Discard}
+		pl := pipeline{step: checkPair(v), observe: func(*contract.Pair, *result) {
+			mu.Lock()
+			defer mu.Unlock()
+			if observed++; observed%1000 == 0 {
+				live := liveHeap()
+				if first == 0 {
+					first = live
+				}
+				peak = max(peak, live-min(first, live))
+			}
+		}}
+		rep.start()
+		pl.run(ctx, []string{file}, tl)
+		require.NoError(t, rep.finish(conclude(tl.sum, false, false)))
+		require.Equal(t, n, tl.sum.FailingPairs, f.name)
+		t.Logf("%s: the live heap grew by at most %d KiB streaming %d violating pairs; keeping their results holds %d KiB", f.name, peak>>10, n, held>>10)
+		assert.Less(t, peak, held/4, "%s: streaming %d violating pairs held %d KiB; keeping their results %d KiB", f.name, n, peak>>10, held>>10)
+	}
+}
