@@ -15,6 +15,7 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture/internal/fast"
 )
 
 // The cassette differential: the pairs that reach the validator are the
@@ -160,6 +161,7 @@ func cassetteDifferentialSeeds(tb testing.TB) [][]byte {
 		"version: 2\ninteractions:\n- request:\n    method: PUT\n    url: u\n  response:\n    code: 200\n    status: &k code\n    *k : 404\n",
 		"version: 2\ninteractions:\n- request:\n    method: PUT\n    url: u\n  response:\n    code: 200\n    ? !!binary Y29kZQ==\n    : 404\n",
 		"version: 2\ninteractions:\n- request:\n    method: PUT\n    url: u\n    headers:\n      X-A:\n      - a\n      -\n      - ~\n  response:\n    code: 200\n",
+		"version: 2\ninteractions:\n- request:\n    method: PUT\n    url: u\n    headers:\n      X-A:\n      - a\n      -\n  response:\n    code: 200\n",
 		"version: 2\ninteractions:\n" + item + item + "extra: 1\n",
 		"version: 2\ninteractions:\n" + item + "- &a\n  request: {method: GET, url: u}\n  response: {code: 201}\n- *a\n",
 		"version: 2\ninteractions:\n- request:\n    method: PUT\n    url: u\n    headers:\n      x-a: [a]\n      X-A: [b]\n  response:\n    code: 200\n",
@@ -189,4 +191,88 @@ func FuzzCassetteDifferential(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkCassetteDifferential(t, data)
 	})
+}
+
+// vcrHeaders writes a go-vcr headers mapping at indentation ind with the
+// given names, each with one value.
+func vcrHeaders(ind string, names ...string) string {
+	var b strings.Builder
+	b.WriteString(ind + "headers:\n")
+	for i, n := range names {
+		fmt.Fprintf(&b, "%s  %s:\n%s  - v%d\n", ind, n, ind, i)
+	}
+	return b.String()
+}
+
+func headerNames(n int) []string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("X-H%02d", i)
+	}
+	return names
+}
+
+func vcrInteraction(id int, reqExtra, respExtra string) string {
+	return fmt.Sprintf("- id: %d\n  request:\n    method: GET\n    url: https://a.test/%d\n%s  response:\n    code: 200\n%s", id, id, reqExtra, respExtra)
+}
+
+// TestCassetteArenaNoLeak streams cassettes whose interactions reuse the
+// fast parser's node arena: a big interaction (many headers, bodies; more
+// than one 64-node chunk) followed by small ones that lack those fields
+// must not see any of the big one's values.
+func TestCassetteArenaNoLeak(t *testing.T) {
+	t.Parallel()
+	big := vcrInteraction(0, vcrHeaders("    ", headerNames(40)...)+"    body: '{\"a\": 1}'\n",
+		vcrHeaders("    ", headerNames(30)...)+"    body: hello\n    duration: 5ms\n")
+	small := vcrInteraction(1, "", "")
+	mid := vcrInteraction(2, vcrHeaders("    ", "Content-Type"), "    body: x\n")
+	for name, doc := range map[string]string{
+		"big small":           "---\nversion: 2\ninteractions:\n" + big + small,
+		"big small mid small": "---\nversion: 2\ninteractions:\n" + big + small + mid + small,
+		"small big small":     "version: 2\ninteractions:\n" + small + big + small,
+	} {
+		checkCassetteDifferential(t, []byte(doc))
+		// The fast reader must take the whole file, else the arena is not
+		// what is tested.
+		if _, done, err := fast.Cassette(strings.NewReader(doc), func(int, *cassette.Interaction) error { return nil }); !done || err != nil {
+			t.Fatalf("%s: the fast reader stopped (%v, %v)", name, done, err)
+		}
+		run := viaFast([]byte(doc))
+		for _, p := range run.pairs {
+			if strings.HasSuffix(p.URL, "/1") && (len(p.RequestHeader) != 0 || len(p.ResponseHeader) != 0 || p.RequestBody != nil || p.ResponseBody != nil) {
+				t.Errorf("%s: the small interaction got %+v", name, p)
+			}
+		}
+	}
+}
+
+// TestCassetteOutsideTheFastSubset: anchors, aliases, tabs, CRLF, comments,
+// flow mappings, duplicates, nulls and a missing newline after interactions
+// the fast reader handed over; every reader gives go-vcr's pairs.
+func TestCassetteOutsideTheFastSubset(t *testing.T) {
+	t.Parallel()
+	a := vcrInteraction(0, vcrHeaders("    ", headerNames(20)...), "    body: a\n")
+	b := vcrInteraction(1, "", "")
+	for name, doc := range map[string]string{
+		"alias":        "version: 2\ninteractions:\n" + a + "- &x\n  request: {method: GET, url: u}\n  response: {code: 201}\n- *x\n" + b,
+		"alias header": "version: 2\ninteractions:\n" + a + "- request:\n    method: GET\n    url: u\n    headers: &h\n      A:\n      - b\n  response:\n    code: 201\n    headers: *h\n" + b,
+		"tab":          "version: 2\ninteractions:\n" + a + b + "- request:\n    method: GET\n    url: \"u\tv\"\n  response:\n    code: 201\n",
+		"crlf":         "version: 2\r\ninteractions:\r\n" + strings.ReplaceAll(a+b, "\n", "\r\n"),
+		"crlf late":    "version: 2\ninteractions:\n" + a + strings.ReplaceAll(b, "\n", "\r\n"),
+		"comment":      "version: 2\ninteractions:\n" + a + "# c\n" + b,
+		"dup late":     "version: 2\ninteractions:\n" + a + b + "- request:\n    method: GET\n    method: PUT\n    url: u\n  response:\n    code: 201\n",
+		"dup flow":     "version: 2\ninteractions:\n" + a + b + "- request: {method: GET, url: u, url: v}\n  response: {code: 201}\n",
+		"no newline":   "version: 2\ninteractions:\n" + a + strings.TrimSuffix(b, "\n"),
+		"bad late":     "version: 2\ninteractions:\n" + a + b + "- request:\n    method: GET\n  response:\n    code: 201\n",
+		"null late":    "version: 2\ninteractions:\n" + a + b + "-\n" + b,
+		"minus zero":   "version: 2\ninteractions:\n" + vcrInteraction(0, "", "    status: -0\n"),
+		"octal late":   "version: 2\ninteractions:\n" + a + vcrInteraction(1, "", "    proto_major: 010\n"),
+		"bool":         "version: 2\ninteractions:\n" + a + vcrInteraction(1, "", "    uncompressed: true\n"),
+		"binary body":  "version: 2\ninteractions:\n" + a + vcrInteraction(1, "", "    body: !!binary aGk=\n"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			checkCassetteDifferential(t, []byte(doc))
+		})
+	}
 }

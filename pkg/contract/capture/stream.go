@@ -29,10 +29,10 @@ func ForEachReader(r io.Reader, source string, fn func(*contract.Pair) error) er
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	s := &spool{in: r, copy: tmp, source: source}
+	s := &spool{in: r, copy: tmp}
 	head, err := s.firstByte()
 	if err != nil {
-		return err
+		return fmt.Errorf("capture: %s: %w", source, err)
 	}
 	if head == '{' {
 		return forEachHARFile(s, source, fn)
@@ -48,7 +48,6 @@ type spool struct {
 	in      io.Reader
 	head    []byte // read by firstByte, not yet by Read
 	copy    *os.File
-	source  string
 	n       int64
 	rewound bool
 }
@@ -69,14 +68,14 @@ func (s *spool) Read(p []byte) (int, error) {
 func (s *spool) readIn(p []byte) (int, error) {
 	n, err := s.in.Read(p)
 	if i := bytes.IndexByte(p[:n], 0); i >= 0 {
-		return 0, fmt.Errorf("capture: %s: byte %d is NUL: not a HAR file or a cassette", s.source, s.n+int64(i))
+		return 0, fmt.Errorf("byte %d is NUL: not a HAR file or a cassette", s.n+int64(i))
 	}
 	s.n += int64(n)
 	if s.n > MaxFileBytes {
-		return 0, fmt.Errorf("capture: %s: more than the %d-byte limit", s.source, MaxFileBytes)
+		return 0, fmt.Errorf("more than the %d-byte limit", MaxFileBytes)
 	}
 	if _, werr := s.copy.Write(p[:n]); werr != nil {
-		return 0, fmt.Errorf("capture: %s: %w", s.source, werr)
+		return 0, werr
 	}
 	return n, err
 }
@@ -104,7 +103,7 @@ func (s *spool) firstByte() (byte, error) {
 // Seek supports only Seek(0, io.SeekStart).
 func (s *spool) Seek(offset int64, whence int) (int64, error) {
 	if offset != 0 || whence != io.SeekStart {
-		return 0, errors.New("capture: a stream can only be read again from its start")
+		return 0, errors.New("a stream can only be read again from its start")
 	}
 	if !s.rewound {
 		buf := make([]byte, 64<<10)

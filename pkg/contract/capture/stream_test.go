@@ -2,6 +2,7 @@ package capture_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -95,9 +96,15 @@ func TestForEachReaderDoesNotWait(t *testing.T) {
 
 func TestForEachReaderRefuses(t *testing.T) {
 	t.Parallel()
-	_, err := streamAll(t, io.MultiReader(strings.NewReader("version: 2\n"), bytes.NewReader(make([]byte, 1<<20))))
+	_, err := streamAll(t, bytes.NewReader(make([]byte, 1<<20)))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "capture: <stdin>: byte 11 is NUL")
+	assert.Equal(t, "capture: <stdin>: byte 0 is NUL: not a HAR file or a cassette", err.Error())
+	for _, head := range []string{"version: 2\n", `{"log": {"entries": [`} {
+		_, err = streamAll(t, io.MultiReader(strings.NewReader(head), bytes.NewReader(make([]byte, 1<<20))))
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), fmt.Sprintf("byte %d is NUL", len(head)))
+		assert.Equal(t, 1, strings.Count(err.Error(), "capture:"), err.Error())
+	}
 
 	_, err = streamAll(t, strings.NewReader(`{"log": {"entries": [}}`))
 	require.Error(t, err)

@@ -152,3 +152,17 @@ func FuzzFastClean(f *testing.F) {
 		}
 	})
 }
+
+// TestPlainTagMinusZero: "-0" is a float to the YAML library (negative
+// zero), so the fast parser must not tag it !!int.
+func TestPlainTagMinusZero(t *testing.T) {
+	t.Parallel()
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte("k: -0\n"), &n); err != nil {
+		t.Fatal(err)
+	}
+	lib := n.Content[0].Content[1].ShortTag()
+	if tag, ok := plainTag([]byte("-0")); ok && tag != lib {
+		t.Errorf("plainTag(-0) = %s, the library resolves %s", tag, lib)
+	}
+}
