@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"strings"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
@@ -115,9 +116,17 @@ func (s *sarifReporter) result(r *result, v contract.Violation, level string) {
 	fmt.Fprintf(s.o.out, "%s\n        %s", sep, data)
 }
 
-// fileURI is a relative or absolute file path as a URI reference.
+// fileURI is a file path as a URI reference: relative as given (code
+// scanning resolves it against the repository's root), or a file: URI for
+// an absolute path.
 func fileURI(file string) string {
 	u := url.URL{Path: filepath.ToSlash(file)}
+	if filepath.IsAbs(file) {
+		u.Scheme = "file"
+		if !strings.HasPrefix(u.Path, "/") { // a Windows drive letter
+			u.Path = "/" + u.Path
+		}
+	}
 	return u.String()
 }
 

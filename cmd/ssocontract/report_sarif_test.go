@@ -192,3 +192,14 @@ func TestSARIFFindingsAndNotifications(t *testing.T) {
 	requireValidSARIF(t, s, stdout)
 	assert.Contains(t, stdout, "nothing checked")
 }
+
+func TestSARIFFileURI(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"testdata/violations.har":    "testdata/violations.har",
+		"captures/admin page #2.har": "captures/admin%20page%20%232.har",
+		"/tmp/x/a.har":               "file:///tmp/x/a.har",
+	} {
+		assert.Equal(t, want, fileURI(in), in)
+	}
+}
