@@ -103,25 +103,26 @@ func TestSecretCanaries(t *testing.T) {
 				seed := p.Seeded()
 				tg := &target{name: "canary", baseURL: srv.URL, projectID: localProjectID, secret: canarySecret,
 					orgID: seed.OrganizationID, orgSlug: seed.OrganizationSlug, samlID: seed.SAMLConnectionID, externalID: seed.ExternalConnectionID,
-					sessionToken: canaryToken, sessionJWT: canaryJWT, deniedSession: canaryDenied, local: p}
+					sessionToken: canaryToken, sessionJWT: canaryJWT, deniedSession: canaryDenied, local: p, honoursPrefer: true}
 				v := strictValidator(t)
 				reported := 0
 				for _, s := range scenarios() {
-					if s.before != nil {
-						s.before(tg)
-					}
 					secret := tg.secret
 					if s.wrongSecret {
 						secret = canarySecret + "-wrong"
 					}
-					c, err := sso.New(tg.projectID, secret, sso.WithBaseURL(tg.baseURL), sso.WithoutRetries(), sso.WithLogger(logger),
+					opts := []sso.Option{sso.WithBaseURL(tg.baseURL), sso.WithoutRetries(), sso.WithLogger(logger),
 						validation(t, v, contract.CheckConfig{Mode: mode, Logger: logger,
 							OnViolation: func(_ context.Context, pr *contract.Pair, vs []contract.Violation) {
 								reported++
 								for _, x := range vs {
 									fmt.Fprintln(&sink, x.String())
 								}
-							}}))
+							}})}
+					if s.prefer != 0 {
+						opts = append(opts, preferStatus(s.prefer))
+					}
+					c, err := sso.New(tg.projectID, secret, opts...)
 					require.NoError(t, err)
 					got, err := s.call(ctx, c, tg, fx)
 					if err != nil {

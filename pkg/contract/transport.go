@@ -89,11 +89,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		orig.Close()
 		resp.Body = io.NopCloser(bytes.NewReader(respBody))
 	}
-	p := &Pair{
-		Method: req.Method, URL: req.URL.String(), RequestHeader: req.Header, RequestBody: reqBody,
-		StatusCode: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: respBody,
-		Source: "live", Index: -1,
-	}
+	p := LivePair(req.Method, req.URL.String(), req.Header, reqBody, resp.StatusCode, resp.Header, respBody)
 	var vs []Violation
 	if tooLong {
 		vs = []Violation{{Operation: req.Method + " " + req.URL.Path, Side: SideResponse, Kind: KindUnreadableBody, Location: "body", Message: "response body exceeds the validation limit"}}

@@ -29,9 +29,12 @@ const (
 	// KindMissingRequired: a required property, parameter or body is absent.
 	KindMissingRequired Kind = "missing-required"
 	// KindUndocumentedField: strict mode found a body property the spec does
-	// not declare. In every mode: a key that differs from a declared
-	// property's name only in case, which Go's encoding/json (matching
-	// names case-insensitively) decodes into that property's field.
+	// not declare, or a request header the operation does not declare that
+	// is in Stytch's X-Stytch- namespace or a near miss of a declared one
+	// (Location "header:NAME"; Stytch ignores headers it does not know). In
+	// every mode: a key that differs from a declared property's name only
+	// in case, which Go's encoding/json (matching names case-insensitively)
+	// decodes into that property's field.
 	KindUndocumentedField Kind = "undocumented-field"
 	// KindStatus: the response status is not one the operation lists.
 	KindStatus Kind = "status"

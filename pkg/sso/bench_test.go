@@ -113,7 +113,7 @@ func (bc *baselineCall) do(b *testing.B, ctx context.Context) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var out stytchsso.UpdateSAMLConnectionResponseBody
+	var out success[SAMLConnection]
 	err = json.NewDecoder(io.LimitReader(resp.Body, DefaultMaxResponseBytes)).Decode(&out)
 	_ = resp.Body.Close()
 	if err != nil || resp.StatusCode != 200 || out.Connection == nil {
@@ -362,7 +362,7 @@ func pemHeavyCall(tb testing.TB) (*SAMLConnectionUpdate, string) {
 	resp := stytchsso.UpdateSAMLConnectionResponseBody{
 		RequestID:  "request-id-test-0f4b8c2d-9e61-4a37-b5d8-6c1e2f3a4b50",
 		StatusCode: 200,
-		Connection: &stytchsso.SAMLConnection{
+		Connection: stytchsso.SAMLConnection{
 			ACSURL: acs, AlternativeACSURL: *params.AlternativeACSURL, AlternativeAudienceURI: *params.AlternativeAudienceURI,
 			AttributeMapping: params.AttributeMapping, AudienceURI: acs, ConnectionID: testSAMLID,
 			DisplayName: *params.DisplayName, EncryptionPrivateKeys: []stytchsso.EncryptionPrivateKey{},

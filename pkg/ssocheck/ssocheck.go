@@ -36,10 +36,11 @@ func WithValidation(c *contract.Checker) sso.Option {
 		if !c.Sampled() {
 			return nil
 		}
-		return c.Check(ctx, &contract.Pair{
-			Method: ex.Method, URL: ex.URL, RequestHeader: ex.RequestHeader, RequestBody: ex.RequestBody,
-			StatusCode: ex.StatusCode, ResponseHeader: ex.ResponseHeader, ResponseBody: ex.ResponseBody,
-			Source: "live", Index: -1,
-		})
+		return c.Check(ctx, pairOf(ex))
 	})
+}
+
+// pairOf is the contract.Pair of a call's exchange.
+func pairOf(ex *sso.Exchange) *contract.Pair {
+	return contract.LivePair(ex.Method, ex.URL, ex.RequestHeader, ex.RequestBody, ex.StatusCode, ex.ResponseHeader, ex.ResponseBody)
 }
