@@ -293,6 +293,7 @@ func TestLive(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	protectLiveConnections(ctx, t, tg)
+	tg.honoursPrefer = detectPrefer(ctx, t, tg)
 	fx := newFixtures(t)
 	v := strictValidator(t)
 	for _, s := range scenarios() {
