@@ -10,13 +10,13 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/api/names"
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 	"github.com/stytchsso/stytchsso/pkg/contract/coverage"
@@ -70,9 +70,7 @@ func replayAll(ctx context.Context, t *testing.T, dir string) {
 // gets the expected typed result or typed error, and every pair passes the
 // validating transport in strict mode.
 func TestReplay(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	replayAll(ctx, t, testdata)
+	replayAll(testutil.HangGuard(t, "replaying every scenario"), t, testdata)
 }
 
 func TestReplayMissingRecordingNamesTheCommand(t *testing.T) {
