@@ -47,7 +47,7 @@ lint: ## gofmt, go vet, staticcheck (pinned) and actionlint (pinned).
 	@if [ -d .github/workflows ]; then $(GO) run $(ACTIONLINT) -color=false; fi
 
 test: ## Every test, with the race detector; a line per package as it finishes (gotestsum, pinned). TEST_TIMEOUT=15m.
-	@echo "test: every package with -race, a line each as it finishes (about 5 min on 2 busy cores; the first run also builds gotestsum)..."
+	@echo "test: every package with -race, a line each as it finishes (11 min on 2 cores under a load of 20; the first run also builds gotestsum)..."
 	$(GO) run $(GOTESTSUM) --format pkgname --format-hide-empty-pkg --raw-command -- \
 	  $(GO) test -json -race -count=1 -timeout $(TEST_TIMEOUT) ./...
 

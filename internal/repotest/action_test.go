@@ -2,7 +2,6 @@ package repotest
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,13 +61,7 @@ func runAction(t *testing.T, inputs map[string]string, captures ...string) actio
 	}
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if err != nil {
-		var exitErr *exec.ExitError
-		require.True(t, errors.As(err, &exitErr), "running action.sh: %v", err)
-		code = exitErr.ExitCode()
-	}
+	code := exitCode(t, "action.sh", cmd.Run())
 	s, err := os.ReadFile(summary)
 	require.NoError(t, err)
 	p, err := os.ReadFile(ghPath)
@@ -377,12 +370,7 @@ func runPlan(t *testing.T, actionPath string, env ...string) (int, string, map[s
 	cmd.Env = append(cleanEnv(), append([]string{"GITHUB_ACTION_PATH=" + actionPath, "GITHUB_OUTPUT=" + ghOutput,
 		"RUNNER_TEMP=/runner/temp", "RUNNER_OS=Linux", "RUNNER_ARCH=X64"}, env...)...)
 	out, err := cmd.CombinedOutput()
-	code := 0
-	if err != nil {
-		var exitErr *exec.ExitError
-		require.True(t, errors.As(err, &exitErr), "running action-plan.sh: %v", err)
-		code = exitErr.ExitCode()
-	}
+	code := exitCode(t, "action-plan.sh", err)
 	raw, _ := os.ReadFile(ghOutput)
 	outputs := map[string]string{}
 	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
