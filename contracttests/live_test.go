@@ -292,6 +292,7 @@ func TestLive(t *testing.T) {
 	}
 	ctx := testutil.HangGuard(t, "the live suite against Stytch")
 	protectLiveConnections(ctx, t, tg)
+	tg.honoursPrefer = detectPrefer(ctx, t, tg)
 	fx := newFixtures(t)
 	v := strictValidator(t)
 	for _, s := range scenarios() {

@@ -41,7 +41,7 @@ func TestLoadThroughOneClient(t *testing.T) {
 	c, err := sso.New(localProjectID, "secret-test-load",
 		sso.WithBaseURL(srv.URL),
 		sso.WithHTTPClient(&http.Client{Transport: srv.Client().Transport}),
-		validation(t, v, contract.CheckConfig{Mode: contract.Enforce, Report: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
+		validation(t, v, contract.CheckConfig{Mode: contract.Enforce, OnViolation: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
 			reportsMu.Lock()
 			defer reportsMu.Unlock()
 			reports = append(reports, vs...)

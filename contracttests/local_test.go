@@ -50,6 +50,7 @@ func localTarget(t testing.TB, secret string) *target {
 		deniedSession: localDenied,
 		transport:     srv.Client().Transport,
 		local:         p,
+		honoursPrefer: true,
 	}
 }
 

@@ -107,8 +107,9 @@ func TestRecordedBodiesSurviveTheGeneratedTypes(t *testing.T) {
 	v := strictValidator(t)
 	n200 := 0
 	for _, p := range loadRecordedPairs(t) {
-		opID, _, ok := v.FindOperation(p.Method, p.URL)
-		require.True(t, ok, "%s", p.Where())
+		r := v.Route(&p)
+		require.Equal(t, contract.ReasonOperation, r.Reason, "%s", p.Where())
+		opID := r.Operation
 		var target any
 		switch {
 		case p.StatusCode == 200 && opID == names.OperationUpdateSAMLConnection:
@@ -143,7 +144,7 @@ func coverageOf(t *testing.T, pairs []contract.Pair) *coverage.Report {
 	v := strictValidator(t)
 	cov := coverage.New(v)
 	for i := range pairs {
-		cov.Add(&pairs[i])
+		cov.Add(&pairs[i], v.Route(&pairs[i]))
 	}
 	return cov.Report()
 }

@@ -251,9 +251,9 @@ func ssoRun(ctx context.Context, b *testing.B, dir string) func() {
 	}
 }
 
-// BenchmarkScopeOverhead prices the CLI's scope decision per pair: Validate
-// alone against Verdict (the scope decision and validation in one pass, as
-// the CLI calls it), on the fixtures' three in-scope pairs (a skipped pair
+// BenchmarkScopeOverhead prices the CLI's routing per pair: Validate
+// alone against Check (the routing decision and validation in one pass, as
+// the CLI calls it, with the Route kept), on the fixtures' three in-scope pairs (a skipped pair
 // is cheaper still: it is not validated).
 func BenchmarkScopeOverhead(b *testing.B) {
 	ctx := context.Background()
@@ -264,14 +264,14 @@ func BenchmarkScopeOverhead(b *testing.B) {
 	for _, withScope := range []bool{false, true} {
 		name := "validate"
 		if withScope {
-			name = "verdict"
+			name = "check"
 		}
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for i := range pairs {
 					if withScope {
-						if d, _ := v.Verdict(ctx, &pairs[i]); !d.Validated() {
+						if res := v.Check(ctx, &pairs[i]); !res.Checked() {
 							b.Fatal("fixture pair out of scope")
 						}
 						continue

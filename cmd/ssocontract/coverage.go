@@ -122,7 +122,7 @@ func runCoverage(args []string, s sys) int {
 		counted int
 	)
 	add := func(p *contract.Pair) error {
-		cov.Add(p)
+		cov.Add(p, v.Route(p))
 		counted++
 		return nil
 	}
@@ -170,7 +170,7 @@ func runCoverage(args []string, s sys) int {
 		}
 	}
 	if recount {
-		cov = recountCoverage(v, read, func(*contract.Pair) bool { return true }, stderr)
+		cov = recountCoverage(v, read, func(p *contract.Pair) (contract.Route, bool) { return v.Route(p), true }, stderr)
 	}
 	rep := cov.Report()
 	switch format.value {

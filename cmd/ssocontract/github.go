@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/contract/coverage"
 )
 
@@ -92,7 +93,7 @@ func (j *jobSummary) write(w io.Writer) {
 	fmt.Fprintf(w, "| checked (matched an operation of the spec) | %d |\n", s.CheckedPairs)
 	fmt.Fprintf(w, "| with violations | %d |\n", s.FailingPairs)
 	for _, r := range s.reasons() {
-		fmt.Fprintf(w, "| skipped: %s | %d |\n", mdCell(reasonText(r)), s.Skipped[r])
+		fmt.Fprintf(w, "| skipped: %s | %d |\n", mdCell(contract.Reason(r).Describe()), s.Skipped[r])
 	}
 	fmt.Fprintf(w, "| request bodies not captured | %d |\n", s.RequestBodiesNotCaptured)
 	fmt.Fprintf(w, "| response bodies not captured | %d |\n", s.ResponseBodiesNotCaptured)

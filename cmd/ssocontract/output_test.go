@@ -548,3 +548,66 @@ func TestNeitherBodyCapturedIsNotChecked(t *testing.T) {
 	assert.Equal(t, 0, code, "one body missing: the rest of the pair is still checked")
 	assert.Contains(t, stdout, "in 0 of 2 checked pair(s)")
 }
+
+// urlSpellingHAR returns valid.har with one drift (an undocumented request
+// field) in its first entry, whose URL is respelled by respell.
+func urlSpellingHAR(t *testing.T, respell func(url string) string) string {
+	t.Helper()
+	data, err := os.ReadFile(testdata + "/har/valid.har")
+	require.NoError(t, err)
+	const url = "https://test.stytch.com/v1/b2b/sso/saml/organization-test-00000000-0000-4000-8000-000000000001/connections/saml-connection-test-00000000-0000-4000-8000-000000000002"
+	const body = `"text": "{\"display_name\": \"Acme Okta\"`
+	s := string(data)
+	require.Contains(t, s, url)
+	require.Contains(t, s, body)
+	s = strings.Replace(s, url, respell(url), 1)
+	s = strings.Replace(s, body, `"text": "{\"brand_new_field\": 1, \"display_name\": \"Acme Okta\"`, 1)
+	path := filepath.Join(t.TempDir(), "respelled.har")
+	require.NoError(t, os.WriteFile(path, []byte(s), 0o644))
+	return path
+}
+
+// A pair whose path is an RFC 3986 equivalent of the spec's is validated:
+// its only violation fails --strict instead of passing as "outside the API".
+func TestPercentEncodedPathIsValidated(t *testing.T) {
+	t.Parallel()
+	for name, respell := range map[string]func(string) string{
+		"%73aml": func(u string) string { return strings.Replace(u, "/sso/saml/", "/sso/%73aml/", 1) },
+		"%76%31": func(u string) string { return strings.Replace(u, "/v1/", "/%76%31/", 1) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := runCLI(t, "validate", "--strict", urlSpellingHAR(t, respell))
+			assert.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			assert.Contains(t, stdout, "UpdateSAMLConnection\trequest\tundocumented-field\t/brand_new_field")
+			assert.Contains(t, stdout, "1 violation(s) in 1 of 3 checked pair(s); 0 skipped")
+		})
+	}
+}
+
+// A near miss of the spec's path (a trailing slash, an empty or a dot
+// segment) is an unknown operation naming the template in strict mode, and
+// skipped under its own reason otherwise.
+func TestNearMissPath(t *testing.T) {
+	t.Parallel()
+	for name, respell := range map[string]func(string) string{
+		"trailing /": func(u string) string { return u + "/" },
+		"//v1":       func(u string) string { return strings.Replace(u, "/v1/", "//v1/", 1) },
+		"/./":        func(u string) string { return strings.Replace(u, "/v1/", "/v1/./", 1) },
+		"..":         func(u string) string { return strings.Replace(u, "/sso/saml/", "/sso/saml/../saml/", 1) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			path := urlSpellingHAR(t, respell)
+			code, stdout, stderr := runCLI(t, "validate", "--strict", path)
+			assert.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			assert.Contains(t, stdout, "unknown-operation")
+			assert.Contains(t, stdout, "/v1/b2b/sso/saml/{organization_id}/connections/{connection_id}")
+			assert.NotContains(t, stdout, "brand_new_field", "the near miss is not validated as the operation")
+
+			code, stdout, stderr = runCLI(t, "validate", path)
+			assert.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			assert.Contains(t, stdout, "in 0 of 2 checked pair(s); 1 skipped (1 near miss of an API path")
+		})
+	}
+}

@@ -139,7 +139,7 @@ func TestValidateStreamsFiles(t *testing.T) {
 		keep: func(p *pairInfo, reason string, vs []contract.Violation) bool {
 			return reason != "" || len(vs) > 0 // as validate keeps them, but for junit
 		},
-		observe: func(*contract.Pair) {
+		observe: func(*contract.Pair, contract.Route) {
 			mu.Lock()
 			defer mu.Unlock()
 			if observed++; observed%1000 == 0 {

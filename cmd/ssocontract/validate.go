@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -106,9 +105,9 @@ type pipeline struct {
 	// fileResult (with its violations or skip reason); the others are
 	// only counted. Nil keeps every pair.
 	keep func(p *pairInfo, reason string, vs []contract.Violation) bool
-	// observe, when set, sees every checked pair with its bodies, from
-	// several goroutines at once.
-	observe func(*contract.Pair)
+	// observe, when set, sees every checked pair with its bodies and its
+	// route, from several goroutines at once.
+	observe func(*contract.Pair, contract.Route)
 }
 
 // validateFiles validates every pair under paths with the CLI's scope (strict
@@ -244,7 +243,7 @@ func validateInputs(ctx context.Context, v *contract.Validator, strict bool, std
 
 // validateChunk validates (or skips) the pairs of c, keeps what the output
 // needs of each and drops the pairs.
-func validateChunk(ctx context.Context, v *contract.Validator, strict bool, observe func(*contract.Pair), c *chunk) {
+func validateChunk(ctx context.Context, v *contract.Validator, strict bool, observe func(*contract.Pair, contract.Route), c *chunk) {
 	n := len(c.pairs)
 	c.info = make([]pairInfo, n)
 	c.violations = make([][]contract.Violation, n)
@@ -254,22 +253,21 @@ func validateChunk(ctx context.Context, v *contract.Validator, strict bool, obse
 		info := &c.info[i]
 		*info = pairInfo{Index: p.Index, Line: p.Line, Method: p.Method, StatusCode: p.StatusCode,
 			RequestBodyMissing: p.RequestBodyMissing, ResponseBodyMissing: p.ResponseBodyMissing}
-		checked, reason, vs := verdict(ctx, v, strict, p)
-		if !checked {
-			c.skipped[i] = reason
+		res := v.Check(ctx, p)
+		if !res.Checked() {
+			c.skipped[i] = string(res.Route.Reason)
 			continue
 		}
-		c.violations[i] = vs
-		op, _, ok := v.FindOperation(p.Method, p.URL)
-		if !ok {
-			op = p.Method + " (unknown operation)"
+		c.violations[i] = res.Violations
+		info.Op = res.Route.Operation
+		if info.Op == "" {
+			info.Op = p.Method + " (unknown operation)"
 		}
-		info.Op = op
 		if p.RequestBodyMissing || p.ResponseBodyMissing {
-			info.Path = pathOf(p.URL)
+			info.Path = res.Route.Path
 		}
 		if observe != nil {
-			observe(p)
+			observe(p, res.Route)
 			c.observed++
 		}
 	}
@@ -357,8 +355,8 @@ type validateSummary struct {
 	Pairs        int `json:"pairs"`
 	CheckedPairs int `json:"checked_pairs"`
 	SkippedPairs int `json:"skipped_pairs"`
-	// Skipped counts the skipped pairs by reason; the reasons of scope.go
-	// are always present.
+	// Skipped counts the skipped pairs by reason (contract.Reason); the
+	// reasons newSummary lists are always present.
 	Skipped                   map[string]int `json:"skipped"`
 	RequestBodiesNotCaptured  int            `json:"request_bodies_not_captured"`
 	ResponseBodiesNotCaptured int            `json:"response_bodies_not_captured"`
@@ -372,7 +370,8 @@ type validateSummary struct {
 
 func newSummary() *validateSummary {
 	return &validateSummary{Skipped: map[string]int{
-		reasonOtherHost: 0, reasonOutsideAPI: 0, reasonPreflight: 0, reasonStaticAsset: 0, reasonBadURL: 0,
+		string(contract.ReasonOtherHost): 0, string(contract.ReasonOutsideAPI): 0, string(contract.ReasonPreflight): 0,
+		string(contract.ReasonStaticAsset): 0, string(contract.ReasonBadURL): 0,
 	}}
 }
 
@@ -399,7 +398,7 @@ func (s *validateSummary) line() string {
 	var parts []string
 	for _, r := range s.reasons() {
 		if n := s.Skipped[r]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, reasonText(r)))
+			parts = append(parts, fmt.Sprintf("%d %s", n, contract.Reason(r).Describe()))
 		}
 	}
 	if len(parts) > 0 {
@@ -600,7 +599,7 @@ func validate(o validateOptions, paths []string, s sys) int {
 				suite.Skipped++
 				suite.Cases = append(suite.Cases, junitCase{
 					Name:      fmt.Sprintf("#%d %s skipped", p.Index, p.Method),
-					ClassName: fr.file, Skipped: &junitSkipped{Message: reasonText(reason)},
+					ClassName: fr.file, Skipped: &junitSkipped{Message: contract.Reason(reason).Describe()},
 				})
 				continue
 			}
@@ -680,17 +679,17 @@ func validate(o validateOptions, paths []string, s sys) int {
 	}}
 	if cov != nil {
 		var mu sync.Mutex
-		pl.observe = func(p *contract.Pair) {
+		pl.observe = func(p *contract.Pair, r contract.Route) {
 			mu.Lock()
-			cov.Add(p)
+			cov.Add(p, r)
 			mu.Unlock()
 		}
 	}
 	validateInputs(context.Background(), v, o.strict, s.stdin, paths, pl, emit)
 	if cov != nil && recount {
-		cov = recountCoverage(v, read, func(p *contract.Pair) bool {
-			checked, _, _ := verdict(context.Background(), v, o.strict, p)
-			return checked
+		cov = recountCoverage(v, read, func(p *contract.Pair) (contract.Route, bool) {
+			res := v.Check(context.Background(), p)
+			return res.Route, res.Checked()
 		}, stderr)
 	}
 
@@ -785,15 +784,6 @@ func appendFile(path string, write func(io.Writer)) error {
 	return f.Close()
 }
 
-// pathOf is the path of a pair's URL, for messages ("" when it does not parse).
-func pathOf(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return ""
-	}
-	return u.EscapedPath()
-}
-
 // readInput is an input read to its end: a file, or standard input's bytes.
 type readInput struct {
 	file  string
@@ -802,16 +792,17 @@ type readInput struct {
 }
 
 // recountCoverage counts the pairs of the inputs read to their end (those
-// of them for which count says so) into a new tracker. It is needed only
+// of them for which route says so, with the route it gives) into a new
+// tracker. It is needed only
 // when a file that failed part way had some of its pairs counted already:
 // a file counts whole or not at all, as when files were loaded whole.
 // Only the file names (and standard input's bytes) were kept, so the files
 // are read again; a file that fails this time is reported to warn.
-func recountCoverage(v *contract.Validator, read []readInput, count func(*contract.Pair) bool, warn io.Writer) *coverage.Tracker {
+func recountCoverage(v *contract.Validator, read []readInput, route func(*contract.Pair) (contract.Route, bool), warn io.Writer) *coverage.Tracker {
 	cov := coverage.New(v)
 	add := func(p *contract.Pair) error {
-		if count(p) {
-			cov.Add(p)
+		if r, ok := route(p); ok {
+			cov.Add(p, r)
 		}
 		return nil
 	}

@@ -25,11 +25,11 @@ import (
 
 // faultVariants are the client configurations every fault runs against.
 // The integrator adds the contract-validating transport here (enforce and
-// report modes) so each fault is also checked with validation on.
+// monitor modes) so each fault is also checked with validation on.
 var faultVariants = map[string][]Option{
 	"plain":            nil,
 	"validate-enforce": {withValidation(faultValidator(), contract.CheckConfig{Mode: contract.Enforce})},
-	"validate-report":  {withValidation(faultValidator(), contract.CheckConfig{Mode: contract.Report})},
+	"validate-report":  {withValidation(faultValidator(), contract.CheckConfig{Mode: contract.Monitor})},
 }
 
 // faultValidator is the strict validator the validating variants share.
@@ -309,7 +309,7 @@ func TestFaults(t *testing.T) {
 }
 
 // enforcing checks, for the enforce variant, that a malformed 200 failed
-// the call with a *contract.ContractError of one of the kinds given (a 200
+// the call with a *contract.ViolationError of one of the kinds given (a 200
 // that breaks the contract is not decoded), and reports whether it did so.
 // Other variants get the plain client's errors, checked by the caller.
 func enforcing(variant string, t *testing.T, err error, kinds ...contract.Kind) bool {
@@ -317,7 +317,7 @@ func enforcing(variant string, t *testing.T, err error, kinds ...contract.Kind) 
 	if variant != "validate-enforce" {
 		return false
 	}
-	var ce *contract.ContractError
+	var ce *contract.ViolationError
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, http.StatusOK, ce.StatusCode)
 	require.NotEmpty(t, ce.Violations)

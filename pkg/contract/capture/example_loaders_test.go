@@ -53,7 +53,7 @@ func ExampleCoverage() {
 	}
 	cov := coverage.New(v)
 	for i := range pairs {
-		cov.Add(&pairs[i])
+		cov.Add(&pairs[i], v.Route(&pairs[i]))
 	}
 	for _, op := range cov.Report().Operations {
 		fmt.Printf("%s: %d pair(s), statuses %d/%d\n", op.OperationID, op.Pairs, op.StatusesCovered, op.StatusesDeclared)
