@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -82,8 +81,7 @@ func TestSecretCanaries(t *testing.T) {
 
 	var sink testutil.SyncBuffer // everything the module logs, returns or writes
 	logger := slog.New(slog.NewTextHandler(&sink, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+	ctx := testutil.HangGuard(t, "every scenario in every mode with canary secrets")
 
 	for _, mode := range []contract.Mode{contract.Monitor, contract.Enforce} {
 		for _, leaky := range []bool{false, true} {

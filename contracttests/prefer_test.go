@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,6 +17,7 @@ import (
 	"github.com/stytchsso/stytchsso/api"
 	"github.com/stytchsso/stytchsso/api/names"
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 	"github.com/stytchsso/stytchsso/pkg/sso"
 )
@@ -89,8 +89,7 @@ func runPreferScenarios(ctx context.Context, t *testing.T, tg *target) {
 // the spec declares is reachable on demand.
 func TestPreferReachesEveryDeclaredStatus(t *testing.T) {
 	tg := localTarget(t, "secret-test-prefer-run")
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx := testutil.HangGuard(t, "every declared status reached through Prefer")
 	runPreferScenarios(ctx, t, tg)
 	saml, ok := tg.local.SAMLConnection(tg.orgID, tg.samlID)
 	require.True(t, ok)
@@ -116,8 +115,7 @@ func detectPrefer(ctx context.Context, t testing.TB, tg *target) bool {
 
 func TestDetectPrefer(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx := testutil.HangGuard(t, "asking the local provider and a Prefer-ignoring server for a status")
 	tg := localTarget(t, "secret-test-detect-prefer")
 	assert.True(t, detectPrefer(ctx, t, tg), "the local provider honours Prefer")
 	ignoring := *tg

@@ -1,14 +1,12 @@
 package contracttests
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -30,8 +28,7 @@ func TestLiveSuiteAgainstServeCommand(t *testing.T) {
 	require.NoError(t, err, "go build: %s", out)
 
 	const secret = "secret-test-serve-command"
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	t.Cleanup(cancel)
+	ctx := testutil.HangGuard(t, "the ssocontract serve process")
 	cmd := exec.CommandContext(ctx, bin, "serve", "--addr", "127.0.0.1:0", "--project-id", localProjectID, "--tls",
 		"--session", localSessionToken, "--session", localSessionJWT, "--denied-session", localDenied)
 	cmd.Env = append(os.Environ(), "STYTCH_SECRET="+secret)

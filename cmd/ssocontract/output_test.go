@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/pkg/sso"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -76,6 +78,29 @@ func TestVersionCommand(t *testing.T) {
 	code, _, stderr := runCLI(t, "version", "extra")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "usage: ssocontract version")
+	code, _, stderr = runCLI(t, "version", "--bogus")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "flag provided but not defined: -bogus")
+}
+
+// TestVersionHelp: `version --help` exits 0 like every other --help.
+func TestVersionHelp(t *testing.T) {
+	t.Parallel()
+	for _, flag := range []string{"-h", "--help", "-help"} {
+		code, stdout, stderr := runCLI(t, "version", flag)
+		assert.Equal(t, 0, code, "version %s: %s", flag, stderr)
+		assert.Contains(t, stderr, "usage: ssocontract version", flag)
+		assert.Empty(t, stdout, flag)
+	}
+}
+
+// TestVersionIsTheClientVersion: the CLI reports the version the client
+// sends in its User-Agent; both read it from the build information.
+func TestVersionIsTheClientVersion(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runCLI(t, "version")
+	require.Equal(t, 0, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "ssocontract "+sso.Version()+" ("), "CLI %q, client %q", stdout, sso.Version())
 }
 
 func TestHelpListsExitCodes(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -24,8 +23,7 @@ func TestRecordFromStytch(t *testing.T) {
 	if missing := missingVars(os.Getenv); missing != "" {
 		t.Skipf("recording from Stytch skipped: set %s", missing)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx := testutil.HangGuard(t, "recording from Stytch")
 	dir := t.TempDir()
 	require.NoError(t, run(ctx, os.Getenv, dir, &strings.Builder{}))
 	checkCassettes(t, dir, os.Getenv("STYTCH_SECRET"))
@@ -47,8 +45,7 @@ func TestRecordFromLocalProvider(t *testing.T) {
 		"STYTCH_ORGANIZATION_ID": seed.OrganizationID, "STYTCH_SAML_CONNECTION_ID": seed.SAMLConnectionID,
 		"STYTCH_EXTERNAL_CONNECTION_ID": seed.ExternalConnectionID,
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx := testutil.HangGuard(t, "recording from the local provider")
 	dir := t.TempDir()
 	var out strings.Builder
 	require.NoError(t, run(ctx, func(k string) string { return vars[k] }, dir, &out))

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -37,8 +36,7 @@ func TestRunAgainstServeTLS(t *testing.T) {
 	out, err := exec.Command("go", "build", "-o", bin, filepath.Join(root, "cmd", "ssocontract")).CombinedOutput()
 	require.NoError(t, err, "go build: %s", out)
 
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx := testutil.HangGuard(t, "the example against ssocontract serve --tls")
 	cmd := exec.CommandContext(ctx, bin, "serve", "--project-id", testutil.ProjectID, "--tls")
 	cmd.Env = append(os.Environ(), "STYTCH_SECRET="+secret)
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGINT) }
@@ -74,8 +72,7 @@ func TestRunInProcess(t *testing.T) {
 		"STYTCH_BASE_URL": srv.URL, "STYTCH_CA_CERT": caFile, "STYTCH_PROJECT_ID": testutil.ProjectID, "STYTCH_SECRET": secret,
 		"STYTCH_ORGANIZATION_ID": seed.OrganizationID, "STYTCH_SAML_CONNECTION_ID": seed.SAMLConnectionID,
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx := testutil.HangGuard(t, "the example against an in-process TLS provider")
 	var got strings.Builder
 	require.NoError(t, run(ctx, env(vars), &got))
 	assert.Contains(t, got.String(), `is now "Renamed over https"`)

@@ -1,21 +1,20 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 // TestRun: monitor mode lets the call through and reports the undeclared
 // field; enforce mode fails the same call.
 func TestRun(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx := testutil.HangGuard(t, "the validation example")
 	var out strings.Builder
 	require.NoError(t, run(ctx, &out))
 	assert.Equal(t, `monitor mode: violation: UpdateSAMLConnection response undocumented-field at /new_field
