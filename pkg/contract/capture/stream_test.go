@@ -8,11 +8,11 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 )
@@ -83,15 +83,12 @@ func TestForEachReaderDoesNotWait(t *testing.T) {
 	}()
 	_, err = pw.Write(data[:cut]) // the first interaction and the start of the second
 	require.NoError(t, err)
-	select {
-	case <-first:
-	case <-time.After(10 * time.Second): // a hang guard only
-		t.Fatal("no pair handed over before the input ended")
-	}
+	// Were the first pair held back until the input ends, this would hang.
+	testutil.Await(t, "the first pair, before the input ended", first)
 	_, err = pw.Write(data[cut:])
 	require.NoError(t, err)
 	require.NoError(t, pw.Close())
-	require.NoError(t, <-done)
+	require.NoError(t, testutil.Await(t, "ForEachReader to return", done))
 }
 
 func TestForEachReaderRefuses(t *testing.T) {
