@@ -2,6 +2,7 @@ package contract
 
 import (
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,7 +21,8 @@ import (
 //     hyphens), or
 //   - it is a near miss of a header the operation declares: at most two
 //     single-character edits apart, ignoring case and reading underscores
-//     as hyphens,
+//     as hyphens (fewer edits for a short declared name, see
+//     maxEditsFor),
 //
 // unless it is an ordinary HTTP header (User-Agent, Accept, tracing and
 // proxy headers, ...), which is never flagged. The violation names the
@@ -28,6 +30,15 @@ import (
 
 // maxHeaderEdits is the largest edit distance of a near miss.
 const maxHeaderEdits = 2
+
+// maxEditsFor is the largest edit distance of a near miss of a declared
+// name n bytes long: none up to 4 bytes, one up to 9, maxHeaderEdits
+// beyond. Two edits turn a short name into an unrelated one (X-Id into
+// A-Im, a real header), so on short names only case and underscores may
+// differ.
+func maxEditsFor(n int) int {
+	return min(maxHeaderEdits, n/5)
+}
 
 // undeclaredHeaders returns a violation for every request header of h that
 // o does not declare and that looks meant for Stytch (see above), in the
@@ -55,7 +66,20 @@ func undeclaredHeaders(o *operation, h http.Header) []Violation {
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Location < out[j].Location })
-	return out
+	return onceEach(out)
+}
+
+// onceEach drops from sorted vs a violation whose header an earlier one
+// names in another case: HTTP reads both as one header, so a map filled
+// without canonical keys still gets one violation per header.
+func onceEach(vs []Violation) []Violation {
+	kept := vs[:0]
+	for _, v := range vs {
+		if !slices.ContainsFunc(kept, func(k Violation) bool { return strings.EqualFold(k.Location, v.Location) }) {
+			kept = append(kept, v)
+		}
+	}
+	return kept
 }
 
 // stytchPrefix starts every header in Stytch's namespace.
@@ -159,12 +183,13 @@ func normalizeHeader(name string) string {
 }
 
 // closestHeader returns the declared name nearest to name when it is at
-// most maxHeaderEdits away (under foldHeaderByte), "" otherwise; the first
-// in declared's order on a tie.
+// most maxEditsFor(its length) away (under foldHeaderByte), "" otherwise;
+// the first in declared's order on a tie.
 func closestHeader(name string, declared []string) string {
 	best, bestDist := "", maxHeaderEdits+1
 	for _, d := range declared {
-		if dist := editDistance(name, d, bestDist-1); dist < bestDist {
+		limit := min(bestDist-1, maxEditsFor(len(d)))
+		if dist := editDistance(name, d, limit); dist <= limit {
 			best, bestDist = d, dist
 		}
 	}

@@ -165,3 +165,62 @@ func TestEditDistance(t *testing.T) {
 		assert.Equal(t, tt.want, editDistance(tt.a, tt.b, tt.limit), "%q %q", tt.a, tt.b)
 	}
 }
+
+// TestShortDeclaredHeadersAllowFewerEdits: two edits turn a short name into
+// an unrelated one ("X-Id" into "A-Im", a real HTTP header, or "X-Ua"), so
+// the edits a near miss may take shrink with the declared name: none up to
+// four characters (only case and underscores differ), one up to nine, two
+// beyond. Real near misses of a long name are still flagged.
+func TestShortDeclaredHeadersAllowFewerEdits(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	y := string(specYAML())
+	y = strings.Replace(y, "      name: X-Stytch-Member-SessionJWT\n", "      name: X-Id\n", 1)
+	y = strings.Replace(y, "      name: X-Stytch-Member-Session\n", "      name: Tenant\n", 1)
+	require.Equal(t, 2, strings.Count(y, "name: X-Id\n")+strings.Count(y, "name: Tenant\n"))
+	v := newValidator(t, WithStrict(true), WithDocument(parseSpec(t, y)))
+	for _, name := range []string{"X-Ip", "X-Ua", "A-Im", "Tenant-Id", "Tent", "X-Idx"} {
+		p := samlPair(t)
+		p.RequestHeader = p.RequestHeader.Clone()
+		p.RequestHeader.Set(name, "v")
+		assert.Empty(t, v.Validate(ctx, p), "%s is not a misspelling of a declared header", name)
+	}
+	for name, resembles := range map[string]string{"X_Id": "X-Id", "x-ID": "", "Tennant": "Tenant", "Tenan": "Tenant"} {
+		p := samlPair(t)
+		p.RequestHeader = p.RequestHeader.Clone()
+		p.RequestHeader[name] = []string{"v"}
+		vs := v.Validate(ctx, p)
+		if resembles == "" {
+			assert.Empty(t, vs, "%s is the declared header in another case", name)
+			continue
+		}
+		require.Len(t, vs, 1, name)
+		assert.Contains(t, vs[0].Message, "resembles the declared "+resembles, name)
+	}
+	// The member session headers keep two edits.
+	p := samlPair(t)
+	p.RequestHeader = p.RequestHeader.Clone()
+	p.RequestHeader.Set("X-Stytch-Membr-Sesion", "v")
+	vs := newValidator(t, WithStrict(true)).Validate(ctx, p)
+	require.Len(t, vs, 1)
+	assert.Contains(t, vs[0].Message, "resembles the declared X-Stytch-Member-Session")
+}
+
+// TestMisspelledHeaderFlaggedOnce: one header sent under two spellings of
+// its name (a map filled without canonical keys, as a hand-built Pair or a
+// request whose Header was written directly may be) is one violation,
+// named by the first spelling in sorted order; an underscore spelling is
+// another header on the wire, flagged on its own.
+func TestMisspelledHeaderFlaggedOnce(t *testing.T) {
+	t.Parallel()
+	p := samlPair(t)
+	p.RequestHeader = p.RequestHeader.Clone()
+	p.RequestHeader["X-Stytch-Member-Sesion"] = []string{"a"}
+	p.RequestHeader["x-stytch-member-sesion"] = []string{"b"}
+	p.RequestHeader["X_STYTCH_MEMBER_SESION"] = []string{"c"}
+	p.RequestHeader["X-Stytch-Member-Sessionjwt"] = []string{"d"}
+	vs := newValidator(t, WithStrict(true)).Validate(context.Background(), p)
+	require.Len(t, vs, 2, "%v", vs)
+	assert.Equal(t, "header:X-Stytch-Member-Sesion", vs[0].Location)
+	assert.Equal(t, "header:X_STYTCH_MEMBER_SESION", vs[1].Location)
+}
