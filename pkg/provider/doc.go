@@ -28,8 +28,10 @@
 //     (200, 400, 401, 403, 404, 429, 500) is answered at once with a body
 //     valid under the spec, Stytch's error for that status (429 with
 //     Retry-After: 1) or, for 200, the connection as it stands (the body is
-//     not applied); the answer carries Preference-Applied: code=N. A code the
-//     operation does not declare, or one that is not a number, gets 400
+//     not applied and nothing is recorded in [Provider.Updates]; a missing
+//     connection is still its 404); the answer carries Preference-Applied:
+//     code=N when it has status N. A code the operation does not declare, or
+//     one that is not three digits (0429 and +429 are refused), gets 400
 //     bad_request listing the declared ones. Preferences other than code are
 //     ignored; forced answers do not use the rate limit.
 //   - Rate limit (token bucket, [Config.RateLimit] per second, burst

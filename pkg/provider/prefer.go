@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/stytchsso/stytchsso/api/names"
+	"github.com/stytchsso/stytchsso/gen/stytchsso"
 )
 
 // PreferHeader is the request header that steers the provider, as Prism's
@@ -102,9 +104,11 @@ func checkPreference(r *http.Request, opID string, statuses []int) (int, *apiErr
 		declared[i] = strconv.Itoa(s)
 	}
 	list := strings.Join(declared, ", ")
+	// A status code is three digits (RFC 9110): Atoi alone would read
+	// 0429 and +429 as 429.
 	code, err := strconv.Atoi(raw)
-	if err != nil || code < 100 || code > 999 {
-		return 0, badRequest("bad_request", fmt.Sprintf("The code in the Prefer header is not a number; for %s, declared: %s.", opID, list), "")
+	if err != nil || len(raw) != 3 || raw[0] < '1' || raw[0] > '9' {
+		return 0, badRequest("bad_request", fmt.Sprintf("The code in the Prefer header is not a three-digit status code; for %s, declared: %s.", opID, list), "")
 	}
 	if !slices.Contains(statuses, code) {
 		return 0, badRequest("bad_request", fmt.Sprintf("The Prefer header asks for code=%d, which %s does not declare; declared: %s.", code, opID, list), "")
@@ -132,16 +136,44 @@ func (p *Provider) answerPreference(w http.ResponseWriter, r *http.Request, reqI
 	case code == 0:
 		return false
 	}
-	w.Header().Set(PreferenceAppliedHeader, "code="+strconv.Itoa(code))
 	e = preferredError(kind, code)
 	if e == nil {
-		// An empty update answers the connection as it stands.
-		p.update(w, reqID, kind, orgKey, connID, nil)
+		p.current(w, reqID, kind, orgKey, connID)
 		return true
 	}
+	w.Header().Set(PreferenceAppliedHeader, "code="+strconv.Itoa(code))
 	if code == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", "1")
 	}
 	p.writeError(w, reqID, e)
 	return true
+}
+
+// current answers a forced 200: the connection as it stands, read without
+// changing anything (no update is applied or journaled), with
+// Preference-Applied: code=200; or the 404 of a connection that does not
+// exist, without it.
+func (p *Provider) current(w http.ResponseWriter, reqID string, kind connKind, orgKey, connID string) {
+	var out []byte
+	var err error
+	var e *apiError
+	p.mu.Lock()
+	if kind == kindSAML {
+		var c *stytchsso.SAMLConnection
+		if _, c, e = findConn(p, orgKey, connID, samlConns, errSAMLNotFound); e == nil {
+			out, err = json.Marshal(stytchsso.UpdateSAMLConnectionResponseBody{RequestID: reqID, StatusCode: http.StatusOK, Connection: *c})
+		}
+	} else {
+		var c *stytchsso.ExternalConnection
+		if _, c, e = findConn(p, orgKey, connID, externalConns, errExternalNotFound); e == nil {
+			out, err = json.Marshal(stytchsso.UpdateExternalConnectionResponseBody{RequestID: reqID, StatusCode: http.StatusOK, Connection: *c})
+		}
+	}
+	p.mu.Unlock()
+	if e != nil {
+		p.writeError(w, reqID, e)
+		return
+	}
+	w.Header().Set(PreferenceAppliedHeader, "code=200")
+	p.writeBody(w, http.StatusOK, out, err, reqID)
 }

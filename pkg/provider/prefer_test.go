@@ -133,3 +133,40 @@ func TestPreferComesAfterAuthAndBeforeTheRateLimit(t *testing.T) {
 	assert.Equal(t, http.StatusTooManyRequests, e.do(t, http.MethodPut, e.samlPath(), "").status, "that request used the one token")
 	assert.Equal(t, http.StatusOK, e.do(t, http.MethodPut, e.samlPath(), "", prefer("code=200")).status, "a forced answer needs no token")
 }
+
+// TestPreferCodeIsThreeDigits: a status code is three digits (RFC 9110), so
+// code=0429 and code=+429 are refused like any other code that is not one,
+// not read as 429.
+func TestPreferCodeIsThreeDigits(t *testing.T) {
+	t.Parallel()
+	e := setup(t, provider.Config{})
+	for _, v := range []string{"code=0429", "code=+429", "code=-429", "code=429.0", "code=1e2", "code=00429"} {
+		res := e.do(t, http.MethodPut, e.samlPath(), "", prefer(v))
+		assert.Equal(t, http.StatusBadRequest, res.status, "Prefer: %s", v)
+		assert.Empty(t, res.header.Get(provider.PreferenceAppliedHeader), "Prefer: %s", v)
+	}
+}
+
+// TestPreferCode200ChangesNothing: Prefer: code=200 answers the connection
+// as it stands without counting as an accepted update (Updates stays as it
+// was), and for a connection that does not exist answers its 404 without
+// claiming Preference-Applied: code=200.
+func TestPreferCode200ChangesNothing(t *testing.T) {
+	t.Parallel()
+	e := setup(t, provider.Config{})
+	before := e.p.Updates()
+	for _, path := range []string{e.samlPath(), e.externalPath()} {
+		res := e.do(t, http.MethodPut, path, `{"display_name":"never applied"}`, prefer("code=200"))
+		require.Equal(t, http.StatusOK, res.status)
+		assert.Equal(t, "code=200", res.header.Get(provider.PreferenceAppliedHeader))
+	}
+	assert.Equal(t, before, e.p.Updates(), "a forced 200 is not an accepted update")
+	for _, path := range []string{
+		"/v1/b2b/sso/saml/" + e.seed.OrganizationID + "/connections/saml-connection-test-missing",
+		"/v1/b2b/sso/external/organization-test-missing/connections/" + e.seed.ExternalConnectionID,
+	} {
+		res := e.do(t, http.MethodPut, path, "", prefer("code=200"))
+		assert.Equal(t, http.StatusNotFound, res.status, path)
+		assert.Empty(t, res.header.Get(provider.PreferenceAppliedHeader), "%s: the 200 asked for was not given", path)
+	}
+}
