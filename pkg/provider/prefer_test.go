@@ -1,9 +1,12 @@
 package provider_test
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 
 	"github.com/stytchsso/stytchsso/api"
 	"github.com/stytchsso/stytchsso/api/names"
+	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 )
 
@@ -168,5 +172,39 @@ func TestPreferCode200ChangesNothing(t *testing.T) {
 		res := e.do(t, http.MethodPut, path, "", prefer("code=200"))
 		assert.Equal(t, http.StatusNotFound, res.status, path)
 		assert.Empty(t, res.header.Get(provider.PreferenceAppliedHeader), "%s: the 200 asked for was not given", path)
+	}
+}
+
+// TestPreferAnswersPassTheStrictValidator: every answer to a Prefer header,
+// honoured or refused (a declared code, an undeclared one, one that is not
+// three digits, a huge one), passes the contract validator in strict mode
+// as a whole exchange: status, headers and body under the spec.
+func TestPreferAnswersPassTheStrictValidator(t *testing.T) {
+	t.Parallel()
+	e := setup(t, provider.Config{})
+	v, err := contract.New(contract.WithStrict(true))
+	require.NoError(t, err)
+	for _, path := range []string{e.samlPath(), e.externalPath()} {
+		prefs := []string{"code=abc", "code=418", "code=0429", "code=" + strings.Repeat("9", 4096), "respond-async, code=404"}
+		for _, code := range specStatuses(t, specPathOf(path)) {
+			prefs = append(prefs, fmt.Sprintf("code=%d", code))
+		}
+		for _, pref := range prefs {
+			const body = `{"display_name":"never applied"}`
+			req, err := http.NewRequest(http.MethodPut, e.srv.URL+path, strings.NewReader(body))
+			require.NoError(t, err)
+			req.SetBasicAuth(testProjectID, testSecret)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set(provider.PreferHeader, pref)
+			resp, err := e.srv.Client().Do(req)
+			require.NoError(t, err)
+			raw, err := io.ReadAll(resp.Body)
+			require.NoError(t, resp.Body.Close())
+			require.NoError(t, err)
+			p := contract.LivePair(req.Method, req.URL.String(), req.Header, []byte(body), resp.StatusCode, resp.Header, raw)
+			res := v.Check(context.Background(), p)
+			require.NotEmpty(t, res.Route.Operation, "%s: the pair was routed to an operation", path)
+			assert.Empty(t, res.Violations, "Prefer: %.20s on %s: %d", pref, path, resp.StatusCode)
+		}
 	}
 }
