@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -55,4 +56,45 @@ func TestJWKSAsStytchGoSDKFetchesIt(t *testing.T) {
 		assert.GreaterOrEqual(t, new(big.Int).SetBytes(nb).BitLen(), 2048, "keys[%d]: an RSA modulus", i)
 		assert.Equal(t, int64(65537), new(big.Int).SetBytes(eb).Int64(), "keys[%d]: the exponent", i)
 	}
+}
+
+// TestJWKSOpensNoOtherRoute: without credentials only GET of the exact
+// JWKS path answers 200; dot segments, encoded slashes, a trailing slash,
+// other methods (HEAD included) and the update paths reached through the
+// JWKS prefix all fail, and no connection changes.
+func TestJWKSOpensNoOtherRoute(t *testing.T) {
+	t.Parallel()
+	e := setup(t, provider.Config{})
+	const body = `{"display_name":"changed without credentials"}`
+	conn := e.samlPath()[1:] // v1/b2b/sso/saml/ORG/connections/CONN
+	jwks := provider.JWKSPathPrefix + testProjectID
+	for _, tt := range []struct{ method, path string }{
+		{http.MethodPut, provider.JWKSPathPrefix + "../../../../" + conn},
+		{http.MethodPut, provider.JWKSPathPrefix + "..%2F..%2F..%2F..%2F" + strings.ReplaceAll(conn, "/", "%2F")},
+		{http.MethodGet, provider.JWKSPathPrefix + "..%2F..%2F..%2F..%2F" + strings.ReplaceAll(conn, "/", "%2F")},
+		{http.MethodPut, jwks + "/../../../../../" + conn},
+		{http.MethodPut, "/" + conn + "/../../../../../../sessions/jwks/" + testProjectID},
+		{http.MethodGet, jwks + "/"},
+		{http.MethodGet, jwks + "%2F"},
+		{http.MethodGet, "/v1/b2b/sessions/jwks%2F" + testProjectID},
+		{http.MethodGet, "/v1/b2b/sessions/./jwks/" + testProjectID},
+		{http.MethodHead, jwks},
+		{http.MethodPut, jwks},
+		{http.MethodPost, jwks},
+		{http.MethodDelete, jwks},
+	} {
+		req, err := http.NewRequest(tt.method, e.srv.URL, strings.NewReader(body))
+		require.NoError(t, err)
+		req.URL.Opaque = tt.path // sent as written, dot segments and escapes kept
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := e.srv.Client().Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		require.NoError(t, resp.Body.Close())
+		assert.Contains(t, []int{http.StatusNotFound, http.StatusMethodNotAllowed}, resp.StatusCode, "%s %s", tt.method, tt.path)
+	}
+	saml, ok := e.p.SAMLConnection(e.seed.OrganizationID, e.seed.SAMLConnectionID)
+	require.True(t, ok)
+	assert.Equal(t, "Local test SAML connection", saml.DisplayName)
+	assert.Empty(t, e.p.Updates())
 }
