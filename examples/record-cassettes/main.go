@@ -12,7 +12,8 @@
 //
 // STYTCH_BASE_URL (and STYTCH_CA_CERT, for `ssocontract serve --tls`)
 // point it elsewhere, such as at the local provider. Without the variables
-// it records nothing and exits 2, naming them. The project secret, the
+// it records nothing and exits 2, naming them; a call that fails leaves the
+// cassette already there as it was and exits 1. The project secret, the
 // Authorization header and any registered secret never reach the files.
 package main
 
@@ -99,7 +100,12 @@ func run(ctx context.Context, getenv func(string) string, dir string, stdout io.
 		if err := os.MkdirAll(filepath.Dir(call.file), 0o755); err != nil {
 			return err
 		}
-		rec, err := recording.New(call.file,
+		// Record beside the cassette and move it into place only once the
+		// call succeeded: a failed call (a wrong secret, a typo in an ID,
+		// no network) must not replace a good cassette with its error, or
+		// with nothing.
+		scratch := filepath.Join(filepath.Dir(call.file), "."+filepath.Base(call.file)+".recording")
+		rec, err := recording.New(scratch,
 			recording.WithMode(recording.ModeRecord),
 			recording.WithRealTransport(network),
 			recording.WithSecrets(secret), // add session tokens and private keys you send
@@ -116,13 +122,19 @@ func run(ctx context.Context, getenv func(string) string, dir string, stdout io.
 			return err
 		}
 		callErr := call.update(client)
-		if err := rec.Stop(); err != nil {
-			return fmt.Errorf("save %s: %w", rec.File(), err)
+		stopErr := rec.Stop()
+		if callErr != nil || stopErr != nil {
+			_ = os.Remove(rec.File())
+			if callErr != nil {
+				return fmt.Errorf("%s.yaml left as it was: the call failed: %w", call.file, callErr)
+			}
+			return fmt.Errorf("%s.yaml left as it was: %w", call.file, stopErr)
 		}
-		if callErr != nil {
-			return fmt.Errorf("recorded %s, but the call failed: %w", rec.File(), callErr)
+		if err := os.Rename(rec.File(), call.file+".yaml"); err != nil {
+			_ = os.Remove(rec.File())
+			return err
 		}
-		fmt.Fprintln(stdout, "recorded", rec.File())
+		fmt.Fprintln(stdout, "recorded", call.file+".yaml")
 	}
 	return nil
 }

@@ -93,3 +93,56 @@ func TestRunRefusesALiveProject(t *testing.T) {
 	assert.Contains(t, err.Error(), "live project")
 	assert.Empty(t, testutil.DirNames(t, dir), "nothing written")
 }
+
+// TestAFailedCallKeepsTheCassetteThere: a call that fails (a wrong secret:
+// 401; a connection that does not exist: 404; nothing listening) leaves the
+// cassette already in place byte for byte, and writes none where there was
+// none: recording over a good snapshot with an error, or with nothing, is
+// how a newcomer loses it.
+func TestAFailedCallKeepsTheCassetteThere(t *testing.T) {
+	t.Parallel()
+	const secret = "secret-test-record-example-canary"
+	p, err := provider.New(provider.Config{ProjectID: testutil.ProjectID, Secret: secret})
+	require.NoError(t, err)
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	seed := p.Seeded()
+	good := func() map[string]string {
+		return map[string]string{
+			"STYTCH_BASE_URL": srv.URL, "STYTCH_PROJECT_ID": testutil.ProjectID, "STYTCH_SECRET": secret,
+			"STYTCH_ORGANIZATION_ID": seed.OrganizationID, "STYTCH_SAML_CONNECTION_ID": seed.SAMLConnectionID,
+			"STYTCH_EXTERNAL_CONNECTION_ID": seed.ExternalConnectionID,
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	vars := good()
+	require.NoError(t, run(ctx, func(k string) string { return vars[k] }, dir, &strings.Builder{}))
+	saml := filepath.Join(dir, "saml", "snapshot.yaml")
+	before, err := os.ReadFile(saml)
+	require.NoError(t, err)
+
+	for name, change := range map[string]func(map[string]string){
+		"wrong secret":       func(v map[string]string) { v["STYTCH_SECRET"] = "secret-test-wrong-wrong-wrong-wrong" },
+		"unknown connection": func(v map[string]string) { v["STYTCH_SAML_CONNECTION_ID"] = "saml-connection-test-missing" },
+		"nothing listening":  func(v map[string]string) { v["STYTCH_BASE_URL"] = "http://127.0.0.1:1" },
+	} {
+		vars := good()
+		change(vars)
+		var out strings.Builder
+		err := run(ctx, func(k string) string { return vars[k] }, dir, &out)
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), filepath.Join(dir, "saml", "snapshot.yaml")+" left as it was: the call failed", name)
+		after, err := os.ReadFile(saml)
+		require.NoError(t, err, name)
+		assert.Equal(t, string(before), string(after), "%s: the good cassette is kept", name)
+		assert.Equal(t, []string{"snapshot.yaml"}, testutil.DirNames(t, filepath.Join(dir, "saml")), "%s: no file left behind", name)
+	}
+
+	fresh := t.TempDir()
+	vars = good()
+	vars["STYTCH_BASE_URL"] = "http://127.0.0.1:1"
+	require.Error(t, run(ctx, func(k string) string { return vars[k] }, fresh, &strings.Builder{}))
+	assert.Empty(t, testutil.DirNames(t, filepath.Join(fresh, "saml")), "a failed call writes no cassette")
+}
