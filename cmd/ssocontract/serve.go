@@ -71,9 +71,10 @@ Asking for a status (Prism's convention): a request with the header
 is answered at once with that status and a body valid under the spec, after
 the credentials are checked and without applying the body: any status the
 operation declares (200, 400, 401, 403, 404, 429, 500); 429 comes with
-Retry-After: 1, 200 with the connection as it stands, and every such answer
-with Preference-Applied: code=N. An undeclared code is a 400 listing the
-declared ones. For example:
+Retry-After: 1, 200 with the connection as it stands (changing nothing; a
+missing connection is still its 404), and every such answer with
+Preference-Applied: code=N. An undeclared code, or one that is not three
+digits (0429, +429), is a 400 listing the declared ones. For example:
   curl -u "$STYTCH_PROJECT_ID:$STYTCH_SECRET" -X PUT -H 'Prefer: code=500' \
     "$STYTCH_BASE_URL/v1/b2b/sso/saml/$STYTCH_ORGANIZATION_ID/connections/$STYTCH_SAML_CONNECTION_ID"
 
