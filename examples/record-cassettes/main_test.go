@@ -35,22 +35,32 @@ func TestRecordFromStytch(t *testing.T) {
 func TestRecordFromLocalProvider(t *testing.T) {
 	t.Parallel()
 	const secret = "secret-test-record-example-canary"
-	p, err := provider.New(provider.Config{ProjectID: testutil.ProjectID, Secret: secret})
-	require.NoError(t, err)
-	srv := httptest.NewServer(p)
-	t.Cleanup(srv.Close)
-	seed := p.Seeded()
-	vars := map[string]string{
-		"STYTCH_BASE_URL": srv.URL, "STYTCH_PROJECT_ID": testutil.ProjectID, "STYTCH_SECRET": secret,
-		"STYTCH_ORGANIZATION_ID": seed.OrganizationID, "STYTCH_SAML_CONNECTION_ID": seed.SAMLConnectionID,
-		"STYTCH_EXTERNAL_CONNECTION_ID": seed.ExternalConnectionID,
-	}
+	vars := localProvider(t, secret)()
 	ctx := testutil.HangGuard(t, "recording from the local provider")
 	dir := t.TempDir()
 	var out strings.Builder
 	require.NoError(t, run(ctx, func(k string) string { return vars[k] }, dir, &out))
 	assert.Equal(t, "recorded "+filepath.Join(dir, "saml", "snapshot.yaml")+"\nrecorded "+filepath.Join(dir, "external", "snapshot.yaml")+"\n", out.String())
 	checkCassettes(t, dir, secret)
+}
+
+// localProvider starts the local provider in process for the test and
+// returns a function giving, each time in a new map, the STYTCH_* variables
+// that point the example at it.
+func localProvider(t *testing.T, secret string) func() map[string]string {
+	t.Helper()
+	p, err := provider.New(provider.Config{ProjectID: testutil.ProjectID, Secret: secret})
+	require.NoError(t, err)
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	seed := p.Seeded()
+	return func() map[string]string {
+		return map[string]string{
+			"STYTCH_BASE_URL": srv.URL, "STYTCH_PROJECT_ID": testutil.ProjectID, "STYTCH_SECRET": secret,
+			"STYTCH_ORGANIZATION_ID": seed.OrganizationID, "STYTCH_SAML_CONNECTION_ID": seed.SAMLConnectionID,
+			"STYTCH_EXTERNAL_CONNECTION_ID": seed.ExternalConnectionID,
+		}
+	}
 }
 
 func checkCassettes(t *testing.T, dir, secret string) {
@@ -102,20 +112,8 @@ func TestRunRefusesALiveProject(t *testing.T) {
 func TestAFailedCallKeepsTheCassetteThere(t *testing.T) {
 	t.Parallel()
 	const secret = "secret-test-record-example-canary"
-	p, err := provider.New(provider.Config{ProjectID: testutil.ProjectID, Secret: secret})
-	require.NoError(t, err)
-	srv := httptest.NewServer(p)
-	t.Cleanup(srv.Close)
-	seed := p.Seeded()
-	good := func() map[string]string {
-		return map[string]string{
-			"STYTCH_BASE_URL": srv.URL, "STYTCH_PROJECT_ID": testutil.ProjectID, "STYTCH_SECRET": secret,
-			"STYTCH_ORGANIZATION_ID": seed.OrganizationID, "STYTCH_SAML_CONNECTION_ID": seed.SAMLConnectionID,
-			"STYTCH_EXTERNAL_CONNECTION_ID": seed.ExternalConnectionID,
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	good := localProvider(t, secret)
+	ctx := testutil.HangGuard(t, "recording, then failing to record")
 	dir := t.TempDir()
 	vars := good()
 	require.NoError(t, run(ctx, func(k string) string { return vars[k] }, dir, &strings.Builder{}))
