@@ -260,7 +260,7 @@ func TestSyncUpstreamGenerates(t *testing.T) {
 	for _, want := range []string{
 		"SpMetadataURL *string `json:\"sp_metadata_url,omitempty\"`",
 		"IdentityProviderAuthentik IdentityProvider = \"authentik\"",
-		"JSON409 *ErrorResponse",
+		"JSON409 *Conflict",
 		"RequestTag *RequestTag `json:\"X-Stytch-Request-Tag,omitempty\"`",
 	} {
 		assert.False(t, strings.Contains(before, want), "the generated code lacks %q before the sync", want)
