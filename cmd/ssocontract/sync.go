@@ -232,38 +232,49 @@ func unifiedDiff(path string, old, data []byte) string {
 }
 
 func writeSyncText(w io.Writer, specPath string, spec []byte, acceptPath string, acceptOld, acceptNew []byte, p *specdiff.Proposal, written bool) {
-	fmt.Fprint(w, unifiedDiff(specPath, spec, p.Spec))
+	var b strings.Builder
+	b.WriteString(unifiedDiff(specPath, spec, p.Spec))
 	if acceptPath != "" {
-		fmt.Fprint(w, unifiedDiff(acceptPath, acceptOld, acceptNew))
+		b.WriteString(unifiedDiff(acceptPath, acceptOld, acceptNew))
+	}
+	section := func(title string) {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(title + ":\n")
 	}
 	verb := "to add (run with --write to apply)"
 	if written {
 		verb = "added"
 	}
 	if len(p.Additions) > 0 {
-		fmt.Fprintf(w, "\n%d %s:\n", len(p.Additions), verb)
+		section(fmt.Sprintf("%d %s", len(p.Additions), verb))
 		for _, a := range p.Additions {
-			fmt.Fprintf(w, "  %s %s: %s\n", a.Operation, strings.TrimSpace(a.Where+" "+a.Pointer), a.What)
+			fmt.Fprintf(&b, "  %s %s: %s\n", a.Operation, strings.TrimSpace(a.Where+" "+a.Pointer), a.What)
 		}
 	}
 	if len(p.Accept) > 0 {
-		fmt.Fprintf(w, "\n%d difference(s) kept by our conventions, for %s:\n", len(p.Accept), acceptPath)
+		section(fmt.Sprintf("%d difference(s) kept by our conventions, for %s", len(p.Accept), acceptPath))
 		for _, d := range p.Accept {
-			fmt.Fprintf(w, "  %s\n", describeDifference(d))
+			fmt.Fprintf(&b, "  %s\n", describeDifference(d))
 		}
 	}
 	if len(p.Decisions) > 0 {
-		fmt.Fprintf(w, "\n%d need(s) a decision (not applied):\n", len(p.Decisions))
+		section(fmt.Sprintf("%d need(s) a decision (not applied)", len(p.Decisions)))
 		for _, d := range p.Decisions {
-			fmt.Fprintf(w, "  %s\n    %s\n", describeDifference(d.Difference), d.Why)
+			fmt.Fprintf(&b, "  %s\n    %s\n", describeDifference(d.Difference), d.Why)
 		}
 	}
-	fmt.Fprintf(w, "\n%s: %d addition(s), %d decision(s)", specPath, len(p.Additions), len(p.Decisions))
+	if b.Len() > 0 {
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "%s: %d addition(s), %d decision(s)", specPath, len(p.Additions), len(p.Decisions))
 	switch {
 	case p.Empty():
-		fmt.Fprint(w, ": nothing to do")
+		b.WriteString(": nothing to do")
 	case written && len(p.Additions) > 0:
-		fmt.Fprint(w, "; written, now run make generate")
+		b.WriteString("; written, now run make generate")
 	}
-	fmt.Fprintln(w)
+	b.WriteString("\n")
+	_, _ = io.WriteString(w, b.String())
 }

@@ -176,7 +176,7 @@ func TestSyncUpstreamAdditions(t *testing.T) {
 }
 
 // newPropertyOurs is newProperty as our spec writes it.
-const newPropertyOurs = "        sp_metadata_url:\n          type: string\n          format: uri\n          nullable: true\n          description: >-\n            The URL of the service provider metadata Stytch publishes for this connection.\n"
+const newPropertyOurs = "        sp_metadata_url:\n          type: string\n          format: uri\n          nullable: true\n          description: The URL of the service provider metadata Stytch publishes for this connection.\n"
 
 // insert is text placed in our spec between after and follow, which
 // together occur once.

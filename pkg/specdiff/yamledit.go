@@ -132,8 +132,7 @@ func (d *yamlDoc) extentEnd(start, indent int) int {
 
 // render serializes n as block YAML indented by indent spaces.
 func render(n *yaml.Node, indent int) (string, error) {
-	width := max(80-indent, 40)
-	out, err := yaml.Dump(n, yaml.WithIndent(2), yaml.WithCompactSeqIndent(false), yaml.WithLineWidth(width), yaml.WithQuotePreference(yaml.QuoteSingle))
+	out, err := yaml.Dump(n, yaml.WithIndent(2), yaml.WithCompactSeqIndent(false), yaml.WithLineWidth(-1), yaml.WithQuotePreference(yaml.QuoteSingle))
 	if err != nil {
 		return "", fmt.Errorf("specdiff: render YAML: %w", err)
 	}
@@ -233,15 +232,12 @@ func mapping(kv ...any) *yaml.Node {
 	return m
 }
 
-// text returns a string scalar for a description: folded (>-) when long,
-// literal (|-) when it holds line breaks, as the spec writes them.
+// text returns a string scalar for a description: on one line, or literal
+// (|) when it holds line breaks, so that it reads as upstream wrote it.
 func text(v string) *yaml.Node {
 	n := scalar(v)
-	switch {
-	case strings.Contains(v, "\n"):
+	if strings.Contains(v, "\n") {
 		n.Style = yaml.LiteralStyle
-	case len(v) > 72:
-		n.Style = yaml.FoldedStyle
 	}
 	return n
 }
