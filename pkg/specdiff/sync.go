@@ -42,9 +42,11 @@ type Proposal struct {
 	Additions []Addition `json:"additions"`
 	Decisions []Decision `json:"decisions"`
 	// Accept lists the differences from upstream that the additions keep on
-	// purpose, by our conventions (an error status gets our ErrorResponse
-	// schema where Stytch declares none): they belong in the accepted list,
-	// so that the drift watch stays quiet about them.
+	// purpose, by our conventions: an error status gets our ErrorResponse
+	// schema where Stytch declares none; a new property reusing one of our
+	// components keeps that component's own differences (our date-time
+	// formats). They belong in the accepted list, so that the drift watch
+	// stays quiet about them. Required-ness is never accepted this way.
 	Accept []Difference `json:"accept,omitempty"`
 }
 
@@ -95,7 +97,7 @@ func SyncUpstream(spec []byte, upstream *openapi3.T, accepted []Difference) (*Pr
 	for _, d := range CompareUpstream(after, upstream) {
 		switch {
 		case ok[d]:
-		case !before[d] && s.addedResponse[d.Operation+" "+d.Where]:
+		case !before[d] && d.Aspect != "required" && s.addedHere(d):
 			p.Accept = append(p.Accept, d)
 		default:
 			why := failed[d]
@@ -141,6 +143,21 @@ func newSyncer(doc *yamlDoc, ours *openapi3.T) *syncer {
 
 func (s *syncer) add(op, where, ptr, what string) {
 	s.additions = append(s.additions, Addition{Operation: op, Where: where, Pointer: ptr, What: what})
+}
+
+// addedHere reports whether d lies inside something this run added: a
+// response, or a property (at it or below it).
+func (s *syncer) addedHere(d Difference) bool {
+	if s.addedResponse[d.Operation+" "+d.Where] {
+		return true
+	}
+	for _, a := range s.additions {
+		if a.Operation == d.Operation && a.Where == d.Where && a.Pointer != "" &&
+			(d.Pointer == a.Pointer || strings.HasPrefix(d.Pointer, a.Pointer+"/")) {
+			return true
+		}
+	}
+	return false
 }
 
 // apply writes the difference into the file when it is an addition; it does

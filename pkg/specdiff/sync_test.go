@@ -125,6 +125,21 @@ func TestSyncUpstreamAdditions(t *testing.T) {
 			what: []string{"request body /sp_metadata_url: property copied from upstream", "response 200 /connection/sp_metadata_url: property copied from upstream"},
 		},
 		{
+			name: "properties with component references, ours and a new one",
+			upstream: []string{
+				samlConnectionSchema, samlConnectionSchema + "        backup_certificates:\n          type: array\n          items:\n            $ref: '#/components/schemas/api_sso_v1_X509Certificate'\n        sso_policy:\n          $ref: '#/components/schemas/api_sso_v1_SSOPolicy'\n",
+				"    api_sso_v1_SAMLConnectionImplicitRoleAssignment:\n", "    api_sso_v1_SSOPolicy:\n      type: object\n      properties:\n        enforced:\n          type: boolean\n        updated_at:\n          type: string\n          format: date-time\n      required:\n      - enforced\n    api_sso_v1_SAMLConnectionImplicitRoleAssignment:\n",
+			},
+			want: []insert{
+				{after: "        attribute_mapping:\n          $ref: '#/components/schemas/AttributeMapping'\n", follow: "      example:\n        organization_id: organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931\n        connection_id: saml-connection-test-51861cbc",
+					text: "        backup_certificates:\n          type: array\n          items:\n            $ref: '#/components/schemas/X509Certificate'\n        sso_policy:\n          $ref: '#/components/schemas/SSOPolicy'\n"},
+				{after: "          description: Extra structured detail some errors carry.\n      example:\n        status_code: 404\n        request_id: request-id-test-0f4b8c2d-9e61-4a37-b5d8-6c1e2f3a4b50\n        error_type: organization_not_found\n        error_message: The organization could not be found.\n        error_url: https://stytch.com/docs/api/errors/404\n",
+					text: "    SSOPolicy:\n      type: object\n      required: [enforced]\n      properties:\n        enforced:\n          type: boolean\n        updated_at:\n          type: string\n          format: date-time\n"},
+			},
+			what:   []string{"response 200 /connection/backup_certificates: property copied from upstream", "response 200 /connection/sso_policy: property copied from upstream"},
+			accept: 3, // X509Certificate's date-time formats, as for its other uses
+		},
+		{
 			name:     "identity_provider value",
 			upstream: []string{providerEnumTail, "      - salesforce\n      - shibboleth\n      - authentik\n    api_sso_v1_sso_saml_CreateConnectionRequest:\n"},
 			want:     []insert{{after: "        - salesforce\n        - shibboleth\n", text: "        - authentik\n"}},
@@ -169,7 +184,7 @@ func TestSyncUpstreamAdditions(t *testing.T) {
 			sameText(t, withInserts(t, api.YAML(), tt.want), p.Spec, "the spec is ours plus exactly the inserted lines")
 
 			again := syncUpstream(t, p.Spec, upstream, append(accepted, p.Accept...))
-			assert.True(t, again.Empty(), "a second run proposes nothing: %+v", again)
+			assert.True(t, again.Empty(), "a second run proposes nothing: %+v %+v %+v", again.Additions, again.Decisions, again.Accept)
 			sameText(t, p.Spec, again.Spec, "the second run leaves the file alone")
 		})
 	}
@@ -283,4 +298,34 @@ func generate(t *testing.T, spec []byte) string {
 	code, err := codegen.Generate(doc, cfg)
 	require.NoError(t, err)
 	return regexp.MustCompile(`[ \t]+`).ReplaceAllString(code, " ")
+}
+
+// TestSyncUpstreamNewRequiredField: a field upstream adds as required is
+// written as optional (our examples and callers keep working) and its
+// required-ness stays a decision, in this run and the next, never accepted
+// silently.
+func TestSyncUpstreamNewRequiredField(t *testing.T) {
+	t.Parallel()
+	body := "          description: The [SAML Connection Object](https://stytch.com/docs/b2b/api/saml-connection-object)\n      required:\n      - request_id\n      - status_code\n    api_sso_v1_sso_external_CreateConnectionRequest:"
+	upstream := upstreamWith(t, body, strings.Replace(body, "      - status_code\n", "      - status_code\n      - trace_id\n", 1),
+		"    api_sso_v1_sso_saml_UpdateConnectionResponse:\n      type: object\n      properties:\n",
+		"    api_sso_v1_sso_saml_UpdateConnectionResponse:\n      type: object\n      properties:\n        trace_id:\n          type: string\n")
+	accepted := acceptedList(t)
+	p := syncUpstream(t, api.YAML(), upstream, accepted)
+	require.Len(t, p.Additions, 1)
+	assert.Equal(t, "/trace_id", p.Additions[0].Pointer)
+	assert.Empty(t, p.Accept)
+	want := []specdiff.Difference{{Operation: samlOp, Where: "response 200", Pointer: "/trace_id", Aspect: "required", Ours: "optional", Upstream: "required"}}
+	got := func(p *specdiff.Proposal) []specdiff.Difference {
+		var out []specdiff.Difference
+		for _, d := range p.Decisions {
+			out = append(out, d.Difference)
+		}
+		return out
+	}
+	assert.Equal(t, want, got(p))
+
+	again := syncUpstream(t, p.Spec, upstream, accepted)
+	assert.Empty(t, again.Additions)
+	assert.Equal(t, want, got(again), "the next run still asks for the decision")
 }
