@@ -27,19 +27,12 @@ func syncFiles(t *testing.T) (spec, accepted string) {
 	return spec, accepted
 }
 
-// fakeUpstream writes Stytch's full published document (pkg/specdiff's
-// testdata) with each old string replaced once by the new one.
+// fakeUpstream writes Stytch's full published document with each old
+// string replaced once by the new one, and returns its path.
 func fakeUpstream(t *testing.T, pairs ...string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(testutil.ModuleRoot(t), "pkg", "specdiff", "testdata", "stytch-openapi-full.yml"))
-	require.NoError(t, err)
-	s := string(data)
-	for i := 0; i < len(pairs); i += 2 {
-		require.Equal(t, 1, strings.Count(s, pairs[i]), "fixture string %q occurs once", pairs[i])
-		s = strings.Replace(s, pairs[i], pairs[i+1], 1)
-	}
 	p := filepath.Join(t.TempDir(), "openapi.yml")
-	require.NoError(t, os.WriteFile(p, []byte(s), 0o644))
+	require.NoError(t, os.WriteFile(p, testutil.StytchUpstream(t, pairs...), 0o644))
 	return p
 }
 

@@ -62,16 +62,9 @@ func runUpstreamSync(t *testing.T, cli string, env []string, replace ...string) 
 	git("add", "-A")
 	git("commit", "-q", "-m", "fixture")
 
-	data, err := os.ReadFile(filepath.Join(root, "pkg", "specdiff", "testdata", "stytch-openapi-full.yml"))
-	require.NoError(t, err)
-	s := string(data)
-	for i := 0; i < len(replace); i += 2 {
-		require.Equal(t, 1, strings.Count(s, replace[i]), "fixture string %q occurs once", replace[i])
-		s = strings.Replace(s, replace[i], replace[i+1], 1)
-	}
 	runnerTemp := t.TempDir()
 	upstream := filepath.Join(runnerTemp, "openapi.yml")
-	require.NoError(t, os.WriteFile(upstream, []byte(s), 0o644))
+	require.NoError(t, os.WriteFile(upstream, testutil.StytchUpstream(t, replace...), 0o644))
 	output := filepath.Join(runnerTemp, "github_output")
 	require.NoError(t, os.WriteFile(output, nil, 0o644))
 

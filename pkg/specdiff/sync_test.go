@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -21,25 +20,10 @@ import (
 	"github.com/stytchsso/stytchsso/pkg/specdiff"
 )
 
-// fullUpstream is Stytch's published document as published (testdata,
-// MIT, see LICENSE-stytch-openapi.txt), read once.
-var fullUpstream = sync.OnceValues(func() ([]byte, error) {
-	return os.ReadFile(filepath.Join("testdata", "stytch-openapi-full.yml"))
-})
-
-// upstreamWith returns Stytch's full document with each old string
-// replaced once by the new one, failing when one is missing so that a
-// fixture cannot silently stop changing anything.
+// upstreamWith returns Stytch's full document with the replacements.
 func upstreamWith(t *testing.T, pairs ...string) []byte {
 	t.Helper()
-	data, err := fullUpstream()
-	require.NoError(t, err)
-	s := string(data)
-	for i := 0; i < len(pairs); i += 2 {
-		require.Equal(t, 1, strings.Count(s, pairs[i]), "fixture string %q occurs once in the upstream document", pairs[i])
-		s = strings.Replace(s, pairs[i], pairs[i+1], 1)
-	}
-	return []byte(s)
+	return testutil.StytchUpstream(t, pairs...)
 }
 
 // acceptedList is api/upstream-accepted.json: the differences the project
