@@ -137,6 +137,16 @@ func runSync(args []string, s sys) int {
 }
 
 func syncFromUpstream(spec []byte, upstreamPath, acceptPath string) (*specdiff.Proposal, error) {
+	var accepted []specdiff.Difference
+	if acceptPath != "" {
+		var err error
+		if accepted, err = readAccepted(acceptPath); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				err = fmt.Errorf("%w (--accept \"\" for no accepted list)", err)
+			}
+			return nil, err
+		}
+	}
 	data, err := os.ReadFile(upstreamPath)
 	if err != nil {
 		return nil, err
@@ -144,15 +154,6 @@ func syncFromUpstream(spec []byte, upstreamPath, acceptPath string) (*specdiff.P
 	up, err := specdiff.LoadUpstream(data, upstreamPath)
 	if err != nil {
 		return nil, err
-	}
-	var accepted []specdiff.Difference
-	if acceptPath != "" {
-		if accepted, err = readAccepted(acceptPath); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				err = fmt.Errorf("%w (--accept \"\" for no accepted list)", err)
-			}
-			return nil, err
-		}
 	}
 	return specdiff.SyncUpstream(spec, up, accepted)
 }

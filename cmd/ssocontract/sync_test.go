@@ -27,12 +27,14 @@ func syncFiles(t *testing.T) (spec, accepted string) {
 	return spec, accepted
 }
 
-// fakeUpstream writes Stytch's full published document with each old
-// string replaced once by the new one, and returns its path.
+// fakeUpstream writes Stytch's published document with each old string
+// replaced once by the new one, cut down to our two operations and the
+// schemas they reach (testutil.StytchUpstreamOurs: it parses quickly), and
+// returns its path.
 func fakeUpstream(t *testing.T, pairs ...string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "openapi.yml")
-	require.NoError(t, os.WriteFile(p, testutil.StytchUpstream(t, pairs...), 0o644))
+	require.NoError(t, os.WriteFile(p, testutil.StytchUpstreamOurs(t, pairs...), 0o644))
 	return p
 }
 
@@ -86,7 +88,9 @@ func TestSyncUpstreamCommand(t *testing.T) {
 func TestSyncUpstreamDecisionsOnly(t *testing.T) {
 	t.Parallel()
 	spec, accepted := syncFiles(t)
-	up := fakeUpstream(t, upstreamStatus, strings.Replace(upstreamStatus, "type: string", "type: integer", 1))
+	// The whole document, as published (a duplicated operationId and all).
+	up := filepath.Join(t.TempDir(), "openapi.yml")
+	require.NoError(t, os.WriteFile(up, testutil.StytchUpstream(t, upstreamStatus, strings.Replace(upstreamStatus, "type: string", "type: integer", 1)), 0o644))
 	code, stdout, _ := runCLI(t, "sync", "--upstream", up, "--spec", spec, "--accept", accepted, "--write")
 	assert.Equal(t, exitFail, code)
 	assert.Contains(t, stdout, "1 need(s) a decision (not applied):\n  PUT /v1/b2b/sso/saml/{organization_id}/connections/{connection_id} response 200 /connection/status: type ours=string upstream=integer\n")
