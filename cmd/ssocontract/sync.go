@@ -232,6 +232,13 @@ func unifiedDiff(path string, old, data []byte) string {
 	return text
 }
 
+// floorNote says what an addition implies beyond the spec: make contract
+// holds the recordings to every declared status and field.
+const floorNote = `What else the additions imply: make contract's coverage floor counts every declared status,
+request field and response field, so record a scenario that exercises each one (make record, or
+make record-local once pkg/provider returns it); new fields may also belong in the spec's examples.
+`
+
 func writeSyncText(w io.Writer, specPath string, spec []byte, acceptPath string, acceptOld, acceptNew []byte, p *specdiff.Proposal, written bool) {
 	var b strings.Builder
 	b.WriteString(unifiedDiff(specPath, spec, p.Spec))
@@ -277,5 +284,8 @@ func writeSyncText(w io.Writer, specPath string, spec []byte, acceptPath string,
 		b.WriteString("; written, now run make generate")
 	}
 	b.WriteString("\n")
+	if len(p.Additions) > 0 {
+		b.WriteString(floorNote)
+	}
 	_, _ = io.WriteString(w, b.String())
 }

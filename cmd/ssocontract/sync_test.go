@@ -66,6 +66,7 @@ func TestSyncUpstreamCommand(t *testing.T) {
 	assert.Contains(t, stdout, "--- "+spec+"\n+++ "+spec+"\n@@ -538,6 +538,10 @@\n")
 	assert.Contains(t, stdout, "+        sp_metadata_url:\n+          type: string\n+          format: uri\n+          description: The URL of the service provider metadata.\n")
 	assert.Contains(t, stdout, "1 to add (run with --write to apply):\n  PUT /v1/b2b/sso/saml/{organization_id}/connections/{connection_id} response 200 /connection/sp_metadata_url: property copied from upstream\n")
+	assert.Contains(t, stdout, "make contract's coverage floor counts every declared status", "sync says what an addition implies")
 	assert.Equal(t, string(api.YAML()), readString(t, spec), "without --write the spec is untouched")
 
 	code, stdout, _ = runCLI(t, append(args, "--write")...)
