@@ -83,9 +83,9 @@ body=$tmp/upstream-sync.md
   fi
   echo
   if [ "$contract" = passed ]; then
-    echo "\`make contract\` passed on the synced spec. Review the new fields: the coverage floor and the examples may want them."
+    echo "\`make contract\` passed on the synced spec. Review the new fields: the examples may want them."
   else
-    echo "**\`make sync-upstream\` failed** on the synced spec (see the job log): this pull request needs work before it can merge."
+    echo "**\`make sync-upstream\` failed** on the synced spec (see the job log): this pull request needs work before it can merge. Usually that is what an addition implies: the suite's coverage floor wants a recording that exercises each new status and field (\`make record\`), and \`api/api_test.go\` pins the fields Stytch documents."
   fi
 } >"$body"
 

@@ -236,7 +236,8 @@ func unifiedDiff(path string, old, data []byte) string {
 // holds the recordings to every declared status and field.
 const floorNote = `What else the additions imply: make contract's coverage floor counts every declared status,
 request field and response field, so record a scenario that exercises each one (make record, or
-make record-local once pkg/provider returns it); new fields may also belong in the spec's examples.
+make record-local once pkg/provider returns it); api/api_test.go pins the fields and enum values
+Stytch documents (TestFieldsMatchStytch); new fields may also belong in the spec's examples.
 `
 
 func writeSyncText(w io.Writer, specPath string, spec []byte, acceptPath string, acceptOld, acceptNew []byte, p *specdiff.Proposal, written bool) {
