@@ -135,3 +135,30 @@ func TestLearnerIgnoresWhatTheSpecAllows(t *testing.T) {
 	assert.True(t, p.Empty(), "%+v", p)
 	assert.Equal(t, 1, l.Exchanges())
 }
+
+// TestLearnerStatuses: an undeclared error status gets our ErrorResponse
+// body; an undeclared success status the schema its bodies imply, written
+// in place.
+func TestLearnerStatuses(t *testing.T) {
+	t.Parallel()
+	doc, err := api.Document()
+	require.NoError(t, err)
+	l := specdiff.NewLearner(doc)
+	l.Observe(samlOp, 202, nil, []byte(`{"request_id": "request-id-test-9", "job_id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"}`))
+	l.Observe(samlOp, 409, nil, []byte(`{"status_code": 409, "request_id": "request-id-test-9", "error_type": "x", "error_message": "y", "error_url": "https://stytch.com/docs/api/errors/409"}`))
+	p, err := l.Propose(api.YAML())
+	require.NoError(t, err)
+	assert.Empty(t, p.Decisions)
+	var where []string
+	for _, a := range p.Additions {
+		where = append(where, a.Where+": "+a.What)
+	}
+	assert.Equal(t, []string{"response 202: status learned from traffic", "response 409: status learned from traffic (our ErrorResponse body)"}, where)
+	assert.Contains(t, string(p.Spec), "        '202':\n"+
+		"          description: 'Accepted. Learned from traffic: the spec did not declare this status.'\n"+
+		"          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n"+
+		"                  job_id:\n                    type: string\n                    format: uuid\n"+
+		"                  request_id:\n                    type: string\n"+
+		"        '400':\n")
+	assert.Contains(t, string(p.Spec), "        '409':\n          $ref: '#/components/responses/Conflict'\n")
+}
