@@ -46,10 +46,10 @@ func readString(t *testing.T, path string) string {
 }
 
 const (
-	upstreamConnection = "    api_sso_v1_SAMLConnection:\n      type: object\n      properties:\n"
+	upstreamConnection = testutil.UpstreamSAMLConnection
+	upstreamStatus     = testutil.UpstreamSAMLStatusField
+	upstreamSAML400    = testutil.UpstreamSAML400
 	upstreamNewField   = "        sp_metadata_url:\n          type: string\n          format: uri\n          description: The URL of the service provider metadata.\n"
-	upstreamStatus     = "          description: Globally unique UUID that identifies a specific SAML Connection.\n        status:\n          type: string\n"
-	upstreamSAML400    = "                $ref: '#/components/schemas/api_sso_v1_sso_saml_UpdateConnectionResponse'\n        '400':\n          description: Bad request\n"
 )
 
 // TestSyncUpstreamCommand: without --write the command prints the change

@@ -103,9 +103,9 @@ func runUpstreamSync(t *testing.T, cli string, env []string, replace ...string) 
 
 // Edits of Stytch's document for the script's cases.
 const (
-	upConnection = "    api_sso_v1_SAMLConnection:\n      type: object\n      properties:\n"
+	upConnection = testutil.UpstreamSAMLConnection
+	upStatus     = testutil.UpstreamSAMLStatusField
 	upNewField   = "        sp_metadata_url:\n          type: string\n          description: The URL of the service provider metadata.\n"
-	upStatus     = "          description: Globally unique UUID that identifies a specific SAML Connection.\n        status:\n          type: string\n"
 )
 
 // TestUpstreamSyncScript: the nightly job's script, run locally the way a

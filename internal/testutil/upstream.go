@@ -97,3 +97,22 @@ func StytchUpstreamOurs(t testing.TB, replace ...string) []byte {
 	}
 	return []byte(out.String())
 }
+
+// Places in Stytch's document, each occurring once, for the replacements
+// of [StytchUpstream]: the text a fixture adds to (or changes in) the
+// SAML update's schemas, responses and parameters.
+const (
+	// UpstreamSAMLConnection opens the properties of the connection schema
+	// the SAML update returns (and other operations share).
+	UpstreamSAMLConnection = "    api_sso_v1_SAMLConnection:\n      type: object\n      properties:\n"
+	// UpstreamSAMLRequest opens the properties of the SAML update's body.
+	UpstreamSAMLRequest = "    api_sso_v1_sso_saml_UpdateConnectionRequest:\n      type: object\n      properties:\n"
+	// UpstreamSAMLStatusField is the connection schema's status property.
+	UpstreamSAMLStatusField = "          description: Globally unique UUID that identifies a specific SAML Connection.\n        status:\n          type: string\n"
+	// UpstreamSAML400 ends the SAML update's 200 response and declares 400.
+	UpstreamSAML400 = "                $ref: '#/components/schemas/api_sso_v1_sso_saml_UpdateConnectionResponse'\n        '400':\n          description: Bad request\n"
+	// UpstreamSAMLParameters opens the SAML update's parameters.
+	UpstreamSAMLParameters = "              $ref: '#/components/schemas/api_sso_v1_sso_saml_UpdateConnectionRequest'\n      parameters:\n"
+	// UpstreamProviderEnumEnd ends the identity_provider enum of the update.
+	UpstreamProviderEnumEnd = "      - salesforce\n      - shibboleth\n    api_sso_v1_sso_saml_CreateConnectionRequest:\n"
+)

@@ -18,13 +18,15 @@ func samlResponse(extra string) []byte {
 	return []byte(`{"request_id": "request-id-test-1", "status_code": 200, "connection": {"organization_id": "organization-test-1", ` + extra + `}}`)
 }
 
-func learn(t *testing.T, bodies ...[]byte) *specdiff.Proposal {
+// learn proposes what SAML update responses whose connection carries the
+// field "learned" with each of the values (JSON text) imply.
+func learn(t *testing.T, values ...string) *specdiff.Proposal {
 	t.Helper()
 	doc, err := api.Document()
 	require.NoError(t, err)
 	l := specdiff.NewLearner(doc)
-	for _, b := range bodies {
-		l.Observe(samlOp, 200, nil, b)
+	for _, v := range values {
+		l.Observe(samlOp, 200, nil, samlResponse(`"learned": `+v))
 	}
 	p, err := l.Propose(api.YAML())
 	require.NoError(t, err)
@@ -55,11 +57,7 @@ func TestLearnerInfersSchemas(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var bodies [][]byte
-			for _, v := range tt.values {
-				bodies = append(bodies, samlResponse(`"learned": `+v))
-			}
-			p := learn(t, bodies...)
+			p := learn(t, tt.values...)
 			assert.Empty(t, p.Decisions)
 			require.Len(t, p.Additions, 1)
 			assert.Equal(t, specdiff.Addition{Operation: samlOp, Where: "response 200", Pointer: "/connection/learned", What: "property learned from traffic"}, p.Additions[0])
@@ -106,11 +104,7 @@ func TestLearnerDecisions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var bodies [][]byte
-			for _, v := range tt.values {
-				bodies = append(bodies, samlResponse(`"learned": `+v))
-			}
-			p := learn(t, bodies...)
+			p := learn(t, tt.values...)
 			assert.Empty(t, p.Additions)
 			assert.Equal(t, string(api.YAML()), string(p.Spec), "the spec is untouched")
 			require.Len(t, p.Decisions, 1)

@@ -52,12 +52,16 @@ func syncUpstream(t *testing.T, spec []byte, up *openapi3.T, accepted []specdiff
 	return p
 }
 
-// Fixture edits of Stytch's document: each adds one thing to it.
+// Fixture edits of Stytch's document (at the places testutil names).
 const (
-	samlConnectionSchema = "    api_sso_v1_SAMLConnection:\n      type: object\n      properties:\n"
-	samlRequestSchema    = "    api_sso_v1_sso_saml_UpdateConnectionRequest:\n      type: object\n      properties:\n"
+	samlConnectionSchema = testutil.UpstreamSAMLConnection
+	samlRequestSchema    = testutil.UpstreamSAMLRequest
+	providerEnumTail     = testutil.UpstreamProviderEnumEnd
+	samlResponse400      = testutil.UpstreamSAML400
+	samlParameters       = testutil.UpstreamSAMLParameters
 	newProperty          = "        sp_metadata_url:\n          type: string\n          format: uri\n          nullable: true\n          description: The URL of the service provider metadata Stytch publishes for this connection.\n"
-	providerEnumTail     = "      - salesforce\n      - shibboleth\n    api_sso_v1_sso_saml_CreateConnectionRequest:\n"
+	newHeader            = "      - name: X-Stytch-Request-Tag\n        in: header\n        required: false\n        description: A tag Stytch repeats in its logs.\n        schema:\n          type: string\n"
+	samlOp               = "PUT /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}"
 )
 
 // TestSyncUpstreamNothingNew: Stytch's document as published, with the
@@ -82,14 +86,6 @@ func sameText(t *testing.T, want, got []byte, msg string) {
 	})
 	t.Errorf("%s:\n%s", msg, diff)
 }
-
-// Fixture edits of Stytch's document for the operations' other parts.
-const (
-	samlResponse400 = "                $ref: '#/components/schemas/api_sso_v1_sso_saml_UpdateConnectionResponse'\n        '400':\n          description: Bad request\n"
-	samlParameters  = "              $ref: '#/components/schemas/api_sso_v1_sso_saml_UpdateConnectionRequest'\n      parameters:\n"
-	newHeader       = "      - name: X-Stytch-Request-Tag\n        in: header\n        required: false\n        description: A tag Stytch repeats in its logs.\n        schema:\n          type: string\n"
-	samlOp          = "PUT /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}"
-)
 
 // TestSyncUpstreamAdditions: each addition upstream is written into our
 // spec exactly (the inserted text and where), in our components with our
@@ -206,7 +202,7 @@ func withInserts(t *testing.T, spec []byte, ins []insert) []byte {
 // sides and never applied: the file comes back byte for byte.
 func TestSyncUpstreamDecisions(t *testing.T) {
 	t.Parallel()
-	statusField := "          description: Globally unique UUID that identifies a specific SAML Connection.\n        status:\n          type: string\n"
+	statusField := testutil.UpstreamSAMLStatusField
 	acsField := "        acs_url:\n          type: string\n          description: The URL of the Assertion Consumer Service. This value will\n            be passed to the IdP to redirect the Member back to Stytch after a sign-in\n            attempt. Read our [SAML Overview](https://stytch.com/docs/b2b/api/saml-overview)\n            for more info.\n"
 	required := "          $ref: '#/components/schemas/api_sso_v1_SAMLConnection'\n          description: The [SAML Connection Object](https://stytch.com/docs/b2b/api/saml-connection-object)\n      required:\n      - request_id\n      - status_code\n    api_sso_v1_sso_external_CreateConnectionRequest:"
 	tests := []struct {
