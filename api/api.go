@@ -3,7 +3,9 @@
 //
 // Everything that validates traffic (the contract validator, the local
 // provider, the tests) starts from [Document] so that no code path reads or
-// parses the spec again per request:
+// parses the spec again per request. Other documents (a spec file given on
+// a command line, Stytch's published spec) are loaded by [Load] and
+// [LoadFile], the one loader, under the [Rules] that suit them:
 //
 //	doc, err := api.Document()
 //	if err != nil { ... }
@@ -11,9 +13,7 @@
 package api
 
 import (
-	"context"
 	_ "embed"
-	"fmt"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -40,16 +40,10 @@ func Document() (*openapi3.T, error) {
 }
 
 // Parse loads an OpenAPI 3 document from YAML or JSON bytes and checks it
-// with kin-openapi's own validation. It is what [Document] uses, exposed so
-// that a spec file given on a command line is held to the same rules.
+// with kin-openapi's own validation: [Load] with [Strict]. It is what
+// [Document] uses, exposed so that a spec file given on a command line is
+// held to the same rules.
 func Parse(data []byte) (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(data)
-	if err != nil {
-		return nil, fmt.Errorf("api: parse spec: %w", err)
-	}
-	if err := doc.Validate(context.Background(), openapi3.EnableExamplesValidation()); err != nil {
-		return nil, fmt.Errorf("api: invalid spec: %w", err)
-	}
-	return doc, nil
+	doc, _, err := Load(data, "", Strict)
+	return doc, err
 }

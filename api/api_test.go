@@ -96,7 +96,9 @@ func TestFieldsMatchStytch(t *testing.T) {
 	for _, name := range []string{"UpdateSAMLConnectionResponseBody", "UpdateExternalConnectionResponseBody"} {
 		s := doc.Components.Schemas[name].Value
 		assert.ElementsMatch(t, []string{"connection", "request_id", "status_code"}, schemaProps(t, doc, name))
-		assert.ElementsMatch(t, []string{"request_id", "status_code"}, s.Required, name)
+		// Stytch's spec leaves connection optional; ours requires it, as
+		// the client does (issue 19 §5; api/upstream-accepted.json).
+		assert.ElementsMatch(t, []string{"request_id", "status_code", "connection"}, s.Required, name)
 	}
 
 	idp := doc.Components.Schemas["IdentityProvider"].Value

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -39,7 +38,7 @@ func pemCanaries(pemText string) []string {
 }
 
 // leakyResponses wraps the provider and adds an undeclared field holding a
-// private key to every 200 body, so that enforce and report mode have a
+// private key to every 200 body, so that enforce and monitor mode have a
 // violation to describe, about a value that must never be quoted.
 func leakyResponses(next http.Handler, secretValue string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -82,10 +81,9 @@ func TestSecretCanaries(t *testing.T) {
 
 	var sink testutil.SyncBuffer // everything the module logs, returns or writes
 	logger := slog.New(slog.NewTextHandler(&sink, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+	ctx := testutil.HangGuard(t, "every scenario in every mode with canary secrets")
 
-	for _, mode := range []contract.Mode{contract.Report, contract.Enforce} {
+	for _, mode := range []contract.Mode{contract.Monitor, contract.Enforce} {
 		for _, leaky := range []bool{false, true} {
 			name := fmt.Sprintf("mode=%v/leaky=%v", mode, leaky)
 			t.Run(name, func(t *testing.T) {
@@ -103,30 +101,31 @@ func TestSecretCanaries(t *testing.T) {
 				seed := p.Seeded()
 				tg := &target{name: "canary", baseURL: srv.URL, projectID: localProjectID, secret: canarySecret,
 					orgID: seed.OrganizationID, orgSlug: seed.OrganizationSlug, samlID: seed.SAMLConnectionID, externalID: seed.ExternalConnectionID,
-					sessionToken: canaryToken, sessionJWT: canaryJWT, deniedSession: canaryDenied, local: p}
+					sessionToken: canaryToken, sessionJWT: canaryJWT, deniedSession: canaryDenied, local: p, honoursPrefer: true}
 				v := strictValidator(t)
 				reported := 0
 				for _, s := range scenarios() {
-					if s.before != nil {
-						s.before(tg)
-					}
 					secret := tg.secret
 					if s.wrongSecret {
 						secret = canarySecret + "-wrong"
 					}
-					c, err := sso.New(tg.projectID, secret, sso.WithBaseURL(tg.baseURL), sso.WithoutRetries(), sso.WithLogger(logger),
+					opts := []sso.Option{sso.WithBaseURL(tg.baseURL), sso.WithoutRetries(), sso.WithLogger(logger),
 						validation(t, v, contract.CheckConfig{Mode: mode, Logger: logger,
-							Report: func(_ context.Context, pr *contract.Pair, vs []contract.Violation) {
+							OnViolation: func(_ context.Context, pr *contract.Pair, vs []contract.Violation) {
 								reported++
 								for _, x := range vs {
 									fmt.Fprintln(&sink, x.String())
 								}
-							}}))
+							}})}
+					if s.prefer != 0 {
+						opts = append(opts, preferStatus(s.prefer))
+					}
+					c, err := sso.New(tg.projectID, secret, opts...)
 					require.NoError(t, err)
 					got, err := s.call(ctx, c, tg, fx)
 					if err != nil {
 						fmt.Fprintf(&sink, "%s: %v | %+v | %#v\n", s.id(), err, err, err.Error())
-						var ce *contract.ContractError
+						var ce *contract.ViolationError
 						if errors.As(err, &ce) {
 							for _, x := range ce.Violations {
 								fmt.Fprintln(&sink, x.String())

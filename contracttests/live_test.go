@@ -290,9 +290,9 @@ func TestLive(t *testing.T) {
 	if tg == nil {
 		t.Skipf("live contract suite skipped: %s", missing)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
+	ctx := testutil.HangGuard(t, "the live suite against Stytch")
 	protectLiveConnections(ctx, t, tg)
+	tg.honoursPrefer = detectPrefer(ctx, t, tg)
 	fx := newFixtures(t)
 	v := strictValidator(t)
 	for _, s := range scenarios() {

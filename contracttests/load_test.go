@@ -7,13 +7,13 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/stytchsso/stytchsso/api/names"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/provider"
 	"github.com/stytchsso/stytchsso/pkg/sso"
@@ -41,7 +41,7 @@ func TestLoadThroughOneClient(t *testing.T) {
 	c, err := sso.New(localProjectID, "secret-test-load",
 		sso.WithBaseURL(srv.URL),
 		sso.WithHTTPClient(&http.Client{Transport: srv.Client().Transport}),
-		validation(t, v, contract.CheckConfig{Mode: contract.Enforce, Report: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
+		validation(t, v, contract.CheckConfig{Mode: contract.Enforce, OnViolation: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
 			reportsMu.Lock()
 			defer reportsMu.Unlock()
 			reports = append(reports, vs...)
@@ -50,8 +50,7 @@ func TestLoadThroughOneClient(t *testing.T) {
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+	ctx := testutil.HangGuard(t, "the concurrent calls")
 
 	type outcome struct {
 		op, sent, got, requestID string

@@ -1,10 +1,8 @@
 package contracttests
 
 import (
-	"context"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -52,6 +50,7 @@ func localTarget(t testing.TB, secret string) *target {
 		deniedSession: localDenied,
 		transport:     srv.Client().Transport,
 		local:         p,
+		honoursPrefer: true,
 	}
 }
 
@@ -77,8 +76,7 @@ func TestLocalProvider(t *testing.T) {
 	tg := localTarget(t, "secret-test-local-provider-run")
 	fx := newFixtures(t)
 	v := strictValidator(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx := testutil.HangGuard(t, "every scenario against the local provider")
 	for _, s := range scenarios() {
 		t.Run(s.id(), func(t *testing.T) {
 			if s.needs != nil {

@@ -8,12 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/internal/atomicfile"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 	"github.com/stytchsso/stytchsso/pkg/recording"
 )
@@ -81,8 +81,7 @@ func TestRecord(t *testing.T) {
 	if !*recordFlag {
 		t.Skip("recording is explicit: run `make record` (Stytch) or `make record-local` (local provider)")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
+	ctx := testutil.HangGuard(t, "recording every scenario")
 	switch *recordFrom {
 	case "local":
 		recordAll(ctx, t, localTarget(t, "secret-test-local-recording"), newFixtures(t), *recordDir, "local-provider")
@@ -113,8 +112,7 @@ func TestRecordingHoldsNoSecret(t *testing.T) {
 	fx := newFixtures(t)
 
 	dir := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx := testutil.HangGuard(t, "recording and replaying every scenario with canary secrets")
 	recordAll(ctx, t, tg, fx, dir, "local-provider")
 
 	canaries := append([]string{canarySecret, canaryToken, canaryJWT, canaryDenied, "CANARY"},

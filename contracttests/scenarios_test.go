@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -39,9 +40,12 @@ type target struct {
 
 	// transport reaches the target (nil: http.DefaultTransport).
 	transport http.RoundTripper
-	// local is set for the in-process provider, which can be told to answer
-	// 429 and 500: Stytch cannot be made to.
+	// local is set for the in-process provider, whose state tests can read.
 	local *provider.Provider
+	// honoursPrefer is set for a target that answers the status a request
+	// asks for with Prefer: code=N (the local provider, ssocontract serve):
+	// the only way to reach 429 and 500 on demand. Stytch ignores Prefer.
+	honoursPrefer bool
 }
 
 // ids is what a recording needs to replay: the non-secret identifiers the
@@ -112,9 +116,10 @@ type scenario struct {
 	wrongSecret bool
 	// needs says why the scenario cannot run on tg ("" when it can).
 	needs func(tg *target) string
-	// before prepares the target; it runs only on the local provider, the
-	// one target that takes orders.
-	before func(tg *target)
+	// prefer, when set, asks the target for this status with the request
+	// header Prefer: code=N (Prism's convention, which the local provider
+	// honours); such a scenario needs a target that honours it.
+	prefer int
 	// call makes the request; a nil result means the call returned none.
 	call func(ctx context.Context, c *sso.Client, tg *target, fx *fixtures) (*result, error)
 }
@@ -140,7 +145,7 @@ func needsVar(have func(tg *target) bool, what string) func(*target) string {
 }
 
 var (
-	needsLocal   = needsVar(func(tg *target) bool { return tg.local != nil }, "only the local provider can be made to answer this status on demand")
+	needsPrefer  = needsVar(func(tg *target) bool { return tg.honoursPrefer }, "only a provider that honours Prefer: code=N (the local provider, ssocontract serve) answers this status on demand; Stytch does not")
 	needsSession = needsVar(func(tg *target) bool { return tg.sessionToken != "" }, "set STYTCH_MEMBER_SESSION_TOKEN to a member session allowed to update SSO connections")
 	needsJWT     = needsVar(func(tg *target) bool { return tg.sessionJWT != "" }, "set STYTCH_MEMBER_SESSION_JWT to a member session JWT allowed to update SSO connections")
 	needsDenied  = needsVar(func(tg *target) bool { return tg.deniedSession != "" }, "set STYTCH_DENIED_MEMBER_SESSION to a member session token without permission to update SSO connections")
@@ -240,10 +245,10 @@ func (e endpoint[P, C]) scenarios() []scenario {
 		{name: "forbidden", wantStatus: 403, wantErr: sso.ErrForbidden, needs: needsDenied, call: e.call(with(e.renamed("Not allowed"), deniedOpt, nil))},
 		{name: "not_found", wantStatus: 404, wantErr: sso.ErrNotFound,
 			call: e.call(request[P, C]{body: func(*fixtures) *P { return e.named("Nobody") }, conn: func(_ *target, fx *fixtures) string { return e.unknownID(fx) }})},
-		{name: "rate_limited", wantStatus: 429, wantErr: sso.ErrRateLimited, wantErrorType: "too_many_requests", needs: needsLocal,
-			before: func(tg *target) { tg.local.ThrottleNext(1) }, call: e.call(request[P, C]{})},
-		{name: "server_error", wantStatus: 500, wantErr: sso.ErrServerError, wantErrorType: "internal_server_error", needs: needsLocal,
-			before: func(tg *target) { tg.local.FailNext(1) }, call: e.call(request[P, C]{})},
+		{name: "rate_limited", wantStatus: 429, wantErr: sso.ErrRateLimited, wantErrorType: "too_many_requests", needs: needsPrefer,
+			prefer: 429, call: e.call(request[P, C]{})},
+		{name: "server_error", wantStatus: 500, wantErr: sso.ErrServerError, wantErrorType: "internal_server_error", needs: needsPrefer,
+			prefer: 500, call: e.call(request[P, C]{})},
 	}
 	for i := range out {
 		out[i].op = e.name
@@ -384,8 +389,8 @@ func scenarios() []scenario {
 
 // clientFor builds the client a scenario runs with: no retries (each
 // scenario is exactly one exchange), the contract-validating transport in
-// enforce and strict mode just above the network (or the recorder), and the
-// wrong secret for the 401 scenario.
+// enforce and strict mode just above the network (or the recorder), the
+// wrong secret for the 401 scenario, and the scenario's Prefer header.
 func clientFor(t testing.TB, tg *target, s scenario, bottom http.RoundTripper, v *contract.Validator) *sso.Client {
 	t.Helper()
 	secret := tg.secret
@@ -398,23 +403,38 @@ func clientFor(t testing.TB, tg *target, s scenario, bottom http.RoundTripper, v
 	if bottom == nil {
 		bottom = http.DefaultTransport
 	}
-	c, err := sso.New(tg.projectID, secret,
+	opts := []sso.Option{
 		sso.WithBaseURL(tg.baseURL),
 		sso.WithoutRetries(),
 		sso.WithHTTPClient(&http.Client{Transport: bottom}),
 		validation(t, v, contract.CheckConfig{Mode: contract.Enforce}),
-	)
+	}
+	if s.prefer != 0 {
+		opts = append(opts, preferStatus(s.prefer))
+	}
+	c, err := sso.New(tg.projectID, secret, opts...)
 	require.NoError(t, err)
 	return c
+}
+
+// preferStatus makes every request of a client ask for status code with
+// Prefer: code=N. It sits above the recorder, so recordings show how the
+// status was asked for; replay matching ignores the header.
+func preferStatus(code int) sso.Option {
+	value := "code=" + strconv.Itoa(code)
+	return sso.WithTransportMiddleware(func(next http.RoundTripper) http.RoundTripper {
+		return testutil.RoundTripperFunc(func(r *http.Request) (*http.Response, error) {
+			r = r.Clone(r.Context())
+			r.Header.Set(provider.PreferHeader, value)
+			return next.RoundTrip(r)
+		})
+	})
 }
 
 // runScenario runs s on tg through bottom and checks the outcome: the typed
 // result or the typed error the scenario expects.
 func runScenario(ctx context.Context, t *testing.T, tg *target, s scenario, fx *fixtures, bottom http.RoundTripper, v *contract.Validator) {
 	t.Helper()
-	if s.before != nil && tg.local != nil {
-		s.before(tg)
-	}
 	c := clientFor(t, tg, s, bottom, v)
 	got, err := s.call(ctx, c, tg, fx)
 	if s.wantErr == nil {
@@ -425,7 +445,7 @@ func runScenario(ctx context.Context, t *testing.T, tg *target, s scenario, fx *
 	}
 	require.Error(t, err, "%s on %s: want %v", s.id(), tg.name, s.wantErr)
 	assert.Nil(t, got, "%s on %s: a call never returns a result with an error", s.id(), tg.name)
-	var ce *contract.ContractError
+	var ce *contract.ViolationError
 	require.False(t, errors.As(err, &ce), "%s on %s broke the contract: %v", s.id(), tg.name, err)
 	assert.ErrorIs(t, err, s.wantErr, "%s on %s", s.id(), tg.name)
 	var apiErr *sso.APIError

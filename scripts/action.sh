@@ -2,7 +2,7 @@
 # action.sh: the logic of the GitHub Action (action.yml at the repository
 # root). The action passes its inputs as INPUT_* variables; the runner sets
 # GITHUB_ACTION_PATH (this repository, checked out at the action's ref),
-# GITHUB_STEP_SUMMARY, GITHUB_PATH and RUNNER_TEMP. Run it locally the same
+# GITHUB_STEP_SUMMARY, GITHUB_PATH, GITHUB_OUTPUT and RUNNER_TEMP. Run it locally the same
 # way (internal/repotest does):
 #
 #   GITHUB_ACTION_PATH=$PWD INPUT_PATHS=capture.har bash scripts/action.sh
@@ -16,12 +16,25 @@
 #   INPUT_COVERAGE_MIN  a percentage: also run `coverage --min` over the paths.
 #   INPUT_VERSION       the ref to `go install` (default: the action's ref,
 #                       ACTION_REF, when it is a vX.Y.Z tag or a commit sha).
+#   SSOCONTRACT_GO      the Go to build with (go1.26.0, from the module's
+#                       go.mod, see scripts/action-plan.sh): GOTOOLCHAIN is
+#                       set to it (+auto) for the build; default GOTOOLCHAIN=auto.
+#   SSOCONTRACT_DIR     where the binary lives (the action's cache path, see
+#                       scripts/action-plan.sh); default a fresh temp dir.
+#                       When it already holds ssocontract (restored from the
+#                       cache), nothing is installed; otherwise the binary is
+#                       installed there and "built=true" written to
+#                       GITHUB_OUTPUT, so the action saves it to the cache.
 #
 # Installing: a vX.Y.Z tag or a 40-hex sha is installed with
 # `go install github.com/stytchsso/stytchsso/cmd/ssocontract@REF`, so the
 # binary reports that version; any other ref (a branch, `uses: ./`), or a
 # failed install, builds from GITHUB_ACTION_PATH, the very files the runner
-# fetched for this ref.
+# fetched for this ref. Either way with the go command on the PATH and
+# GOTOOLCHAIN set to SSOCONTRACT_GO: when the job's Go is another, the go
+# command fetches that Go for this build only. The PATH and environment of
+# later steps are left alone; only ssocontract's own directory is added to
+# GITHUB_PATH.
 #
 # Exit status: validate's when it is not 0, else coverage's; 2 for bad inputs.
 set -euo pipefail
@@ -48,23 +61,42 @@ if [ -n "$min" ] && ! [[ "$min" =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
   exit 2
 fi
 
-bindir=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/ssocontract.XXXXXX")
+bindir=${SSOCONTRACT_DIR:-}
+if [ -z "$bindir" ]; then
+  bindir=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/ssocontract.XXXXXX")
+fi
+mkdir -p "$bindir"
 bin=$bindir/ssocontract
+toolchain=auto
+if [ -n "${SSOCONTRACT_GO:-}" ]; then
+  toolchain=$SSOCONTRACT_GO+auto
+fi
 
 build_from_checkout() {
   echo "ssocontract: building from the action's checkout ($action_path)"
-  (cd "$action_path" && GOWORK=off go build -o "$bin" ./cmd/ssocontract) # not the caller's go.work
+  (cd "$action_path" && GOWORK=off GOTOOLCHAIN=$toolchain go build -o "$bin" ./cmd/ssocontract) # not the caller's go.work
 }
 
 echo "::group::Install ssocontract"
-if [[ "$ref" =~ ^v[0-9]+\.[0-9]+\.[0-9]+([-+].*)?$ || "$ref" =~ ^[0-9a-f]{40}$ ]]; then
-  echo "ssocontract: go install $module/cmd/ssocontract@$ref"
-  if ! GOBIN=$bindir go install "$module/cmd/ssocontract@$ref"; then
-    echo "::warning title=ssocontract::go install @$ref failed; building from the action's checkout instead"
+if [ -x "$bin" ]; then
+  echo "ssocontract: using $bin, restored from the cache"
+else
+  if ! command -v go >/dev/null; then
+    echo "::error title=ssocontract::no go command on the PATH to build ssocontract: set the action's setup-go input to auto or true, or run actions/setup-go before it"
+    exit 2
+  fi
+  if [[ "$ref" =~ ^v[0-9]+\.[0-9]+\.[0-9]+([-+].*)?$ || "$ref" =~ ^[0-9a-f]{40}$ ]]; then
+    echo "ssocontract: go install $module/cmd/ssocontract@$ref"
+    if ! GOBIN=$bindir GOTOOLCHAIN=$toolchain go install "$module/cmd/ssocontract@$ref"; then
+      echo "::warning title=ssocontract::go install @$ref failed; building from the action's checkout instead"
+      build_from_checkout
+    fi
+  else
     build_from_checkout
   fi
-else
-  build_from_checkout
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then
+    echo "built=true" >>"$GITHUB_OUTPUT" # the action saves it to the cache
+  fi
 fi
 "$bin" version || true
 if [ -n "${GITHUB_PATH:-}" ]; then

@@ -11,8 +11,8 @@ out=docs/api
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 module=$(go list -m)
-# Importable packages only: not cmd/, not internal/, not the test suite.
-for pkg in $(go list ./... | grep -vE "^$module/(cmd|contracttests)(/|$)|/internal(/|$)"); do
+# Importable packages only: not cmd/, not internal/, not the test suite, not the example programs.
+for pkg in $(go list ./... | grep -vE "^$module/(cmd|contracttests|examples)(/|$)|/internal(/|$)"); do
   rel=${pkg#"$module"/}
   go doc -all "$pkg" >"$tmp/${rel//\//_}.txt"
 done

@@ -190,7 +190,7 @@ func kinLoop(ctx context.Context, b *testing.B, dir string) func() {
 	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
 	return func() {
 		n := 0
-		err := capture.WalkFiles(dir, func(file string, _ bool) error {
+		err := capture.WalkFilesSkipping(dir, func(file string, _ bool) error {
 			pairs, err := capture.LoadFile(file)
 			if err != nil {
 				return err
@@ -218,7 +218,7 @@ func kinLoop(ctx context.Context, b *testing.B, dir string) func() {
 				n++
 			}
 			return nil
-		})
+		}, nil)
 		if err != nil || n != corpusPairs {
 			b.Fatalf("loop: %d pairs, %v", n, err)
 		}
@@ -231,29 +231,43 @@ func ssoRun(ctx context.Context, b *testing.B, dir string) func() {
 	b.Helper()
 	v, err := newValidator("", true, nil, io.Discard)
 	require.NoError(b, err)
+	pl := pipeline{step: checkPair(v)}
 	return func() {
-		n, bad, skipped := 0, 0, 0
-		validateFiles(ctx, v, true, []string{dir}, func(fr *fileResult) {
-			if fr.err != nil {
-				b.Fatal(fr.err)
-			}
-			n += len(fr.pairs)
-			for i, vs := range fr.violations {
-				bad += len(vs)
-				if fr.skipped[i] != "" {
-					skipped++
-				}
-			}
-		})
-		if n != corpusPairs || bad != 0 || skipped != 0 {
-			b.Fatalf("ssocontract: %d pairs, %d violations, %d skipped", n, bad, skipped)
+		var c countingSink
+		pl.run(ctx, []string{dir}, &c)
+		if c.err != nil {
+			b.Fatal(c.err)
+		}
+		if c.pairs != corpusPairs || c.violations != 0 || c.skipped != 0 {
+			b.Fatalf("ssocontract: %d pairs, %d violations, %d skipped", c.pairs, c.violations, c.skipped)
 		}
 	}
 }
 
-// BenchmarkScopeOverhead prices the CLI's scope decision per pair: Validate
-// alone against Verdict (the scope decision and validation in one pass, as
-// the CLI calls it), on the fixtures' three in-scope pairs (a skipped pair
+// countingSink counts what the pipeline hands over.
+type countingSink struct {
+	pairs, violations, skipped, files int
+	err                               error
+}
+
+func (c *countingSink) pair(r *result) {
+	c.pairs++
+	c.violations += len(r.Violations)
+	if !r.checked() {
+		c.skipped++
+	}
+}
+
+func (c *countingSink) file(f *fileDone) {
+	c.files++
+	if f.Err != nil && c.err == nil {
+		c.err = f.Err
+	}
+}
+
+// BenchmarkScopeOverhead prices the CLI's routing per pair: Validate
+// alone against Check (the routing decision and validation in one pass, as
+// the CLI calls it, with the Route kept), on the fixtures' three in-scope pairs (a skipped pair
 // is cheaper still: it is not validated).
 func BenchmarkScopeOverhead(b *testing.B) {
 	ctx := context.Background()
@@ -264,14 +278,14 @@ func BenchmarkScopeOverhead(b *testing.B) {
 	for _, withScope := range []bool{false, true} {
 		name := "validate"
 		if withScope {
-			name = "verdict"
+			name = "check"
 		}
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for i := range pairs {
 					if withScope {
-						if d, _ := v.Verdict(ctx, &pairs[i]); !d.Validated() {
+						if res := v.Check(ctx, &pairs[i]); !res.Checked() {
 							b.Fatal("fixture pair out of scope")
 						}
 						continue

@@ -65,9 +65,9 @@ func TestValidateExitCodes(t *testing.T) {
 	t.Parallel()
 	valid := []string{testdata + "/har/valid.har", testdata + "/cassettes/valid.yaml"}
 	runCLICases(t, []cliCase{
-		{"clean pairs, strict", append([]string{"validate", "--strict"}, valid...), 0, []string{"0 violation(s) in 0 of 6 checked pair(s); 0 skipped; 0 body(ies) not captured; 6 pair(s) from 2 file(s)"}, nil},
+		{"clean pairs, strict", append([]string{"validate", "--strict"}, valid...), 0, []string{"6 pair(s) checked: 6 conform, 0 with violations; 0 skipped; 0 body(ies) not captured; 6 pair(s) from 2 file(s)"}, nil},
 		{"violations", []string{"validate", testdata + "/har/violations.har"}, 1,
-			[]string{"violations.har#0\tPUT /v1/b2b/sso/saml/organization-test-00000000-0000-4000-8000-000000000001/connections/saml-connection-test-00000000-0000-4000-8000-000000000002\tUpdateSAMLConnection\tresponse\tmissing-required\t/connection/acs_url\t", "3 violation(s) in 3 of 3 checked pair(s); 0 skipped; 0 body(ies) not captured; 3 pair(s) from 1 file(s)"}, nil},
+			[]string{"violations.har#0\tPUT /v1/b2b/sso/saml/organization-test-00000000-0000-4000-8000-000000000001/connections/saml-connection-test-00000000-0000-4000-8000-000000000002\tUpdateSAMLConnection\tresponse\tmissing-required\t/connection/acs_url\t", "3 pair(s) checked: 0 conform, 3 with 3 violation(s); 0 skipped; 0 body(ies) not captured; 3 pair(s) from 1 file(s)"}, nil},
 		{"strict finds undocumented fields", []string{"validate", "--strict", testdata + "/cassettes/violations.yaml"}, 1,
 			[]string{"undocumented-field\t/connection/brand_new_field"}, nil},
 		{"directory, other YAML skipped", []string{"validate", testdata}, 1, []string{"from 4 file(s)"}, nil},
@@ -205,7 +205,7 @@ func TestDiffCommand(t *testing.T) {
 		{"additive", []string{"diff", old, additive}, 0, []string{"other changes (", "0 breaking"}, nil},
 		{"breaking", []string{"diff", old, breaking}, 1, []string{"breaking changes (", "request-property-enum-value-removed"}, nil},
 		{"json", []string{"diff", "--format", "json", old, breaking}, 1, []string{`"breaking": true`}, nil},
-		{"upstream", []string{"diff", "--upstream", upstream}, 1, []string{"/connection/upstream_only", "22 difference(s) from upstream"}, nil},
+		{"upstream", []string{"diff", "--upstream", upstream}, 1, []string{"/connection/upstream_only", "23 difference(s) from upstream"}, nil},
 		{"upstream json", []string{"diff", "--upstream", upstream, "--format", "json"}, 1, []string{`"aspect": "body-required"`}, nil},
 		{"upstream same as ours", []string{"diff", "--upstream", old, old}, 0, []string{"0 difference(s)"}, nil},
 		{"missing file", []string{"diff", old, filepath.Join(dir, "nope.yaml")}, 2, nil, []string{"nope.yaml"}},

@@ -1,15 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/stytchsso/stytchsso/pkg/contract"
-	"github.com/stytchsso/stytchsso/pkg/contract/capture"
 	"github.com/stytchsso/stytchsso/pkg/contract/coverage"
 )
 
@@ -88,21 +89,32 @@ func runCoverage(args []string, s sys) int {
 	fs := flag.NewFlagSet("ssocontract coverage", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	specPath := fs.String("spec", "", "OpenAPI spec `file` (default: the embedded spec)")
-	format := &formatFlag{value: "text", allowed: []string{"text", "json", "markdown"}}
-	fs.Var(format, "format", "output `format`: text, json or markdown")
+	formats := coverageFormats()
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = f.name
+	}
+	format := &formatFlag{value: names[0], allowed: names}
+	fs.Var(format, "format", "output `format`: "+strings.Join(names, ", "))
 	var floor floors
 	fs.Var(&floor, "min", "fail (exit 1) when a total is below `PERCENT`: one number for statuses, request and response\nfields alike, or e.g. statuses=80,response=50 (the totals not named are not checked)")
 	quiet := fs.Bool("quiet", false, "with --format text: print only the summary line")
 	allowEmpty := fs.Bool("allow-empty", false, "exit 0, not 3, when no pair matched an operation of the spec")
 	fs.Usage = flagUsage(fs, stderr,
-		"usage: ssocontract coverage [--spec FILE] [--format text|json|markdown] [--min PERCENT] [--quiet] [--allow-empty] PATH...",
+		"usage: ssocontract coverage [--spec FILE] [--format "+strings.Join(names, "|")+"] [--min PERCENT] [--quiet] [--allow-empty] PATH...",
 		"Which operations x statuses and request/response fields the recorded pairs exercise.",
 		"PATH is as for validate (- reads standard input). Flags may follow the PATHs; -- ends them.")
 	paths, code, done := parseArgs(fs, args, stderr, true)
 	if done {
 		return code
 	}
-	if *quiet && format.value != "text" {
+	var out coverageFormat
+	for _, f := range formats {
+		if f.name == format.value {
+			out = f
+		}
+	}
+	if *quiet && !out.quiet {
 		fmt.Fprintln(stderr, "ssocontract coverage: --quiet goes with --format text")
 		return exitUsage
 	}
@@ -113,84 +125,19 @@ func runCoverage(args []string, s sys) int {
 	}
 	defer batchGC()()
 	cov := coverage.New(v)
-	// Each file is streamed, its pairs counted as they come. read lists the
-	// inputs read to their end; recount is set when a file that failed part
-	// way had pairs counted already (see recountCoverage).
-	var (
-		read    []readInput
-		recount bool
-		counted int
-	)
-	add := func(p *contract.Pair) error {
-		cov.Add(p)
-		counted++
-		return nil
-	}
-	unreadable := 0
-	fail := func(err error) {
-		unreadable++
-		fmt.Fprintf(stderr, "ssocontract coverage: %v\n", err)
-	}
-	for _, p := range paths {
-		if p == stdinPath {
-			data, err := readStdin(s.stdin)
-			if err == nil {
-				var pairs []contract.Pair
-				if pairs, err = loadData(data, stdinSource); err == nil {
-					for i := range pairs {
-						_ = add(&pairs[i])
-					}
-					read = append(read, readInput{stdinSource, true, data})
-				}
-			}
-			if err != nil {
-				fail(err)
-			}
-			continue
-		}
-		err := capture.WalkFilesSkipping(p, func(file string, explicit bool) error {
-			counted = 0
-			err := capture.ForEach(file, add, nil)
-			if err != nil && counted > 0 {
-				recount = true
-			}
-			switch {
-			case !explicit && errors.Is(err, capture.ErrNotPairFile):
-			case err != nil:
-				fail(err)
-			default:
-				read = append(read, readInput{file: file})
-			}
-			return nil
-		}, func(file, reason string) {
-			fmt.Fprintf(stderr, "ssocontract coverage: skipped %s: %s\n", contract.Escape(file), reason)
-		})
-		if err != nil {
-			fail(err)
-		}
-	}
-	if recount {
-		cov = recountCoverage(v, read, func(*contract.Pair) bool { return true }, stderr)
-	}
+	var mu sync.Mutex
+	pl := pipeline{step: routePair(v), stdin: s.stdin, observe: func(p *contract.Pair, r *result) {
+		mu.Lock()
+		cov.Add(p, r.Route)
+		mu.Unlock()
+	}}
+	files := &coverageFiles{stderr: stderr}
+	pl.run(context.Background(), paths, files)
+	unreadable := files.unreadable
 	rep := cov.Report()
-	switch format.value {
-	case "json":
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(rep)
-	case "markdown":
-		fmt.Fprintln(stdout, "## ssocontract coverage")
-		fmt.Fprintln(stdout)
-		writeCoverageMarkdown(stdout, rep)
-	default:
-		if !*quiet {
-			if err := rep.WriteText(stdout); err != nil {
-				fmt.Fprintf(stderr, "ssocontract coverage: %v\n", err)
-				return exitUsage
-			}
-		}
-		fmt.Fprintf(stdout, "coverage: statuses %.1f%%, request fields %.1f%%, response fields %.1f%% from %d pair(s) matching an operation (%d did not)\n",
-			rep.StatusPercent, rep.RequestPercent, rep.ResponsePercent, rep.Pairs-rep.UnmatchedPairs, rep.UnmatchedPairs)
+	if err := out.write(stdout, rep, *quiet); err != nil {
+		fmt.Fprintf(stderr, "ssocontract coverage: %v\n", err)
+		return exitUsage
 	}
 	checked := rep.Pairs - rep.UnmatchedPairs
 	if checked == 0 && !*allowEmpty {
@@ -209,4 +156,62 @@ func runCoverage(args []string, s sys) int {
 		return exitNothing
 	}
 	return exitOK
+}
+
+// coverageFormat is one value of coverage's --format: its name, whether
+// --quiet goes with it, and how it writes the report.
+type coverageFormat struct {
+	name  string
+	quiet bool
+	write func(w io.Writer, r *coverage.Report, quiet bool) error
+}
+
+// coverageFormats lists coverage's output formats, the first the default.
+func coverageFormats() []coverageFormat {
+	return []coverageFormat{
+		{"text", true, writeCoverageText},
+		{"json", false, func(w io.Writer, r *coverage.Report, _ bool) error {
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(r)
+		}},
+		{"markdown", false, func(w io.Writer, r *coverage.Report, _ bool) error {
+			fmt.Fprintln(w, "## ssocontract coverage")
+			fmt.Fprintln(w)
+			writeCoverageMarkdown(w, r)
+			return nil
+		}},
+	}
+}
+
+// writeCoverageText writes the report's tables (not with quiet) and its
+// summary line.
+func writeCoverageText(w io.Writer, r *coverage.Report, quiet bool) error {
+	if !quiet {
+		if err := r.WriteText(w); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintf(w, "coverage: statuses %.1f%%, request fields %.1f%%, response fields %.1f%% from %d pair(s) matching an operation (%d did not)\n",
+		r.StatusPercent, r.RequestPercent, r.ResponsePercent, r.Pairs-r.UnmatchedPairs, r.UnmatchedPairs)
+	return err
+}
+
+// coverageFiles is the sink of coverage's pipeline: the pairs went to the
+// tracker; it says on standard error what could not be read.
+type coverageFiles struct {
+	stderr     io.Writer
+	unreadable int
+}
+
+func (c *coverageFiles) pair(*result) {}
+
+func (c *coverageFiles) file(f *fileDone) {
+	switch {
+	case f.PassedOver != "":
+		fmt.Fprintf(c.stderr, "ssocontract coverage: skipped %s: %s\n", contract.Escape(f.File), f.PassedOver)
+	case f.Err != nil:
+		c.unreadable++
+		fmt.Fprintf(c.stderr, "ssocontract coverage: %v\n", f.Err)
+	}
 }

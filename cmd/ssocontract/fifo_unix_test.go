@@ -3,14 +3,16 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 // A named pipe called *.har never hangs validate or coverage: found in a
@@ -37,13 +39,7 @@ func TestNamedPipeNeverHangs(t *testing.T) {
 			code, stdout, stderr := runCLI(t, args...)
 			done <- result{code, stdout, stderr}
 		}()
-		select {
-		case r := <-done:
-			return r
-		case <-time.After(20 * time.Second):
-			t.Fatalf("ssocontract %v hung on a named pipe", args)
-			return result{}
-		}
+		return testutil.Await(t, fmt.Sprintf("ssocontract %v on a named pipe", args), done)
 	}
 
 	r := run("validate", dir)

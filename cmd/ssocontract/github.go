@@ -7,20 +7,34 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/contract/coverage"
 )
 
 // GitHub Actions workflow commands
 // (https://docs.github.com/actions/reference/workflow-commands-for-github-actions).
 
-// ghData escapes the message of a workflow command.
-func ghData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-// ghProperty escapes a property value of a workflow command.
-func ghProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+// ghEscape appends s to b escaped for a workflow command: its message, or
+// with property set a property value (which also escapes ":" and ","). It
+// allocates nothing beyond b, as validate writes one command per violation.
+func ghEscape(b []byte, s string, property bool) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '%':
+			b = append(b, "%25"...)
+		case c == '\r':
+			b = append(b, "%0D"...)
+		case c == '\n':
+			b = append(b, "%0A"...)
+		case property && c == ':':
+			b = append(b, "%3A"...)
+		case property && c == ',':
+			b = append(b, "%2C"...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
 }
 
 // annotation is one workflow command: ::level file=F,line=L,title=T::message.
@@ -33,21 +47,21 @@ type annotation struct {
 }
 
 func (a annotation) write(w io.Writer) {
-	var props []string
+	b := make([]byte, 0, 64+len(a.file)+len(a.title)+len(a.message))
+	b = append(append(b, "::"...), a.level...)
+	sep := byte(' ')
 	if a.file != "" {
-		props = append(props, "file="+ghProperty(a.file))
+		b = ghEscape(append(b, sep, 'f', 'i', 'l', 'e', '='), a.file, true)
+		sep = ','
 		if a.line > 0 {
-			props = append(props, "line="+strconv.Itoa(a.line))
+			b = strconv.AppendInt(append(b, ",line="...), int64(a.line), 10)
 		}
 	}
 	if a.title != "" {
-		props = append(props, "title="+ghProperty(a.title))
+		b = ghEscape(append(append(b, sep), "title="...), a.title, true)
 	}
-	fmt.Fprintf(w, "::%s", a.level)
-	if len(props) > 0 {
-		fmt.Fprintf(w, " %s", strings.Join(props, ","))
-	}
-	fmt.Fprintf(w, "::%s\n", ghData(a.message))
+	b = append(ghEscape(append(b, "::"...), a.message, false), '\n')
+	w.Write(b)
 }
 
 // mdCell makes s safe inside a Markdown table cell: no line breaks, pipes
@@ -64,12 +78,11 @@ type kindCount struct {
 
 // jobSummary is what the Markdown job summary of validate shows.
 type jobSummary struct {
-	sum        *validateSummary
-	byOpKind   map[[2]string]int
-	errors     []fileError
-	coverage   *coverage.Report
-	exitCode   int
-	allowEmpty bool
+	sum      *validateSummary
+	byOpKind map[[2]string]int
+	errors   []fileError
+	coverage *coverage.Report
+	exitCode int
 }
 
 func (j *jobSummary) write(w io.Writer) {
@@ -90,9 +103,11 @@ func (j *jobSummary) write(w io.Writer) {
 	fmt.Fprintln(w, "| Pairs | Count |")
 	fmt.Fprintln(w, "|---|---:|")
 	fmt.Fprintf(w, "| checked (matched an operation of the spec) | %d |\n", s.CheckedPairs)
-	fmt.Fprintf(w, "| with violations | %d |\n", s.FailingPairs)
+	fmt.Fprintf(w, "| checked, conform | %d |\n", s.ConformingPairs)
+	fmt.Fprintf(w, "| checked, with violations | %d |\n", s.FailingPairs)
+	fmt.Fprintf(w, "| violations | %d |\n", s.Violations)
 	for _, r := range s.reasons() {
-		fmt.Fprintf(w, "| skipped: %s | %d |\n", mdCell(reasonText(r)), s.Skipped[r])
+		fmt.Fprintf(w, "| skipped: %s | %d |\n", mdCell(contract.Reason(r).Describe()), s.Skipped[r])
 	}
 	fmt.Fprintf(w, "| request bodies not captured | %d |\n", s.RequestBodiesNotCaptured)
 	fmt.Fprintf(w, "| response bodies not captured | %d |\n", s.ResponseBodiesNotCaptured)

@@ -2,7 +2,7 @@
 // spec, reports coverage, diffs spec versions and runs a local stand-in for
 // Stytch.
 //
-//	ssocontract validate [--spec FILE] [--strict] [--format text|json|junit|github] [--quiet]
+//	ssocontract validate [--spec FILE] [--strict] [--format text|json|junit|github|sarif] [--quiet]
 //	                     [--allow-empty] [--fail-on-missing-body] PATH...
 //	ssocontract coverage [--spec FILE] [--format text|json|markdown] [--min PERCENT] [--quiet]
 //	                     [--allow-empty] PATH...

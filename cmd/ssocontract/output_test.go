@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/pkg/sso"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -76,6 +78,29 @@ func TestVersionCommand(t *testing.T) {
 	code, _, stderr := runCLI(t, "version", "extra")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "usage: ssocontract version")
+	code, _, stderr = runCLI(t, "version", "--bogus")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "flag provided but not defined: -bogus")
+}
+
+// TestVersionHelp: `version --help` exits 0 like every other --help.
+func TestVersionHelp(t *testing.T) {
+	t.Parallel()
+	for _, flag := range []string{"-h", "--help", "-help"} {
+		code, stdout, stderr := runCLI(t, "version", flag)
+		assert.Equal(t, 0, code, "version %s: %s", flag, stderr)
+		assert.Contains(t, stderr, "usage: ssocontract version", flag)
+		assert.Empty(t, stdout, flag)
+	}
+}
+
+// TestVersionIsTheClientVersion: the CLI reports the version the client
+// sends in its User-Agent; both read it from the build information.
+func TestVersionIsTheClientVersion(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runCLI(t, "version")
+	require.Equal(t, 0, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "ssocontract "+sso.Version()+" ("), "CLI %q, client %q", stdout, sso.Version())
 }
 
 func TestHelpListsExitCodes(t *testing.T) {
@@ -151,7 +176,7 @@ func TestStdin(t *testing.T) {
 		code, stdout, stderr := runWith(t, string(data), nil, "validate", "-")
 		assert.Equal(t, 1, code, stderr)
 		assert.Contains(t, stdout, "<stdin>#0\tPUT /v1/b2b/sso/saml/organization-test-00000000-0000-4000-8000-000000000001/connections/saml-connection-test-00000000-0000-4000-8000-000000000002\tUpdateSAMLConnection\tresponse\tmissing-required")
-		assert.Contains(t, stdout, "3 violation(s) in 3 of 3 checked pair(s)")
+		assert.Contains(t, stdout, "3 pair(s) checked: 0 conform, 3 with 3 violation(s)")
 
 		code, stdout, _ = runWith(t, string(data), nil, "coverage", "-", "--quiet")
 		assert.Equal(t, 0, code)
@@ -176,7 +201,7 @@ func TestQuiet(t *testing.T) {
 	t.Parallel()
 	code, stdout, _ := runCLI(t, "validate", "--quiet", testdata+"/har/violations.har")
 	assert.Equal(t, 1, code)
-	assert.Equal(t, "3 violation(s) in 3 of 3 checked pair(s); 0 skipped; 0 body(ies) not captured; 3 pair(s) from 1 file(s)\n", stdout)
+	assert.Equal(t, "3 pair(s) checked: 0 conform, 3 with 3 violation(s); 0 skipped; 0 body(ies) not captured; 3 pair(s) from 1 file(s)\n", stdout)
 
 	code, stdout, _ = runCLI(t, "coverage", "--quiet", testdata)
 	assert.Equal(t, 0, code)
@@ -236,7 +261,7 @@ func TestSkippedPairsCounted(t *testing.T) {
 	// is accounted for.
 	code, stdout, stderr := runCLI(t, "validate", "--strict", "testdata/chrome-mixed.har")
 	assert.Equal(t, 0, code, stderr)
-	assert.Equal(t, "0 violation(s) in 0 of 3 checked pair(s); 6 skipped (2 path outside the API, 2 static asset, 1 CORS preflight, 1 other host); 0 body(ies) not captured; 9 pair(s) from 1 file(s)\n", stdout)
+	assert.Equal(t, "3 pair(s) checked: 3 conform, 0 with violations; 6 skipped (2 path outside the API, 2 static asset, 1 CORS preflight, 1 other host); 0 body(ies) not captured; 9 pair(s) from 1 file(s)\n", stdout)
 
 	code, stdout, _ = runCLI(t, "validate", "--strict", "--format", "json", "testdata/chrome-mixed.har")
 	assert.Equal(t, 0, code)
@@ -279,7 +304,7 @@ func TestMissingPathDoesNotStopOthers(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "gone.har")
 	assert.Contains(t, stdout, "violations.har#0\t", "the PATH after the missing one is still validated")
-	assert.Contains(t, stdout, "3 violation(s) in 3 of 3 checked pair(s)")
+	assert.Contains(t, stdout, "3 pair(s) checked: 0 conform, 3 with 3 violation(s)")
 	assert.Contains(t, stdout, "from 2 file(s); 1 unreadable")
 
 	code, stdout, _ = runCLI(t, "validate", "--format", "json", missing, good)
@@ -496,17 +521,17 @@ func TestCraftedMethodCannotForgeReportLines(t *testing.T) {
 	t.Parallel()
 	data, err := os.ReadFile("testdata/undeclared-method.har")
 	require.NoError(t, err)
-	forged := strings.Replace(string(data), `"method": "GET"`, `"method": "GET\n0 violation(s) in 9 of 9 checked pair(s)\u001b[2K"`, 1)
+	forged := strings.Replace(string(data), `"method": "GET"`, `"method": "GET\n9 pair(s) checked: 9 conform, 0 with violations\u001b[2K"`, 1)
 	require.NotEqual(t, string(data), forged, "the fixture has a GET to forge")
 	path := filepath.Join(t.TempDir(), "forged.har")
 	require.NoError(t, os.WriteFile(path, []byte(forged), 0o644))
 	code, stdout, stderr := runCLI(t, "validate", "--strict", path)
 	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 	for _, line := range strings.Split(stdout, "\n") {
-		assert.False(t, strings.HasPrefix(line, "0 violation(s) in 9"), "forged line %q", line)
+		assert.False(t, strings.HasPrefix(line, "9 pair(s) checked"), "forged line %q", line)
 		assert.NotContains(t, line, "\x1b", "an escape sequence reached the output")
 	}
-	assert.Contains(t, stdout, `GET\n0 VIOLATION(S) IN 9 OF 9 CHECKED PAIR(S)\x1b[2K`, "the method, upper-cased and escaped")
+	assert.Contains(t, stdout, `GET\n9 PAIR(S) CHECKED: 9 CONFORM, 0 WITH VIOLATIONS\x1b[2K`, "the method, upper-cased and escaped")
 }
 
 // A capture that kept neither body of a pair leaves only its status and
@@ -521,5 +546,68 @@ func TestNeitherBodyCapturedIsNotChecked(t *testing.T) {
 
 	code, stdout, _ = runCLI(t, "validate", "testdata/chrome-missing-body.har")
 	assert.Equal(t, 0, code, "one body missing: the rest of the pair is still checked")
-	assert.Contains(t, stdout, "in 0 of 2 checked pair(s)")
+	assert.Contains(t, stdout, "2 pair(s) checked: 2 conform, 0 with violations")
+}
+
+// urlSpellingHAR returns valid.har with one drift (an undocumented request
+// field) in its first entry, whose URL is respelled by respell.
+func urlSpellingHAR(t *testing.T, respell func(url string) string) string {
+	t.Helper()
+	data, err := os.ReadFile(testdata + "/har/valid.har")
+	require.NoError(t, err)
+	const url = "https://test.stytch.com/v1/b2b/sso/saml/organization-test-00000000-0000-4000-8000-000000000001/connections/saml-connection-test-00000000-0000-4000-8000-000000000002"
+	const body = `"text": "{\"display_name\": \"Acme Okta\"`
+	s := string(data)
+	require.Contains(t, s, url)
+	require.Contains(t, s, body)
+	s = strings.Replace(s, url, respell(url), 1)
+	s = strings.Replace(s, body, `"text": "{\"brand_new_field\": 1, \"display_name\": \"Acme Okta\"`, 1)
+	path := filepath.Join(t.TempDir(), "respelled.har")
+	require.NoError(t, os.WriteFile(path, []byte(s), 0o644))
+	return path
+}
+
+// A pair whose path is an RFC 3986 equivalent of the spec's is validated:
+// its only violation fails --strict instead of passing as "outside the API".
+func TestPercentEncodedPathIsValidated(t *testing.T) {
+	t.Parallel()
+	for name, respell := range map[string]func(string) string{
+		"%73aml": func(u string) string { return strings.Replace(u, "/sso/saml/", "/sso/%73aml/", 1) },
+		"%76%31": func(u string) string { return strings.Replace(u, "/v1/", "/%76%31/", 1) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := runCLI(t, "validate", "--strict", urlSpellingHAR(t, respell))
+			assert.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			assert.Contains(t, stdout, "UpdateSAMLConnection\trequest\tundocumented-field\t/brand_new_field")
+			assert.Contains(t, stdout, "3 pair(s) checked: 2 conform, 1 with 1 violation(s); 0 skipped")
+		})
+	}
+}
+
+// A near miss of the spec's path (a trailing slash, an empty or a dot
+// segment) is an unknown operation naming the template in strict mode, and
+// skipped under its own reason otherwise.
+func TestNearMissPath(t *testing.T) {
+	t.Parallel()
+	for name, respell := range map[string]func(string) string{
+		"trailing /": func(u string) string { return u + "/" },
+		"//v1":       func(u string) string { return strings.Replace(u, "/v1/", "//v1/", 1) },
+		"/./":        func(u string) string { return strings.Replace(u, "/v1/", "/v1/./", 1) },
+		"..":         func(u string) string { return strings.Replace(u, "/sso/saml/", "/sso/saml/../saml/", 1) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			path := urlSpellingHAR(t, respell)
+			code, stdout, stderr := runCLI(t, "validate", "--strict", path)
+			assert.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			assert.Contains(t, stdout, "unknown-operation")
+			assert.Contains(t, stdout, "/v1/b2b/sso/saml/{organization_id}/connections/{connection_id}")
+			assert.NotContains(t, stdout, "brand_new_field", "the near miss is not validated as the operation")
+
+			code, stdout, stderr = runCLI(t, "validate", path)
+			assert.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			assert.Contains(t, stdout, "2 pair(s) checked: 2 conform, 0 with violations; 1 skipped (1 near miss of an API path")
+		})
+	}
 }

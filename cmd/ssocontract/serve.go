@@ -63,6 +63,30 @@ const (
 	serveMaxHeaderBytes    = 64 << 10
 )
 
+// serveSteeringHelp is the part of serve --help that says how to steer the
+// provider and what it serves besides the two updates.
+const serveSteeringHelp = `
+Asking for a status (Prism's convention): a request with the header
+  Prefer: code=429
+is answered at once with that status and a body valid under the spec, after
+the credentials are checked and without applying the body: any status the
+operation declares (200, 400, 401, 403, 404, 429, 500); 429 comes with
+Retry-After: 1, 200 with the connection as it stands, and every such answer
+with Preference-Applied: code=N. An undeclared code is a 400 listing the
+declared ones. For example:
+  curl -u "$STYTCH_PROJECT_ID:$STYTCH_SECRET" -X PUT -H 'Prefer: code=500' \
+    "$STYTCH_BASE_URL/v1/b2b/sso/saml/$STYTCH_ORGANIZATION_ID/connections/$STYTCH_SAML_CONNECTION_ID"
+
+Also served, WITHOUT authentication as Stytch serves it: the session JSON
+Web Key Set, GET /v1/b2b/sessions/jwks/PROJECT_ID, which Stytch's Go SDK
+fetches when its B2B client is constructed.
+
+With --tls, clients must trust the certificate written to STYTCH_CA_CERT
+(else "x509: certificate signed by unknown authority").
+
+Flags:
+`
+
 func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	f := &serveFlags{}
 	fs := flag.NewFlagSet("ssocontract serve", flag.ContinueOnError)
@@ -81,6 +105,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: STYTCH_SECRET=SECRET ssocontract serve --project-id ID [--addr 127.0.0.1:PORT] [--tls [--cert-file PATH]] [--ready-file PATH] [--session TOKEN ...] [--rate N]")
 		fmt.Fprintln(stderr, "Runs a local, in-memory stand-in for Stytch's two SSO update endpoints (not Stytch).")
+		fmt.Fprint(stderr, serveSteeringHelp)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

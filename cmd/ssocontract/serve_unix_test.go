@@ -4,15 +4,15 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 // TestServeCertFileRefusesNonRegular: --cert-file (and --ready-file) on a
@@ -49,9 +49,7 @@ func TestServeCertFileRefusesNonRegular(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			// Bounded, so that a serve that accepts the path stops and fails
 			// the test instead of serving on.
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			code := serve(ctx, args, &stdout, &stderr)
-			cancel()
+			code := serve(testutil.HangGuard(t, "serve refusing "+flagName+" "+path), args, &stdout, &stderr)
 			assert.Equal(t, 2, code, "%s %s", flagName, path)
 			assert.Contains(t, stderr.String(), flagName+": "+path+" is not a regular file ("+kind+")")
 			assert.Empty(t, stdout.String())

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,11 +23,17 @@ import (
 )
 
 // writeHAR writes a HAR file of n clean pairs (the valid fixture's entries
-// in turn) and returns its path and its JSON; truncated drops the end of
-// the document, so that the file fails after all its entries were read.
-func writeHAR(t *testing.T, dir, name string, n int, truncated bool) string {
+// in turn) and returns its path; truncated drops the end of the document,
+// so that the file fails after all its entries were read.
+func writeHAR(t testing.TB, dir, name string, n int, truncated bool) string {
 	t.Helper()
-	data, err := os.ReadFile(testdata + "/har/valid.har")
+	return writeHARFrom(t, testdata+"/har/valid.har", dir, name, n, truncated)
+}
+
+// writeHARFrom is writeHAR with the entries of another HAR fixture.
+func writeHARFrom(t testing.TB, fixture, dir, name string, n int, truncated bool) string {
+	t.Helper()
+	data, err := os.ReadFile(fixture)
 	require.NoError(t, err)
 	var har map[string]any
 	require.NoError(t, json.Unmarshal(data, &har))
@@ -49,9 +58,12 @@ func writeHAR(t *testing.T, dir, name string, n int, truncated bool) string {
 	return p
 }
 
-// A file that fails after some of its pairs were read counts none of them,
-// as when files were loaded whole: in validate's summary and in coverage.
-func TestFileFailingPartWayCountsNothing(t *testing.T) {
+// A file that fails after some of its pairs were read reports those pairs,
+// as they were streamed to the reporter, then its error: validate's
+// summary and coverage count them, and the run exits 2 (unreadable input).
+// Results are never held back until a file's end, so that memory does not
+// grow with a file's violations.
+func TestFileFailingPartWayReportsWhatWasRead(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	partial := writeHAR(t, dir, "partial.har", 30, true)
@@ -69,31 +81,54 @@ func TestFileFailingPartWayCountsNothing(t *testing.T) {
 		Errors  []fileError     `json:"errors"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(stdout), &got))
-	assert.Equal(t, 3, got.Summary.Pairs, "only valid.har's pairs")
-	assert.Equal(t, 3, got.Summary.CheckedPairs)
+	assert.Equal(t, 3+seen, got.Summary.Pairs, "valid.har's pairs and those read before the failure")
+	assert.Equal(t, 3+seen, got.Summary.CheckedPairs)
 	assert.Equal(t, 1, got.Summary.Unreadable)
 	require.Len(t, got.Errors, 1)
 	assert.Equal(t, partial, got.Errors[0].File)
 
-	_, alone, _ := runCLI(t, "coverage", "--format", "json", valid)
-	code, both, stderr := runCLI(t, "coverage", "--format", "json", valid, partial)
+	code, stdout, stderr = runCLI(t, "coverage", "--format", "json", valid, partial)
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "partial.har")
-	assert.JSONEq(t, alone, both, "the failed file's pairs are not counted")
-
-	// The job summary's coverage of validate --format github likewise.
-	summaries := [2]string{filepath.Join(dir, "alone.md"), filepath.Join(dir, "both.md")}
-	runWith(t, "", map[string]string{"GITHUB_STEP_SUMMARY": summaries[0]}, "validate", "--format", "github", valid)
-	runWith(t, "", map[string]string{"GITHUB_STEP_SUMMARY": summaries[1]}, "validate", "--format", "github", valid, partial)
-	var md [2]string
-	for i, p := range summaries {
-		b, err := os.ReadFile(p)
-		require.NoError(t, err)
-		_, cov, ok := strings.Cut(string(b), "overage")
-		require.True(t, ok, "a coverage section in\n%s", b)
-		md[i] = cov
+	var cov struct {
+		Pairs int `json:"pairs"`
 	}
-	assert.Equal(t, md[0], md[1])
+	require.NoError(t, json.Unmarshal([]byte(stdout), &cov))
+	assert.Equal(t, 3+seen, cov.Pairs)
+}
+
+// TestWriteMemoryCorpus writes the corpora of the memory figures in
+// docs/BENCHMARKS.md into $SSOCONTRACT_MEMORY_CORPUS (skipped when unset):
+// 100,000 pairs in one HAR file, clean (the valid fixture's entries) and
+// with every pair violating (testdata/violations.har's entries), and a
+// gzip-heavy HAR file: forty gzip bodies of 30 MiB of zeros each.
+func TestWriteMemoryCorpus(t *testing.T) {
+	dir := os.Getenv("SSOCONTRACT_MEMORY_CORPUS")
+	if dir == "" {
+		t.Skip("SSOCONTRACT_MEMORY_CORPUS is not set")
+	}
+	const n = 100_000
+	t.Log(writeHAR(t, dir, "clean-100k.har", n, false))
+	t.Log(writeHARFrom(t, "testdata/violations.har", dir, "violating-100k.har", n, false))
+
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, err := zw.Write(make([]byte, 30<<20))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	body := base64.StdEncoding.EncodeToString(gz.Bytes())
+	var har strings.Builder
+	har.WriteString(`{"log":{"entries":[`)
+	for i := range 40 {
+		if i > 0 {
+			har.WriteString(",\n")
+		}
+		har.WriteString(`{"request":{"method":"GET","url":"https://x.test/"},"response":{"status":200,"headers":[{"name":"Content-Encoding","value":"gzip"}],"content":{"text":"` + body + `","encoding":"base64"}}}`)
+	}
+	har.WriteString("]}}")
+	p := filepath.Join(dir, "gzip-heavy.har")
+	require.NoError(t, os.WriteFile(p, []byte(har.String()), 0o600))
+	t.Log(p)
 }
 
 // liveHeap is the heap in use after a collection (two: the first leaves
@@ -136,10 +171,8 @@ func TestValidateStreamsFiles(t *testing.T) {
 	)
 	base = liveHeap()
 	pl := pipeline{
-		keep: func(p *pairInfo, reason string, vs []contract.Violation) bool {
-			return reason != "" || len(vs) > 0 // as validate keeps them, but for junit
-		},
-		observe: func(*contract.Pair) {
+		step: checkPair(v),
+		observe: func(*contract.Pair, *result) {
 			mu.Lock()
 			defer mu.Unlock()
 			if observed++; observed%1000 == 0 {
@@ -148,17 +181,77 @@ func TestValidateStreamsFiles(t *testing.T) {
 			}
 		},
 	}
-	emitted := 0
-	validateInputs(context.Background(), v, true, nil, []string{file}, pl, func(fr *fileResult) {
-		emitted++
-		require.NoError(t, fr.err)
-		assert.Empty(t, fr.pairs, "a clean file keeps no pair")
-		assert.Equal(t, n, fr.cleanPairs)
-		assert.Equal(t, n, fr.total())
-	})
-	assert.Equal(t, 1, emitted)
+	var c countingSink
+	pl.run(context.Background(), []string{file}, &c)
+	require.NoError(t, c.err)
+	assert.Equal(t, 1, c.files)
+	assert.Equal(t, n, c.pairs)
+	assert.Zero(t, c.violations)
 	assert.Equal(t, n, observed)
 	t.Logf("live heap: %d KiB with the file loaded whole, at most %d KiB while streaming it", whole>>10, peak>>10)
 	require.Greater(t, whole, uint64(8<<20), "the file loaded whole must hold enough for the comparison to mean something")
 	assert.Less(t, peak, whole/4, fmt.Sprintf("streaming %d pairs held %d KiB; loading them whole %d KiB", n, peak>>10, whole>>10))
+}
+
+// keepingSink keeps every result, as the output code did before results
+// were streamed: the measure of what holding them costs.
+type keepingSink struct{ results []result }
+
+func (k *keepingSink) pair(r *result) { k.results = append(k.results, *r) }
+func (k *keepingSink) file(*fileDone) {}
+
+// Every reporter's memory stays flat however many pairs violate: while a
+// file whose every pair violates streams through it, the live heap grows
+// by well under a quarter of what keeping the results would hold (about
+// 650 bytes a pair). Sampled after a collection at fixed pair counts, not
+// by time.
+//
+// Not parallel: it reads the process's heap, and fixes GOMAXPROCS.
+func TestReportersHoldNothingPerViolation(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	const n = 6000
+	file := writeHARFrom(t, "testdata/violations.har", t.TempDir(), "violating.har", n, false)
+	v, err := newValidator("", true, nil, io.Discard)
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	base := liveHeap()
+	var keep keepingSink
+	(&pipeline{step: checkPair(v)}).run(ctx, []string{file}, &keep)
+	require.Len(t, keep.results, n)
+	kept := liveHeap()
+	runtime.KeepAlive(keep.results)
+	held := kept - min(base, kept)
+	keep.results = nil
+	require.Greater(t, held, uint64(2<<20), "keeping the results must hold enough for the comparison to mean something")
+
+	for _, f := range validateFormats() {
+		// The growth is measured from the first sample, once the pipeline
+		// is under way (its queues full): what grows after that grows with
+		// the pairs.
+		var (
+			mu          sync.Mutex
+			observed    int
+			first, peak uint64
+		)
+		rep := f.new(&reportOptions{out: io.Discard, validator: v, getenv: func(string) string { return "" }})
+		tl := &tally{sum: newSummary(), rep: rep, stderr: io.Discard}
+		pl := pipeline{step: checkPair(v), observe: func(*contract.Pair, *result) {
+			mu.Lock()
+			defer mu.Unlock()
+			if observed++; observed%1000 == 0 {
+				live := liveHeap()
+				if first == 0 {
+					first = live
+				}
+				peak = max(peak, live-min(first, live))
+			}
+		}}
+		rep.start()
+		pl.run(ctx, []string{file}, tl)
+		require.NoError(t, rep.finish(conclude(tl.sum, false, false)))
+		require.Equal(t, n, tl.sum.FailingPairs, f.name)
+		t.Logf("%s: the live heap grew by at most %d KiB streaming %d violating pairs; keeping their results holds %d KiB", f.name, peak>>10, n, held>>10)
+		assert.Less(t, peak, held/4, "%s: streaming %d violating pairs held %d KiB; keeping their results %d KiB", f.name, n, peak>>10, held>>10)
+	}
 }

@@ -63,7 +63,7 @@ func TestSyncUpstreamCommand(t *testing.T) {
 
 	code, stdout, stderr := runCLI(t, args...)
 	require.Equal(t, exitFail, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
-	assert.Contains(t, stdout, "--- "+spec+"\n+++ "+spec+"\n@@ -538,6 +538,10 @@\n")
+	assert.Contains(t, stdout, "--- "+spec+"\n+++ "+spec+"\n@@ -546,6 +546,10 @@\n")
 	assert.Contains(t, stdout, "+        sp_metadata_url:\n+          type: string\n+          format: uri\n+          description: The URL of the service provider metadata.\n")
 	assert.Contains(t, stdout, "1 to add (run with --write to apply):\n  PUT /v1/b2b/sso/saml/{organization_id}/connections/{connection_id} response 200 /connection/sp_metadata_url: property copied from upstream\n")
 	assert.Contains(t, stdout, "make contract's coverage floor counts every declared status", "sync says what an addition implies")

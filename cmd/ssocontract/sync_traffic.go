@@ -23,9 +23,9 @@ func learnTraffic(paths []string, doc *openapi3.T, l *specdiff.Learner, stderr i
 	}
 	for _, path := range paths {
 		err := capture.ForEach(path, func(p *contract.Pair) error {
-			d := v.Classify(p)
-			if d.Reason != contract.ReasonOperation {
-				return nil
+			r := v.Route(p)
+			if r.Operation == "" {
+				return nil // reaches no operation of the spec
 			}
 			reqBody, respBody := p.RequestBody, p.ResponseBody
 			if p.RequestBodyMissing {
@@ -34,7 +34,7 @@ func learnTraffic(paths []string, doc *openapi3.T, l *specdiff.Learner, stderr i
 			if p.ResponseBodyMissing {
 				respBody = nil
 			}
-			l.Observe(strings.ToUpper(p.Method)+" "+d.Template, p.StatusCode, reqBody, respBody)
+			l.Observe(strings.ToUpper(p.Method)+" "+r.Template, p.StatusCode, reqBody, respBody)
 			return nil
 		}, func(skipped, reason string) {
 			fmt.Fprintf(stderr, "ssocontract sync: skipped %s: %s\n", skipped, reason)

@@ -1,14 +1,32 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"runtime/debug"
 	"strings"
+
+	"github.com/stytchsso/stytchsso/internal/modversion"
 )
 
+// versionUsage is what `ssocontract version -h` prints.
+const versionUsage = `usage: ssocontract version   (or ssocontract --version)
+Prints this binary's module version, VCS revision and Go version, from the build
+information the go command stamped into it; the client (pkg/sso) sends the same
+version in its User-Agent. Exit status: 0; 2 for any argument.
+`
+
 func runVersion(args []string, s sys) int {
-	if len(args) > 0 {
-		fmt.Fprintln(s.stderr, "usage: ssocontract version")
+	fs := flag.NewFlagSet("ssocontract version", flag.ContinueOnError)
+	fs.SetOutput(s.stderr)
+	fs.Usage = func() { fmt.Fprint(s.stderr, versionUsage) }
+	rest, code, done := parseArgs(fs, args, s.stderr, false)
+	if done {
+		return code
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(s.stderr, "ssocontract version: unexpected argument %q\n", rest[0])
+		fs.Usage()
 		return exitUsage
 	}
 	info, ok := debug.ReadBuildInfo()
@@ -23,18 +41,14 @@ func runVersion(args []string, s sys) int {
 //
 //	ssocontract v1.2.0 (github.com/stytchsso/stytchsso, revision 0123abcd, go1.26.1)
 //
-// A binary built from a checkout reports "(devel)" or a pseudo-version;
-// "(devel)" is printed as "devel". A revision with uncommitted changes gets
+// The version is the one the client sends in its User-Agent
+// ([modversion.Of]): a tag, a pseudo-version, or "devel". A revision with uncommitted changes gets
 // "+modified". Missing pieces are said to be unknown, never left out.
 func formatVersion(info *debug.BuildInfo) string {
 	if info == nil {
 		return "ssocontract (version unknown: the binary carries no build information)"
 	}
-	version := info.Main.Version
-	switch version {
-	case "", "(devel)":
-		version = "devel"
-	}
+	version := modversion.Of(info)
 	var revision, modified string
 	for _, s := range info.Settings {
 		switch s.Key {

@@ -276,7 +276,7 @@ type UpdateExternalConnectionResponseBody struct {
 	// Connection An External SSO connection, which lets members sign in through another organization's SSO connection.
 	//
 	// Example: {"connection_id":"external-connection-test-5c44cc6a-8af7-48d6-8da7-ea821342f5a6","display_name":"Acme via Parent Co","external_connection_id":"saml-connection-test-2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f","external_connection_implicit_role_assignments":[],"external_group_implicit_role_assignments":[],"external_organization_id":"organization-test-1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e","organization_id":"organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931","status":"active"}
-	Connection *ExternalConnection `json:"connection,omitempty"`
+	Connection ExternalConnection `json:"connection"`
 
 	// RequestID Stytch's ID for this call; quote it when asking Stytch for help.
 	RequestID string `json:"request_id"`
@@ -346,7 +346,7 @@ type UpdateSAMLConnectionResponseBody struct {
 	// Connection A SAML connection as Stytch stores it.
 	//
 	// Example: {"acs_url":"https://test.stytch.com/v1/b2b/sso/callback/saml-connection-test-51861cbc-d3b9-428b-9761-227f5fb12be9","allow_gateway_callback":false,"alternative_acs_url":"","alternative_audience_uri":"","audience_uri":"https://test.stytch.com/v1/b2b/sso/callback/saml-connection-test-51861cbc-d3b9-428b-9761-227f5fb12be9","connection_id":"saml-connection-test-51861cbc-d3b9-428b-9761-227f5fb12be9","display_name":"New connection","encryption_private_keys":[],"identity_provider":"generic","idp_entity_id":"","idp_initiated_auth_disabled":false,"idp_sso_url":"","nameid_format":"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress","organization_id":"organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931","saml_connection_implicit_role_assignments":[],"saml_group_implicit_role_assignments":[],"signing_certificates":[{"certificate":"-----BEGIN CERTIFICATE-----\nEXAMPLE-ONLY\n-----END CERTIFICATE-----\n","certificate_id":"","issuer":"Stytch"}],"status":"pending","verification_certificates":[]}
-	Connection *SAMLConnection `json:"connection,omitempty"`
+	Connection SAMLConnection `json:"connection"`
 
 	// RequestID Stytch's ID for this call; quote it when asking Stytch for help.
 	RequestID string `json:"request_id"`

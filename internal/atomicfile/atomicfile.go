@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/stytchsso/stytchsso/internal/fileinfo"
 )
 
 // Write writes data to path so that readers see either the old file or the
@@ -83,23 +85,7 @@ func CheckTarget(path string) error {
 	case err != nil:
 		return err
 	case !fi.Mode().IsRegular():
-		return fmt.Errorf("%s is not a regular file (%s); give a regular file or a new path", path, kind(fi.Mode()))
+		return fmt.Errorf("%s is not a regular file (%s); give a regular file or a new path", path, fileinfo.Kind(fi.Mode()))
 	}
 	return nil
-}
-
-func kind(m os.FileMode) string {
-	switch {
-	case m&os.ModeDir != 0:
-		return "a directory"
-	case m&os.ModeSymlink != 0:
-		return "a symbolic link"
-	case m&os.ModeNamedPipe != 0:
-		return "a FIFO"
-	case m&os.ModeDevice != 0:
-		return "a device"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	}
-	return "not a regular file"
 }

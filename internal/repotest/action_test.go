@@ -2,7 +2,6 @@ package repotest
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +23,7 @@ type actionRun struct {
 	stderr  string
 	summary string // what the script appended to GITHUB_STEP_SUMMARY
 	path    string // what it appended to GITHUB_PATH
+	output  string // what it appended to GITHUB_OUTPUT
 }
 
 // runAction runs scripts/action.sh in a fresh workspace holding the given
@@ -40,7 +40,8 @@ func runAction(t *testing.T, inputs map[string]string, captures ...string) actio
 	runnerTemp := t.TempDir()
 	summary := filepath.Join(runnerTemp, "step_summary.md")
 	ghPath := filepath.Join(runnerTemp, "add_path.txt")
-	for _, f := range []string{summary, ghPath} {
+	ghOutput := filepath.Join(runnerTemp, "output.txt")
+	for _, f := range []string{summary, ghPath, ghOutput} {
 		require.NoError(t, os.WriteFile(f, nil, 0o644))
 	}
 	cmd := exec.Command("bash", filepath.Join(root, "scripts", "action.sh"))
@@ -52,6 +53,7 @@ func runAction(t *testing.T, inputs map[string]string, captures ...string) actio
 		"GITHUB_ACTION_PATH="+root,
 		"GITHUB_STEP_SUMMARY="+summary,
 		"GITHUB_PATH="+ghPath,
+		"GITHUB_OUTPUT="+ghOutput,
 		"RUNNER_TEMP="+runnerTemp,
 	)
 	for k, v := range inputs {
@@ -59,18 +61,14 @@ func runAction(t *testing.T, inputs map[string]string, captures ...string) actio
 	}
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if err != nil {
-		var exitErr *exec.ExitError
-		require.True(t, errors.As(err, &exitErr), "running action.sh: %v", err)
-		code = exitErr.ExitCode()
-	}
+	code := exitCode(t, "action.sh", cmd.Run())
 	s, err := os.ReadFile(summary)
 	require.NoError(t, err)
 	p, err := os.ReadFile(ghPath)
 	require.NoError(t, err)
-	return actionRun{code, out.String(), errOut.String(), string(s), string(p)}
+	o, err := os.ReadFile(ghOutput)
+	require.NoError(t, err)
+	return actionRun{code, out.String(), errOut.String(), string(s), string(p), string(o)}
 }
 
 // TestActionScriptBadInputs: inputs the script cannot use fail with exit 2
@@ -133,6 +131,8 @@ func TestActionScript(t *testing.T) {
 		fi, err := os.Stat(filepath.Join(dir, "ssocontract"))
 		require.NoError(t, err)
 		assert.NotZero(t, fi.Mode()&0o111, "ssocontract in GITHUB_PATH is executable")
+		assert.Equal(t, []string{"ssocontract"}, testutil.DirNames(t, dir), "later steps' PATH gains ssocontract, nothing else (no go)")
+		assert.Contains(t, r.output, "built=true\n", "a fresh build is reported, so the action caches it")
 	})
 
 	t.Run("drifting capture among paths given on two lines, on a branch ref", func(t *testing.T) {
@@ -184,8 +184,11 @@ type actionMeta struct {
 	Runs struct {
 		Using string `yaml:"using"`
 		Steps []struct {
+			ID    string            `yaml:"id"`
 			Name  string            `yaml:"name"`
+			If    string            `yaml:"if"`
 			Uses  string            `yaml:"uses"`
+			With  map[string]string `yaml:"with"`
 			Run   string            `yaml:"run"`
 			Shell string            `yaml:"shell"`
 			Env   map[string]string `yaml:"env"`
@@ -227,31 +230,206 @@ func TestActionMetadata(t *testing.T) {
 		assert.True(t, referenced[name], "input %s is declared but never used", name)
 	}
 
-	script, err := os.ReadFile(filepath.Join(root, "scripts", "action.sh"))
-	require.NoError(t, err)
-	read := map[string]bool{}
-	for _, m := range regexp.MustCompile(`\$\{?(INPUT_[A-Z_]+|ACTION_REF)\b`).FindAllStringSubmatch(string(script), -1) {
-		read[m[1]] = true
-	}
-	require.NotEmpty(t, read)
-	var runsScript int
+	// Each script step sets exactly the variables its script reads.
+	runs := map[string]int{}
 	for _, st := range meta.Runs.Steps {
 		if st.Run == "" {
 			assert.NotEmpty(t, st.Uses, "step %q has neither run nor uses", st.Name)
 			continue
 		}
 		assert.NotEmpty(t, st.Shell, "composite run step %q names its shell", st.Name)
-		if !strings.Contains(st.Run, "scripts/action.sh") {
+		m := regexp.MustCompile(`scripts/(action[a-z-]*\.sh)`).FindStringSubmatch(st.Run)
+		if m == nil {
 			continue
 		}
-		runsScript++
+		runs[m[1]]++
+		script, err := os.ReadFile(filepath.Join(root, "scripts", m[1]))
+		require.NoError(t, err)
+		read := map[string]bool{}
+		for _, v := range regexp.MustCompile(`\$\{?(INPUT_[A-Z_]+|ACTION_REF|SSOCONTRACT_[A-Z_]+)\b`).FindAllStringSubmatch(string(script), -1) {
+			read[v[1]] = true
+		}
+		require.NotEmpty(t, read)
 		for v := range read {
-			assert.Contains(t, st.Env, v, "scripts/action.sh reads %s; the step that runs it does not set it", v)
+			assert.Contains(t, st.Env, v, "scripts/%s reads %s; the step that runs it does not set it", m[1], v)
 		}
 		for v := range st.Env {
-			assert.True(t, read[v], "the step sets %s; scripts/action.sh never reads it", v)
+			assert.True(t, read[v], "the step sets %s; scripts/%s never reads it", v, m[1])
 		}
 	}
-	assert.Equal(t, 1, runsScript, "exactly one step runs scripts/action.sh")
+	assert.Equal(t, map[string]int{"action-plan.sh": 1, "action.sh": 1}, runs, "one step plans, one runs ssocontract")
+}
 
+// TestActionCachesAndLeavesGoAlone (issue 21 §1): the action keys its cache
+// on the plan's version and Go, restores before and saves after a fresh
+// build (even when validation then fails), takes Go from the module's
+// go.mod, and runs actions/setup-go (whose Go later steps would see) only
+// when asked or when there is neither a cached binary nor a go command.
+// Actions are pinned as the workflow pins them: actions/NAME@vMAJOR.
+func TestActionCachesAndLeavesGoAlone(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join(testutil.ModuleRoot(t), "action.yml"))
+	require.NoError(t, err)
+	var meta actionMeta
+	require.NoError(t, yaml.Unmarshal(raw, &meta))
+	require.NotNil(t, meta.Inputs["setup-go"].Default)
+	assert.Equal(t, "auto", *meta.Inputs["setup-go"].Default, "by default the job's Go is left as it is")
+
+	index := map[string]int{}
+	for i, st := range meta.Runs.Steps {
+		if st.Uses != "" {
+			assert.Regexp(t, `^actions/[a-z-]+(/[a-z-]+)?@v[0-9]+$`, st.Uses, "step %q is pinned as the workflow's actions are", st.Name)
+			index[st.Uses[:strings.Index(st.Uses, "@")]] = i
+		}
+		if st.ID != "" {
+			index[st.ID] = i
+		}
+	}
+	steps := meta.Runs.Steps
+	for _, name := range []string{"plan", "actions/cache/restore", "actions/setup-go", "run", "actions/cache/save"} {
+		require.Contains(t, index, name)
+	}
+	assert.Less(t, index["plan"], index["actions/cache/restore"])
+	assert.Less(t, index["actions/cache/restore"], index["actions/setup-go"])
+	assert.Less(t, index["actions/setup-go"], index["run"])
+	assert.Less(t, index["run"], index["actions/cache/save"])
+
+	for _, name := range []string{"actions/cache/restore", "actions/cache/save"} {
+		st := steps[index[name]]
+		assert.Equal(t, "${{ steps.plan.outputs.key }}", st.With["key"], name)
+		assert.Equal(t, "${{ steps.plan.outputs.dir }}", st.With["path"], name)
+	}
+	assert.Equal(t, "cache", steps[index["actions/cache/restore"]].ID)
+	save := steps[index["actions/cache/save"]]
+	assert.Contains(t, save.If, "always()", "the binary is saved even when validation fails the step")
+	assert.Contains(t, save.If, "steps.run.outputs.built == 'true'", "only a fresh build is saved")
+
+	setup := steps[index["actions/setup-go"]]
+	assert.Equal(t, "${{ github.action_path }}/go.mod", setup.With["go-version-file"], "Go from the module")
+	assert.Equal(t, "inputs.setup-go == 'true' || (inputs.setup-go == 'auto' && steps.cache.outputs.cache-hit != 'true' && steps.plan.outputs.have-go != 'true')",
+		setup.If, "setup-go only when asked, or when nothing else can build")
+
+	run := steps[index["run"]]
+	assert.Equal(t, "${{ steps.plan.outputs.dir }}", run.Env["SSOCONTRACT_DIR"])
+	assert.Equal(t, "${{ steps.plan.outputs.go }}", run.Env["SSOCONTRACT_GO"])
+}
+
+// stubCLI is a stand-in for a cached ssocontract: it says it ran and
+// accepts whatever it is given.
+const stubCLI = `#!/usr/bin/env bash
+echo "STUB-SSOCONTRACT $*"
+`
+
+// pathWithoutGo is a PATH holding bash and the usual tools but no go
+// command; the test skips when the system's own go is in it.
+func pathWithoutGo(t *testing.T) string {
+	t.Helper()
+	const p = "/usr/bin:/bin"
+	for _, dir := range filepath.SplitList(p) {
+		if _, err := os.Stat(filepath.Join(dir, "go")); err == nil {
+			t.Skipf("%s holds a go command", dir)
+		}
+	}
+	return p
+}
+
+// TestActionScriptUsesTheCachedBinary: with the binary restored from the
+// cache into SSOCONTRACT_DIR, nothing is installed and no Go is needed (the
+// PATH has none), and nothing is reported for the cache to save.
+func TestActionScriptUsesTheCachedBinary(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "ssocontract"), []byte(stubCLI), 0o755))
+	r := runAction(t, map[string]string{"INPUT_PATHS": "good.har", "SSOCONTRACT_DIR": dir, "ACTION_REF": "v9.9.9",
+		"PATH": pathWithoutGo(t)}, "good.har")
+	require.Equal(t, 0, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "restored from the cache")
+	assert.Contains(t, r.stdout, "STUB-SSOCONTRACT validate --format github -- good.har")
+	assert.NotContains(t, r.stdout, "go install")
+	assert.NotContains(t, r.output, "built=true", "a restored binary is not saved again")
+	assert.Equal(t, dir, strings.TrimSpace(r.path))
+}
+
+// TestActionScriptWithoutGo: no cached binary and no go command fails with
+// exit 2 and an annotation saying how to give it one, before validating.
+func TestActionScriptWithoutGo(t *testing.T) {
+	t.Parallel()
+	r := runAction(t, map[string]string{"INPUT_PATHS": "good.har", "SSOCONTRACT_DIR": t.TempDir(), "PATH": pathWithoutGo(t)}, "good.har")
+	assert.Equal(t, 2, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+	assert.Contains(t, r.stdout, "::error title=ssocontract::no go command on the PATH to build ssocontract: set the action's setup-go input")
+	assert.NotContains(t, r.output, "built=true")
+}
+
+// runPlan runs scripts/action-plan.sh with the action checked out at
+// actionPath and returns its exit code, stdout and GITHUB_OUTPUT lines.
+func runPlan(t *testing.T, actionPath string, env ...string) (int, string, map[string]string) {
+	t.Helper()
+	ghOutput := filepath.Join(t.TempDir(), "output.txt")
+	cmd := exec.Command("bash", filepath.Join(testutil.ModuleRoot(t), "scripts", "action-plan.sh"))
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(cleanEnv(), append([]string{"GITHUB_ACTION_PATH=" + actionPath, "GITHUB_OUTPUT=" + ghOutput,
+		"RUNNER_TEMP=/runner/temp", "RUNNER_OS=Linux", "RUNNER_ARCH=X64"}, env...)...)
+	out, err := cmd.CombinedOutput()
+	code := exitCode(t, "action-plan.sh", err)
+	raw, _ := os.ReadFile(ghOutput)
+	outputs := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			outputs[k] = v
+		}
+	}
+	return code, string(out), outputs
+}
+
+// fakeAction writes a minimal action checkout: a go.mod and one source file.
+func fakeAction(t *testing.T, goMod, source string) string {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte(goMod), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "pkg", "sso"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "pkg", "sso", "client.go"), []byte(source), 0o644))
+	return dir
+}
+
+// TestActionPlan: the cache key holds the version and the module's Go, a
+// branch's key follows its sources, and the Go comes from go.mod as
+// actions/setup-go's go-version-file reads it.
+func TestActionPlan(t *testing.T) {
+	t.Parallel()
+	const mod = "module github.com/stytchsso/stytchsso\n\ngo 1.26.0\n"
+	action := fakeAction(t, mod, "package sso\n")
+
+	code, out, o := runPlan(t, action, "ACTION_REF=v0.2.0")
+	require.Equal(t, 0, code, out)
+	assert.Equal(t, "ssocontract-Linux-X64-v0.2.0-go1.26.0", o["key"], "a tag: the tag and the module's Go")
+	assert.Equal(t, "/runner/temp/ssocontract", o["dir"])
+	assert.Equal(t, "go1.26.0", o["go"])
+
+	_, _, o = runPlan(t, action, "ACTION_REF=v0.2.0", "INPUT_VERSION=0123456789abcdef0123456789abcdef01234567")
+	assert.Equal(t, "ssocontract-Linux-X64-0123456789abcdef0123456789abcdef01234567-go1.26.0", o["key"], "the version input wins")
+
+	_, _, main1 := runPlan(t, action, "ACTION_REF=main")
+	assert.Regexp(t, `^ssocontract-Linux-X64-src-[0-9a-f]{16}-go1\.26\.0$`, main1["key"], "a branch: a hash of the sources")
+	_, _, main2 := runPlan(t, action, "ACTION_REF=main")
+	assert.Equal(t, main1["key"], main2["key"], "the same sources, the same key")
+	changed := fakeAction(t, mod, "package sso // changed\n")
+	_, _, main3 := runPlan(t, changed, "ACTION_REF=main")
+	assert.NotEqual(t, main1["key"], main3["key"], "changed sources, another key: a stale binary is never restored")
+	testOnly := fakeAction(t, mod, "package sso\n")
+	require.NoError(t, os.WriteFile(filepath.Join(testOnly, "pkg", "sso", "client_test.go"), []byte("package sso\n"), 0o644))
+	_, _, main4 := runPlan(t, testOnly, "ACTION_REF=main")
+	assert.Equal(t, main1["key"], main4["key"], "tests are not in the binary, nor in the key")
+
+	_, _, o = runPlan(t, fakeAction(t, "module m\n\ngo 1.26\n\ntoolchain go1.26.3\n", ""), "ACTION_REF=v0.2.0")
+	assert.Equal(t, "go1.26.3", o["go"], "a toolchain line wins, as for setup-go")
+	_, _, o = runPlan(t, fakeAction(t, "module m\n\ngo 1.27\n", ""), "ACTION_REF=v0.2.0")
+	assert.Equal(t, "go1.27.0", o["go"], "a go line without a patch names its first release")
+
+	assert.Equal(t, "true", main1["have-go"], "this machine's go (the test runs under it) can build")
+	_, _, o = runPlan(t, action, "PATH="+pathWithoutGo(t))
+	assert.Equal(t, "false", o["have-go"], "no go on the PATH: the action sets Go up (setup-go: auto)")
+
+	code, out, _ = runPlan(t, action, "INPUT_SETUP_GO=yes")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, out, "::error title=ssocontract::the 'setup-go' input must be auto, true or false, not 'yes'")
 }

@@ -1,7 +1,9 @@
 package repotest
 
 import (
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,4 +37,16 @@ func copyFile(t *testing.T, src, dst string) {
 	require.NoError(t, err)
 	require.NoError(t, os.MkdirAll(filepath.Dir(dst), 0o755))
 	require.NoError(t, os.WriteFile(dst, data, 0o644))
+}
+
+// exitCode is the exit status of a command that ran (err from Run or
+// Output); it fails the test when the command could not run at all.
+func exitCode(t *testing.T, what string, err error) int {
+	t.Helper()
+	if err == nil {
+		return 0
+	}
+	var exitErr *exec.ExitError
+	require.True(t, errors.As(err, &exitErr), "running %s: %v", what, err)
+	return exitErr.ExitCode()
 }

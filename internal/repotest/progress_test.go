@@ -94,6 +94,12 @@ func TestMakeContractProgress(t *testing.T) {
 		{"contract: compiling the suite's dependencies", "STUB-GO build ./api/..."},
 		{"contract: running the contract suite", "STUB-GO test "},
 	}
+	// The coverage report is printed once, at the end, from the suite's
+	// file: no second table from `ssocontract coverage` (issue 21 §1).
+	assert.NotContains(t, string(raw), "ssocontract coverage", "a second coverage table")
+	assert.Equal(t, 1, strings.Count(string(raw), "suite floor, stub"), "the suite's report is printed once:\n%s", raw)
+	assert.Equal(t, "suite floor, stub", lines[len(lines)-1], "the report ends the output")
+
 	prev := -1
 	for _, ph := range phases {
 		a, w := index(ph.announce), index(ph.work)
@@ -101,4 +107,34 @@ func TestMakeContractProgress(t *testing.T) {
 		assert.Greater(t, a, prev, "%q comes after the previous phase's work", ph.announce)
 		prev = w
 	}
+}
+
+// TestMakeTestShowsProgressAndOneDeadline: `make test` (which .ci/run runs)
+// keeps -race, reports each package as it finishes through the pinned
+// gotestsum, and passes TEST_TIMEOUT as the test binaries' deadline, the one
+// setting every hang guard derives from (issue 21 §2).
+func TestMakeTestShowsProgressAndOneDeadline(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not installed")
+	}
+	root := testutil.ModuleRoot(t)
+	dryRun := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("make", append([]string{"--no-print-directory", "-n", "test"}, args...)...)
+		cmd.Dir = root
+		cmd.Env = cleanEnv()
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "make -n test: %s", out)
+		return string(out)
+	}
+	out := dryRun()
+	for _, want := range []string{"gotest.tools/gotestsum@v", "--format pkgname", "test -json -race -count=1 -timeout 15m ./..."} {
+		assert.Contains(t, out, want)
+	}
+	assert.Contains(t, dryRun("TEST_TIMEOUT=40m"), "-timeout 40m ", "TEST_TIMEOUT reaches go test")
+
+	ci, err := os.ReadFile(filepath.Join(root, ".ci", "run"))
+	require.NoError(t, err)
+	assert.Regexp(t, `(?m)^make test\b`, string(ci), ".ci/run runs make test")
 }

@@ -14,31 +14,33 @@ import (
 type Mode int
 
 const (
-	// Enforce (the zero value) makes Check return a *ContractError.
+	// Enforce (the zero value) makes Check return a *ViolationError.
 	Enforce Mode = iota
-	// Report leaves the call untouched and only reports the violations.
-	Report
+	// Monitor leaves the call untouched and only reports the violations
+	// (to [CheckConfig.OnViolation] and the Logger).
+	Monitor
 )
 
 // CheckConfig says how a [Checker] samples, reports and enforces. Its zero
 // value checks every pair and enforces the contract.
 type CheckConfig struct {
-	// Mode is Enforce (the zero value) or Report.
+	// Mode is Enforce (the zero value) or Monitor.
 	Mode Mode
 	// SampleRate is the fraction of pairs checked, chosen at random, in
 	// (0, 1]; 0 means 1, every pair. There is no rate that checks nothing:
 	// to check nothing, do not install a Checker.
 	SampleRate float64
-	// Report, if set, receives every violating pair in both modes, on the
-	// caller's goroutine; p must not be kept after it returns unless copied.
-	Report func(ctx context.Context, p *Pair, violations []Violation)
+	// OnViolation, if set, receives every violating pair in both modes, on
+	// the caller's goroutine; p must not be kept after it returns unless
+	// copied.
+	OnViolation func(ctx context.Context, p *Pair, violations []Violation)
 	// Logger, if set, gets one warning per violation (operation, side,
 	// kind, location, message; never a value).
 	Logger *slog.Logger
 }
 
 // Checker applies a [Validator] to live traffic: it samples, reports, logs
-// and, in Enforce mode, turns violations into a *[ContractError]. A client
+// and, in Enforce mode, turns violations into a *[ViolationError]. A client
 // calls it once per call ([Checker.Check]); [Transport] calls it once per
 // round trip. Build one with [NewChecker]; it is safe for concurrent use.
 type Checker struct {
@@ -55,7 +57,7 @@ func NewChecker(v *Validator, cfg CheckConfig) (*Checker, error) {
 	if v == nil {
 		return nil, errors.New("contract: NewChecker: nil Validator")
 	}
-	if cfg.Mode != Enforce && cfg.Mode != Report {
+	if cfg.Mode != Enforce && cfg.Mode != Monitor {
 		return nil, fmt.Errorf("contract: NewChecker: unknown mode %d", cfg.Mode)
 	}
 	if cfg.SampleRate == 0 {
@@ -86,7 +88,7 @@ func (c *Checker) Sampled() bool {
 }
 
 // Check validates p, logs and reports its violations, and returns a
-// *[ContractError] holding them in Enforce mode (nil in Report mode or
+// *[ViolationError] holding them in Enforce mode (nil in Monitor mode or
 // when p conforms). It does not sample: call [Checker.Sampled] first.
 func (c *Checker) Check(ctx context.Context, p *Pair) error {
 	return c.conclude(ctx, p, c.v.Validate(ctx, p))
@@ -106,11 +108,11 @@ func (c *Checker) conclude(ctx context.Context, p *Pair, vs []Violation) error {
 				slog.String("message", v.Message), slog.Int("status", p.StatusCode))
 		}
 	}
-	if c.cfg.Report != nil {
-		c.cfg.Report(ctx, p, vs)
+	if c.cfg.OnViolation != nil {
+		c.cfg.OnViolation(ctx, p, vs)
 	}
-	if c.cfg.Mode == Report {
+	if c.cfg.Mode == Monitor {
 		return nil
 	}
-	return &ContractError{Violations: vs, StatusCode: p.StatusCode, Header: p.ResponseHeader, Body: p.ResponseBody}
+	return &ViolationError{Violations: vs, StatusCode: p.StatusCode, Header: p.ResponseHeader, Body: p.ResponseBody}
 }

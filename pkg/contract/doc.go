@@ -14,7 +14,7 @@
 //
 // Or check live traffic with a [Checker] ([NewChecker]): it samples, logs,
 // reports and, in [Enforce] mode, fails a call that breaks the contract
-// ([Report] mode only reports). This module's client takes one through
+// ([Monitor] mode only reports). This module's client takes one through
 // package pkg/ssocheck; any other client can wrap its transport in a
 // [Transport] ([NewTransport]).
 //
@@ -26,11 +26,14 @@
 // fields, statuses covered only by a default response, undeclared content
 // types, unknown operations, and the invariants in invariants.go.
 //
-// Only API traffic is checked ([Validator.Classify]): by default a request
-// whose path matches one of the spec's path templates, on any host;
-// [WithScope] widens that to path prefixes or hosts. CORS preflights,
-// static assets, other hosts and paths the spec does not describe are
-// skipped, in every mode, and never violations. Any spec can be used: load
+// Each pair is routed once ([Validator.Route], or inside [Validator.Check],
+// which also validates it): only API traffic is checked, by default a
+// request whose path matches one of the spec's path templates (compared as
+// URLs), on any host; [WithScope] widens that to path prefixes or hosts.
+// CORS preflights, static assets, other hosts and paths the spec does not
+// describe are skipped, in every mode, and never violations. Every reason a
+// pair is skipped is a [Reason], spelled out by [Reason.Describe], so that
+// every report says the same words. Any spec can be used: load
 // a file with [LoadSpec] (which accepts Stytch's published document despite
 // its duplicate operationId, as a warning) and pass it to [WithDocument].
 //

@@ -60,10 +60,56 @@ func ExampleNewTransport() {
 	req.Header.Set("Content-Type", "application/json")
 	req.SetBasicAuth("project-test-00000000-0000-0000-0000-000000000000", "secret-test-example")
 	_, err = client.Do(req)
-	var ce *contract.ContractError
+	var ce *contract.ViolationError
 	if errors.As(err, &ce) {
 		fmt.Println(ce.StatusCode, ce.Violations[0].Kind, ce.Violations[0].Location)
 	}
 	// Output:
 	// 401 invariant /status_code
+}
+
+// Route a capture's pairs once each, without validating them: which are
+// checked, against which operation, and why the others are skipped, in the
+// words every report uses.
+func ExampleValidator_Route() {
+	v, err := contract.New()
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range []*contract.Pair{
+		{Method: "PUT", URL: "https://test.stytch.com/v1/b2b/sso/%73aml/organization-test-1/connections/saml-connection-test-1"},
+		{Method: "PUT", URL: "https://test.stytch.com/v1/b2b/sso/saml/organization-test-1/connections/saml-connection-test-1/"},
+		{Method: "GET", URL: "https://test.stytch.com/v1/b2b/organizations/organization-test-1"},
+		{Method: "GET", URL: "https://admin.example.com/app.js"},
+	} {
+		r := v.Route(p)
+		if r.Checked() {
+			fmt.Println(r.Method, r.Path, "->", r.Operation)
+			continue
+		}
+		fmt.Println(r.Method, r.Path, "skipped:", r.Reason.Describe())
+	}
+	// Output:
+	// PUT /v1/b2b/sso/%73aml/organization-test-1/connections/saml-connection-test-1 -> UpdateSAMLConnection
+	// PUT /v1/b2b/sso/saml/organization-test-1/connections/saml-connection-test-1/ skipped: near miss of an API path (empty or dot segment)
+	// GET /v1/b2b/organizations/organization-test-1 skipped: path outside the API
+	// GET /app.js skipped: static asset
+}
+
+// Check routes and validates a pair in one pass: its Result carries the
+// route (for counts and coverage) and the violations.
+func ExampleValidator_Check() {
+	v, err := contract.New(contract.WithStrict(true))
+	if err != nil {
+		panic(err)
+	}
+	p := &contract.Pair{Method: "PATCH", URL: "https://test.stytch.com/v1/b2b/sso/saml/organization-test-1/connections/saml-connection-test-1"}
+	res := v.Check(context.Background(), p)
+	fmt.Println(res.Route.Reason, res.Checked())
+	for _, violation := range res.Violations {
+		fmt.Println(violation)
+	}
+	// Output:
+	// unknown-operation true
+	// PATCH /v1/b2b/sso/saml/organization-test-1/connections/saml-connection-test-1: PATCH /v1/b2b/sso/saml/organization-test-1/connections/saml-connection-test-1 request unknown-operation path: the spec declares no PATCH operation at /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}
 }

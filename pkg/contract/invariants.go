@@ -219,13 +219,17 @@ func invariantPointers() []string {
 	return out
 }
 
-// checkInvariants runs the invariants that apply in this mode.
-func checkInvariants(o *operation, strict bool, params map[string]string, p *Pair, _ http.Header, caps []capture) []Violation {
+// checkInvariants runs the invariants that apply in this mode, and in
+// strict mode the check of undeclared Stytch headers (headers.go).
+func checkInvariants(o *operation, strict bool, params map[string]string, p *Pair, reqHeader http.Header, caps []capture) []Violation {
+	var out []Violation
+	if strict {
+		out = undeclaredHeaders(o, reqHeader)
+	}
 	if len(caps) == 0 {
-		return nil
+		return out
 	}
 	ic := &invariantInput{op: o.id, key: o.key, params: params, pair: p, caps: caps}
-	var out []Violation
 	for _, inv := range invariants {
 		if inv.strict && !strict {
 			continue

@@ -11,6 +11,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/stytchsso/stytchsso/internal/jsonptr"
 )
 
 // schemaMessage says what a value breaks, from the schema alone: kin-openapi's
@@ -328,14 +330,14 @@ func (t *translator) schema(se *openapi3.SchemaError, loc string) {
 	var b strings.Builder
 	for _, p := range se.JSONPointer() {
 		b.WriteByte('/')
-		b.WriteString(escapePointer(p))
+		b.WriteString(jsonptr.Escape(p))
 	}
 	ptr := b.String()
 	switch {
 	case se.SchemaField == "required":
 		t.add(KindMissingRequired, where(loc, ptr), schemaMessage("required", se.Schema))
 	case se.SchemaField == "properties" && strings.HasSuffix(se.Reason, " is unsupported"):
-		t.add(KindSchema, where(loc, ptr+"/"+escapePointer(quotedName(se.Reason))), schemaMessage("properties", se.Schema))
+		t.add(KindSchema, where(loc, ptr+"/"+jsonptr.Escape(quotedName(se.Reason))), schemaMessage("properties", se.Schema))
 	case se.SchemaField == "type":
 		t.add(KindSchema, where(loc, ptr), typeMessage(goKind(se.Value), se.Schema))
 	default:

@@ -32,22 +32,36 @@ type Pair struct {
 	// RequestBodyMissing says the capture says a request body existed but
 	// did not record it, as Chrome's HAR export does (content.size > 0, no
 	// content.text); body checks are skipped and the pair is counted as
-	// body-not-captured ([Disposition.BodyNotCaptured]).
+	// body-not-captured ([Route.BodyNotCaptured]).
 	RequestBodyMissing bool
 	// ResponseBodyMissing says the capture says a response body existed but
 	// did not record it, as Chrome's HAR export does (content.size > 0, no
 	// content.text); body checks are skipped and the pair is counted as
-	// body-not-captured ([Disposition.BodyNotCaptured]).
+	// body-not-captured ([Route.BodyNotCaptured]).
 	ResponseBodyMissing bool
 
 	// Source says where the pair came from, for reports: a file path, or
-	// "live" for the transport. Empty is allowed.
+	// [SourceLive] for live traffic. Empty is allowed.
 	Source string
 	// Index is the pair's position within Source (0-based), or -1.
 	Index int
 	// Line is the 1-based line in Source where the pair's entry or
 	// interaction starts, or 0 if unknown.
 	Line int
+}
+
+// SourceLive is the Source of a pair of live traffic ([LivePair]).
+const SourceLive = "live"
+
+// LivePair returns the Pair of one live exchange, as the validating
+// [Transport] and package ssocheck see it: Source [SourceLive], no index
+// and no line. It keeps the headers and bodies given, without copying.
+func LivePair(method, url string, reqHeader http.Header, reqBody []byte, status int, respHeader http.Header, respBody []byte) *Pair {
+	return &Pair{
+		Method: method, URL: url, RequestHeader: reqHeader, RequestBody: reqBody,
+		StatusCode: status, ResponseHeader: respHeader, ResponseBody: respBody,
+		Source: SourceLive, Index: -1,
+	}
 }
 
 // Where returns "source#index" (or what of it is known) for messages.

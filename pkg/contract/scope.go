@@ -11,21 +11,31 @@ import (
 	"strings"
 )
 
-// Reason says why a pair is or is not checked. [Validator.Classify] gives
-// one reason per pair; a report counts pairs by reason.
+// Reason says why a pair is checked or not. [Validator.Route] gives one
+// reason per pair, [Validator.Check] the final one; reports count pairs by
+// reason and spell it out with [Reason.Describe].
 type Reason string
 
-// The reasons a pair is in scope (checked) or skipped.
+// The reasons a pair is checked or skipped.
 //
-// In scope (API traffic):
+// Checked ([Reason.Checked]):
 //   - [ReasonOperation]: method and path reach an operation of the spec.
-//   - [ReasonUnknownOperation]: the path matches one of the spec's path
-//     templates but the spec declares no operation for the method there,
-//     or the pair is inside the scope widened with [WithScope]. Strict mode
-//     reports it as an unknown-operation violation; otherwise it passes
-//     unchecked.
+//   - [ReasonUnknownOperation]: strict mode only: API traffic the spec has
+//     no operation for (a path of the spec with a method it does not
+//     declare there, a request inside the scope widened with [WithScope],
+//     or a near miss of a path of the spec, see [ReasonNearMissPath]). It
+//     is an unknown-operation violation.
 //
-// Skipped (not API traffic; never a violation, in any mode):
+// Skipped (never a violation):
+//   - [ReasonUndeclaredOperation]: what strict mode reports as
+//     [ReasonUnknownOperation], outside strict mode.
+//   - [ReasonNearMissPath]: outside strict mode, a path that is not the
+//     spec's but becomes one once empty segments (a trailing or doubled
+//     "/") and dot segments ("." and "..") are dropped or resolved: servers
+//     do not agree on routing it, so it is not taken for the operation.
+//   - [ReasonNoBodyCaptured]: the capture recorded neither body of a pair
+//     that reaches an operation, and what is left (status, headers) shows
+//     no violation: not a check worth counting ([Validator.Check] only).
 //   - [ReasonPreflight]: a CORS preflight (OPTIONS with an
 //     Access-Control-Request-Method header).
 //   - [ReasonStaticAsset]: a script, style sheet, image, font, source map or
@@ -37,34 +47,71 @@ type Reason string
 //     describe, such as another Stytch endpoint.
 //   - [ReasonBadURL]: the URL cannot be parsed.
 const (
-	ReasonOperation        Reason = "operation"
-	ReasonUnknownOperation Reason = "unknown-operation"
-	ReasonPreflight        Reason = "cors-preflight"
-	ReasonStaticAsset      Reason = "static-asset"
-	ReasonOtherHost        Reason = "other-host"
-	ReasonOutsideAPI       Reason = "outside-api"
-	ReasonBadURL           Reason = "bad-url"
+	ReasonOperation           Reason = "operation"
+	ReasonUnknownOperation    Reason = "unknown-operation"
+	ReasonUndeclaredOperation Reason = "undeclared-operation"
+	ReasonNearMissPath        Reason = "near-miss-path"
+	ReasonNoBodyCaptured      Reason = "no-body-captured"
+	ReasonPreflight           Reason = "cors-preflight"
+	ReasonStaticAsset         Reason = "static-asset"
+	ReasonOtherHost           Reason = "other-host"
+	ReasonOutsideAPI          Reason = "outside-api"
+	ReasonBadURL              Reason = "bad-url"
 )
 
-// Disposition is what the validator makes of a pair before checking its
-// contents: whether it is API traffic, which operation it reaches, and
-// whether its bodies were captured.
-type Disposition struct {
-	// InScope reports whether the pair is API traffic: Reason is
-	// ReasonOperation or ReasonUnknownOperation. [Validator.Validate]
-	// returns nothing for a pair out of scope, in every mode.
-	InScope bool
-	// Reason says why the pair is in scope or skipped.
+// Checked reports whether a pair with this reason is checked against the
+// spec: [ReasonOperation] and [ReasonUnknownOperation]. Every other reason
+// is why a pair was skipped.
+func (r Reason) Checked() bool {
+	return r == ReasonOperation || r == ReasonUnknownOperation
+}
+
+// Describe spells the reason out for people, in the words every report
+// uses ("path outside the API"). An unknown reason is returned as is.
+func (r Reason) Describe() string {
+	switch r {
+	case ReasonOperation:
+		return "checked against its operation"
+	case ReasonUnknownOperation:
+		return "operation not in the spec (strict)"
+	case ReasonUndeclaredOperation:
+		return "operation not in the spec"
+	case ReasonNearMissPath:
+		return "near miss of an API path (empty or dot segment)"
+	case ReasonNoBodyCaptured:
+		return "neither body captured"
+	case ReasonPreflight:
+		return "CORS preflight"
+	case ReasonStaticAsset:
+		return "static asset"
+	case ReasonOtherHost:
+		return "other host"
+	case ReasonOutsideAPI:
+		return "path outside the API"
+	case ReasonBadURL:
+		return "unparsable URL"
+	}
+	return string(r)
+}
+
+// Route is the validator's routing decision for one pair, made once
+// ([Validator.Route], or inside [Validator.Check]) and carried to
+// validation, coverage and reports: the operation the pair reaches, or why
+// it is not checked.
+type Route struct {
+	// Reason says why the pair is checked or skipped.
 	Reason Reason
-	// Operation is the operation's ID, as in [Violation.Operation]; empty
-	// unless Reason is ReasonOperation.
+	// Operation is the operation's name, as in [Violation.Operation] and
+	// [Validator.OperationName]; empty unless the pair reaches an
+	// operation (Reason is ReasonOperation, or ReasonNoBodyCaptured).
 	Operation string
-	// Template is the path template of the operation, or of the spec path
-	// the request matched for ReasonUnknownOperation; empty otherwise.
+	// Template is the path template of the operation; for a pair that
+	// reaches none, the spec path it matches (with another method) or
+	// nearly matches (ReasonNearMissPath); empty otherwise.
 	Template string
 	// Method and Path are the pair's method (upper case) and path (no
-	// query), escaped with [Escape] so that a report can print them, as
-	// are Operation and Template.
+	// query, percent-encoded as in the request), escaped with [Escape] so
+	// that a report can print them, as are Operation and Template.
 	Method string
 	Path   string
 	// BodyNotCaptured reports that the capture says a body of the pair
@@ -72,11 +119,15 @@ type Disposition struct {
 	// [Pair.ResponseBodyMissing]). Body checks are skipped for that side;
 	// everything else is checked.
 	BodyNotCaptured bool
+
+	// nearMiss is set when Template is a template the path resembles
+	// (rule 5 of [Validator.Route]), not one it matches.
+	nearMiss bool
 }
 
-// Validated reports whether [Validator.Validate] checks the pair against an
-// operation of the spec.
-func (d Disposition) Validated() bool { return d.Reason == ReasonOperation }
+// Checked reports whether the pair is checked against the spec
+// ([Reason.Checked]).
+func (r Route) Checked() bool { return r.Reason.Checked() }
 
 // scopeEntry is one [WithScope] entry: a host, a path prefix, or both.
 type scopeEntry struct {
@@ -89,10 +140,10 @@ type scopeEntry struct {
 // ("api.stytch.com", or "host:port"), or a host followed by a path prefix
 // ("api.stytch.com/v1/b2b/"). A request inside an entry (same host, when
 // the entry names one; a path equal to the prefix or under it, segment by
-// segment) that reaches no operation of the spec is in scope with
-// [ReasonUnknownOperation], so strict mode reports any such call the spec
-// lacks. CORS preflights and static assets stay out of scope. Options
-// accumulate.
+// segment, compared as URLs) that reaches no operation of the spec is API
+// traffic the spec lacks: strict mode reports it ([ReasonUnknownOperation]),
+// otherwise it is skipped as [ReasonUndeclaredOperation]. CORS preflights
+// and static assets are still skipped. Options accumulate.
 func WithScope(entries ...string) Option {
 	return func(c *config) error {
 		if len(entries) == 0 {
@@ -136,7 +187,7 @@ func parseScope(e string) (scopeEntry, error) {
 			return scopeEntry{}, bad("not a host name")
 		}
 	}
-	return scopeEntry{host: strings.ToLower(host), prefix: prefix}, nil
+	return scopeEntry{host: strings.ToLower(host), prefix: normalizePath(prefix)}, nil
 }
 
 // matches reports whether the request at u (path: its escaped path) is
@@ -216,68 +267,89 @@ func isPreflight(p *Pair) bool {
 	return strings.EqualFold(p.Method, http.MethodOptions) && p.RequestHeader.Get("Access-Control-Request-Method") != ""
 }
 
-// Classify says whether p is API traffic for this validator and, if not,
-// why; it does not check the pair's contents. The rules, in order:
+// Route says whether p is checked and against which operation, or why it
+// is skipped; it does not look at the pair's bodies. [Validator.Check]
+// routes the same way. The rules, in order:
 //
 //  1. An unparsable URL is skipped ([ReasonBadURL]).
 //  2. A CORS preflight is skipped ([ReasonPreflight]), unless the spec
 //     declares an OPTIONS operation at its path.
 //  3. A method and path (any host) that reach an operation of the spec are
-//     in scope and validated ([ReasonOperation]).
+//     checked ([ReasonOperation]). Paths are compared as URLs (RFC 3986):
+//     a percent-encoded unreserved character ("%73aml" for "saml") is the
+//     character itself.
 //  4. A path that matches a path template of the spec (any host), with a
-//     method the spec does not declare there, is in scope
-//     ([ReasonUnknownOperation]).
-//  5. A static asset is skipped ([ReasonStaticAsset]).
-//  6. A request inside the scope widened with [WithScope] is in scope
-//     ([ReasonUnknownOperation]).
-//  7. Anything else is skipped: [ReasonOtherHost] when the spec names its
+//     method the spec does not declare there, is API traffic the spec
+//     lacks: [ReasonUnknownOperation] in strict mode,
+//     [ReasonUndeclaredOperation] otherwise.
+//  5. A path that would match a template of the spec without its empty or
+//     dot segments ("/v1//b2b", "/v1/./b2b", ".." segments, a trailing
+//     "/") is a near miss: [ReasonUnknownOperation] in strict mode,
+//     [ReasonNearMissPath] otherwise.
+//  6. A static asset is skipped ([ReasonStaticAsset]).
+//  7. A request inside the scope widened with [WithScope] is API traffic
+//     the spec lacks, as in rule 4.
+//  8. Anything else is skipped: [ReasonOtherHost] when the spec names its
 //     servers and the host is not one of them, [ReasonOutsideAPI]
 //     otherwise.
-func (v *Validator) Classify(p *Pair) Disposition {
+//
+// A nil p is a [ReasonBadURL].
+func (v *Validator) Route(p *Pair) Route {
 	if p == nil {
-		return Disposition{Reason: ReasonBadURL}
+		return Route{Reason: ReasonBadURL}
 	}
-	d, _, _ := v.classify(p, nil)
-	return d
+	r, _, _ := v.route(p, nil)
+	return r
 }
 
-// classify is Classify, also returning the operation and the parsed URL;
+// route is Route, also returning the operation and the parsed URL;
 // params, when not nil, receives the path parameters.
-func (v *Validator) classify(p *Pair, params map[string]string) (Disposition, *operation, *url.URL) {
-	d := Disposition{Method: Escape(strings.ToUpper(p.Method)), BodyNotCaptured: p.RequestBodyMissing || p.ResponseBodyMissing}
-	o, u, escPath, tmpl := v.find(p.Method, p.URL, params)
-	if u == nil {
-		d.Reason = ReasonBadURL
-		return d, nil, nil
+func (v *Validator) route(p *Pair, params map[string]string) (Route, *operation, *url.URL) {
+	r := Route{Method: Escape(strings.ToUpper(p.Method)), BodyNotCaptured: p.RequestBodyMissing || p.ResponseBodyMissing}
+	m := v.find(p.Method, p.URL, params)
+	if m.u == nil {
+		r.Reason = ReasonBadURL
+		return r, nil, nil
 	}
-	d.Path = Escape(escPath)
-	if isPreflight(p) && o == nil {
-		d.Reason = ReasonPreflight
-		return d, nil, u
+	r.Path = Escape(m.path)
+	if isPreflight(p) && m.op == nil {
+		r.Reason = ReasonPreflight
+		return r, nil, m.u
+	}
+	// lacks is the reason of API traffic the spec has no operation for.
+	lacks := ReasonUndeclaredOperation
+	if v.strict {
+		lacks = ReasonUnknownOperation
 	}
 	switch {
-	case o != nil:
-		d.InScope, d.Reason, d.Operation, d.Template = true, ReasonOperation, Escape(o.id), Escape(o.template)
-		return d, o, u
-	case tmpl != "":
-		d.InScope, d.Reason, d.Template = true, ReasonUnknownOperation, Escape(tmpl)
-		return d, nil, u
-	case isStaticAsset(escPath, p):
-		d.Reason = ReasonStaticAsset
-		return d, nil, u
+	case m.op != nil:
+		r.Reason, r.Operation, r.Template = ReasonOperation, Escape(m.op.id), Escape(m.op.template)
+		return r, m.op, m.u
+	case m.template != "":
+		r.Reason, r.Template = lacks, Escape(m.template)
+		return r, nil, m.u
+	case m.nearMiss != "":
+		r.Reason, r.Template, r.nearMiss = ReasonNearMissPath, Escape(m.nearMiss), true
+		if v.strict {
+			r.Reason = ReasonUnknownOperation
+		}
+		return r, nil, m.u
+	case isStaticAsset(m.norm, p):
+		r.Reason = ReasonStaticAsset
+		return r, nil, m.u
 	}
 	for _, s := range v.scope {
-		if s.matches(u, escPath) {
-			d.InScope, d.Reason = true, ReasonUnknownOperation
-			return d, nil, u
+		if s.matches(m.u, m.norm) {
+			r.Reason = lacks
+			return r, nil, m.u
 		}
 	}
-	if len(v.hosts) > 0 && !v.apiHost(u.Hostname()) {
-		d.Reason = ReasonOtherHost
+	if len(v.hosts) > 0 && !v.apiHost(m.u.Hostname()) {
+		r.Reason = ReasonOtherHost
 	} else {
-		d.Reason = ReasonOutsideAPI
+		r.Reason = ReasonOutsideAPI
 	}
-	return d, nil, u
+	return r, nil, m.u
 }
 
 // apiHost reports whether host (a name, without port) serves the API: one

@@ -2,7 +2,9 @@ package contract
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -63,9 +65,9 @@ func TestScopeOfAnAdminPageCapture(t *testing.T) {
 		pairs, want := adminPagePairs(t)
 		counts := map[Reason]int{}
 		for i, p := range pairs {
-			d := strict.Classify(p)
+			d := strict.Route(p)
 			assert.Equal(t, want[i], d.Reason, "pair %d %s %s", i, p.Method, p.URL)
-			assert.Equal(t, want[i] == ReasonOperation, d.InScope && d.Validated(), "pair %d", i)
+			assert.Equal(t, want[i] == ReasonOperation, d.Checked(), "pair %d", i)
 			counts[d.Reason]++
 			assert.Empty(t, strict.Validate(ctx, p), "strict Validate(pair %d %s %s)", i, p.Method, p.URL)
 		}
@@ -95,11 +97,11 @@ func TestScopeWidened(t *testing.T) {
 	lax := newValidator(t, WithScope("test.stytch.com"))
 	unknown := func(v *Validator) (n int) {
 		for i, p := range pairs {
-			d := v.Classify(p)
+			d := v.Route(p)
 			got := v.Validate(ctx, p)
-			if d.Reason == ReasonUnknownOperation {
+			if d.Reason == ReasonUnknownOperation || d.Reason == ReasonUndeclaredOperation {
 				n++
-				assert.True(t, d.InScope)
+				assert.Equal(t, v.strict, d.Checked(), "checked in strict mode only")
 				assert.Equal(t, ReasonOutsideAPI, want[i], "only calls outside the spec become unknown operations")
 				if v.strict {
 					require.Len(t, got, 1)
@@ -107,7 +109,7 @@ func TestScopeWidened(t *testing.T) {
 					assert.Equal(t, d.Method+" "+d.Path, got[0].Operation)
 				}
 			}
-			if !v.strict || d.Reason != ReasonUnknownOperation {
+			if d.Reason != ReasonUnknownOperation {
 				assert.Empty(t, got, "pair %d %s %s", i, p.Method, p.URL)
 			}
 		}
@@ -119,8 +121,11 @@ func TestScopeWidened(t *testing.T) {
 	assert.Equal(t, 3, unknown(lax), "in scope, but only strict mode reports them")
 
 	// A prefix matches whole segments.
-	assert.False(t, sso.Classify(&Pair{Method: "GET", URL: "https://test.stytch.com/v1/b2b/ssox/1"}).InScope)
-	assert.True(t, newValidator(t, WithScope("/v1/b2b/sso")).Classify(&Pair{Method: "GET", URL: "https://x/v1/b2b/sso/1"}).InScope)
+	assert.Equal(t, ReasonOutsideAPI, sso.Route(&Pair{Method: "GET", URL: "https://test.stytch.com/v1/b2b/ssox/1"}).Reason)
+	assert.Equal(t, ReasonUndeclaredOperation, newValidator(t, WithScope("/v1/b2b/sso")).Route(&Pair{Method: "GET", URL: "https://x/v1/b2b/sso/1"}).Reason)
+	// Prefixes and paths are compared as URLs.
+	assert.Equal(t, ReasonUndeclaredOperation, newValidator(t, WithScope("/v1/b2b/sso")).Route(&Pair{Method: "GET", URL: "https://x/v1/b2b/%73so/1"}).Reason)
+	assert.Equal(t, ReasonUndeclaredOperation, newValidator(t, WithScope("/v1/b2b/%73so")).Route(&Pair{Method: "GET", URL: "https://x/v1/b2b/sso/1"}).Reason)
 
 	for _, bad := range []string{"", "https://test.stytch.com/v1", "/v1 b2b", "/v1/\n", "/a//b", "/v1?x"} {
 		_, err := New(WithScope(bad))
@@ -150,15 +155,15 @@ func TestScopeDefaults(t *testing.T) {
 		{"PUT", "://bad", ReasonBadURL},
 	}
 	for _, tc := range tests {
-		d := v.Classify(&Pair{Method: tc.method, URL: tc.url})
+		d := v.Route(&Pair{Method: tc.method, URL: tc.url})
 		assert.Equal(t, tc.want, d.Reason, "%s %s", tc.method, tc.url)
 	}
-	assert.Equal(t, ReasonBadURL, v.Classify(nil).Reason)
+	assert.Equal(t, ReasonBadURL, v.Route(nil).Reason)
 }
 
-// TestVerdictIsClassifyAndValidate: the one-pass form agrees with the two
-// calls, pair by pair, in and out of scope, clean and drifting.
-func TestVerdictIsClassifyAndValidate(t *testing.T) {
+// TestCheckIsRouteAndValidate: the one-pass form agrees with the two
+// calls, pair by pair, checked and skipped, clean and drifting.
+func TestCheckIsRouteAndValidate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pairs, _ := adminPagePairs(t)
@@ -170,11 +175,179 @@ func TestVerdictIsClassifyAndValidate(t *testing.T) {
 	for _, v := range []*Validator{newValidator(t), newValidator(t, WithStrict(true), WithScope("/v1/b2b/"))} {
 		violations := 0
 		for i, p := range pairs {
-			d, got := v.Verdict(ctx, p)
-			assert.Equal(t, v.Classify(p), d, "pair %d", i)
-			assert.Equal(t, v.Validate(ctx, p), got, "pair %d", i)
-			violations += len(got)
+			res := v.Check(ctx, p)
+			assert.Equal(t, v.Route(p), res.Route, "pair %d", i)
+			assert.Equal(t, v.Validate(ctx, p), res.Violations, "pair %d", i)
+			violations += len(res.Violations)
 		}
 		assert.Positive(t, violations)
 	}
+}
+
+const samlTemplate = "/v1/b2b/sso/saml/{organization_id}/connections/{connection_id}"
+
+// TestRouteComparesURLsAsURLs: a path spelled with percent-encoded
+// unreserved characters is the spec's path, validated as such; near misses
+// (empty and dot segments) are unknown operations naming the template in
+// strict mode and skipped under their own reason otherwise; a reserved
+// character percent-encoded is not the character.
+func TestRouteComparesURLsAsURLs(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	strict := newValidator(t, WithStrict(true))
+	lax := newValidator(t)
+	const host = "https://test.stytch.com"
+	rest := "/" + testOrgID + "/connections/" + testSAMLID
+	tests := []struct {
+		name, path string
+		strict     Reason // the lax reason follows from it
+	}{
+		{"as written", "/v1/b2b/sso/saml" + rest, ReasonOperation},
+		{"%73aml", "/v1/b2b/sso/%73aml" + rest, ReasonOperation},
+		{"%76%31", "/%76%31/b2b/sso/saml" + rest, ReasonOperation},
+		{"%53 is S, not s", "/v1/b2b/%73%53o/saml" + rest, ReasonOutsideAPI}, // %53 is "S": paths are case-sensitive
+		{"every character", "/%76%31/%62%32%62/%73%73%6F/%73%61%6D%6C" + rest, ReasonOperation},
+		{"unreserved marks in a parameter", "/v1/b2b/sso/saml/org%2Dtest%5F%7E%2E" + "/connections/" + testSAMLID, ReasonOperation},
+		{"%2F is not /", "/v1/b2b/sso%2Fsaml" + rest, ReasonOutsideAPI},
+		{"trailing /", "/v1/b2b/sso/saml" + rest + "/", ReasonUnknownOperation},
+		{"//v1", "//v1/b2b/sso/saml" + rest, ReasonUnknownOperation},
+		{"empty segment", "/v1/b2b//sso/saml" + rest, ReasonUnknownOperation},
+		{"/./", "/v1/./b2b/sso/saml" + rest, ReasonUnknownOperation},
+		{"%2E segment", "/v1/%2E/b2b/sso/saml" + rest, ReasonUnknownOperation},
+		{".. resolved", "/v1/b2b/sso/external/../saml" + rest, ReasonUnknownOperation},
+		{".. dropped", "/v1/b2b/sso/../saml" + rest, ReasonUnknownOperation},
+		{"trailing / elsewhere", "/v1/b2b/sso/oidc" + rest + "/", ReasonOutsideAPI},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := samlPair(t)
+			p.URL = host + tc.path
+			p.RequestBody = edit(t, p.RequestBody, func(m map[string]any) { m["brand_new_field"] = 1 })
+
+			r := strict.Route(p)
+			assert.Equal(t, tc.strict, r.Reason)
+			assert.Equal(t, tc.path, r.Path, "the path as sent")
+			got := strict.Validate(ctx, p)
+			switch tc.strict {
+			case ReasonOperation:
+				assert.Equal(t, "UpdateSAMLConnection", r.Operation)
+				assert.Equal(t, samlTemplate, r.Template)
+				require.Len(t, got, 1, "%v", got)
+				assert.Equal(t, KindUndocumentedField, got[0].Kind)
+				assert.Equal(t, tc.path, got[0].Path)
+				assert.Equal(t, ReasonOperation, lax.Route(p).Reason)
+			case ReasonUnknownOperation:
+				assert.Empty(t, r.Operation)
+				assert.Equal(t, samlTemplate, r.Template)
+				require.Len(t, got, 1, "%v", got)
+				assert.Equal(t, KindUnknownOperation, got[0].Kind)
+				assert.Contains(t, got[0].Message, samlTemplate)
+				assert.Contains(t, got[0].Message, "not written as")
+				lr := lax.Route(p)
+				assert.Equal(t, ReasonNearMissPath, lr.Reason)
+				assert.Equal(t, samlTemplate, lr.Template)
+				assert.False(t, lr.Checked())
+				assert.Empty(t, lax.Validate(ctx, p))
+			default:
+				assert.Empty(t, got)
+				assert.Equal(t, tc.strict, lax.Route(p).Reason)
+			}
+		})
+	}
+}
+
+func TestNormalizePath(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"/v1/b2b":          "/v1/b2b",
+		"/%76%31/%62%32b":  "/v1/b2b",
+		"/a%2fb/%2F":       "/a%2Fb/%2F",
+		"/%7e%7E%2d%2e%5f": "/~~-._",
+		"/%41%5a%61%7a%30": "/AZaz0",
+		"/%e2%82%ac":       "/%E2%82%AC",
+		"/%":               "/%",
+		"/%4":              "/%4",
+		"/%zz%41":          "/%zzA",
+	} {
+		assert.Equal(t, want, normalizePath(in), "normalizePath(%q)", in)
+	}
+}
+
+// TestSkipPolicyInTheLibrary: the reasons a pair is not checked that used
+// to live in the CLI come from Check, and each reason has its own words.
+func TestSkipPolicyInTheLibrary(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	strict := newValidator(t, WithStrict(true))
+	lax := newValidator(t)
+
+	// Neither body captured, nothing else wrong: not a check.
+	p := samlPair(t)
+	p.RequestBody, p.ResponseBody, p.RequestBodyMissing, p.ResponseBodyMissing = nil, nil, true, true
+	res := strict.Check(ctx, p)
+	assert.Equal(t, ReasonNoBodyCaptured, res.Route.Reason)
+	assert.False(t, res.Checked())
+	assert.Equal(t, "UpdateSAMLConnection", res.Route.Operation, "the route still names the operation")
+	assert.Equal(t, ReasonOperation, strict.Route(p).Reason, "routing alone does not look at bodies")
+	// ... unless what is left shows a violation.
+	p.StatusCode = 299
+	res = strict.Check(ctx, p)
+	assert.Equal(t, ReasonOperation, res.Route.Reason)
+	assert.True(t, res.Checked())
+	assert.NotEmpty(t, res.Violations)
+
+	// A method the spec does not declare at its path.
+	p = samlPair(t)
+	p.Method = http.MethodPatch
+	res = lax.Check(ctx, p)
+	assert.Equal(t, ReasonUndeclaredOperation, res.Route.Reason)
+	assert.False(t, res.Checked())
+	assert.Empty(t, res.Violations)
+	res = strict.Check(ctx, p)
+	assert.Equal(t, ReasonUnknownOperation, res.Route.Reason)
+	assert.True(t, res.Checked())
+	require.Len(t, res.Violations, 1)
+	assert.Equal(t, "the spec declares no PATCH operation at "+samlTemplate, res.Violations[0].Message)
+
+	all := []Reason{ReasonOperation, ReasonUnknownOperation, ReasonUndeclaredOperation, ReasonNearMissPath, ReasonNoBodyCaptured,
+		ReasonPreflight, ReasonStaticAsset, ReasonOtherHost, ReasonOutsideAPI, ReasonBadURL}
+	seen := map[string]Reason{}
+	for _, r := range all {
+		d := r.Describe()
+		assert.NotEqual(t, string(r), d, "%s has its own words", r)
+		assert.NotContains(t, seen, d, "%s and %s read the same", r, seen[d])
+		seen[d] = r
+		assert.Equal(t, r == ReasonOperation || r == ReasonUnknownOperation, r.Checked(), "%s", r)
+	}
+	assert.Equal(t, "something-new", Reason("something-new").Describe())
+}
+
+// TestEveryRespellingRoutesAlike: percent-encoding any one unreserved
+// character of a clean pair's path, in lower- or upper-case hex, changes
+// neither its route nor its verdict.
+func TestEveryRespellingRoutesAlike(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	v := newValidator(t, WithStrict(true))
+	p := samlPair(t)
+	const host = "https://test.stytch.com"
+	path := strings.TrimPrefix(p.URL, host)
+	require.NotEqual(t, p.URL, path)
+	require.Empty(t, v.Validate(ctx, p))
+	n := 0
+	for i := 0; i < len(path); i++ {
+		if !isUnreserved(path[i]) {
+			continue
+		}
+		for _, format := range []string{"%%%02x", "%%%02X"} {
+			q := *p
+			q.URL = host + path[:i] + fmt.Sprintf(format, path[i]) + path[i+1:]
+			res := v.Check(ctx, &q)
+			assert.Equal(t, ReasonOperation, res.Route.Reason, "%s", q.URL)
+			assert.Equal(t, "UpdateSAMLConnection", res.Route.Operation, "%s", q.URL)
+			assert.Empty(t, res.Violations, "%s", q.URL)
+			n++
+		}
+	}
+	assert.Greater(t, n, 100)
 }

@@ -20,7 +20,7 @@ const MaxTransportBodyBytes = 10 << 20
 // than pass traffic unchecked.
 //
 // In Enforce mode a violating pair fails the round trip with a
-// *[ContractError], and the response is closed. That departs on purpose
+// *[ViolationError], and the response is closed. That departs on purpose
 // from the http.RoundTripper contract (a RoundTripper that obtained a
 // response should return it): it is what makes a third-party client, which
 // only lets you swap its transport, fail on drift. A client that can check
@@ -89,11 +89,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		orig.Close()
 		resp.Body = io.NopCloser(bytes.NewReader(respBody))
 	}
-	p := &Pair{
-		Method: req.Method, URL: req.URL.String(), RequestHeader: req.Header, RequestBody: reqBody,
-		StatusCode: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: respBody,
-		Source: "live", Index: -1,
-	}
+	p := LivePair(req.Method, req.URL.String(), req.Header, reqBody, resp.StatusCode, resp.Header, respBody)
 	var vs []Violation
 	if tooLong {
 		vs = []Violation{{Operation: req.Method + " " + req.URL.Path, Side: SideResponse, Kind: KindUnreadableBody, Location: "body", Message: "response body exceeds the validation limit"}}

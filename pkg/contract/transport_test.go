@@ -66,8 +66,8 @@ func TestTransportEnforce(t *testing.T) {
 	resp, err := (&http.Client{Transport: tr}).Do(req)
 	require.Error(t, err)
 	assert.Nil(t, resp)
-	var ce *ContractError
-	require.True(t, errors.As(err, &ce), "error %v; want *ContractError", err)
+	var ce *ViolationError
+	require.True(t, errors.As(err, &ce), "error %v; want *ViolationError", err)
 	assert.Equal(t, http.StatusOK, ce.StatusCode)
 	assert.Equal(t, bad, ce.Body)
 	require.Len(t, ce.Violations, 1)
@@ -105,9 +105,9 @@ func TestTransportReport(t *testing.T) {
 	req.GetBody = nil
 	var logs bytes.Buffer
 	var reported []Violation
-	tr := mustTransport(t, newValidator(t), CheckConfig{Mode: Report,
+	tr := mustTransport(t, newValidator(t), CheckConfig{Mode: Monitor,
 		Logger: slog.New(slog.NewJSONHandler(&logs, nil)),
-		Report: func(_ context.Context, p *Pair, vs []Violation) {
+		OnViolation: func(_ context.Context, p *Pair, vs []Violation) {
 			assert.Equal(t, "live", p.Source)
 			reported = vs
 		}}, tracker)
@@ -116,7 +116,7 @@ func TestTransportReport(t *testing.T) {
 	got, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	require.NoError(t, resp.Body.Close())
-	assert.Equal(t, bad, got, "body re-readable in report mode")
+	assert.Equal(t, bad, got, "body re-readable in monitor mode")
 	require.Len(t, reported, 1)
 	assert.Equal(t, "/connection/encryption_private_keys/0/private_key", reported[0].Location)
 	assert.Contains(t, logs.String(), "contract violation")
@@ -130,7 +130,7 @@ func TestCheckerZeroSampleRateChecksAll(t *testing.T) {
 	req, tracker := setup(t, http.StatusOK, []byte(`not json`))
 	tr := mustTransport(t, newValidator(t), CheckConfig{SampleRate: 0}, tracker)
 	_, err := tr.RoundTrip(req)
-	var ce *ContractError
+	var ce *ViolationError
 	require.ErrorAs(t, err, &ce)
 }
 
@@ -236,11 +236,11 @@ func (f *failingBody) Close() error { return nil }
 func TestTransportPassesBodyReadErrorsThrough(t *testing.T) {
 	t.Parallel()
 	reset := errors.New("connection reset by peer")
-	for _, mode := range []Mode{Enforce, Report} {
+	for _, mode := range []Mode{Enforce, Monitor} {
 		v, err := New(WithStrict(true))
 		require.NoError(t, err)
 		reported := 0
-		tr := mustTransport(t, v, CheckConfig{Mode: mode, Report: func(context.Context, *Pair, []Violation) { reported++ }},
+		tr := mustTransport(t, v, CheckConfig{Mode: mode, OnViolation: func(context.Context, *Pair, []Violation) { reported++ }},
 			stubTransport{status: 200, body: func() io.ReadCloser { return &failingBody{data: []byte(`{"request_id":`), err: reset} }})
 		req := httptest.NewRequest(http.MethodPut, "https://test.stytch.com/v1/b2b/sso/saml/o/connections/c", nil)
 		resp, err := tr.RoundTrip(req)
@@ -260,7 +260,7 @@ func TestTransportTooLongBodyIsHandedOverWhole(t *testing.T) {
 	require.NoError(t, err)
 	big := bytes.Repeat([]byte("0123456789abcdef"), MaxTransportBodyBytes/16+1000)
 	var got []Violation
-	tr := mustTransport(t, v, CheckConfig{Mode: Report, Report: func(_ context.Context, _ *Pair, vs []Violation) { got = vs }},
+	tr := mustTransport(t, v, CheckConfig{Mode: Monitor, OnViolation: func(_ context.Context, _ *Pair, vs []Violation) { got = vs }},
 		stubTransport{status: 200, body: func() io.ReadCloser { return io.NopCloser(bytes.NewReader(big)) }})
 	req := httptest.NewRequest(http.MethodPut, "https://test.stytch.com/v1/b2b/sso/saml/o/connections/c", nil)
 	resp, err := tr.RoundTrip(req)
@@ -274,7 +274,7 @@ func TestTransportTooLongBodyIsHandedOverWhole(t *testing.T) {
 
 	enforce := mustTransport(t, v, CheckConfig{}, stubTransport{status: 200, body: func() io.ReadCloser { return io.NopCloser(bytes.NewReader(big)) }})
 	_, err = enforce.RoundTrip(httptest.NewRequest(http.MethodPut, "https://test.stytch.com/v1/b2b/sso/saml/o/connections/c", nil))
-	var ce *ContractError
+	var ce *ViolationError
 	require.ErrorAs(t, err, &ce)
 	assert.Len(t, ce.Body, MaxTransportBodyBytes, "the error keeps a bounded body")
 }

@@ -203,7 +203,7 @@ func New(opts ...Option) (*Validator, error) {
 				r.segs = append(r.segs, "")
 				r.params = append(r.params, part[1:len(part)-1])
 			} else {
-				r.segs = append(r.segs, part)
+				r.segs = append(r.segs, normalizePath(part))
 				r.params = append(r.params, "")
 			}
 		}
@@ -311,29 +311,49 @@ func (v *Validator) OperationName(method, template string) (name string, ok bool
 	return name, ok
 }
 
-// FindOperation returns the operation that method and rawURL (absolute or a
-// bare path) reach, whatever the host: the spec's servers are ignored.
-func (v *Validator) FindOperation(method, rawURL string) (operationID, pathTemplate string, ok bool) {
-	o, _, _, _ := v.find(method, rawURL, nil)
-	if o == nil {
-		return "", "", false
-	}
-	return o.id, o.template, true
+// match is what [Validator.find] makes of a method and URL.
+type match struct {
+	op *operation // nil when the method and path reach no operation
+	u  *url.URL   // nil when the URL does not parse
+	// path is the escaped path, as in the request, without query; norm is
+	// path with percent-encoded unreserved characters decoded and other
+	// escapes in upper case (RFC 3986, 6.2.2), what routing compares.
+	path, norm string
+	// template is the first path template the path matches whatever the
+	// method ("" when none); nearMiss the first one it matches once its
+	// empty and dot segments are dropped or resolved, when it matches none
+	// as written.
+	template, nearMiss string
 }
 
-// find routes a pair. params, when not nil, receives the path parameters.
-// It returns the operation (nil when none), the parsed URL (nil when it
-// does not parse), the escaped path without query, and the first path
-// template the path matches whatever the method ("" when none).
-func (v *Validator) find(method, rawURL string, params map[string]string) (*operation, *url.URL, string, string) {
+// find routes a method and URL. params, when not nil, receives the path
+// parameters of the operation reached.
+func (v *Validator) find(method, rawURL string, params map[string]string) match {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, nil, "", ""
+		return match{}
 	}
+	m := match{u: u, path: u.EscapedPath()}
+	m.norm = normalizePath(m.path)
+	parts := strings.Split(strings.TrimPrefix(m.norm, "/"), "/")
+	m.op, m.template = v.lookup(strings.ToUpper(method), parts, params)
+	if m.template == "" && hasEmptyOrDotSegment(parts) {
+		for _, alt := range nearMissCandidates(parts) {
+			if _, t := v.lookup("", alt, nil); t != "" {
+				m.nearMiss = t
+				break
+			}
+		}
+	}
+	return m
+}
+
+// lookup returns the operation that method reaches at the path split into
+// parts (nil when none), and the first template the path matches whatever
+// the method ("" when none). params, when not nil, receives the path
+// parameters of the operation.
+func (v *Validator) lookup(method string, parts []string, params map[string]string) (*operation, string) {
 	tmpl := ""
-	path := u.EscapedPath()
-	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
-	method = strings.ToUpper(method)
 	for _, r := range v.routes {
 		if len(r.segs) != len(parts) {
 			continue
@@ -362,52 +382,141 @@ func (v *Validator) find(method, rawURL string, params map[string]string) (*oper
 				}
 				val, err := url.PathUnescape(parts[i])
 				if err != nil {
-					return nil, u, path, r.template
+					return nil, r.template
 				}
 				params[name] = val
 			}
 		}
-		return o, u, path, r.template
+		return o, r.template
 	}
-	return nil, u, path, tmpl
+	return nil, tmpl
+}
+
+// normalizePath returns an escaped path with its percent-encoded unreserved
+// characters (letters, digits, "-", ".", "_", "~") decoded and its other
+// escapes in upper case, so that two spellings of one path (RFC 3986,
+// 6.2.2.1 and 6.2.2.2) compare equal. A path without "%" is returned as is.
+func normalizePath(p string) string {
+	i := strings.IndexByte(p, '%')
+	if i < 0 {
+		return p
+	}
+	var b strings.Builder
+	b.Grow(len(p))
+	b.WriteString(p[:i])
+	for ; i < len(p); i++ {
+		c := p[i]
+		if c != '%' || i+2 >= len(p) || !isHex(p[i+1]) || !isHex(p[i+2]) {
+			b.WriteByte(c)
+			continue
+		}
+		d := unhex(p[i+1])<<4 | unhex(p[i+2])
+		if isUnreserved(d) {
+			b.WriteByte(d)
+		} else {
+			b.WriteByte('%')
+			b.WriteString(strings.ToUpper(p[i+1 : i+3]))
+		}
+		i += 2
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
+// isUnreserved reports whether c is an unreserved character of RFC 3986.
+func isUnreserved(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
+}
+
+// hasEmptyOrDotSegment reports whether a path split into segments has an
+// empty segment ("//", a trailing "/") or a "." or ".." one.
+func hasEmptyOrDotSegment(parts []string) bool {
+	for _, s := range parts {
+		if s == "" || s == "." || s == ".." {
+			return true
+		}
+	}
+	return false
+}
+
+// nearMissCandidates returns the paths a path with empty or dot segments
+// may have been meant as: its segments without the empty and "." ones and
+// with each ".." resolved against the segment before it (as a browser
+// would), then with the ".." segments dropped instead.
+func nearMissCandidates(parts []string) [][]string {
+	resolved := make([]string, 0, len(parts))
+	dropped := make([]string, 0, len(parts))
+	for _, s := range parts {
+		switch s {
+		case "", ".":
+		case "..":
+			if len(resolved) > 0 {
+				resolved = resolved[:len(resolved)-1]
+			}
+		default:
+			resolved = append(resolved, s)
+			dropped = append(dropped, s)
+		}
+	}
+	return [][]string{resolved, dropped}
 }
 
 // Validate checks one pair and returns every violation found, sorted by
 // side, location and kind; nil when the pair conforms. It never changes p.
-//
-// A pair out of scope ([Validator.Classify]) gives no violation in any
-// mode; a pair in scope that reaches no operation is an unknown-operation
-// violation in strict mode. Every violation carries the pair's method and
-// path, escaped.
+// It is [Validator.Check] for callers that need only the violations.
 func (v *Validator) Validate(ctx context.Context, p *Pair) []Violation {
-	_, out := v.Verdict(ctx, p)
-	return out
+	return v.Check(ctx, p).Violations
 }
 
-// Verdict is [Validator.Classify] and [Validator.Validate] in one pass (the
-// pair is routed once): what a report needs to count a pair and list its
-// violations. A nil p is a [ReasonBadURL] with no violation.
-func (v *Validator) Verdict(ctx context.Context, p *Pair) (Disposition, []Violation) {
+// Result is what [Validator.Check] makes of one pair: its route and the
+// violations found.
+type Result struct {
+	// Route is the pair's routing decision. Its Reason is the final one:
+	// ReasonNoBodyCaptured replaces ReasonOperation for a pair whose
+	// capture kept neither body and that shows no violation otherwise.
+	Route Route
+	// Violations lists the violations found, sorted by side, location and
+	// kind; nil for a pair that conforms or is not checked.
+	Violations []Violation
+}
+
+// Checked reports whether the pair was checked against the spec.
+func (r Result) Checked() bool { return r.Route.Checked() }
+
+// Check routes p once ([Validator.Route]) and validates it when it is
+// checked: what a report needs to count a pair and list its violations.
+// A pair that is skipped gives no violation, in any mode; a pair that
+// reaches no operation in strict mode ([ReasonUnknownOperation]) is an
+// unknown-operation violation naming the template its path matches or
+// resembles. Every violation carries the pair's method and path, escaped.
+// It never changes p. A nil p is a [ReasonBadURL] with no violation.
+func (v *Validator) Check(ctx context.Context, p *Pair) Result {
 	if p == nil {
-		return Disposition{Reason: ReasonBadURL}, nil
+		return Result{Route: Route{Reason: ReasonBadURL}}
 	}
 	st := v.pool.Get().(*state)
 	defer v.pool.Put(st)
 	clear(st.params)
 
-	d, o, u := v.classify(p, st.params)
-	if !d.InScope {
-		return d, nil
-	}
+	d, o, u := v.route(p, st.params)
 	if o == nil {
-		if !v.strict {
-			return d, nil
+		if d.Reason != ReasonUnknownOperation {
+			return Result{Route: d}
 		}
-		msg := "the spec declares no operation for this method and path"
-		if d.Template != "" {
-			msg = "the spec declares no " + d.Method + " operation at " + Escape(d.Template)
-		}
-		return d, []Violation{{Method: d.Method, Path: d.Path, Operation: d.Method + " " + d.Path, Side: SideRequest, Kind: KindUnknownOperation, Location: "path", Message: msg}}
+		return Result{Route: d, Violations: []Violation{unknownOperation(d)}}
 	}
 
 	var out []Violation
@@ -466,7 +575,13 @@ func (v *Validator) Verdict(ctx context.Context, p *Pair) (Disposition, []Violat
 
 	out = append(out, checkInvariants(o, v.strict, st.params, p, reqHeader, caps)...)
 	if len(out) == 0 {
-		return d, nil
+		if p.RequestBodyMissing && p.ResponseBodyMissing {
+			// Only the status and the headers could be looked at: not a
+			// check worth counting, so that a capture that kept no body
+			// at all cannot pass as checked.
+			d.Reason = ReasonNoBodyCaptured
+		}
+		return Result{Route: d}
 	}
 	for i := range out {
 		out[i].Method, out[i].Path = d.Method, d.Path
@@ -474,7 +589,20 @@ func (v *Validator) Verdict(ctx context.Context, p *Pair) (Disposition, []Violat
 		out[i].Location = Escape(out[i].Location)
 	}
 	sortViolations(out)
-	return d, out
+	return Result{Route: d, Violations: out}
+}
+
+// unknownOperation is the violation of a pair routed to
+// [ReasonUnknownOperation].
+func unknownOperation(d Route) Violation {
+	msg := "the spec declares no operation for this method and path"
+	switch {
+	case d.nearMiss:
+		msg = "the path is not written as the spec's " + d.Template + " (it has an empty or dot segment, or a trailing /): servers differ on how they route it"
+	case d.Template != "":
+		msg = "the spec declares no " + d.Method + " operation at " + d.Template
+	}
+	return Violation{Method: d.Method, Path: d.Path, Operation: d.Method + " " + d.Path, Side: SideRequest, Kind: KindUnknownOperation, Location: "path", Message: msg}
 }
 
 // tolerateEchoes applies the rule for path parameters repeated in the

@@ -300,7 +300,7 @@ func TestValidateDoesNotMutatePair(t *testing.T) {
 	assert.Equal(t, before.URL, p.URL)
 }
 
-func TestFindOperation(t *testing.T) {
+func TestRouteFindsOperation(t *testing.T) {
 	t.Parallel()
 	v := newValidator(t)
 	tests := []struct {
@@ -317,11 +317,11 @@ func TestFindOperation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.method+" "+tc.url, func(t *testing.T) {
-			id, tmpl, ok := v.FindOperation(tc.method, tc.url)
-			assert.Equal(t, tc.ok, ok)
-			assert.Equal(t, tc.wantID, id)
-			if ok {
-				assert.Contains(t, tmpl, "{connection_id}")
+			r := v.Route(&Pair{Method: tc.method, URL: tc.url})
+			assert.Equal(t, tc.ok, r.Reason == ReasonOperation, "%s", r.Reason)
+			assert.Equal(t, tc.wantID, r.Operation)
+			if tc.ok {
+				assert.Contains(t, r.Template, "{connection_id}")
 			}
 		})
 	}

@@ -100,12 +100,12 @@ func TestStytchPublishedSpec(t *testing.T) {
 
 	stytch := newValidator(t, WithDocument(doc))
 	for _, path := range []string{"/v1/b2b/magic_links/authenticate", "/v1/magic_links/authenticate"} {
-		id, _, ok := stytch.FindOperation("POST", path)
-		require.True(t, ok)
-		assert.Equal(t, "POST "+path, id, "a colliding operationId is replaced by method and path")
+		r := stytch.Route(&Pair{Method: "POST", URL: path})
+		require.Equal(t, ReasonOperation, r.Reason)
+		assert.Equal(t, "POST "+path, r.Operation, "a colliding operationId is replaced by method and path")
 	}
-	id, _, _ := stytch.FindOperation("PUT", "/v1/b2b/sso/saml/o/connections/c")
-	assert.Equal(t, "api_sso_v1_sso_saml_UpdateConnection", id)
+	r := stytch.Route(&Pair{Method: "PUT", URL: "/v1/b2b/sso/saml/o/connections/c"})
+	assert.Equal(t, "api_sso_v1_sso_saml_UpdateConnection", r.Operation)
 
 	// Where the two specs knowingly differ, by case name.
 	type diff struct{ onlyOurs, onlyStytch []string }
@@ -303,7 +303,7 @@ func TestCraftedCaptureCannotForgeReportLines(t *testing.T) {
 	raw := samlPair(t)
 	raw.URL = "https://test.stytch.com/v1/b2b/sso/saml/" + forged + "/connections/c"
 	raw.Method = "PUT" + forged
-	d := v.Classify(raw)
+	d := v.Route(raw)
 	assert.Equal(t, ReasonBadURL, d.Reason)
 	check(d.Method)
 	assert.Empty(t, v.Validate(ctx, raw))
@@ -321,7 +321,7 @@ func TestCraftedCaptureCannotForgeReportLines(t *testing.T) {
 		check(g.Location)
 	}
 	enc.Method = "GET" + forged
-	d = v.Classify(enc)
+	d = v.Route(enc)
 	assert.Equal(t, ReasonUnknownOperation, d.Reason)
 	check(d.Method)
 	got = v.Validate(ctx, enc)
@@ -353,14 +353,14 @@ func TestEmptyJSONBody(t *testing.T) {
 				// A body the capture says it did not record is not empty.
 				p.ResponseBodyMissing = true
 				assert.Empty(t, v.Validate(ctx, p), "status %d, body not captured", status)
-				assert.True(t, v.Classify(p).BodyNotCaptured)
+				assert.True(t, v.Route(p).BodyNotCaptured)
 			}
 			// The request side: a required body that was not recorded is not missing.
 			p := samlPair(t)
 			p.RequestBody, p.RequestBodyMissing = nil, true
 			assert.Empty(t, v.Validate(ctx, p))
-			assert.True(t, v.Classify(p).BodyNotCaptured)
-			assert.False(t, v.Classify(samlPair(t)).BodyNotCaptured)
+			assert.True(t, v.Route(p).BodyNotCaptured)
+			assert.False(t, v.Route(samlPair(t)).BodyNotCaptured)
 			// A response that is not JSON, or declares no JSON, may be empty.
 			p = samlPair(t)
 			p.StatusCode, p.ResponseBody, p.ResponseHeader = 304, nil, http.Header{}

@@ -29,9 +29,12 @@ const (
 	// KindMissingRequired: a required property, parameter or body is absent.
 	KindMissingRequired Kind = "missing-required"
 	// KindUndocumentedField: strict mode found a body property the spec does
-	// not declare. In every mode: a key that differs from a declared
-	// property's name only in case, which Go's encoding/json (matching
-	// names case-insensitively) decodes into that property's field.
+	// not declare, or a request header the operation does not declare that
+	// is in Stytch's X-Stytch- namespace or a near miss of a declared one
+	// (Location "header:NAME"; Stytch ignores headers it does not know). In
+	// every mode: a key that differs from a declared property's name only
+	// in case, which Go's encoding/json (matching names case-insensitively)
+	// decodes into that property's field.
 	KindUndocumentedField Kind = "undocumented-field"
 	// KindStatus: the response status is not one the operation lists.
 	KindStatus Kind = "status"
@@ -128,9 +131,9 @@ func Escape(s string) string {
 	return b.String()
 }
 
-// ContractError is returned by the validating transport in enforce mode when
+// ViolationError is returned by the validating transport in enforce mode when
 // a pair breaks the contract. The response's status and body stay available.
-type ContractError struct {
+type ViolationError struct {
 	// Violations lists every violation found in the pair.
 	Violations []Violation
 	// StatusCode is the response's HTTP status (0 if the request itself was rejected before sending).
@@ -142,7 +145,7 @@ type ContractError struct {
 }
 
 // Error implements error. It lists the violations, never body values.
-func (e *ContractError) Error() string {
+func (e *ViolationError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "contract: %d violation(s)", len(e.Violations))
 	if e.StatusCode != 0 {

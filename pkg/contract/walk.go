@@ -10,6 +10,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/stytchsso/stytchsso/internal/jsonptr"
 	"github.com/stytchsso/stytchsso/internal/jsonstr"
 )
 
@@ -221,12 +222,12 @@ func (w *walker) pointer(name string, hasName bool) string {
 		if s.idx >= 0 {
 			b.WriteString(strconv.Itoa(s.idx))
 		} else {
-			b.WriteString(escapePointer(s.name))
+			b.WriteString(jsonptr.Escape(s.name))
 		}
 	}
 	if hasName {
 		b.WriteByte('/')
-		b.WriteString(escapePointer(name))
+		b.WriteString(jsonptr.Escape(name))
 	}
 	return b.String()
 }
@@ -886,14 +887,6 @@ func (w *walker) readNumber() ([]byte, error) {
 	}
 	w.pos = i
 	return d[start:i], nil
-}
-
-// escapePointer escapes one JSON pointer token (RFC 6901).
-func escapePointer(s string) string {
-	if !strings.ContainsAny(s, "~/") {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
 // bodyLocation names a body pointer, the root being "body".

@@ -23,6 +23,15 @@
 //     method_not_allowed (with Allow: PUT), any other path 404 route_not_found.
 //   - Basic auth with the configured project ID and secret, else 401
 //     unauthorized_credentials.
+//   - A [PreferHeader] asking for a status, Prism's convention
+//     ("Prefer: code=429"): any status the operation declares in the spec
+//     (200, 400, 401, 403, 404, 429, 500) is answered at once with a body
+//     valid under the spec, Stytch's error for that status (429 with
+//     Retry-After: 1) or, for 200, the connection as it stands (the body is
+//     not applied); the answer carries Preference-Applied: code=N. A code the
+//     operation does not declare, or one that is not a number, gets 400
+//     bad_request listing the declared ones. Preferences other than code are
+//     ignored; forced answers do not use the rate limit.
 //   - Rate limit (token bucket, [Config.RateLimit] per second, burst
 //     [Config.Burst]): 429 too_many_requests with Retry-After in seconds.
 //   - Faults queued with [Provider.ThrottleNext] (429 too_many_requests, before
@@ -63,9 +72,11 @@
 // answers the provider's JSON Web Key Set, {"keys":[...],"request_id":...,"status_code":200},
 // holding the public half of an RSA-2048 key made on first use
 // ([Provider.SessionSigningKey]): Stytch's Go SDK fetches it when its B2B
-// client is constructed. It checks Basic auth like the updates (401), and
-// answers 404 project_not_found for another project and 405 (Allow: GET) for
-// another method; rate limits and queued faults do not apply to it.
+// client is constructed, with no Authorization header. Like Stytch, the
+// provider serves it without authentication (it is the one route that does;
+// a credential sent with it is ignored), answers 404 project_not_found for
+// another project and 405 (Allow: GET) for another method; rate limits,
+// queued faults and Prefer do not apply to it.
 //
 // What one request and one connection can hold is bounded, so a
 // long-running provider's state cannot grow without bound and every answer

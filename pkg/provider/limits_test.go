@@ -23,7 +23,8 @@ import (
 
 // TestJWKS: the route Stytch's Go SDK fetches when its B2B client is built
 // answers a JSON Web Key Set holding the provider's RSA key, in Stytch's
-// envelope; a JWT signed with SessionSigningKey verifies against it.
+// envelope, with or without credentials; a JWT signed with SessionSigningKey
+// verifies against it.
 func TestJWKS(t *testing.T) {
 	t.Parallel()
 	e := setup(t, provider.Config{})
@@ -63,7 +64,8 @@ func TestJWKS(t *testing.T) {
 	assert.Equal(t, res.body["keys"], again.body["keys"], "the same key on every fetch")
 	assert.NotEqual(t, res.str("request_id"), again.str("request_id"))
 
-	assert.Equal(t, "unauthorized_credentials", e.do(t, http.MethodGet, path, "", noAuth()).str("error_type"))
+	assert.Equal(t, http.StatusOK, e.do(t, http.MethodGet, path, "", noAuth()).status, "served without authentication")
+	assert.Equal(t, http.StatusOK, e.do(t, http.MethodGet, path, "", withAuth(testProjectID, "secret-test-wrong")).status, "a wrong credential is ignored")
 	assert.Equal(t, "project_not_found", e.do(t, http.MethodGet, provider.JWKSPathPrefix+"project-test-other", "").str("error_type"))
 	bad := e.do(t, http.MethodPost, path, "")
 	assert.Equal(t, http.StatusMethodNotAllowed, bad.status)

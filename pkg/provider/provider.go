@@ -89,6 +89,10 @@ type Provider struct {
 
 	samlSchema     *openapi3.Schema
 	externalSchema *openapi3.Schema
+	// samlStatuses and externalStatuses are the statuses each operation
+	// declares: what a Prefer: code=N request may ask for.
+	samlStatuses     []int
+	externalStatuses []int
 
 	seed Seed
 
@@ -153,22 +157,24 @@ func New(cfg Config) (*Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("provider: load spec: %w", err)
 	}
-	samlSchema, err := requestSchema(doc, names.SAMLConnectionPath)
+	samlSchema, samlStatuses, err := operationOf(doc, names.SAMLConnectionPath)
 	if err != nil {
 		return nil, err
 	}
-	externalSchema, err := requestSchema(doc, names.ExternalConnectionPath)
+	externalSchema, externalStatuses, err := operationOf(doc, names.ExternalConnectionPath)
 	if err != nil {
 		return nil, err
 	}
 	p := &Provider{
-		projectID:      cfg.ProjectID,
-		secret:         cfg.Secret,
-		clock:          cfg.Clock,
-		baseURL:        base,
-		samlSchema:     samlSchema,
-		externalSchema: externalSchema,
-		sessions:       make(map[string]bool, len(cfg.Sessions)),
+		projectID:        cfg.ProjectID,
+		secret:           cfg.Secret,
+		clock:            cfg.Clock,
+		baseURL:          base,
+		samlSchema:       samlSchema,
+		externalSchema:   externalSchema,
+		samlStatuses:     samlStatuses,
+		externalStatuses: externalStatuses,
+		sessions:         make(map[string]bool, len(cfg.Sessions)),
 	}
 	if p.clock == nil {
 		p.clock = time.Now
@@ -189,16 +195,18 @@ func New(cfg Config) (*Provider, error) {
 	return p, nil
 }
 
-func requestSchema(doc *openapi3.T, path string) (*openapi3.Schema, error) {
+// operationOf returns the request schema of PUT path and the statuses it
+// declares.
+func operationOf(doc *openapi3.T, path string) (*openapi3.Schema, []int, error) {
 	item := doc.Paths.Find(path)
 	if item == nil || item.Put == nil || item.Put.RequestBody == nil || item.Put.RequestBody.Value == nil {
-		return nil, fmt.Errorf("provider: spec has no PUT request body for %s", path)
+		return nil, nil, fmt.Errorf("provider: spec has no PUT request body for %s", path)
 	}
 	mt := item.Put.RequestBody.Value.Content.Get("application/json")
 	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
-		return nil, fmt.Errorf("provider: spec has no application/json schema for PUT %s", path)
+		return nil, nil, fmt.Errorf("provider: spec has no application/json schema for PUT %s", path)
 	}
-	return mt.Schema.Value, nil
+	return mt.Schema.Value, declaredStatuses(item.Put), nil
 }
 
 func (p *Provider) now() time.Time {
@@ -429,6 +437,9 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.writeError(w, reqID, errUnauthorized())
 		return
 	}
+	if p.answerPreference(w, r, reqID, kind, orgKey, connID) {
+		return
+	}
 	if p.takeThrottle() {
 		w.Header().Set("Retry-After", "1")
 		p.writeError(w, reqID, errTooManyRequests())
@@ -452,6 +463,11 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.writeError(w, reqID, e)
 		return
 	}
+	p.update(w, reqID, kind, orgKey, connID, body)
+}
+
+// update applies body to the connection of kind and answers.
+func (p *Provider) update(w http.ResponseWriter, reqID string, kind connKind, orgKey, connID string, body []byte) {
 	switch kind {
 	case kindSAML:
 		p.updateSAML(w, reqID, orgKey, connID, body)
@@ -626,7 +642,7 @@ func (p *Provider) updateSAML(w http.ResponseWriter, reqID, orgKey, connID strin
 	out, err := json.Marshal(stytchsso.UpdateSAMLConnectionResponseBody{
 		RequestID:  reqID,
 		StatusCode: http.StatusOK,
-		Connection: &next,
+		Connection: next,
 	})
 	p.mu.Unlock()
 	p.writeBody(w, http.StatusOK, out, err, reqID)
@@ -656,7 +672,7 @@ func (p *Provider) updateExternal(w http.ResponseWriter, reqID, orgKey, connID s
 	out, err := json.Marshal(stytchsso.UpdateExternalConnectionResponseBody{
 		RequestID:  reqID,
 		StatusCode: http.StatusOK,
-		Connection: &next,
+		Connection: next,
 	})
 	p.mu.Unlock()
 	p.writeBody(w, http.StatusOK, out, err, reqID)

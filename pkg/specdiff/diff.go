@@ -6,10 +6,11 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/oasdiff/checker"
 	"github.com/oasdiff/oasdiff/diff"
 	"github.com/oasdiff/oasdiff/load"
+
+	"github.com/stytchsso/stytchsso/api"
 )
 
 // Change is one difference oasdiff's checker found between two versions.
@@ -90,14 +91,18 @@ func Compare(oldSpec, newSpec []byte, oldName, newName string) (*Report, error) 
 	return rep, nil
 }
 
+// loadSpec loads one version for oasdiff, unvalidated as oasdiff's own
+// loader would: a comparison must not stop at a quirk of either version.
 func loadSpec(data []byte, name string) (*load.SpecInfo, error) {
-	// A fresh loader per spec: the loader caches documents by name.
-	loader := openapi3.NewLoader()
-	s, err := load.NewSpecInfoFromData(loader, data, name)
+	doc, _, err := api.Load(data, name, api.Unvalidated)
 	if err != nil {
-		return nil, fmt.Errorf("specdiff: load %s: %w", name, err)
+		return nil, err
 	}
-	return s, nil
+	info := &load.SpecInfo{Url: name, Spec: doc}
+	if doc.Info != nil {
+		info.Version = doc.Info.Version
+	}
+	return info, nil
 }
 
 // WriteText renders the report for people: breaking changes, then the

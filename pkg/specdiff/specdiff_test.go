@@ -120,6 +120,7 @@ func TestCompareUpstreamFixture(t *testing.T) {
 		{"saml", "request body", "/identity_provider", "enum", "15 values, only here: shibboleth", "15 values, only here: new-idp"},
 		{"saml", "response 200", "/status_code", "type", "integer", "string"},
 		{"saml", "response 200", "/connection/upstream_only", "presence", "absent", "string, required"},
+		{"saml", "response 200", "/connection", "required", "required", "optional"}, // as in Stytch's spec
 		{"saml", "response 200", "/connection/signing_certificates/*/issuer", "required", "required", "optional"},
 		{"saml", "response 401", "", "schema", "object", "none"},
 		{"saml", "response 404", "", "presence", "declared", "absent"},
@@ -133,12 +134,12 @@ func TestCompareUpstreamFixture(t *testing.T) {
 		assert.NotEqual(t, "/connection/signing_certificates/*/created_at", k.ptr)
 		assert.NotEqual(t, "/connection/attribute_mapping", k.ptr)
 	}
-	assert.Len(t, got, 22)
+	assert.Len(t, got, 23)
 
 	var out bytes.Buffer
 	require.NoError(t, specdiff.WriteUpstreamText(&out, specdiff.CompareUpstream(ours, up)))
 	assert.Contains(t, out.String(), "PUT /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}\n")
-	assert.Contains(t, out.String(), "22 difference(s) from upstream")
+	assert.Contains(t, out.String(), "23 difference(s) from upstream")
 }
 
 func TestCompareUpstreamWithItself(t *testing.T) {
@@ -193,6 +194,8 @@ func TestCompareUpstreamStytch(t *testing.T) {
 			diffKey{op, "response 404", "", "presence", "declared", "absent"},
 			diffKey{op, "response 429", "", "schema", "object", "none"},
 			diffKey{op, "response 500", "", "schema", "object", "none"},
+			// Ours requires connection in a success (issue 19 §5).
+			diffKey{op, "response 200", "/connection", "required", "required", "optional"},
 		)
 	}
 	for _, ptr := range []string{

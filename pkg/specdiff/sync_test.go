@@ -204,7 +204,7 @@ func TestSyncUpstreamDecisions(t *testing.T) {
 	t.Parallel()
 	statusField := testutil.UpstreamSAMLStatusField
 	acsField := "        acs_url:\n          type: string\n          description: The URL of the Assertion Consumer Service. This value will\n            be passed to the IdP to redirect the Member back to Stytch after a sign-in\n            attempt. Read our [SAML Overview](https://stytch.com/docs/b2b/api/saml-overview)\n            for more info.\n"
-	required := "          $ref: '#/components/schemas/api_sso_v1_SAMLConnection'\n          description: The [SAML Connection Object](https://stytch.com/docs/b2b/api/saml-connection-object)\n      required:\n      - request_id\n      - status_code\n    api_sso_v1_sso_external_CreateConnectionRequest:"
+	required := "      - idp_initiated_auth_disabled\n      - allow_gateway_callback\n    api_sso_v1_SAMLConnectionImplicitRoleAssignment:\n"
 	tests := []struct {
 		name     string
 		upstream []string
@@ -222,8 +222,8 @@ func TestSyncUpstreamDecisions(t *testing.T) {
 		},
 		{
 			name:     "field made required",
-			upstream: []string{required, strings.Replace(required, "      - status_code\n", "      - status_code\n      - connection\n", 1)},
-			want:     specdiff.Difference{Operation: samlOp, Where: "response 200", Pointer: "/connection", Aspect: "required", Ours: "optional", Upstream: "required"},
+			upstream: []string{required, strings.Replace(required, "      - allow_gateway_callback\n", "      - allow_gateway_callback\n      - attribute_mapping\n", 1)},
+			want:     specdiff.Difference{Operation: samlOp, Where: "response 200", Pointer: "/connection/attribute_mapping", Aspect: "required", Ours: "optional", Upstream: "required"},
 		},
 	}
 	for _, tt := range tests {

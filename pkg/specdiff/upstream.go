@@ -12,6 +12,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/stytchsso/stytchsso/api"
 	"github.com/stytchsso/stytchsso/internal/jsonptr"
 )
 
@@ -39,16 +40,12 @@ type Difference struct {
 
 const absent = "absent"
 
-// LoadUpstream parses a published spec without validating it: upstream
-// documents often carry quirks (siblings of $ref, examples that do not
-// match) that must not stop a comparison.
+// LoadUpstream parses a published spec without validating it (api.Load
+// with api.Unvalidated): upstream documents often carry quirks (siblings of
+// $ref, examples that do not match) that must not stop a comparison.
 func LoadUpstream(data []byte, name string) (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(data)
-	if err != nil {
-		return nil, fmt.Errorf("specdiff: load %s: %w", name, err)
-	}
-	return doc, nil
+	doc, _, err := api.Load(data, name, api.Unvalidated)
+	return doc, err
 }
 
 // CompareUpstream compares every operation of ours with the same path and

@@ -113,7 +113,7 @@ func (bc *baselineCall) do(b *testing.B, ctx context.Context) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var out stytchsso.UpdateSAMLConnectionResponseBody
+	var out success[SAMLConnection]
 	err = json.NewDecoder(io.LimitReader(resp.Body, DefaultMaxResponseBytes)).Decode(&out)
 	_ = resp.Body.Close()
 	if err != nil || resp.StatusCode != 200 || out.Connection == nil {
@@ -362,7 +362,7 @@ func pemHeavyCall(tb testing.TB) (*SAMLConnectionUpdate, string) {
 	resp := stytchsso.UpdateSAMLConnectionResponseBody{
 		RequestID:  "request-id-test-0f4b8c2d-9e61-4a37-b5d8-6c1e2f3a4b50",
 		StatusCode: 200,
-		Connection: &stytchsso.SAMLConnection{
+		Connection: stytchsso.SAMLConnection{
 			ACSURL: acs, AlternativeACSURL: *params.AlternativeACSURL, AlternativeAudienceURI: *params.AlternativeAudienceURI,
 			AttributeMapping: params.AttributeMapping, AudienceURI: acs, ConnectionID: testSAMLID,
 			DisplayName: *params.DisplayName, EncryptionPrivateKeys: []stytchsso.EncryptionPrivateKey{},
@@ -430,7 +430,7 @@ func BenchmarkValidationOverhead(b *testing.B) {
 				b.Fatal(err)
 			}
 			checked, err := New(testProjectID, testSecret, WithBaseURL("http://127.0.0.1:1"), WithHTTPClient(hc), WithoutRetries(),
-				withValidation(v, contract.CheckConfig{Mode: contract.Report, Report: func(context.Context, *contract.Pair, []contract.Violation) {
+				withValidation(v, contract.CheckConfig{Mode: contract.Monitor, OnViolation: func(context.Context, *contract.Pair, []contract.Violation) {
 					violations.Add(1)
 				}}))
 			if err != nil {

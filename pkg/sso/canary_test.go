@@ -70,7 +70,7 @@ func TestSecretCanaries(t *testing.T) {
 		{name: "wrong content type", respond: respond(200, "text/plain", samlOK)},
 		{name: "no connection", respond: respond(200, "application/json", `{"request_id":"r","status_code":200}`)},
 		{name: "connection refused", baseURL: refusedURL},
-		{name: "timeout", timeout: 30 * time.Millisecond, respond: func(_ http.ResponseWriter, r *http.Request, _ int) { waitGone(r) }},
+		{name: "timeout", timeout: 30 * time.Millisecond, respond: func(_ http.ResponseWriter, r *http.Request, _ int) { waitGone(t, r) }},
 		{name: "too large", respond: respond(200, "application/json", strings.Repeat(" ", 2<<20))},
 	}
 	for _, status := range []int{400, 401, 403, 404, 429, 500} {

@@ -86,7 +86,7 @@ func TestValidationEnforce(t *testing.T) {
 		assert.Len(t, rec.seen, 2)
 	})
 
-	t.Run("an error response that breaks the contract is an APIError with the ContractError inside", func(t *testing.T) {
+	t.Run("an error response that breaks the contract is an APIError with the ViolationError inside", func(t *testing.T) {
 		t.Parallel()
 		var waits []time.Duration
 		var mu sync.Mutex
@@ -110,7 +110,7 @@ func TestValidationEnforce(t *testing.T) {
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode)
 		assert.Contains(t, apiErr.BodySample, "slow down")
-		var ce *contract.ContractError
+		var ce *contract.ViolationError
 		require.ErrorAs(t, err, &ce, "the contract violation stays reachable")
 		assert.Equal(t, http.StatusTooManyRequests, ce.StatusCode)
 		assert.Len(t, rec.seen, 2, "a 429 is retried even when its body breaks the contract")
@@ -128,7 +128,7 @@ func TestValidationEnforce(t *testing.T) {
 		conn, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, nil)
 		require.Error(t, err)
 		assert.Nil(t, conn)
-		var ce *contract.ContractError
+		var ce *contract.ViolationError
 		require.ErrorAs(t, err, &ce)
 		require.Len(t, ce.Violations, 1)
 		assert.Equal(t, contract.KindUndocumentedField, ce.Violations[0].Kind)
@@ -146,8 +146,8 @@ func TestValidationReportLeavesCallsAlone(t *testing.T) {
 	c, _ := setup(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, strings.Replace(samlOK, `"status":"pending"`, `"status":"pending","brand_new_field":1`, 1))
-	}, withValidation(faultValidator(), contract.CheckConfig{Mode: contract.Report,
-		Report: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
+	}, withValidation(faultValidator(), contract.CheckConfig{Mode: contract.Monitor,
+		OnViolation: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
 			mu.Lock()
 			defer mu.Unlock()
 			got = append(got, vs...)

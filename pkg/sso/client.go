@@ -15,14 +15,17 @@ import (
 	"unicode"
 
 	"github.com/stytchsso/stytchsso/gen/stytchsso"
+	"github.com/stytchsso/stytchsso/internal/modversion"
 	"github.com/stytchsso/stytchsso/internal/scrub"
 )
 
-// Version is the version of this module, sent in the User-Agent header.
-const Version = "0.1.0"
-
-// userAgentBase names the module and its version in every User-Agent header.
-const userAgentBase = "stytchsso-go/" + Version
+// Version returns the version of this module that the running program was
+// built with, as the go command recorded it in the build information:
+// "v0.2.0" when the program requires that release, a pseudo-version at a
+// commit, "devel" inside this repository's own tests. Every User-Agent
+// header starts with "stytchsso-go/" and this version, and `ssocontract
+// version` reports the same one.
+func Version() string { return modversion.Current() }
 
 // Environment is the base URL of one of Stytch's API environments.
 type Environment string
@@ -152,7 +155,7 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // WithUserAgent appends product to the User-Agent header, after
-// "stytchsso-go/<Version>". Given several times, the parts are appended in
+// "stytchsso-go/<[Version]>". Given several times, the parts are appended in
 // the order given.
 func WithUserAgent(product string) Option {
 	return func(c *config) error {
@@ -347,7 +350,7 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 	c := &Client{
 		baseURL:            baseURL,
 		authHeader:         "Basic " + base64.StdEncoding.EncodeToString([]byte(projectID+":"+secret)),
-		userAgent:          strings.Join(append([]string{userAgentBase}, cfg.userAgents...), " "),
+		userAgent:          strings.Join(append([]string{"stytchsso-go/" + Version()}, cfg.userAgents...), " "),
 		logger:             cfg.logger,
 		maxBody:            cfg.maxBody,
 		base:               base,

@@ -102,3 +102,26 @@ func ExampleNew() {
 	fmt.Println(err)
 	// Output: sso.New: WithBaseURL: base URL "http://stytch.internal.example": plain http is refused for non-loopback host "stytch.internal.example", credentials would travel unencrypted; use https
 }
+
+// The client names its version in every User-Agent header. The version
+// comes from the program's build information: a program requiring
+// github.com/stytchsso/stytchsso v0.2.0 sends "stytchsso-go/v0.2.0"; this
+// repository's own tests carry no version ("devel").
+func ExampleVersion() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Println("User-Agent:", r.UserAgent())
+		http.Error(w, `{"status_code":404,"request_id":"r","error_type":"not_found","error_message":"no","error_url":""}`, http.StatusNotFound)
+	}))
+	defer srv.Close()
+	client, err := sso.New("project-test-00000000-0000-0000-0000-000000000000", "secret-test-00000000000000000000",
+		sso.WithBaseURL(srv.URL), sso.WithUserAgent("admin-tool/1.2"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, _ = client.UpdateSAMLConnection(context.Background(), "organization-test-1", "saml-connection-test-1", nil)
+	fmt.Println("version:", sso.Version())
+	// Output:
+	// User-Agent: stytchsso-go/devel admin-tool/1.2
+	// version: devel
+}

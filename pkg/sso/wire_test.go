@@ -75,8 +75,8 @@ func TestWire(t *testing.T) {
 		opts []Option
 		want string
 	}{
-		{name: "default UA", want: "stytchsso-go/" + Version},
-		{name: "appended UA", opts: []Option{WithUserAgent("admin-tool/1.2"), WithUserAgent("(ci)")}, want: "stytchsso-go/" + Version + " admin-tool/1.2 (ci)"},
+		{name: "default UA", want: "stytchsso-go/devel"},
+		{name: "appended UA", opts: []Option{WithUserAgent("admin-tool/1.2"), WithUserAgent("(ci)")}, want: "stytchsso-go/devel admin-tool/1.2 (ci)"},
 	}
 	ids := []struct {
 		name, org, conn, wantOrg, wantConn string

@@ -14,7 +14,7 @@ import (
 
 // A stand-in for Stytch whose answer has a field the spec does not declare
 // and calls a connection active while its IdP settings are empty and its
-// ACS URL does not name it: strict mode flags all of it. In report mode the
+// ACS URL does not name it: strict mode flags all of it. In monitor mode the
 // call goes on and the violations are reported.
 func ExampleWithValidation() {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -30,8 +30,8 @@ func ExampleWithValidation() {
 		return
 	}
 	checker, err := contract.NewChecker(v, contract.CheckConfig{
-		Mode: contract.Report,
-		Report: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
+		Mode: contract.Monitor,
+		OnViolation: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
 			for _, x := range vs {
 				fmt.Println("violation:", x.Kind, x.Location)
 			}

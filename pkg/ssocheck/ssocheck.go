@@ -5,17 +5,17 @@
 //
 //	v, err := contract.New(contract.WithStrict(true)) // build once, share
 //	if err != nil { ... }
-//	checker, err := contract.NewChecker(v, contract.CheckConfig{Mode: contract.Report, Logger: logger})
+//	checker, err := contract.NewChecker(v, contract.CheckConfig{Mode: contract.Monitor, Logger: logger})
 //	if err != nil { ... }
 //	client, err := sso.New(projectID, secret, ssocheck.WithValidation(checker))
 //
 // Each call's final request and response are validated once, after
 // retries, with the bytes the client read anyway, so retries see real
 // responses. In [contract.Enforce] mode a 2xx that breaks the contract
-// fails the call with a *[contract.ContractError], and an error response is
-// the *[sso.APIError] it would be anyway, with the *contract.ContractError
-// inside (errors.As finds both). In [contract.Report] mode calls are
-// untouched and violations go to the config's Report function or Logger.
+// fails the call with a *[contract.ViolationError], and an error response is
+// the *[sso.APIError] it would be anyway, with the *contract.ViolationError
+// inside (errors.As finds both). In [contract.Monitor] mode calls are
+// untouched and violations go to the config's OnViolation function or Logger.
 package ssocheck
 
 import (
@@ -36,10 +36,11 @@ func WithValidation(c *contract.Checker) sso.Option {
 		if !c.Sampled() {
 			return nil
 		}
-		return c.Check(ctx, &contract.Pair{
-			Method: ex.Method, URL: ex.URL, RequestHeader: ex.RequestHeader, RequestBody: ex.RequestBody,
-			StatusCode: ex.StatusCode, ResponseHeader: ex.ResponseHeader, ResponseBody: ex.ResponseBody,
-			Source: "live", Index: -1,
-		})
+		return c.Check(ctx, pairOf(ex))
 	})
+}
+
+// pairOf is the contract.Pair of a call's exchange.
+func pairOf(ex *sso.Exchange) *contract.Pair {
+	return contract.LivePair(ex.Method, ex.URL, ex.RequestHeader, ex.RequestBody, ex.StatusCode, ex.ResponseHeader, ex.ResponseBody)
 }

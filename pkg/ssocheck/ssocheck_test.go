@@ -68,7 +68,7 @@ func TestEnforceFailsADriftingSuccess(t *testing.T) {
 	conn, err := client(t, srv, contract.CheckConfig{}).UpdateExternalConnection(context.Background(), orgID, extID, nil)
 	require.Error(t, err)
 	assert.Nil(t, conn)
-	var ce *contract.ContractError
+	var ce *contract.ViolationError
 	require.ErrorAs(t, err, &ce)
 	require.Len(t, ce.Violations, 1)
 	assert.Equal(t, "/connection/brand_new_field", ce.Violations[0].Location)
@@ -86,7 +86,7 @@ func TestEnforceKeepsTheAPIErrorOfADriftingErrorResponse(t *testing.T) {
 	var apiErr *sso.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
-	var ce *contract.ContractError
+	var ce *contract.ViolationError
 	require.ErrorAs(t, err, &ce, "the violation stays reachable inside the *APIError")
 	assert.Equal(t, "/status_code", ce.Violations[0].Location)
 }
@@ -95,7 +95,7 @@ func TestReportLeavesTheCallAlone(t *testing.T) {
 	t.Parallel()
 	srv, _ := external(t, http.StatusOK, strings.Replace(okExternal, `"status":"active"`, `"status":"active","brand_new_field":1`, 1))
 	var reported atomic.Int32
-	c := client(t, srv, contract.CheckConfig{Mode: contract.Report, Report: func(_ context.Context, p *contract.Pair, vs []contract.Violation) {
+	c := client(t, srv, contract.CheckConfig{Mode: contract.Monitor, OnViolation: func(_ context.Context, p *contract.Pair, vs []contract.Violation) {
 		assert.Equal(t, "live", p.Source)
 		assert.NotEmpty(t, p.RequestHeader.Get("Authorization"), "the pair carries the request as sent")
 		reported.Add(int32(len(vs)))

@@ -1,19 +1,21 @@
 package capture
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"regexp"
-	"strconv"
+	"slices"
 	"strings"
-	"time"
 
 	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture/internal/fast"
 )
 
 // LoadCassette reads a go-vcr v4 cassette (format version 2, YAML) and
@@ -21,363 +23,104 @@ import (
 // interaction's position and Line the line where it starts. Gzip and deflate
 // bodies are decompressed when the headers say so.
 //
-// The YAML is parsed into nodes and mapped onto go-vcr's fields by hand,
-// accepting what go-vcr's own struct decoding accepts, with two differences:
-// a key given twice in a mapping is found in linear time (the YAML library's
-// check is quadratic in the size of the mapping), and merge keys ("<<"),
-// which go-vcr never writes, are refused.
+// A cassette means what go-vcr makes of it: the YAML library go-vcr uses
+// decodes it into go-vcr's own types, so that a status, a body or a header
+// is the one go-vcr would replay (a code written 0200 is 128, as YAML 1.1
+// reads it), and a file go-vcr refuses (a key given twice, in any spelling)
+// is refused. Header names are canonicalized, the values of names that
+// canonicalize alike kept together (in the order of the names as written,
+// sorted). One more bound: a mapping of more than 1,000 keys is refused, as
+// the library's search for a key given twice takes time quadratic in it.
 //
 // source names the file in errors and in each pair's Source. YAML errors
 // carry the line; they never quote values from the file.
 func LoadCassette(r io.Reader, source string) ([]contract.Pair, error) {
-	return collect(eachCassette, r, source, "cassette")
-}
-
-// eachCassette calls fn with the pair of every interaction of a cassette.
-func eachCassette(data []byte, source string, b *budget, fn func(*contract.Pair) error) error {
-	w := &cassetteWalker{source: source, b: b}
-	emitted, fallback, err := fastEach(data, w, fn)
-	if !fallback {
-		return err
+	data, err := readAllLimited(r, source)
+	if err != nil {
+		return nil, fmt.Errorf("capture: %w", err)
 	}
-	root := new(yaml.Node)
-	if err := yaml.Unmarshal(data, root); err != nil {
-		return fmt.Errorf("cassette: %s: %w", source, yamlError(err))
-	}
-	return w.cassette(root, fn, emitted)
-}
-
-// cassetteWalker maps YAML nodes onto a cassette's fields. Every scalar it
-// keeps or checks is charged to the file's budget, so that aliases cannot
-// make it do unbounded work.
-type cassetteWalker struct {
-	source string
-	b      *budget
-	seen   map[dupKey]int // reused by mapping, cleared for each
-}
-
-type dupKey struct {
-	kind  yaml.Kind
-	value string
-}
-
-func (w *cassetteWalker) errAt(n *yaml.Node, format string, args ...any) error {
-	return fmt.Errorf("line %d, column %d: "+format, append([]any{n.Line, n.Column}, args...)...)
-}
-
-// resolve follows aliases to the node they name.
-func resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-func isNull(n *yaml.Node) bool {
-	return n == nil || n.Kind == 0 || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a sequence"
-	case yaml.ScalarNode:
-		return "a scalar (" + n.ShortTag() + ")"
-	}
-	return "not a value"
-}
-
-// mapping calls member for each key of the mapping n names (in order),
-// with the key as a string and the value resolved. A key given twice is an
-// error, as in the YAML library, but found with a map rather than by
-// comparing every pair of keys.
-func (w *cassetteWalker) mapping(n *yaml.Node, what string, member func(key string, k, v *yaml.Node) error) error {
-	n = resolve(n)
-	if isNull(n) {
+	pairs := []contract.Pair{}
+	err = forEachCassetteFile(bytes.NewReader(data), source, func(p *contract.Pair) error {
+		pairs = append(pairs, *p)
 		return nil
-	}
-	if n.Kind != yaml.MappingNode {
-		return w.errAt(n, "%s is %s, want a mapping", what, kindName(n))
-	}
-	// Walking a mapping is charged one byte a key, so that a large mapping
-	// reached through many aliases cannot make the walk unbounded.
-	if err := w.b.take(len(n.Content) / 2); err != nil {
-		return w.errAt(n, "%s: %w", what, err)
-	}
-	if line, k := w.duplicate(n.Content); k != nil {
-		return w.errAt(k, "%s: mapping key %q already defined at line %d", what, k.Value, line)
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge" {
-			return w.errAt(k, "%s: merge keys (<<) are not supported in cassettes", what)
-		}
-		rk := resolve(k)
-		if rk == nil || rk.Kind != yaml.ScalarNode {
-			return w.errAt(k, "%s: a mapping key is %s, want a string", what, kindName(k))
-		}
-		key, err := w.str(rk, what)
-		if err != nil {
-			return err
-		}
-		if err := member(key, k, resolve(v)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// duplicate finds the first key of a mapping's content (keys and values in
-// turn) given earlier too, and the line of that earlier key. A small
-// mapping is searched pair by pair, which costs less than hashing; a large
-// one with a map, so that the search stays linear.
-func (w *cassetteWalker) duplicate(content []*yaml.Node) (line int, dup *yaml.Node) {
-	if len(content) <= 2*smallMapping {
-		for i := 2; i+1 < len(content); i += 2 {
-			k := content[i]
-			for j := 0; j < i; j += 2 {
-				if e := content[j]; e.Value == k.Value && e.Kind == k.Kind {
-					return e.Line, k
-				}
-			}
-		}
-		return 0, nil
-	}
-	if w.seen == nil {
-		w.seen = make(map[dupKey]int)
-	}
-	seen := w.seen
-	clear(seen)
-	for i := 0; i+1 < len(content); i += 2 {
-		k := content[i]
-		key := dupKey{k.Kind, k.Value}
-		if line, ok := seen[key]; ok {
-			return line, k
-		}
-		seen[key] = k.Line
-	}
-	return 0, nil
-}
-
-// smallMapping is the most keys duplicate compares pair by pair.
-const smallMapping = 16
-
-// decode hands one scalar to the YAML library, for the forms the fast
-// paths below do not cover (hex or octal integers, !!binary, ...).
-func (w *cassetteWalker) decode(n *yaml.Node, what string, out any) error {
-	if err := n.Decode(out); err != nil {
-		return w.errAt(n, "%s: %w", what, yamlError(err))
-	}
-	return nil
-}
-
-// str decodes a scalar into a string as go-vcr's struct decoding would.
-func (w *cassetteWalker) str(n *yaml.Node, what string) (string, error) {
-	n = resolve(n)
-	if isNull(n) {
-		return "", nil
-	}
-	if n.Kind != yaml.ScalarNode {
-		return "", w.errAt(n, "%s is %s, want a string", what, kindName(n))
-	}
-	if n.ShortTag() == "!!str" {
-		return n.Value, nil
-	}
-	var s string
-	err := w.decode(n, what, &s)
-	return s, err
-}
-
-// integer decodes a scalar into an int as go-vcr's struct decoding would.
-func (w *cassetteWalker) integer(n *yaml.Node, what string) (int, error) {
-	n = resolve(n)
-	if isNull(n) {
-		return 0, nil
-	}
-	if n.Kind != yaml.ScalarNode {
-		return 0, w.errAt(n, "%s is %s, want an integer", what, kindName(n))
-	}
-	if n.ShortTag() == "!!int" {
-		if i, err := strconv.Atoi(n.Value); err == nil {
-			return i, nil
-		}
-	}
-	var i int
-	err := w.decode(n, what, &i)
-	return i, err
-}
-
-// scalarKind names the Go type a cassette field not kept decodes into.
-type scalarKind uint8
-
-const (
-	kindString scalarKind = iota
-	kindInt
-	kindInt64
-	kindBool
-	kindDuration
-)
-
-// field names a cassette field in errors: "section.key", or "key" at the
-// top. It is turned into a string only when there is an error.
-type field struct{ section, key string }
-
-func (f field) String() string {
-	if f.section == "" {
-		return `"` + f.key + `"`
-	}
-	return `"` + f.section + "." + f.key + `"`
-}
-
-// check decodes a scalar only to find type errors, as go-vcr's struct
-// decoding would for the fields the loader does not keep. The common forms
-// are checked here, without the allocations of the library's decoding.
-func (w *cassetteWalker) check(n *yaml.Node, f field, kind scalarKind) error {
-	n = resolve(n)
-	if isNull(n) {
-		return nil
-	}
-	if n.Kind != yaml.ScalarNode {
-		return w.errAt(n, "%s is %s, want a scalar", f, kindName(n))
-	}
-	if err := w.b.take(len(n.Value) + 16); err != nil {
-		return w.errAt(n, "%w", err)
-	}
-	var out any
-	switch tag := n.ShortTag(); kind {
-	case kindString:
-		if tag == "!!str" {
-			return nil
-		}
-		out = new(string)
-	case kindInt, kindInt64:
-		if tag == "!!int" {
-			if _, err := strconv.ParseInt(n.Value, 10, 64); err == nil {
-				return nil
-			}
-		}
-		out = new(int64)
-		if kind == kindInt {
-			out = new(int)
-		}
-	case kindBool:
-		if tag == "!!bool" && (n.Value == "true" || n.Value == "false") {
-			return nil
-		}
-		out = new(bool)
-	case kindDuration:
-		if tag == "!!str" {
-			if _, err := time.ParseDuration(n.Value); err == nil {
-				return nil
-			}
-		}
-		out = new(time.Duration)
-	}
-	return w.decode(n, f.String(), out)
-}
-
-// strings decodes a sequence of scalars ([]string).
-func (w *cassetteWalker) strings(n *yaml.Node, what string) ([]string, error) {
-	n = resolve(n)
-	if isNull(n) {
-		return nil, nil
-	}
-	if n.Kind != yaml.SequenceNode {
-		return nil, w.errAt(n, "%s is %s, want a sequence", what, kindName(n))
-	}
-	if err := w.b.take(16 * len(n.Content)); err != nil {
-		return nil, w.errAt(n, "%s: %w", what, err)
-	}
-	out := make([]string, 0, len(n.Content))
-	for _, e := range n.Content {
-		s, err := w.str(e, what)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, nil
-}
-
-// header decodes a mapping of names to sequences of values (http.Header,
-// url.Values), canonicalising names; values of names that canonicalise
-// alike are kept together in file order.
-func (w *cassetteWalker) header(n *yaml.Node, what string) (http.Header, error) {
-	h := http.Header{}
-	err := w.mapping(n, what, func(key string, _, v *yaml.Node) error {
-		vs, err := w.strings(v, what)
-		if err != nil {
-			return err
-		}
-		cost := 0
-		for _, s := range vs {
-			cost += headerCost(key, s)
-		}
-		if err := w.b.take(cost + len(key) + 16); err != nil {
-			return w.errAt(v, "%w", err)
-		}
-		ck := http.CanonicalHeaderKey(key)
-		if old, ok := h[ck]; ok {
-			h[ck] = append(old, vs...)
-		} else {
-			h[ck] = vs
-		}
-		return nil
-	})
-	return h, err
-}
-
-// cassette walks a whole document, handing fn the pairs from interaction
-// skip on (the earlier ones were handed over by fastEach).
-func (w *cassetteWalker) cassette(root *yaml.Node, fn func(*contract.Pair) error, skip int) error {
-	doc := root
-	if doc.Kind == yaml.DocumentNode {
-		if len(doc.Content) == 0 {
-			doc = nil
-		} else {
-			doc = doc.Content[0]
-		}
-	}
-	doc = resolve(doc)
-	if !isNull(doc) && doc.Kind != yaml.MappingNode {
-		return fmt.Errorf("cassette: %s: %w", w.source, w.errAt(doc, "the top level is %s, want a mapping", kindName(doc)))
-	}
-	version := 0
-	var interactions *yaml.Node
-	err := w.mapping(doc, "top level", func(key string, _, v *yaml.Node) error {
-		var err error
-		switch key {
-		case "version":
-			version, err = w.integer(v, `"version"`)
-		case "interactions":
-			interactions = v
-			if !isNull(v) && v.Kind != yaml.SequenceNode {
-				err = w.errAt(v, `"interactions" is %s, want a sequence`, kindName(v))
-			}
-		}
-		return err
 	})
 	if err != nil {
-		return fmt.Errorf("cassette: %s: %w", w.source, err)
+		return nil, err
 	}
-	if version == 0 && isNull(interactions) {
-		return fmt.Errorf("cassette: %s: %w: no \"version\" or \"interactions\" at the top level", w.source, ErrNotPairFile)
-	}
-	if version != cassette.CassetteFormatVersion {
-		return fmt.Errorf("cassette: %s: format version %d, want %d (go-vcr v4)", w.source, version, cassette.CassetteFormatVersion)
-	}
-	if isNull(interactions) {
-		return nil
-	}
-	for i, in := range interactions.Content {
-		if i < skip {
-			continue
-		}
-		p, err := w.interaction(in, i)
+	return pairs, nil
+}
+
+// forEachCassetteFile reads a cassette with the fast reader, and from where
+// it stops (if it does) with the reference reader, from the start of the
+// file, skipping the interactions already handed over.
+func forEachCassetteFile(f io.ReadSeeker, source string, fn func(*contract.Pair) error) error {
+	b := newBudget(MaxDecodedBytesPerFile)
+	index := 0
+	next, done, err := fast.Cassette(io.LimitReader(f, MaxFileBytes), func(line int, in *cassette.Interaction) error {
+		p, err := interactionPair(in, source, index, line, b)
 		if err != nil {
-			return fmt.Errorf("cassette: %s: interaction %d: %w", w.source, i, err)
+			return fmt.Errorf("capture: %s: interaction %d (line %d): %w", source, index, line, err)
+		}
+		index++
+		return fn(&p)
+	})
+	if done || err != nil {
+		return err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("capture: %s: %w", source, err)
+	}
+	data, err := readAllLimited(f, source)
+	if err != nil {
+		return fmt.Errorf("capture: %w", err)
+	}
+	return readCassette(data, source, b, next, fn)
+}
+
+// readCassette is the reference reader: the YAML library decodes the
+// document, then each interaction from skip on into go-vcr's
+// cassette.Interaction, which becomes a pair.
+func readCassette(data []byte, source string, b *budget, skip int, fn func(*contract.Pair) error) error {
+	fail := func(err error) error { return fmt.Errorf("capture: %s: %w", source, err) }
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return fail(yamlError(err))
+	}
+	if err := checkMappingSizes(&root); err != nil {
+		return fail(err)
+	}
+	top := &root
+	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
+		top = top.Content[0]
+	}
+	if top.Kind != yaml.MappingNode {
+		return fail(fmt.Errorf("%w: the top level is not a mapping", ErrNotPairFile))
+	}
+	if !hasKey(top, "version") && !hasKey(top, "interactions") {
+		return fail(fmt.Errorf("%w: no \"version\" or \"interactions\" at the top level", ErrNotPairFile))
+	}
+	doc := struct {
+		Version      int         `yaml:"version"`
+		Interactions []yaml.Node `yaml:"interactions"`
+	}{Version: cassette.CassetteFormatVersion} // as go-vcr's cassette.New presets it
+	if err := root.Decode(&doc); err != nil {
+		return fail(yamlError(err))
+	}
+	if doc.Version != cassette.CassetteFormatVersion {
+		return fail(fmt.Errorf("format version %d, want %d (go-vcr v4)", doc.Version, cassette.CassetteFormatVersion))
+	}
+	for i := skip; i < len(doc.Interactions); i++ {
+		node := &doc.Interactions[i]
+		var in cassette.Interaction
+		if node.Kind == yaml.ScalarNode && node.ShortTag() == "!!null" {
+			return fail(fmt.Errorf("interaction %d (line %d): empty interaction", i, node.Line))
+		}
+		if err := node.Decode(&in); err != nil {
+			return fail(fmt.Errorf("interaction %d: %w", i, yamlError(err)))
+		}
+		p, err := interactionPair(&in, source, i, node.Line, b)
+		if err != nil {
+			return fail(fmt.Errorf("interaction %d (line %d): %w", i, node.Line, err))
 		}
 		if err := fn(&p); err != nil {
 			return err
@@ -386,124 +129,101 @@ func (w *cassetteWalker) cassette(root *yaml.Node, fn func(*contract.Pair) error
 	return nil
 }
 
-// aliasedPairCost is charged for an interaction reached through an alias,
-// whose pair is not bounded by the file's size.
-const aliasedPairCost = 256
-
-// interaction maps one interaction node onto a pair, checking the fields
-// the loader does not keep as go-vcr's struct decoding would.
-func (w *cassetteWalker) interaction(in *yaml.Node, index int) (contract.Pair, error) {
-	p := contract.Pair{Source: w.source, Index: index, Line: in.Line}
-	if in.Kind == yaml.AliasNode {
-		if err := w.b.take(aliasedPairCost); err != nil {
-			return contract.Pair{}, err
+// hasKey reports whether a mapping has the plain key name.
+func hasKey(m *yaml.Node, name string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Kind == yaml.ScalarNode && m.Content[i].Value == name {
+			return true
 		}
 	}
-	rin := resolve(in)
-	if isNull(rin) {
-		return contract.Pair{}, errors.New("empty interaction")
-	}
-	if rin.Kind != yaml.MappingNode {
-		return contract.Pair{}, w.errAt(rin, "interaction is %s, want a mapping", kindName(rin))
-	}
-	var reqBody, respBody string
-	err := w.mapping(rin, "interaction", func(key string, _, v *yaml.Node) error {
-		switch key {
-		case "id":
-			return w.check(v, field{"", "id"}, kindInt)
-		case "request":
-			return w.mapping(v, `"request"`, func(key string, _, v *yaml.Node) error {
-				var err error
-				switch key {
-				case "method":
-					p.Method, err = w.str(v, `"request.method"`)
-				case "url":
-					p.URL, err = w.str(v, `"request.url"`)
-				case "body":
-					reqBody, err = w.str(v, `"request.body"`)
-				case "headers":
-					p.RequestHeader, err = w.header(v, `"request.headers"`)
-				case "proto", "host", "remote_addr", "request_uri":
-					err = w.check(v, field{"request", key}, kindString)
-				case "proto_major", "proto_minor":
-					err = w.check(v, field{"request", key}, kindInt)
-				case "content_length":
-					err = w.check(v, field{"request", key}, kindInt64)
-				case "transfer_encoding":
-					_, err = w.strings(v, `"request.transfer_encoding"`)
-				case "trailer":
-					_, err = w.header(v, `"request.trailer"`)
-				case "form":
-					_, err = w.header(v, `"request.form"`)
-				}
-				return err
-			})
-		case "response":
-			return w.mapping(v, `"response"`, func(key string, _, v *yaml.Node) error {
-				var err error
-				switch key {
-				case "code":
-					p.StatusCode, err = w.integer(v, `"response.code"`)
-				case "body":
-					respBody, err = w.str(v, `"response.body"`)
-				case "headers":
-					p.ResponseHeader, err = w.header(v, `"response.headers"`)
-				case "proto", "status":
-					err = w.check(v, field{"response", key}, kindString)
-				case "proto_major", "proto_minor":
-					err = w.check(v, field{"response", key}, kindInt)
-				case "content_length":
-					err = w.check(v, field{"response", key}, kindInt64)
-				case "uncompressed":
-					err = w.check(v, field{"response", key}, kindBool)
-				case "duration":
-					err = w.check(v, field{"response", key}, kindDuration)
-				case "transfer_encoding":
-					_, err = w.strings(v, `"response.transfer_encoding"`)
-				case "trailer":
-					_, err = w.header(v, `"response.trailer"`)
-				}
-				return err
-			})
-		}
-		return nil
-	})
-	if err != nil {
-		return contract.Pair{}, err
-	}
-	return finishCassettePair(p, reqBody, respBody, w.b)
+	return false
 }
 
-// finishCassettePair checks the kept fields and decodes the bodies.
-func finishCassettePair(p contract.Pair, reqBody, respBody string, b *budget) (contract.Pair, error) {
-	if p.Method == "" {
+// maxMappingKeys bounds the keys of one mapping in a cassette.
+const maxMappingKeys = 1000
+
+// checkMappingSizes refuses a mapping of more than maxMappingKeys keys
+// anywhere in the document (aliases are not followed: what they name is
+// checked where it is written).
+func checkMappingSizes(n *yaml.Node) error {
+	if n.Kind == yaml.MappingNode && len(n.Content)/2 > maxMappingKeys {
+		return fmt.Errorf("line %d: a mapping of %d keys, more than %d", n.Line, len(n.Content)/2, maxMappingKeys)
+	}
+	for _, c := range n.Content {
+		if err := checkMappingSizes(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// interactionPair makes a pair of an interaction as go-vcr holds it,
+// whichever reader read it, charging its headers and bodies to b.
+func interactionPair(in *cassette.Interaction, source string, index, line int, b *budget) (contract.Pair, error) {
+	p := contract.Pair{
+		Method:     strings.ToUpper(in.Request.Method),
+		URL:        in.Request.URL,
+		StatusCode: in.Response.Code,
+		Source:     source,
+		Index:      index,
+		Line:       line,
+	}
+	switch {
+	case p.Method == "":
 		return contract.Pair{}, errors.New("request has no method")
-	}
-	if p.URL == "" {
+	case p.URL == "":
 		return contract.Pair{}, errors.New("request has no url")
-	}
-	if p.StatusCode <= 0 {
+	case p.StatusCode <= 0:
 		return contract.Pair{}, errors.New("response has no code")
 	}
-	p.Method = strings.ToUpper(p.Method)
-	if p.RequestHeader == nil {
-		p.RequestHeader = http.Header{}
-	}
-	if p.ResponseHeader == nil {
-		p.ResponseHeader = http.Header{}
-	}
 	var err error
-	if reqBody != "" {
-		if p.RequestBody, err = decodeBody(p.RequestHeader, []byte(reqBody), b); err != nil {
+	if p.RequestHeader, err = canonicalHeader(in.Request.Headers, b); err != nil {
+		return contract.Pair{}, fmt.Errorf("request headers: %w", err)
+	}
+	if p.ResponseHeader, err = canonicalHeader(in.Response.Headers, b); err != nil {
+		return contract.Pair{}, fmt.Errorf("response headers: %w", err)
+	}
+	if in.Request.Body != "" {
+		if p.RequestBody, err = decodeBody(p.RequestHeader, []byte(in.Request.Body), b); err != nil {
 			return contract.Pair{}, fmt.Errorf("request: %w", err)
 		}
 	}
-	if respBody != "" {
-		if p.ResponseBody, err = decodeBody(p.ResponseHeader, []byte(respBody), b); err != nil {
+	if in.Response.Body != "" {
+		if p.ResponseBody, err = decodeBody(p.ResponseHeader, []byte(in.Response.Body), b); err != nil {
 			return contract.Pair{}, fmt.Errorf("response: %w", err)
 		}
 	}
 	return p, nil
+}
+
+// canonicalHeader returns h with canonical names (never nil), charging its
+// names and values to b. Values of names that canonicalize alike are kept
+// together, in the order of the names as written, sorted.
+func canonicalHeader(h http.Header, b *budget) (http.Header, error) {
+	canonical := true
+	for k, vs := range h {
+		for _, v := range vs {
+			if err := b.take(headerCost(k, v)); err != nil {
+				return nil, err
+			}
+		}
+		if err := b.take(len(k) + 16); err != nil {
+			return nil, err
+		}
+		canonical = canonical && http.CanonicalHeaderKey(k) == k
+	}
+	if h == nil {
+		return http.Header{}, nil
+	}
+	if canonical {
+		return h, nil
+	}
+	out := make(http.Header, len(h))
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		ck := http.CanonicalHeaderKey(k)
+		out[ck] = append(out[ck], h[k]...)
+	}
+	return out, nil
 }
 
 // quoted matches the excerpts of values YAML type errors quote (`...`).

@@ -53,7 +53,7 @@ func ExampleCoverage() {
 	}
 	cov := coverage.New(v)
 	for i := range pairs {
-		cov.Add(&pairs[i])
+		cov.Add(&pairs[i], v.Route(&pairs[i]))
 	}
 	for _, op := range cov.Report().Operations {
 		fmt.Printf("%s: %d pair(s), statuses %d/%d\n", op.OperationID, op.Pairs, op.StatusesCovered, op.StatusesDeclared)
@@ -81,4 +81,21 @@ func ExampleForEach() {
 	// testdata/cassettes/valid.yaml#0 line 4: PUT 200
 	// testdata/cassettes/valid.yaml#1 line 32: PUT 200
 	// testdata/cassettes/valid.yaml#2 line 59: PUT 404
+}
+
+// Stream the pairs of a capture read from standard input (or any reader) as
+// it arrives; the format is told by content.
+func ExampleForEachReader() {
+	stdin := strings.NewReader(`{"log":{"entries":[
+	  {"request":{"method":"PUT","url":"https://test.stytch.com/v1/b2b/sso/saml/org-1/connections/saml-1"},
+	   "response":{"status":200}}]}}`)
+	err := capture.ForEachReader(stdin, "<stdin>", func(p *contract.Pair) error {
+		fmt.Printf("%s line %d: %s %d\n", p.Where(), p.Line, p.Method, p.StatusCode)
+		return nil
+	})
+	if err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// <stdin>#0 line 2: PUT 200
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture/internal/fast"
 )
 
 // Hostile inputs for the fast HAR path (fasthar.go): each test holds it
@@ -34,7 +35,7 @@ func requireSameAsSlow(t *testing.T, name string, data []byte) {
 	t.Helper()
 	want := slowRun(data)
 	require.Equal(t, want, fastRun(data), "%s: eachHAR", name)
-	for _, cs := range [][2]int{{harChunk, 1 << 20}, {1, 1}, {7, 3}, {16, 5}, {33, 128}} {
+	for _, cs := range [][2]int{{fast.HARChunk, 1 << 20}, {1, 1}, {7, 3}, {16, 5}, {33, 128}} {
 		require.Equal(t, want, streamRun(data, cs[0], cs[1]), "%s: stream (chunk %d, step %d)", name, cs[0], cs[1])
 	}
 }
@@ -78,7 +79,7 @@ func TestHostileFastHARNestingLimitInsideEntries(t *testing.T) {
 				require.Contains(t, want.err, "exceeded max depth", "%s: the reference should refuse %d levels", tc.name, n)
 			}
 			assert.Equal(t, want, fastRun(data), "%s, %d levels: eachHAR", tc.name, n)
-			assert.Equal(t, want, streamRun(data, harChunk, 1<<20), "%s, %d levels: stream", tc.name, n)
+			assert.Equal(t, want, streamRun(data, fast.HARChunk, 1<<20), "%s, %d levels: stream", tc.name, n)
 		}
 	}
 }
@@ -115,13 +116,13 @@ func TestHostileFastHARReadErrorAfterDocument(t *testing.T) {
 	// An error in the middle is reported, as the fast path falls back and
 	// the encoding/json path meets it again.
 	var mid loadRun
-	err := forEachHARChunked(&readErrAt{bytes.NewReader(doc), int64(len(doc) / 2)}, harChunk, "f.har", mid.add)
+	err := forEachHARChunked(&readErrAt{bytes.NewReader(doc), int64(len(doc) / 2)}, fast.HARChunk, "f.har", mid.add)
 	require.ErrorIs(t, err, errDevice, "error in the middle")
 	// The same error after the last byte of the document is lost.
 	for _, tail := range []string{"", "\n", " garbage"} {
 		data := append(append([]byte(nil), doc...), tail...)
 		var r loadRun
-		err := forEachHARChunked(&readErrAt{bytes.NewReader(data), int64(len(doc))}, harChunk, "f.har", r.add)
+		err := forEachHARChunked(&readErrAt{bytes.NewReader(data), int64(len(doc))}, fast.HARChunk, "f.har", r.add)
 		assert.ErrorIs(t, err, errDevice, "read error after the document (then %q)", tail)
 	}
 }
@@ -288,38 +289,6 @@ func TestHostileFastHARCallerError(t *testing.T) {
 			require.Equal(t, fmt.Sprint(e1), fmt.Sprint(e3), "stop %d: stream", stop)
 			require.Equal(t, *n1, *n2, "stop %d: eachHAR", stop)
 			require.Equal(t, *n1, *n3, "stop %d: stream", stop)
-		}
-	}
-}
-
-// TestHostileFastHARWindowBounded streams documents through a 1 KiB window
-// with reads of 1 byte to 4 KiB: many entries, a megabyte of blanks
-// between two entries, many small members before "entries" keep the
-// window at a couple of KiB; a 100 KB entry grows it only to a small
-// multiple of that entry. Pairs are encoding/json's.
-func TestHostileFastHARWindowBounded(t *testing.T) {
-	t.Parallel()
-	e := hostileEntry(plainReq, `"status":200,"content":{"text":"`+strings.Repeat("x", 100)+`"}`)
-	long := hostileEntry(plainReq, `"status":200,"content":{"text":"`+strings.Repeat("y", 100000)+`"}`)
-	for _, tc := range []struct {
-		name   string
-		doc    string
-		maxCap int
-	}{
-		{"many entries", `{"log":{"entries":[` + strings.Repeat(e+",", 3000) + e + `]}}`, 4 << 10},
-		{"blanks", `{"log":{"entries":[` + e + strings.Repeat(" ", 1<<20) + `,` + e + `]}}`, 4 << 10},
-		{"many members", `{"log":{` + strings.Repeat(`"k":[1,2,3],`, 50000) + `"entries":[` + e + `]}}`, 4 << 10},
-		{"one long entry", `{"log":{"entries":[` + e + `,` + long + `,` + strings.Repeat(e+",", 1000) + e + `]}}`, 4 * len(long)},
-	} {
-		want := slowRun([]byte(tc.doc))
-		for _, step := range []int{1, 100, 4096} {
-			s := newHARScanner(&stepReader{bytes.NewReader([]byte(tc.doc)), step}, nil, 1024)
-			var r loadRun
-			_, err := s.run("f.har", newBudget(MaxDecodedBytesPerFile), r.add)
-			require.NoError(t, err, tc.name)
-			require.Equal(t, want, r, tc.name)
-			require.LessOrEqual(t, cap(s.buf), tc.maxCap, "%s (reads of %d): window", tc.name, step)
-			require.LessOrEqual(t, s.scanned, 4*len(tc.doc), "%s (reads of %d): bytes looked at", tc.name, step)
 		}
 	}
 }

@@ -1,120 +1,19 @@
 package capture
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/textproto"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture/internal/fast"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture/internal/har"
 )
-
-// A HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/) is
-// read as a stream: the loader walks {"log": {"entries": [...]}} token by
-// token and decodes one entry at a time, so that it knows where each entry
-// starts (for Pair.Line) and never holds more than one decoded entry. Fields
-// that exporters add (_initiator, timings, cookies, ...) are ignored.
-
-type harEntry struct {
-	Request  *harRequest  `json:"request"`
-	Response *harResponse `json:"response"`
-}
-
-type harRequest struct {
-	Method   string       `json:"method"`
-	URL      string       `json:"url"`
-	Headers  []harHeader  `json:"headers"`
-	PostData *harPostData `json:"postData"`
-	// BodySize is kept raw: exporters write -1, numbers or nothing, and
-	// only "a positive number" matters (a body was sent).
-	BodySize json.RawMessage `json:"bodySize"`
-}
-
-type harPostData struct {
-	MimeType string  `json:"mimeType"`
-	Text     *string `json:"text"`
-	// Encoding is not in HAR 1.2, but Charles and Proxyman write "base64"
-	// here for binary request bodies.
-	Encoding string `json:"encoding"`
-	// text is Text as the fast path decodes it, straight to bytes the
-	// pair can keep (non-nil when there is a text, empty or not).
-	text []byte
-}
-
-type harResponse struct {
-	Status  harStatus   `json:"status"`
-	Headers []harHeader `json:"headers"`
-	Content *harContent `json:"content"`
-}
-
-type harContent struct {
-	MimeType string          `json:"mimeType"`
-	Text     *string         `json:"text"`
-	Encoding string          `json:"encoding"`
-	Size     json.RawMessage `json:"size"`
-	text     []byte          // as in harPostData
-}
-
-// bodyText returns a HAR body's text as bytes the pair may keep, and
-// whether there was one: text as the fast path decoded it, else a copy of
-// the Text encoding/json decoded.
-func bodyText(text *string, decoded []byte) ([]byte, bool) {
-	switch {
-	case decoded != nil:
-		return decoded, true
-	case text != nil:
-		return []byte(*text), true
-	}
-	return nil, false
-}
-
-// positive reports whether a raw HAR size field is a number above zero.
-func positive(raw json.RawMessage) bool {
-	f, err := strconv.ParseFloat(string(bytes.TrimSpace(raw)), 64)
-	return err == nil && f > 0
-}
-
-type harHeader struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-// harStatus accepts a status written as a number (the spec) or as a string
-// (some exporters).
-type harStatus int
-
-func (s *harStatus) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
-		*s = 0
-		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var str string
-		if err := json.Unmarshal(b, &str); err != nil {
-			return err
-		}
-		b = []byte(strings.TrimSpace(str))
-		if len(b) == 0 {
-			*s = 0
-			return nil
-		}
-	}
-	n, err := strconv.Atoi(string(b))
-	if err != nil {
-		return errors.New("response status is not an integer")
-	}
-	*s = harStatus(n)
-	return nil
-}
 
 // LoadHAR reads a HAR 1.2 file (as exported by browsers, mitmproxy, Charles
 // or Proxyman) and returns one [contract.Pair] per entry that got a response, in file
@@ -132,301 +31,57 @@ func (s *harStatus) UnmarshalJSON(b []byte) error {
 // source names the file in errors and in each pair's Source. Errors name the
 // entry and its line.
 func LoadHAR(r io.Reader, source string) ([]contract.Pair, error) {
-	return collect(eachHAR, r, source, "har")
-}
-
-// harDoc walks the token stream of one HAR document.
-type harDoc struct {
-	data   []byte // the whole file, for line numbers
-	base   int    // offset of the JSON text in data (after a BOM)
-	dec    *json.Decoder
-	source string
-	stream *lineReader // when reading a stream rather than data
-	// lineOff and line are the last offset where() counted lines up to and
-	// the line there, so that counting stays linear over the file.
-	lineOff int64
-	line    int
-	// skip is how many entries to read without handing them over (the
-	// fast path did).
-	skip int
-}
-
-func (d *harDoc) fail(format string, args ...any) error {
-	return fmt.Errorf("har: %s: "+format, append([]any{d.source}, args...)...)
-}
-
-// syntax turns a decoder error into one located in the file. The stream
-// decoder's syntax-error offsets are not positions in the file, so the file
-// is checked again as a whole to find where it breaks.
-func (d *harDoc) syntax(err error, valueStart int64) error {
-	var typ *json.UnmarshalTypeError
-	if errors.As(err, &typ) {
-		line, col := lineCol(d.data, int64(d.base)+valueStart+typ.Offset)
-		return d.fail("line %d, column %d: %w", line, col, err)
-	}
-	if errAll := json.Unmarshal(d.data[d.base:], new(json.RawMessage)); errAll != nil {
-		return d.fail("%w", jsonError(d.data[d.base:], errAll))
-	}
-	return d.fail("%w", err)
-}
-
-func (d *harDoc) token() (json.Token, error) {
-	off := d.dec.InputOffset()
-	t, err := d.dec.Token()
+	data, err := readAllLimited(r, source)
 	if err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, d.syntax(err, off)
+		return nil, fmt.Errorf("capture: %w", err)
 	}
-	return t, nil
-}
-
-// skip1 decodes and discards one value.
-func (d *harDoc) skip1() error {
-	off := d.dec.InputOffset()
-	var raw json.RawMessage
-	if err := d.dec.Decode(&raw); err != nil {
-		return d.syntax(err, off)
-	}
-	return nil
-}
-
-// where gives the offset and line of the value starting after the
-// decoder's position (skipping blanks and a separating comma). Lines are
-// counted from the previous call, so calls must move forward.
-func (d *harDoc) where() (int64, int) {
-	if d.stream != nil {
-		return d.stream.where(d.dec.InputOffset())
-	}
-	off := int64(d.base) + d.dec.InputOffset()
-	for off < int64(len(d.data)) {
-		switch d.data[off] {
-		case ' ', '\t', '\r', '\n', ',', ':':
-			off++
-			continue
-		}
-		break
-	}
-	if off < d.lineOff {
-		d.lineOff, d.line = 0, 1
-	}
-	if d.line == 0 {
-		d.line = 1
-	}
-	d.line += bytes.Count(d.data[d.lineOff:off], []byte{'\n'})
-	d.lineOff = off
-	return off, d.line
-}
-
-// object reads the members of an object whose '{' is the next token,
-// calling member for the keys named in want (matched as encoding/json does,
-// ignoring case) and skipping the others. A wanted key given twice is an
-// error: JSON decoders disagree on which one counts.
-func (d *harDoc) object(what string, want []string, member func(key string) error) error {
-	seen := make([]bool, len(want))
-	for d.dec.More() {
-		t, err := d.token()
-		if err != nil {
-			return err
-		}
-		key, _ := t.(string)
-		i := slices.IndexFunc(want, func(w string) bool { return strings.EqualFold(w, key) })
-		if i < 0 {
-			if err := d.skip1(); err != nil {
-				return err
-			}
-			continue
-		}
-		if seen[i] {
-			_, line := d.where()
-			return d.fail("line %d: %s: duplicate key %q", line, what, want[i])
-		}
-		seen[i] = true
-		if err := member(want[i]); err != nil {
-			return err
-		}
-	}
-	_, err := d.token() // '}'
-	return err
-}
-
-// open reads the next token, which must open a value of the given kind
-// ('{' or '['); null gives ok false.
-func (d *harDoc) open(kind json.Delim, what string) (ok bool, err error) {
-	off, _ := d.where()
-	line, col := lineCol(d.data, off)
-	t, err := d.token()
+	pairs := []contract.Pair{}
+	err = eachHAR(data, source, newBudget(MaxDecodedBytesPerFile), func(p *contract.Pair) error {
+		pairs = append(pairs, *p)
+		return nil
+	})
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	switch t := t.(type) {
-	case nil:
-		return false, nil
-	case json.Delim:
-		if t == kind {
-			return true, nil
-		}
-	}
-	want := "an object"
-	if kind == '[' {
-		want = "an array"
-	}
-	return false, d.fail("line %d, column %d: %s is not %s", line, col, what, want)
+	return pairs, nil
 }
-
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // eachHAR calls fn with the pair of every entry of a HAR document that got
-// a response: by the fast path, and where that stops, by encoding/json from
-// the entry it stopped at.
+// a response: by the fast reader, and where that stops, by the reference
+// reader from the entry it stopped at.
 func eachHAR(data []byte, source string, b *budget, fn func(*contract.Pair) error) error {
-	next, err := fastHAR(nil, data, 0, source, b, fn)
-	if !errors.Is(err, errHARFallback) {
+	next, done, err := fast.HAR(nil, data, 0, harHandOver(source, b, fn))
+	if done || err != nil {
 		return err
 	}
 	return slowHAR(data, source, b, fn, next)
 }
 
-// slowHAR is eachHAR by encoding/json alone, not handing over the entries
-// before skip (the fast path did).
-func slowHAR(data []byte, source string, b *budget, fn func(*contract.Pair) error, skip int) error {
-	d := &harDoc{data: data, source: source, skip: skip}
-	if bytes.HasPrefix(data, utf8BOM) {
-		d.base = len(utf8BOM)
-	}
-	d.dec = json.NewDecoder(bytes.NewReader(data[d.base:]))
-	return d.run(b, fn)
-}
-
-// streamHAR is slowHAR reading from r as it goes, holding about one entry
-// at a time rather than the whole file. Its errors are not located in the
-// file (it does not keep the file): on an error, the caller reads the file
-// again with eachHAR, which finds the same error and says where it is.
-func streamHAR(r io.Reader, source string, b *budget, fn func(*contract.Pair) error, skip int) error {
-	br := bufio.NewReader(r)
-	if head, _ := br.Peek(len(utf8BOM)); bytes.Equal(head, utf8BOM) {
-		_, _ = br.Discard(len(utf8BOM))
-	}
-	lr := &lineReader{r: br, line: 1}
-	d := &harDoc{source: source, stream: lr, dec: json.NewDecoder(lr), skip: skip}
-	return d.run(b, fn)
-}
-
-// lineReader passes reads through, keeping the bytes read since the last
-// call to where, so that the line of a position can be counted without
-// holding the whole input.
-type lineReader struct {
-	r     io.Reader
-	buf   []byte // the input from offset start on, as far as read
-	start int64
-	line  int // the line at offset start
-}
-
-func (l *lineReader) Read(p []byte) (int, error) {
-	n, err := l.r.Read(p)
-	l.buf = append(l.buf, p[:n]...)
-	return n, err
-}
-
-// where skips blanks and separators from off (at or after the last call's
-// offset) and returns the offset and line of what follows, forgetting the
-// input before it.
-func (l *lineReader) where(off int64) (int64, int) {
-	i := max(off-l.start, 0)
-	for i < int64(len(l.buf)) {
-		switch l.buf[i] {
-		case ' ', '\t', '\r', '\n', ',', ':':
-			i++
-			continue
-		}
-		break
-	}
-	i = min(i, int64(len(l.buf)))
-	l.line += bytes.Count(l.buf[:i], []byte{'\n'})
-	n := copy(l.buf, l.buf[i:])
-	l.buf = l.buf[:n]
-	l.start += i
-	return l.start, l.line
-}
-
-// run walks the document, calling fn for each pair.
-func (d *harDoc) run(b *budget, fn func(*contract.Pair) error) error {
-	hasLog := false
-	ok, err := d.open('{', "the top level")
-	if err != nil {
-		return err
-	}
-	if ok {
-		err = d.object("top level", []string{"log"}, func(string) error {
-			ok, err := d.open('{', `"log"`)
-			if err != nil || !ok {
-				return err
-			}
-			hasLog = true
-			return d.object(`"log"`, []string{"entries"}, func(string) error {
-				return d.entries(b, fn)
-			})
-		})
+// harHandOver makes the pair of an entry, whichever reader read it, and
+// hands it to fn (entries without a response are passed over).
+func harHandOver(source string, b *budget, fn func(*contract.Pair) error) func(index, line int, e *har.Entry) error {
+	return func(index, line int, e *har.Entry) error {
+		p, ok, err := harPair(e, source, index, b)
 		if err != nil {
-			return err
-		}
-	}
-	if !hasLog {
-		return d.fail("%w: no \"log\" object at the top level", ErrNotPairFile)
-	}
-	if _, err := d.dec.Token(); err != io.EOF {
-		off, _ := d.where()
-		line, col := lineCol(d.data, off)
-		return d.fail("line %d, column %d: data after the HAR document", line, col)
-	}
-	return nil
-}
-
-func (d *harDoc) entries(b *budget, fn func(*contract.Pair) error) error {
-	ok, err := d.open('[', `"entries"`)
-	if err != nil || !ok {
-		return err
-	}
-	for i := 0; d.dec.More(); i++ {
-		start, line := d.where()
-		if i < d.skip {
-			if err := d.skip1(); err != nil {
-				return err
-			}
-			continue
-		}
-		var e harEntry
-		if err := d.dec.Decode(&e); err != nil {
-			var typ *json.UnmarshalTypeError
-			if errors.As(err, &typ) {
-				tl, tc := lineCol(d.data, start+typ.Offset)
-				return d.fail("entry %d (line %d): line %d, column %d: %w", i, line, tl, tc, err)
-			}
-			return d.syntax(err, start-int64(d.base))
-		}
-		p, ok, err := harPair(&e, d.source, i, b)
-		if err != nil {
-			return d.fail("entry %d (line %d): %w", i, line, err)
+			return fmt.Errorf("capture: %s: entry %d (line %d): %w", source, index, line, err)
 		}
 		if !ok {
-			continue
+			return nil
 		}
 		p.Line = line
-		if err := fn(&p); err != nil {
-			return err
-		}
+		return fn(&p)
 	}
-	_, err = d.token() // ']'
-	return err
 }
 
-func harPair(e *harEntry, source string, index int, b *budget) (contract.Pair, bool, error) {
+func harPair(e *har.Entry, source string, index int, b *budget) (contract.Pair, bool, error) {
 	if e.Request == nil {
 		return contract.Pair{}, false, errors.New("no request")
 	}
-	if e.Response == nil || e.Response.Status <= 0 {
+	if e.Response == nil || e.Response.Status == 0 {
 		return contract.Pair{}, false, nil
+	}
+	if e.Response.Status < 0 {
+		return contract.Pair{}, false, fmt.Errorf("response status %d is not an HTTP status", e.Response.Status)
 	}
 	if e.Request.Method == "" {
 		return contract.Pair{}, false, errors.New("request has no method")
@@ -452,26 +107,26 @@ func harPair(e *harEntry, source string, index int, b *budget) (contract.Pair, b
 	var text []byte
 	var ok bool
 	if pd != nil {
-		text, ok = bodyText(pd.Text, pd.text)
+		text, ok = bodyText(pd.Text, pd.Decoded)
 	}
 	if ok {
 		if p.RequestBody, err = harText(text, pd.Encoding); err != nil {
 			return contract.Pair{}, false, fmt.Errorf("request postData: %w", err)
 		}
 		setContentType(p.RequestHeader, pd.MimeType, p.RequestBody)
-	} else if positive(e.Request.BodySize) {
+	} else if bool(e.Request.BodySize) {
 		p.RequestBodyMissing = true
 	}
 	if p.RequestBody, err = decodeBody(p.RequestHeader, p.RequestBody, b); err != nil {
 		return contract.Pair{}, false, fmt.Errorf("request: %w", err)
 	}
 	if c := e.Response.Content; c != nil {
-		if text, ok := bodyText(c.Text, c.text); ok {
+		if text, ok := bodyText(c.Text, c.Decoded); ok {
 			if p.ResponseBody, err = harText(text, c.Encoding); err != nil {
 				return contract.Pair{}, false, fmt.Errorf("response content: %w", err)
 			}
 			setContentType(p.ResponseHeader, c.MimeType, p.ResponseBody)
-		} else if positive(c.Size) {
+		} else if bool(c.Size) {
 			p.ResponseBodyMissing = true
 		}
 	}
@@ -481,10 +136,23 @@ func harPair(e *harEntry, source string, index int, b *budget) (contract.Pair, b
 	return p, true, nil
 }
 
+// bodyText returns a HAR body's text as bytes the pair may keep, and
+// whether there was one: text as the fast reader decoded it, else a copy of
+// the Text encoding/json decoded.
+func bodyText(text *string, decoded []byte) ([]byte, bool) {
+	switch {
+	case decoded != nil:
+		return decoded, true
+	case text != nil:
+		return []byte(*text), true
+	}
+	return nil, false
+}
+
 // harHeaders builds the pair's header as http.Header.Add would, its
 // values sharing one backing array (each key's slice capped, so that an
 // append to one copies rather than overwrites the next).
-func harHeaders(hs []harHeader, b *budget) (http.Header, error) {
+func harHeaders(hs []har.Header, b *budget) (http.Header, error) {
 	h := make(http.Header, len(hs))
 	vals := make([]string, 0, len(hs))
 	for _, kv := range hs {
@@ -538,25 +206,52 @@ func setContentType(h http.Header, mimeType string, body []byte) {
 	h.Set("Content-Type", mimeType)
 }
 
-// jsonError adds line and column to encoding/json errors, which only carry
-// a byte offset. Its messages never quote values beyond one character.
-func jsonError(data []byte, err error) error {
-	var syn *json.SyntaxError
-	if errors.As(err, &syn) {
-		// Offset counts the bytes read, the bad one included.
-		line, col := lineCol(data, syn.Offset-1)
-		if syn.Offset >= int64(len(data)) {
-			return fmt.Errorf("line %d, column %d: truncated JSON: %w", line, col, err)
+// callerError marks an error returned by the caller's fn.
+type callerError struct{ err error }
+
+func (e callerError) Error() string { return e.err.Error() }
+
+// forEachHARFile streams a HAR file: by the fast path, and where that
+// stops, by encoding/json from the entry it stopped at; on an error in the
+// file it reads the file again as a whole, for an error that says where the
+// problem is.
+func forEachHARFile(f io.ReadSeeker, path string, fn func(*contract.Pair) error) error {
+	return forEachHARChunked(f, fast.HARChunk, path, fn)
+}
+
+// forEachHARChunked is forEachHARFile with the fast path reading chunk
+// bytes at a time (tests make it small).
+func forEachHARChunked(f io.ReadSeeker, chunk int, path string, fn func(*contract.Pair) error) error {
+	b := newBudget(MaxDecodedBytesPerFile)
+	wrapped := func(p *contract.Pair) error {
+		if err := fn(p); err != nil {
+			return callerError{err}
 		}
-		return fmt.Errorf("line %d, column %d: %w", line, col, err)
+		return nil
 	}
-	var typ *json.UnmarshalTypeError
-	if errors.As(err, &typ) {
-		line, col := lineCol(data, typ.Offset)
-		return fmt.Errorf("line %d, column %d: %w", line, col, err)
+	next, done, err := fast.HAR(io.LimitReader(f, MaxFileBytes), nil, chunk, harHandOver(path, b, wrapped))
+	if !done && err == nil {
+		if _, serr := f.Seek(0, io.SeekStart); serr != nil {
+			return fmt.Errorf("capture: %s: %w", path, serr)
+		}
+		err = streamHAR(io.LimitReader(f, MaxFileBytes), path, b, wrapped, next)
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("truncated JSON: %w", err)
+	if err == nil {
+		return nil
+	}
+	var ce callerError
+	if errors.As(err, &ce) {
+		return ce.err
+	}
+	if _, serr := f.Seek(0, io.SeekStart); serr != nil {
+		return err
+	}
+	data, rerr := readAllLimited(f, path)
+	if rerr != nil {
+		return fmt.Errorf("capture: %w", rerr)
+	}
+	if lerr := eachHAR(data, path, newBudget(MaxDecodedBytesPerFile), func(*contract.Pair) error { return nil }); lerr != nil {
+		return lerr
 	}
 	return err
 }

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/stytchsso/stytchsso/pkg/contract/capture/internal/har"
 )
 
 // harTextRef is harText as it was, on strings: the reference the byte
@@ -59,10 +61,10 @@ func TestHarTextMatchesStringDecoding(t *testing.T) {
 // names alike in file order, and appending to one name leaving the next
 // alone.
 func TestHarHeadersMatchesAdd(t *testing.T) {
-	hs := []harHeader{
-		{"content-type", "a"}, {"X-One", "1"}, {":authority", "x"}, {"", "y"},
-		{"Content-Type", "b"}, {"x-two", "2"}, {"CONTENT-TYPE", "c"}, {"x-one", "1b"},
-		{"Odd Name", "v"}, {"x-two", "2b"}, {"single", "s"}, {"next", "n"},
+	hs := []har.Header{
+		{Name: "content-type", Value: "a"}, {Name: "X-One", Value: "1"}, {Name: ":authority", Value: "x"}, {Name: "", Value: "y"},
+		{Name: "Content-Type", Value: "b"}, {Name: "x-two", Value: "2"}, {Name: "CONTENT-TYPE", Value: "c"}, {Name: "x-one", Value: "1b"},
+		{Name: "Odd Name", Value: "v"}, {Name: "x-two", Value: "2b"}, {Name: "single", Value: "s"}, {Name: "next", Value: "n"},
 	}
 	want := http.Header{}
 	for _, kv := range hs {

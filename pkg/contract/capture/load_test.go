@@ -63,10 +63,10 @@ func TestLoadFileDispatch(t *testing.T) {
 	// A directory walk skips what is not a pair file; an explicit file is
 	// handed over whatever its extension, so the error can say what is wrong.
 	var seen []string
-	require.NoError(t, capture.WalkFiles(dir, func(p string, _ bool) error { seen = append(seen, filepath.Base(p)); return nil }))
+	require.NoError(t, capture.WalkFilesSkipping(dir, func(p string, _ bool) error { seen = append(seen, filepath.Base(p)); return nil }, nil))
 	assert.Equal(t, []string{"UPPER.HAR", "c.yml"}, seen)
 	seen = nil
-	require.NoError(t, capture.WalkFiles(txt, func(p string, _ bool) error { seen = append(seen, filepath.Base(p)); return nil }))
+	require.NoError(t, capture.WalkFilesSkipping(txt, func(p string, _ bool) error { seen = append(seen, filepath.Base(p)); return nil }, nil))
 	assert.Equal(t, []string{"notes.txt"}, seen)
 
 	// A YAML file that is no cassette is skipped in a walk, an error by name.

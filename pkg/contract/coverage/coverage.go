@@ -20,10 +20,10 @@ import (
 
 // Tracker says which operations, statuses and body fields a set of pairs
 // exercises, against all that the spec declares. Build it with
-// [New], feed it with Add, read it with Report.
+// [New], feed it with Add (each pair with the route its validator gave
+// it), read it with Report.
 type Tracker struct {
-	v      *contract.Validator
-	ops    map[string]*opCoverage // by the validator's operation name
+	ops    map[string]*opCoverage // by the validator's operation name, escaped as in contract.Route
 	order  []string
 	pairs  int
 	unrout int
@@ -47,12 +47,12 @@ type fieldSet struct {
 	seen     map[string]int
 }
 
-// New prepares coverage of the operations of v's spec, routing pairs and
-// naming operations as v does (an operationId, or "METHOD template" where
+// New prepares coverage of the operations of v's spec, naming operations
+// as v does (an operationId, or "METHOD template" where
 // the spec gives none or repeats one).
 func New(v *contract.Validator) *Tracker {
 	doc := v.Document()
-	c := &Tracker{v: v, ops: map[string]*opCoverage{}}
+	c := &Tracker{ops: map[string]*opCoverage{}}
 	paths := doc.Paths.InMatchingOrder()
 	sort.Strings(paths)
 	for _, path := range paths {
@@ -81,8 +81,8 @@ func New(v *contract.Validator) *Tracker {
 					}
 				}
 			}
-			c.ops[id] = oc
-			c.order = append(c.order, id)
+			c.ops[contract.Escape(id)] = oc
+			c.order = append(c.order, contract.Escape(id))
 		}
 	}
 	return c
@@ -162,12 +162,14 @@ func (fs *fieldSet) observe(v any, ptr string) {
 	}
 }
 
-// Add counts one pair. Pairs no operation matches are counted apart.
-func (c *Tracker) Add(p *contract.Pair) {
+// Add counts one pair, routed to r by the Tracker's validator
+// ([contract.Validator.Route], or the Route of [contract.Validator.Check]'s
+// result): the pair is routed once, whoever reads it. Pairs that reach no
+// operation are counted apart.
+func (c *Tracker) Add(p *contract.Pair, r contract.Route) {
 	c.pairs++
-	id, _, ok := c.v.FindOperation(p.Method, p.URL)
-	oc := c.ops[id]
-	if !ok || oc == nil {
+	oc := c.ops[r.Operation]
+	if r.Operation == "" || oc == nil {
 		c.unrout++
 		return
 	}

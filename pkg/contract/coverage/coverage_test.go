@@ -3,6 +3,7 @@ package coverage_test
 import (
 	"bytes"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -22,22 +23,31 @@ func findCount(cs []coverage.Count, name string) (coverage.Count, bool) {
 	return coverage.Count{}, false
 }
 
-func TestCoverage(t *testing.T) {
-	t.Parallel()
+// validPairs returns the default validator and the pairs of the clean HAR
+// fixture.
+func validPairs(t *testing.T) (*contract.Validator, []contract.Pair) {
+	t.Helper()
 	v, err := contract.New()
 	require.NoError(t, err)
 	pairs, err := capture.LoadPath("../capture/testdata/har/valid.har")
 	require.NoError(t, err)
+	return v, pairs
+}
+
+func TestCoverage(t *testing.T) {
+	t.Parallel()
+	v, pairs := validPairs(t)
 
 	cov := coverage.New(v)
+	add := func(p *contract.Pair) { cov.Add(p, v.Route(p)) }
 	for i := range pairs {
-		cov.Add(&pairs[i])
+		add(&pairs[i])
 	}
 	// An undeclared field, an undeclared status and an unknown path.
 	h := http.Header{"Content-Type": {"application/json"}}
-	cov.Add(&contract.Pair{Method: "PUT", URL: "https://x.test/v1/b2b/sso/external/o/connections/c", StatusCode: 418,
+	add(&contract.Pair{Method: "PUT", URL: "https://x.test/v1/b2b/sso/external/o/connections/c", StatusCode: 418,
 		RequestHeader: h, RequestBody: []byte(`{"display_name":"x","surprise":{"deep":1}}`), ResponseHeader: h})
-	cov.Add(&contract.Pair{Method: "GET", URL: "https://x.test/nowhere", StatusCode: 200})
+	add(&contract.Pair{Method: "GET", URL: "https://x.test/nowhere", StatusCode: 200})
 
 	rep := cov.Report()
 	assert.Equal(t, 5, rep.Pairs)
@@ -114,4 +124,25 @@ func TestCoverageKeepsOperationsWhoseIDsCollide(t *testing.T) {
 	assert.True(t, names["POST /v1/magic_links/authenticate"])
 	assert.True(t, names["POST /v1/b2b/magic_links/authenticate"])
 	assert.False(t, names["api_magic_v1_Authenticate"], "a colliding operationId names neither operation")
+}
+
+// A pair is counted under the operation its route names, so a path spelled
+// with percent-encoded unreserved characters counts as the spec's path.
+func TestCoverageFollowsTheRoute(t *testing.T) {
+	t.Parallel()
+	v, pairs := validPairs(t)
+	p := pairs[0]
+	p.URL = strings.Replace(p.URL, "/v1/b2b/sso/saml/", "/%76%31/b2b/sso/%73aml/", 1)
+	require.NotEqual(t, pairs[0].URL, p.URL)
+	cov := coverage.New(v)
+	cov.Add(&p, v.Route(&p))
+	rep := cov.Report()
+	assert.Equal(t, 0, rep.UnmatchedPairs)
+	for _, op := range rep.Operations {
+		want := 0
+		if op.OperationID == "UpdateSAMLConnection" {
+			want = 1
+		}
+		assert.Equal(t, want, op.Pairs, op.OperationID)
+	}
 }

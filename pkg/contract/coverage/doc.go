@@ -3,7 +3,7 @@
 //
 //	t := coverage.New(v) // v is a *contract.Validator
 //	for i := range pairs {
-//		t.Add(&pairs[i])
+//		t.Add(&pairs[i], v.Route(&pairs[i])) // or the Route of v.Check
 //	}
 //	err := t.Report().WriteText(os.Stdout)
 package coverage

@@ -1,4 +1,4 @@
-package capture
+package fast
 
 import (
 	"bytes"
@@ -9,31 +9,30 @@ import (
 	"unicode/utf8"
 
 	"github.com/stytchsso/stytchsso/internal/jsonstr"
-	"github.com/stytchsso/stytchsso/pkg/contract"
+	"github.com/stytchsso/stytchsso/pkg/contract/capture/internal/har"
 )
 
-// The fast HAR path. encoding/json's stream decoder reads every entry twice
-// (once to find where it ends, once to decode it) through a byte-at-a-time
-// state machine and reflection; on a corpus of HAR files that was most of
-// the CLI's time. fastHAR walks the document itself: it finds each entry's
-// end with a validating skip that passes eight bytes at a time over string
-// contents, then decodes the few fields a pair needs straight from the
-// bytes. It is exact by construction rather than by imitation: whatever it
-// is not sure of, it hands back.
+// The fast HAR reader. encoding/json's stream decoder reads every entry
+// twice (once to find where it ends, once to decode it) through a
+// byte-at-a-time state machine and reflection; on a corpus of HAR files that
+// was most of the CLI's time. HAR walks the document itself: it finds each
+// entry's end with a validating skip that passes eight bytes at a time over
+// string contents, then decodes the few fields a pair needs straight from
+// the bytes. Whatever it is not sure of, it hands back:
 //
 //   - An entry it cannot decode exactly as encoding/json would (a key that
 //     is escaped, not ASCII or given twice; a value of an unexpected type)
 //     is decoded by json.Unmarshal from the same bytes.
-//   - Anything else out of the ordinary (a syntax error, a document that is
-//     not {"log": {"entries": [...]}} in plain form, any error at all) makes
-//     it stop with errHARFallback and the index of the entry it stopped at;
-//     the encoding/json path then reads the document again, skipping the
-//     entries already handed over, and says what is wrong and where.
-//
-// FuzzFastHAR checks it against the encoding/json path.
+//   - Anything else out of the ordinary (a syntax error, nesting deeper than
+//     encoding/json allows, a document that is not {"log": {"entries":
+//     [...]}} in plain form) makes it stop at the entry it was reading; the
+//     reference reader then reads the document again, skipping the entries
+//     already handed over, and says what is wrong and where.
 
-// errHARFallback says the fast path stopped; see fastHAR.
-var errHARFallback = errors.New("har: left the fast path")
+// errStop says the fast reader stopped; see HAR.
+var errStop = errors.New("har: left the fast reader")
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // maxSkipDepth is encoding/json's nesting limit: deeper documents are left
 // to it, for its error.
@@ -57,18 +56,27 @@ type harScanner struct {
 	// scanned counts the bytes value looked at, rescans included.
 	scanned int
 	key     []byte // the key members last read
-	dec     entryDecoder
+	// depth is how many objects and arrays are open around the values
+	// read next (encoding/json limits nesting over the whole document).
+	depth int
+	dec   entryDecoder
 }
 
-// harChunk is how much the fast path reads from a stream at a time.
-const harChunk = 64 << 10
+// HARChunk is how much HAR reads from a stream at a time.
+const HARChunk = 64 << 10
 
-// fastHAR reads a HAR document from data (r nil) or from r, reading chunk
-// bytes at a time, calling fn with each pair as eachHAR does. On
-// errHARFallback, next is the index of the first entry it did not hand
-// over; any other error is fn's.
-func fastHAR(r io.Reader, data []byte, chunk int, source string, b *budget, fn func(*contract.Pair) error) (next int, err error) {
-	return newHARScanner(r, data, chunk).run(source, b, fn)
+// HAR reads a HAR document from r chunk bytes at a time, or from data
+// when r is nil, and calls fn with each entry it is sure of, in order:
+// its index in log.entries, the line where it starts and the entry, valid
+// until fn returns. done says it read the whole document; otherwise next is
+// the index of the first entry it did not hand over, and the reference
+// reader must go on from there. err is only ever fn's.
+func HAR(r io.Reader, data []byte, chunk int, fn func(index, line int, e *har.Entry) error) (next int, done bool, err error) {
+	next, err = newHARScanner(r, data, chunk).run(fn)
+	if errors.Is(err, errStop) {
+		return next, false, nil
+	}
+	return next, err == nil, err
 }
 
 func newHARScanner(r io.Reader, data []byte, chunk int) *harScanner {
@@ -79,39 +87,44 @@ func newHARScanner(r io.Reader, data []byte, chunk int) *harScanner {
 	return s
 }
 
-func (s *harScanner) run(source string, b *budget, fn func(*contract.Pair) error) (next int, err error) {
+func (s *harScanner) run(fn func(index, line int, e *har.Entry) error) (next int, err error) {
 	if s.starts(utf8BOM) {
 		s.pos += len(utf8BOM)
 	}
 	if !s.byte('{') {
-		return 0, errHARFallback
+		return 0, errStop
 	}
+	s.depth = 1
 	hasLog := false
 	err = s.members(func(key []byte) (bool, error) {
 		if !fold(key, "log") {
 			return false, nil
 		}
 		if hasLog || !s.byte('{') {
-			return true, errHARFallback
+			return true, errStop
 		}
 		hasLog = true
+		s.depth = 2
+		defer func() { s.depth = 1 }()
 		hasEntries := false
 		return true, s.members(func(key []byte) (bool, error) {
 			if !fold(key, "entries") {
 				return false, nil
 			}
 			if hasEntries || !s.byte('[') {
-				return true, errHARFallback
+				return true, errStop
 			}
 			hasEntries = true
-			return true, s.entries(source, b, fn, &next)
+			s.depth = 3
+			defer func() { s.depth = 2 }()
+			return true, s.entries(fn, &next)
 		})
 	})
 	if err != nil {
 		return next, err
 	}
 	if s.ws(); !hasLog || s.pos < len(s.buf) || s.err != nil {
-		return next, errHARFallback // the encoding/json path says what is wrong
+		return next, errStop // the reference reader says what is wrong
 	}
 	return next, nil
 }
@@ -193,7 +206,7 @@ func (s *harScanner) byte(c byte) bool {
 func (s *harScanner) value() (start, end int, ok bool) {
 	s.ws()
 	for {
-		end, st := skipValue(s.buf, s.pos, 0)
+		end, st := skipValue(s.buf, s.pos, s.depth)
 		switch st {
 		case jsonstr.OK:
 			s.scanned += end - s.pos
@@ -222,15 +235,15 @@ func (s *harScanner) members(member func(key []byte) (bool, error)) error {
 	for {
 		start, end, ok := s.value()
 		if !ok || s.buf[start] != '"' {
-			return errHARFallback
+			return errStop
 		}
 		// Copied: reading on may refill the window and move its bytes.
 		s.key = append(s.key[:0], s.buf[start+1:end-1]...)
 		if !plainASCII(s.key) {
-			return errHARFallback
+			return errStop
 		}
 		if !s.byte(':') {
-			return errHARFallback
+			return errStop
 		}
 		used, err := member(s.key)
 		if err != nil {
@@ -238,48 +251,43 @@ func (s *harScanner) members(member func(key []byte) (bool, error)) error {
 		}
 		if !used {
 			if _, _, ok := s.value(); !ok {
-				return errHARFallback
+				return errStop
 			}
 		}
 		if s.byte('}') {
 			return nil
 		}
 		if !s.byte(',') {
-			return errHARFallback
+			return errStop
 		}
 	}
 }
 
 // entries walks the entries array (its '[' read), keeping *next at the
 // index of the first entry not yet handed over.
-func (s *harScanner) entries(source string, b *budget, fn func(*contract.Pair) error, next *int) error {
+func (s *harScanner) entries(fn func(index, line int, e *har.Entry) error, next *int) error {
 	if s.byte(']') {
 		return nil
 	}
-	var e harEntry
+	var e har.Entry
 	for i := 0; ; i++ {
-		e = harEntry{}
+		e = har.Entry{}
 		if !s.entry(&e) {
-			return errHARFallback
+			return errStop
 		}
-		left := b.left
-		p, ok, err := harPair(&e, source, i, b)
-		if err != nil {
-			b.left = left // the encoding/json path charges this entry again
-			return errHARFallback
+		line := s.line // the entry's; reading on may count further
+		// The entry is handed over only once its end is confirmed by what
+		// follows it: a comma or the end of the array.
+		last := s.byte(']')
+		if !last && !s.byte(',') {
+			return errStop
 		}
-		if ok {
-			p.Line = s.line
-			if err := fn(&p); err != nil {
-				return err
-			}
+		if err := fn(i, line, &e); err != nil {
+			return err
 		}
 		*next = i + 1
-		if s.byte(']') {
+		if last {
 			return nil
-		}
-		if !s.byte(',') {
-			return errHARFallback
 		}
 	}
 }
@@ -289,20 +297,20 @@ func (s *harScanner) entries(source string, b *budget, fn func(*contract.Pair) e
 // once: decodeEntry checks what it consumes, so only when it fails does
 // skipValue say whether the window was short (refill and decode again),
 // the entry out of the ordinary (json.Unmarshal decodes it) or not JSON.
-func (s *harScanner) entry(e *harEntry) bool {
+func (s *harScanner) entry(e *har.Entry) bool {
 	s.ws()
 	s.line += bytes.Count(s.buf[s.lineAt:s.pos], []byte{'\n'})
 	s.lineAt = s.pos
 	for {
 		start := s.pos
-		n, ok := s.dec.entry(s.buf[start:], e)
+		n, ok := s.dec.entry(s.buf[start:], s.depth, e)
 		if ok {
 			s.scanned += n
 			s.pos += n
 			break
 		}
-		*e = harEntry{}
-		end, st := skipValue(s.buf, start, 0)
+		*e = har.Entry{}
+		end, st := skipValue(s.buf, start, s.depth)
 		if st == jsonstr.Short {
 			s.scanned += len(s.buf) - start
 			if s.fill() {
@@ -522,39 +530,39 @@ func skipNumber(data []byte, i int) (int, jsonstr.Status) {
 // when it meets what it does not decode exactly as encoding/json would.
 // It decodes entries one after the other: what it decodes into is its own
 // and reused for the next entry, and raw values alias the input, so an
-// entry is for harPair to read before the next is decoded.
+// entry is for the caller to read before the next is decoded.
 type entryDecoder struct {
 	data []byte
 	pos  int
 	// depth is how many objects and arrays are open at pos, counted from
-	// the entry's own (encoding/json limits nesting per decoded value).
+	// the top of the document, as encoding/json counts.
 	depth   int
 	scratch []byte
-	req     harRequest
-	resp    harResponse
-	post    harPostData
-	cont    harContent
+	req     har.Request
+	resp    har.Response
+	post    har.PostData
+	cont    har.Content
 	// reqH and respH keep the header arrays' storage.
-	reqH, respH []harHeader
+	reqH, respH []har.Header
 }
 
-// entry decodes the entry at the start of data into e, as json.Unmarshal
-// would, returning its length, or reports false, leaving e partly set. It
+// entry decodes the entry at the start of data, inside depth open objects
+// and arrays, into e, as json.Unmarshal would, returning its length, or reports false, leaving e partly set. It
 // checks all it reads, so that ok means the entry is whole and valid JSON.
-func (d *entryDecoder) entry(data []byte, e *harEntry) (n int, ok bool) {
-	d.data, d.pos, d.depth = data, 0, 0
+func (d *entryDecoder) entry(data []byte, depth int, e *har.Entry) (n int, ok bool) {
+	d.data, d.pos, d.depth = data, 0, depth
 	var seen uint8
 	ok = d.object(func(key []byte) bool {
 		switch {
 		case fold(key, "request"):
 			return once(&seen, 1) && d.nullOr(func() bool {
-				d.req = harRequest{}
+				d.req = har.Request{}
 				e.Request = &d.req
 				return d.request(e.Request)
 			})
 		case fold(key, "response"):
 			return once(&seen, 2) && d.nullOr(func() bool {
-				d.resp = harResponse{}
+				d.resp = har.Response{}
 				e.Response = &d.resp
 				return d.response(e.Response)
 			})
@@ -564,7 +572,7 @@ func (d *entryDecoder) entry(data []byte, e *harEntry) (n int, ok bool) {
 	return d.pos, ok
 }
 
-func (d *entryDecoder) request(r *harRequest) bool {
+func (d *entryDecoder) request(r *har.Request) bool {
 	var seen uint8
 	return d.object(func(key []byte) bool {
 		switch {
@@ -576,22 +584,22 @@ func (d *entryDecoder) request(r *harRequest) bool {
 			return once(&seen, 4) && d.headers(&r.Headers, &d.reqH)
 		case fold(key, "postdata"):
 			return once(&seen, 8) && d.nullOr(func() bool {
-				d.post = harPostData{}
+				d.post = har.PostData{}
 				r.PostData = &d.post
 				return d.postData(r.PostData)
 			})
 		case fold(key, "bodysize"):
-			return once(&seen, 16) && d.raw(&r.BodySize)
+			return once(&seen, 16) && d.size(&r.BodySize)
 		}
 		return d.skip()
 	})
 }
 
-func (d *entryDecoder) postData(pd *harPostData) bool {
-	return d.body(&pd.MimeType, &pd.text, &pd.Encoding, nil)
+func (d *entryDecoder) postData(pd *har.PostData) bool {
+	return d.body(&pd.MimeType, &pd.Decoded, &pd.Encoding, nil)
 }
 
-func (d *entryDecoder) response(r *harResponse) bool {
+func (d *entryDecoder) response(r *har.Response) bool {
 	var seen uint8
 	return d.object(func(key []byte) bool {
 		switch {
@@ -602,7 +610,7 @@ func (d *entryDecoder) response(r *harResponse) bool {
 			return once(&seen, 2) && d.headers(&r.Headers, &d.respH)
 		case fold(key, "content"):
 			return once(&seen, 4) && d.nullOr(func() bool {
-				d.cont = harContent{}
+				d.cont = har.Content{}
 				r.Content = &d.cont
 				return d.content(r.Content)
 			})
@@ -611,13 +619,13 @@ func (d *entryDecoder) response(r *harResponse) bool {
 	})
 }
 
-func (d *entryDecoder) content(c *harContent) bool {
-	return d.body(&c.MimeType, &c.text, &c.Encoding, &c.Size)
+func (d *entryDecoder) content(c *har.Content) bool {
+	return d.body(&c.MimeType, &c.Decoded, &c.Encoding, &c.Size)
 }
 
 // body decodes the members a postData or content object shares, and the
 // size of a content (size nil: a postData, whose size key is not read).
-func (d *entryDecoder) body(mimeType *string, text *[]byte, encoding *string, size *json.RawMessage) bool {
+func (d *entryDecoder) body(mimeType *string, text *[]byte, encoding *string, size *har.Size) bool {
 	var seen uint8
 	return d.object(func(key []byte) bool {
 		switch {
@@ -628,7 +636,7 @@ func (d *entryDecoder) body(mimeType *string, text *[]byte, encoding *string, si
 		case fold(key, "encoding"):
 			return once(&seen, 4) && d.str(encoding)
 		case size != nil && fold(key, "size"):
-			return once(&seen, 8) && d.raw(size)
+			return once(&seen, 8) && d.size(size)
 		}
 		return d.skip()
 	})
@@ -637,7 +645,7 @@ func (d *entryDecoder) body(mimeType *string, text *[]byte, encoding *string, si
 // headers decodes an array of {name, value} objects into storage from
 // *buf (kept there for the next entry); null leaves nil, and a null element
 // a zero header, as encoding/json does.
-func (d *entryDecoder) headers(hs *[]harHeader, buf *[]harHeader) bool {
+func (d *entryDecoder) headers(hs *[]har.Header, buf *[]har.Header) bool {
 	if d.null() {
 		*hs = nil
 		return true
@@ -656,7 +664,7 @@ func (d *entryDecoder) headers(hs *[]harHeader, buf *[]harHeader) bool {
 	defer func() { d.depth-- }()
 	for {
 		d.ws()
-		var h harHeader
+		var h har.Header
 		var seen uint8
 		ok := d.null() || d.object(func(key []byte) bool {
 			switch {
@@ -756,6 +764,12 @@ func (d *entryDecoder) skip() bool {
 	}
 	d.pos = end
 	return true
+}
+
+// size decodes any value into a har.Size, as encoding/json would.
+func (d *entryDecoder) size(out *har.Size) bool {
+	var raw json.RawMessage
+	return d.raw(&raw) && out.UnmarshalJSON(raw) == nil
 }
 
 // raw sets *out to the bytes of any value (in the input, not a copy).

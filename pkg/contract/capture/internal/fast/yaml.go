@@ -1,21 +1,17 @@
-package capture
+package fast
 
 import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
-
-	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
-// fastyaml parses the block YAML that go-vcr writes (through the YAML
+// The YAML subset parser parses the block YAML that go-vcr writes (through the YAML
 // library's encoder) into the same yaml.Node tree the library's parser
 // builds, several times faster. It understands only that subset: block
 // mappings and sequences indented with spaces, plain keys, plain, single-
@@ -758,70 +754,6 @@ func (p *fastParser) items(ind int, fn func(*yaml.Node) error) error {
 			return err
 		}
 	}
-}
-
-// fastEach streams a cassette laid out as go-vcr writes it ("version"
-// first, then "interactions" as a block sequence, nothing after): each
-// interaction is parsed, walked and handed to fn, then dropped, so that
-// memory does not grow with the file. fallback says the file left the
-// fast subset after emitted interactions had been handed over; the caller
-// then parses it with the library, skipping those.
-func fastEach(data []byte, w *cassetteWalker, fn func(*contract.Pair) error) (emitted int, fallback bool, err error) {
-	if !fastClean(data) {
-		return 0, true, nil
-	}
-	p := &fastParser{data: data, line: 1}
-	if bytes.HasPrefix(data, []byte("---\n")) {
-		p.nextLine(4)
-	}
-	if ind, ok := p.indent(); !ok || ind != 0 || p.atSeqItem() {
-		return 0, true, nil
-	}
-	k, err := p.key()
-	if err != nil || k.Value != "version" {
-		return 0, true, nil
-	}
-	v, err := p.value(0, true)
-	if err != nil || v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Value != strconv.Itoa(cassette.CassetteFormatVersion) {
-		return 0, true, nil
-	}
-	if p.lineIndent() != 0 {
-		return 0, true, nil
-	}
-	if k, err = p.key(); err != nil || k.Value != "interactions" || p.data[p.pos] != '\n' {
-		return 0, true, nil
-	}
-	p.nextLine(p.pos + 1)
-	n := p.lineIndent()
-	if n < 0 {
-		return 0, true, nil
-	}
-	p.pos += n
-	if !p.atSeqItem() {
-		return 0, true, nil
-	}
-	var hard error
-	err = p.items(n, func(item *yaml.Node) error {
-		pair, err := w.interaction(item, emitted)
-		p.arena.reset() // the pair holds no node
-		if err != nil {
-			hard = fmt.Errorf("cassette: %s: interaction %d: %w", w.source, emitted, err)
-			return hard
-		}
-		if err := fn(&pair); err != nil {
-			hard = err
-			return err
-		}
-		emitted++
-		return nil
-	})
-	switch {
-	case hard != nil:
-		return emitted, false, hard
-	case err != nil || p.pos != len(p.data):
-		return emitted, true, nil
-	}
-	return emitted, false, nil
 }
 
 // looksLikeKey reports whether a line starts with a plain key and a colon.

@@ -1,4 +1,4 @@
-package capture
+package fast
 
 import (
 	"fmt"
@@ -49,7 +49,7 @@ func checkFastTree(t *testing.T, data []byte) (fast bool) {
 // and some written by the YAML encoder with awkward values.
 func cassetteSeeds(t testing.TB) [][]byte {
 	var seeds [][]byte
-	for _, pattern := range []string{"testdata/cassettes/*.yaml", "../../../contracttests/testdata/cassettes/*/*.yaml"} {
+	for _, pattern := range []string{"../../testdata/cassettes/*.yaml", "../../../../../contracttests/testdata/cassettes/*/*.yaml"} {
 		files, _ := filepath.Glob(pattern)
 		for _, file := range files {
 			data, err := os.ReadFile(file)
@@ -151,4 +151,18 @@ func FuzzFastClean(f *testing.F) {
 			t.Fatalf("fastClean(%q) = %v, the byte-wise reference says %v", data, got, want)
 		}
 	})
+}
+
+// TestPlainTagMinusZero: "-0" is a float to the YAML library (negative
+// zero), so the fast parser must not tag it !!int.
+func TestPlainTagMinusZero(t *testing.T) {
+	t.Parallel()
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte("k: -0\n"), &n); err != nil {
+		t.Fatal(err)
+	}
+	lib := n.Content[0].Content[1].ShortTag()
+	if tag, ok := plainTag([]byte("-0")); ok && tag != lib {
+		t.Errorf("plainTag(-0) = %s, the library resolves %s", tag, lib)
+	}
 }

@@ -10,15 +10,21 @@ import (
 	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
-// FuzzUnescape checks the walker's string decoding against encoding/json:
-// for any contents s of a string literal, readString (which finds the
-// literal's end) accepts "s" exactly when json.Unmarshal does, and unescape
-// gives the same value (jsonstr's own FuzzUnescape checks the pieces).
-func FuzzUnescape(f *testing.F) {
-	for _, s := range testutil.JSONStringSeeds {
-		f.Add(s)
+// TestWalkerStringsMatchEncodingJSON holds the walker's two thin wrappers
+// of package jsonstr (readString, which finds a literal's end and moves
+// the walker past it, and unescape, which keeps unescaped bytes as they
+// are) to encoding/json, on every seed and every pair of seeds: readString
+// accepts "s" exactly when json.Unmarshal does, and unescape gives the same
+// value. The decoding itself is fuzzed once, by jsonstr's FuzzUnescape.
+func TestWalkerStringsMatchEncodingJSON(t *testing.T) {
+	t.Parallel()
+	var cases []string
+	for _, a := range testutil.JSONStringSeeds {
+		for _, b := range testutil.JSONStringSeeds {
+			cases = append(cases, a+b)
+		}
 	}
-	f.Fuzz(func(t *testing.T, s string) {
+	for _, s := range cases {
 		lit := []byte(`"` + s + `"`)
 		var want string
 		jsonErr := json.Unmarshal(lit, &want)
@@ -27,20 +33,20 @@ func FuzzUnescape(f *testing.F) {
 		w.reset(lit, SideResponse, "op", true, true)
 		raw, esc, err := w.readString()
 		accepted := err == nil && w.pos == len(lit)
-		require.Equal(t, jsonErr == nil, accepted, "readString accepted")
+		require.Equal(t, jsonErr == nil, accepted, "readString accepted %q", s)
 		if !accepted {
-			return
+			continue
 		}
 		val, err := w.unescape(raw, esc)
-		require.NoError(t, err)
+		require.NoError(t, err, "%q", s)
 		if esc || utf8.ValidString(s) {
+			require.Equal(t, want, string(val), "%q", s)
+		} else {
 			// Without escapes the walker keeps the bytes as they are; only
 			// invalid UTF-8 tells that apart from encoding/json.
-			require.Equal(t, want, string(val))
-		} else {
-			require.Equal(t, s, string(val))
+			require.Equal(t, s, string(val), "%q", s)
 		}
-	})
+	}
 }
 
 // TestUnescapeKeepsEarlierValues checks that decoding a string never

@@ -1,0 +1,122 @@
+package capture
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/stytchsso/stytchsso/pkg/contract"
+)
+
+// ForEachReader calls fn with every pair of one capture read from r
+// (standard input, a pipe), as [ForEach] does for a file, while it is read:
+// it does not wait for the end of the input nor hold it in memory. The
+// format is told by content: a HAR file starts with "{" (after blanks and a
+// byte order mark), anything else is read as a go-vcr cassette. source
+// names the input in errors and in each pair's Source (for example
+// "<stdin>").
+//
+// The input is copied, as it is read, to a temporary file (removed on
+// return), so that a reader that must start a file again from its
+// beginning can; so at most [MaxFileBytes] are read. A NUL byte, which
+// neither format allows, stops the reading at once.
+func ForEachReader(r io.Reader, source string, fn func(*contract.Pair) error) error {
+	tmp, err := os.CreateTemp("", "capture-stream-*")
+	if err != nil {
+		return fmt.Errorf("capture: %s: %w", source, err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	s := &spool{in: r, copy: tmp}
+	head, err := s.firstByte()
+	if err != nil {
+		return fmt.Errorf("capture: %s: %w", source, err)
+	}
+	if head == '{' {
+		return forEachHARFile(s, source, fn)
+	}
+	return forEachCassetteFile(s, source, fn)
+}
+
+// spool reads its input, copying what it reads to a file, so that it can
+// be read again from the start: Seek(0, io.SeekStart) copies the rest of
+// the input to the file and reads from the file from then on. It fails
+// once more than MaxFileBytes have been read, or at a NUL byte.
+type spool struct {
+	in      io.Reader
+	head    []byte // read by firstByte, not yet by Read
+	copy    *os.File
+	n       int64
+	rewound bool
+}
+
+func (s *spool) Read(p []byte) (int, error) {
+	if s.rewound {
+		return s.copy.Read(p)
+	}
+	if len(s.head) > 0 {
+		n := copy(p, s.head)
+		s.head = s.head[n:]
+		return n, nil
+	}
+	return s.readIn(p)
+}
+
+// readIn reads from the input, checks and copies what it read.
+func (s *spool) readIn(p []byte) (int, error) {
+	n, err := s.in.Read(p)
+	if i := bytes.IndexByte(p[:n], 0); i >= 0 {
+		return 0, fmt.Errorf("byte %d is NUL: not a HAR file or a cassette", s.n+int64(i))
+	}
+	s.n += int64(n)
+	if s.n > MaxFileBytes {
+		return 0, fmt.Errorf("more than the %d-byte limit", MaxFileBytes)
+	}
+	if _, werr := s.copy.Write(p[:n]); werr != nil {
+		return 0, werr
+	}
+	return n, err
+}
+
+// firstByte reads until the first byte after blanks and a byte order mark
+// and returns it (0 for an input of blanks), keeping what it read for Read.
+func (s *spool) firstByte() (byte, error) {
+	buf := make([]byte, 512)
+	for {
+		rest := bytes.TrimLeft(bytes.TrimPrefix(s.head, utf8BOM), " \t\r\n")
+		if len(rest) > 0 {
+			return rest[0], nil
+		}
+		n, err := s.readIn(buf)
+		s.head = append(s.head, buf[:n]...)
+		if err == io.EOF {
+			return 0, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+}
+
+// Seek supports only Seek(0, io.SeekStart).
+func (s *spool) Seek(offset int64, whence int) (int64, error) {
+	if offset != 0 || whence != io.SeekStart {
+		return 0, errors.New("a stream can only be read again from its start")
+	}
+	if !s.rewound {
+		buf := make([]byte, 64<<10)
+		for {
+			_, err := s.readIn(buf)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return 0, err
+			}
+		}
+		s.rewound = true
+	}
+	return s.copy.Seek(0, io.SeekStart)
+}
