@@ -13,11 +13,12 @@ BENCHCOUNT         ?= 1
 TEST_TIMEOUT       ?= 15m
 RECORD_DIR         ?= $(CURDIR)/contracttests/testdata
 BREAKING_REF       ?=
+SSOCONTRACT        ?= $(GO) run ./cmd/ssocontract
 
 SHELL         := bash
 .SHELLFLAGS   := -eo pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help modules generate apidoc check-apidoc check-generate lint test contract contract-live record record-local bench fuzz breaking upstream-diff ci
+.PHONY: help modules generate apidoc check-apidoc check-generate lint test contract contract-live record record-local bench fuzz breaking upstream-diff sync-upstream ci
 
 help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -87,5 +88,11 @@ breaking: ## Breaking changes in api/openapi.yaml since BREAKING_REF (default: l
 upstream-diff: ## Differences from Stytch's published spec (UPSTREAM=file) beyond api/upstream-accepted.json.
 	@if [ -z "$(UPSTREAM)" ]; then echo "set UPSTREAM to a copy of Stytch's openapi.yml (stytchauth/stytch-openapi)"; exit 2; fi
 	$(GO) run ./cmd/ssocontract diff --upstream "$(UPSTREAM)" --accept api/upstream-accepted.json
+
+sync-upstream: ## Write Stytch's additions (UPSTREAM=file) into api/openapi.yaml, then make generate and make contract.
+	@if [ -z "$(UPSTREAM)" ]; then echo "set UPSTREAM to a copy of Stytch's openapi.yml (stytchauth/stytch-openapi)"; exit 2; fi
+	$(SSOCONTRACT) sync --upstream "$(UPSTREAM)" --write || [ $$? -eq 1 ]
+	$(MAKE) generate
+	$(MAKE) contract
 
 ci: lint check-generate check-apidoc contract test ## What .ci/run runs (lint, check-generate, check-apidoc, contract, test).

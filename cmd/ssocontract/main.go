@@ -8,6 +8,8 @@
 //	                     [--allow-empty] PATH...
 //	ssocontract diff [--format text|json] OLD NEW
 //	ssocontract diff --upstream FILE [--accept FILE] [OURS]
+//	ssocontract sync --upstream FILE [--spec FILE] [--accept FILE] [--write]
+//	ssocontract sync --from-traffic [--spec FILE] [--write] CAPTURE...
 //	ssocontract serve --addr 127.0.0.1:PORT --project-id ID --secret SECRET [--tls]
 //	ssocontract version
 //
@@ -82,6 +84,7 @@ func commands() map[string]command {
 		"validate": {"check recorded pairs (HAR, cassettes) against the spec", runValidate},
 		"coverage": {"show which operations, statuses and fields recorded pairs exercise", runCoverage},
 		"diff":     {"list breaking and other changes between two spec versions", func(args []string, s sys) int { return runDiff(args, s.stdout, s.stderr) }},
+		"sync":     {"write Stytch's additions (--upstream) or what traffic shows (--from-traffic) into the spec", runSync},
 		"serve":    {"run a local, in-memory stand-in for the two Stytch endpoints", func(args []string, s sys) int { return runServe(args, s.stdout, s.stderr) }},
 		"version":  {"print the module version and VCS revision of this binary", runVersion},
 	}

@@ -20,6 +20,7 @@ type workflow struct {
 		If    string            `yaml:"if"`
 		Env   map[string]string `yaml:"env"`
 		Steps []struct {
+			If   string            `yaml:"if"`
 			Uses string            `yaml:"uses"`
 			Run  string            `yaml:"run"`
 			With map[string]string `yaml:"with"`
@@ -117,8 +118,32 @@ func TestWorkflowJobs(t *testing.T) {
 	assert.Contains(t, checkout.Uses, "actions/checkout@")
 	assert.Equal(t, "0", checkout.With["fetch-depth"], "scripts/breaking.sh needs the target branch's history")
 
-	upstream := wf.jobRunning("diff --upstream", "--accept api/upstream-accepted.json")
-	require.NotEmpty(t, upstream, "a job diffs against Stytch's published spec")
+	upstream := wf.jobRunning("bash scripts/upstream-sync.sh", "$RUNNER_TEMP/openapi.yml")
+	require.NotEmpty(t, upstream, "a job syncs with Stytch's published spec")
 	assert.Contains(t, wf.Jobs[upstream].If, "schedule")
-	assert.NotEmpty(t, wf.jobRunning("https://raw.githubusercontent.com/stytchauth/stytch-openapi/main/openapi.yml"), "the spec is fetched in the workflow")
+	assert.Equal(t, upstream, wf.jobRunning("https://raw.githubusercontent.com/stytchauth/stytch-openapi/main/openapi.yml"), "the same job fetches the spec")
+}
+
+// TestWorkflowUpstreamPullRequest: the drift watch hands its change to
+// peter-evans/create-pull-request, pinned by a full commit SHA, when the
+// script says the spec changed, with the body the script wrote, and fails
+// when the script reports a failed contract check.
+func TestWorkflowUpstreamPullRequest(t *testing.T) {
+	t.Parallel()
+	wf := readWorkflow(t)
+	job := wf.Jobs[wf.jobRunning("bash scripts/upstream-sync.sh")]
+	require.NotEmpty(t, job.Steps)
+	var pr, failStep bool
+	for _, s := range job.Steps {
+		if strings.HasPrefix(s.Uses, "peter-evans/create-pull-request@") {
+			pr = true
+			assert.Regexp(t, `@[0-9a-f]{40}$`, s.Uses, "pinned by commit")
+			assert.Equal(t, "steps.sync.outputs.changed == 'true'", s.If)
+			assert.Equal(t, "${{ steps.sync.outputs.body }}", s.With["body-path"])
+			assert.NotEmpty(t, s.With["branch"], "one branch, so the pull request is updated rather than repeated")
+		}
+		failStep = failStep || (s.If == "steps.sync.outputs.contract == 'failed'" && strings.Contains(s.Run, "exit 1"))
+	}
+	assert.True(t, pr, "a step opens or updates the pull request")
+	assert.True(t, failStep, "a step fails the job when make contract failed")
 }
