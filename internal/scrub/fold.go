@@ -1,6 +1,7 @@
 package scrub
 
 import (
+	"bytes"
 	"encoding/base32"
 	"encoding/base64"
 	"encoding/binary"
@@ -42,105 +43,137 @@ import (
 // FragmentLen are not matched this way: folding joins words, and short runs
 // would match ordinary text.
 
-// unit is one byte of text after undoing escapes, with the range [lo, hi) of
-// bytes of the original text it stands for.
-type unit struct {
-	c      byte
-	lo, hi int32
+// units is a text after undoing escapes: byte j of c stands for the bytes
+// [lo(j), lo(j+1)) of the original text of n bytes (a byte decoded from an
+// escape for the whole escape). For the original text itself lo is nil and
+// lo(j) is j.
+type units struct {
+	c  []byte
+	lo []int32
+	n  int
 }
 
-// folded is a view of a text: ASCII lower-case letters and digits, each with
-// the range of bytes of the original text it came from.
-type folded struct {
-	b      []byte
-	lo, hi []int32
+// at returns the offset in the original text where byte j starts, or n.
+func (u *units) at(j int) int {
+	switch {
+	case j >= len(u.c):
+		return u.n
+	case u.lo == nil:
+		return j
+	}
+	return int(u.lo[j])
+}
+
+// runeEnd returns the index in u just past the character starting at j.
+func (u *units) runeEnd(j int) int {
+	if u.c[j] < utf8.RuneSelf {
+		return j + 1
+	}
+	_, size := utf8.DecodeRune(u.c[j:])
+	return j + size
 }
 
 // maxUnescapes is how many layers of escapes the folded views undo.
 const maxUnescapes = 2
 
-// foldedViews returns the folded views of text: as it is, then after
-// undoing each layer of escapes, as long as a layer changed something.
-func foldedViews[T ~string | ~[]byte](text T) []folded {
-	units := make([]unit, len(text))
-	for i := range len(text) {
-		units[i] = unit{c: text[i], lo: int32(i), hi: int32(i + 1)}
-	}
-	views := []folded{foldUnits(units)}
-	for range maxUnescapes {
-		var changed bool
-		if units, changed = unescape(units); !changed {
-			break
+// views calls visit with each view of text in turn: as it is, then after
+// undoing each layer of escapes, as long as there is one to undo, until
+// visit returns false.
+func views[T ~string | ~[]byte](text T, visit func(*units) bool) {
+	u := &units{c: []byte(text), n: len(text)}
+	for i := 0; visit(u) && i < maxUnescapes; i++ {
+		if !hasEscape(u.c) {
+			return
 		}
-		views = append(views, foldUnits(units))
+		u = unescape(u)
 	}
-	return views
 }
 
-// foldUnits folds units (see the comment at the top of this file).
-func foldUnits(units []unit) folded {
-	f := folded{b: make([]byte, 0, len(units)), lo: make([]int32, 0, len(units)), hi: make([]int32, 0, len(units))}
-	emit := func(c byte, lo, hi int32) {
+// foldText calls emit with each character of the folded form of u (see the
+// comment at the top of this file) and the index in u of the first byte of
+// the character it came from, until emit returns false.
+func foldText(u *units, emit func(c byte, from int) bool) {
+	keep := func(c byte, from int) bool {
 		switch {
 		case c >= 'A' && c <= 'Z':
 			c += 'a' - 'A'
 		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
 		default:
-			return
+			return true
 		}
-		f.b = append(f.b, c)
-		f.lo = append(f.lo, lo)
-		f.hi = append(f.hi, hi)
+		return emit(c, from)
 	}
-	for i := 0; i < len(units); {
-		if units[i].c < utf8.RuneSelf {
-			emit(units[i].c, units[i].lo, units[i].hi)
+	for i := 0; i < len(u.c); {
+		if u.c[i] < utf8.RuneSelf {
+			if !keep(u.c[i], i) {
+				return
+			}
 			i++
 			continue
 		}
-		var buf [utf8.UTFMax]byte
-		n := 0
-		for ; n < len(buf) && i+n < len(units); n++ {
-			buf[n] = units[i+n].c
-		}
-		r, size := utf8.DecodeRune(buf[:n])
+		r, size := utf8.DecodeRune(u.c[i:])
 		if r == utf8.RuneError && size <= 1 {
 			i++
 			continue
 		}
-		lo, hi := units[i].lo, units[i+size-1].hi
 		// A compatibility decomposition keeps the ASCII letters and
 		// digits a character stands for ("ｓ" is "s", "ﬁ" is "fi",
 		// "é" is "e" and a combining accent); the bytes of any other
-		// character are not ASCII, and emit drops them.
-		for _, c := range norm.NFKD.Properties(buf[:size]).Decomposition() {
-			emit(c, lo, hi)
+		// character are not ASCII, and keep drops them.
+		for _, c := range norm.NFKD.Properties(u.c[i : i+size]).Decomposition() {
+			if !keep(c, i) {
+				return
+			}
 		}
 		i += size
 	}
-	return f
 }
 
-// unescape undoes one layer of escapes of a byte or a character: %XX,
-// quoted-printable =XX and soft line breaks, HTML character references
-// (&#DDD; &#xHH; &name;), \uXXXX and \xHH. Each decoded byte stands for
-// the whole escape.
-func unescape(in []unit) ([]unit, bool) {
-	out := make([]unit, 0, len(in))
-	changed := false
-	emit := func(b []byte, from, to int) {
-		for _, c := range b {
-			out = append(out, unit{c: c, lo: in[from].lo, hi: in[to-1].hi})
+// hasEscape reports whether c holds an escape unescape would undo.
+func hasEscape(c []byte) bool {
+	for i := 0; i < len(c); i++ {
+		j := bytes.IndexAny(c[i:], `%=&\`)
+		if j < 0 {
+			return false
 		}
-		changed = true
+		i += j
+		if n, _ := escapeAt(c, i); n > 0 {
+			return true
+		}
 	}
+	return false
+}
+
+// unescape undoes one layer of escapes of a byte or a character (see
+// escapeAt). Each decoded byte stands for the whole escape.
+func unescape(in *units) *units {
+	c := in.c
+	out := &units{c: make([]byte, 0, len(c)), lo: make([]int32, 0, len(c)), n: in.n}
+	for i := 0; i < len(c); {
+		n, dec := escapeAt(c, i)
+		if n == 0 {
+			n, dec = 1, c[i:i+1]
+		}
+		for _, x := range dec {
+			out.c = append(out.c, x)
+			out.lo = append(out.lo, int32(in.at(i)))
+		}
+		i += n
+	}
+	return out
+}
+
+// escapeAt returns the length of the escape at c[i:] and what it decodes
+// to, or 0: %XX, quoted-printable =XX and soft line breaks, HTML character
+// references (&#DDD; &#xHH; &name;), \uXXXX and \xHH.
+func escapeAt(c []byte, i int) (n int, dec []byte) {
 	hexAt := func(i, n int) (int, bool) {
-		if i+n > len(in) {
+		if i+n > len(c) {
 			return 0, false
 		}
 		v := 0
 		for j := i; j < i+n; j++ {
-			d, ok := hexDigit(in[j].c)
+			d, ok := hexDigit(c[j])
 			if !ok {
 				return 0, false
 			}
@@ -148,49 +181,30 @@ func unescape(in []unit) ([]unit, bool) {
 		}
 		return v, true
 	}
-	for i := 0; i < len(in); {
-		c := in[i].c
-		switch {
-		case c == '%' || c == '=':
-			if v, ok := hexAt(i+1, 2); ok {
-				emit([]byte{byte(v)}, i, i+3)
-				i += 3
-				continue
-			}
-			if c == '=' && i+1 < len(in) && (in[i+1].c == '\n' || in[i+1].c == '\r') {
-				n := 2
-				if in[i+1].c == '\r' && i+2 < len(in) && in[i+2].c == '\n' {
-					n = 3
-				}
-				emit(nil, i, i+n) // a soft line break stands for nothing
-				i += n
-				continue
-			}
-		case c == '\\' && i+1 < len(in) && (in[i+1].c == 'u' || in[i+1].c == 'x'):
-			n := 4
-			if in[i+1].c == 'x' {
-				n = 2
-			}
-			if v, ok := hexAt(i+2, n); ok {
-				if n == 2 {
-					emit([]byte{byte(v)}, i, i+4)
-				} else {
-					emit(utf8.AppendRune(nil, rune(v)), i, i+6)
-				}
-				i += 2 + n
-				continue
-			}
-		case c == '&':
-			if r, n := charRef(in[i:]); n > 0 {
-				emit([]byte(r), i, i+n)
-				i += n
-				continue
-			}
+	switch {
+	case c[i] == '%' || c[i] == '=':
+		if v, ok := hexAt(i+1, 2); ok {
+			return 3, []byte{byte(v)}
 		}
-		out = append(out, in[i])
-		i++
+		if c[i] == '=' && bytes.HasPrefix(c[i+1:], []byte("\r\n")) {
+			return 3, nil // a soft line break stands for nothing
+		}
+		if c[i] == '=' && bytes.HasPrefix(c[i+1:], []byte("\n")) {
+			return 2, nil
+		}
+	case c[i] == '\\' && i+1 < len(c) && c[i+1] == 'x':
+		if v, ok := hexAt(i+2, 2); ok {
+			return 4, []byte{byte(v)}
+		}
+	case c[i] == '\\' && i+1 < len(c) && c[i+1] == 'u':
+		if v, ok := hexAt(i+2, 4); ok {
+			return 6, utf8.AppendRune(nil, rune(v))
+		}
+	case c[i] == '&':
+		r, n := charRef(c[i:])
+		return n, []byte(r)
 	}
-	return out, changed
+	return 0, nil
 }
 
 // maxCharRef bounds the length of an HTML character reference.
@@ -199,26 +213,22 @@ const maxCharRef = 34
 // charRef decodes the HTML character reference at the start of in (which
 // starts with '&'): numeric ones with or without their ';', named ones with
 // it. n is 0 when there is none.
-func charRef(in []unit) (s string, n int) {
+func charRef(in []byte) (s string, n int) {
 	end := 1
-	for end < len(in) && end < maxCharRef && in[end].c != ';' && in[end].c != '&' &&
-		(isAlnum(in[end].c) || end == 1 && in[end].c == '#') {
+	for end < len(in) && end < maxCharRef && (isAlnum(in[end]) || end == 1 && in[end] == '#') {
 		end++
 	}
 	if end < 3 {
 		return "", 0
 	}
-	if end < len(in) && in[end].c == ';' {
+	if end < len(in) && in[end] == ';' {
 		end++
 	}
-	raw := make([]byte, end)
-	for i := range raw {
-		raw[i] = in[i].c
-	}
+	raw := string(in[:end])
 	if raw[1] != '#' && raw[end-1] != ';' {
 		return "", 0
 	}
-	if s = html.UnescapeString(string(raw)); s == string(raw) {
+	if s = html.UnescapeString(raw); s == raw {
 		return "", 0
 	}
 	return s, end
@@ -242,11 +252,9 @@ func hexDigit(c byte) (int, bool) {
 
 // foldString folds s as it is (no escapes undone).
 func foldString(s string) string {
-	units := make([]unit, len(s))
-	for i := range len(s) {
-		units[i] = unit{c: s[i]}
-	}
-	return string(foldUnits(units).b)
+	var b []byte
+	foldText(&units{c: []byte(s), n: len(s)}, func(c byte, _ int) bool { b = append(b, c); return true })
+	return string(b)
 }
 
 // foldedForms returns the folded forms of secret that a Scrubber matches in
@@ -334,19 +342,33 @@ func isComposite(r string, raws []string) bool {
 
 // find calls match(start, end) with the range of original text of each run
 // of FragmentLen characters of a folded view of text that is a window of a
-// folded secret form, until match returns false; it reports whether it was
-// stopped.
-func (idx *foldedIndex) find(views []folded, match func(start, end int) bool) bool {
-	for _, v := range views {
-		for i := 0; i+FragmentLen <= len(v.b); i++ {
-			b := filterBit(binary.LittleEndian.Uint64(v.b[i:]))
-			if idx.filter[b/64]&(1<<(b%64)) == 0 {
-				continue
-			}
-			if _, ok := idx.windows[window(v.b[i:i+FragmentLen])]; ok && !match(int(v.lo[i]), int(v.hi[i+FragmentLen-1])) {
+// folded secret form, until match returns false. The folded characters go
+// through a ring of the last FragmentLen, written twice so that the last
+// FragmentLen are always one slice: a scan allocates nothing per character.
+func find[T ~string | ~[]byte](idx *foldedIndex, text T, match func(start, end int) bool) {
+	views(text, func(u *units) bool {
+		var ring [2 * FragmentLen]byte
+		var from [FragmentLen]int32
+		n := 0
+		goOn := true
+		foldText(u, func(c byte, at int) bool {
+			p := n % FragmentLen
+			ring[p], ring[p+FragmentLen], from[p] = c, c, int32(at)
+			n++
+			if n < FragmentLen {
 				return true
 			}
-		}
-	}
-	return false
+			first := n % FragmentLen // the oldest of the last FragmentLen
+			w := ring[first : first+FragmentLen]
+			b := filterBit(binary.LittleEndian.Uint64(w))
+			if idx.filter[b/64]&(1<<(b%64)) == 0 {
+				return true
+			}
+			if _, ok := idx.windows[window(w)]; ok {
+				goOn = match(u.at(int(from[first])), u.at(u.runeEnd(at)))
+			}
+			return goOn
+		})
+		return goOn
+	})
 }

@@ -469,7 +469,8 @@ func contains[T ~string | ~[]byte](s *Scrubber, text T) bool {
 	if found || s.empty() || s.foldIndex == nil || len(text) == 0 {
 		return found
 	}
-	return s.foldIndex.find(foldedViews(text), func(int, int) bool { return false })
+	find(s.foldIndex, text, func(int, int) bool { found = true; return false })
+	return found
 }
 
 // scan calls match(start, end) for every occurrence of every needle in text,
@@ -622,7 +623,7 @@ func (s *Scrubber) spans(text string) [][2]int {
 	})
 	if !s.empty() && s.foldIndex != nil && len(text) > 0 {
 		n := len(occ)
-		s.foldIndex.find(foldedViews(text), func(start, end int) bool {
+		find(s.foldIndex, text, func(start, end int) bool {
 			occ = append(occ, [2]int{start, end})
 			return true
 		})
