@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 
@@ -108,12 +109,14 @@ var (
 	pctEscape = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
 	qpEscape  = regexp.MustCompile(`=[0-9A-Fa-f]{2}`)
 	qpSoft    = regexp.MustCompile(`=\r?\n`)
+	goEscape  = regexp.MustCompile(`\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4})`)
 )
 
 // Reveals returns the names of the decodings of text that show marker (a
 // distinctive part of a secret, such as "CANARY"), ignoring case and every
 // character other than ASCII letters and digits: text as it is, with HTML
-// entities, percent escapes or quoted-printable undone, width-folded, and
+// entities, percent escapes, quoted-printable or \x and \u escapes (as
+// Go quotes a string) undone, width-folded, and
 // every run of hex, base32 or base64 characters decoded at every alignment.
 // It is a test oracle written apart from internal/scrub, on the standard
 // library and golang.org/x/text/width, so that the two do not share a
@@ -135,6 +138,10 @@ func Reveals(text, marker string) []string {
 	check("percent escapes", pctEscape.ReplaceAllStringFunc(text, hexByte))
 	check("quoted-printable", qpEscape.ReplaceAllStringFunc(qpSoft.ReplaceAllString(text, ""), hexByte))
 	check("width-folded", width.Fold.String(text))
+	check("backslash escapes", goEscape.ReplaceAllStringFunc(text, func(m string) string {
+		v, _ := strconv.ParseUint(m[2:], 16, 32)
+		return string(rune(v))
+	}))
 	for _, run := range hexRun.FindAllString(text, -1) {
 		for skip := range 2 {
 			s := run[skip:]
