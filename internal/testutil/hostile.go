@@ -112,48 +112,74 @@ var (
 	goEscape  = regexp.MustCompile(`\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4})`)
 )
 
-// Reveals returns the names of the decodings of text that show marker (a
-// distinctive part of a secret, such as "CANARY"), ignoring case and every
-// character other than ASCII letters and digits: text as it is, with HTML
-// entities, percent escapes, quoted-printable or \x and \u escapes (as
-// Go quotes a string) undone, width-folded, and
+// Reveals returns how marker (a distinctive part of a secret, such as
+// "CANARY") can be read from text, ignoring case and every character other
+// than ASCII letters and digits: in text as it is, or after up to two
+// decodings, each one of: HTML entities, percent escapes, quoted-printable
+// or \x and \u escapes (as Go quotes a string) undone, width folding, and
 // every run of hex, base32 or base64 characters decoded at every alignment.
 // It is a test oracle written apart from internal/scrub, on the standard
 // library and golang.org/x/text/width, so that the two do not share a
 // mistake.
 func Reveals(text, marker string) []string {
 	want := alnumLower(marker)
+	type candidate struct{ how, text string }
+	level := []candidate{{"as is", text}}
+	seen := map[string]bool{text: true}
 	var found []string
-	check := func(name, s string) {
-		if strings.Contains(alnumLower(s), want) {
-			found = append(found, name)
+	for depth := 0; depth <= 2 && len(level) > 0; depth++ {
+		var next []candidate
+		for _, c := range level {
+			if strings.Contains(alnumLower(c.text), want) {
+				found = append(found, c.how)
+			}
+			if depth == 2 {
+				continue
+			}
+			for _, d := range decodings(c.text) {
+				if !seen[d[1]] {
+					seen[d[1]] = true
+					next = append(next, candidate{c.how + ", " + d[0], d[1]})
+				}
+			}
+		}
+		level = next
+	}
+	return found
+}
+
+// decodings returns each decoding of text Reveals tries, with its name.
+func decodings(text string) [][2]string {
+	var out [][2]string
+	add := func(name, s string) {
+		if s != text && s != "" {
+			out = append(out, [2]string{name, s})
 		}
 	}
 	hexByte := func(m string) string {
 		b, _ := hex.DecodeString(m[1:])
 		return string(b)
 	}
-	check("as is", text)
-	check("HTML entities", html.UnescapeString(text))
-	check("percent escapes", pctEscape.ReplaceAllStringFunc(text, hexByte))
-	check("quoted-printable", qpEscape.ReplaceAllStringFunc(qpSoft.ReplaceAllString(text, ""), hexByte))
-	check("width-folded", width.Fold.String(text))
-	check("backslash escapes", goEscape.ReplaceAllStringFunc(text, func(m string) string {
+	add("HTML entities", html.UnescapeString(text))
+	add("percent escapes", pctEscape.ReplaceAllStringFunc(text, hexByte))
+	add("quoted-printable", qpEscape.ReplaceAllStringFunc(qpSoft.ReplaceAllString(text, ""), hexByte))
+	add("backslash escapes", goEscape.ReplaceAllStringFunc(text, func(m string) string {
 		v, _ := strconv.ParseUint(m[2:], 16, 32)
 		return string(rune(v))
 	}))
+	add("width-folded", width.Fold.String(text))
 	for _, run := range hexRun.FindAllString(text, -1) {
 		for skip := range 2 {
 			s := run[skip:]
 			b, _ := hex.DecodeString(s[:len(s)/2*2])
-			check("hex", string(b))
+			add("hex", string(b))
 		}
 	}
 	for _, run := range base32Run.FindAllString(text, -1) {
 		for skip := 0; skip < 8 && skip < len(run); skip++ {
 			s := run[skip:]
 			b, _ := base32.StdEncoding.DecodeString(s[:len(s)/8*8])
-			check("base32", string(b))
+			add("base32", string(b))
 		}
 	}
 	for _, run := range base64Run.FindAllString(text, -1) {
@@ -161,11 +187,11 @@ func Reveals(text, marker string) []string {
 			s := run[skip:]
 			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
 				b, _ := enc.DecodeString(s[:len(s)/4*4])
-				check("base64", string(b))
+				add("base64", string(b))
 			}
 		}
 	}
-	return found
+	return out
 }
 
 // alnumLower keeps the ASCII letters, lower-cased, and digits of s.
