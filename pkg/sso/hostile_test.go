@@ -117,3 +117,43 @@ func TestEchoedSecretsInHostileEncodings(t *testing.T) {
 		}
 	}
 }
+
+// TestUnregisteredSecretsRemovedByShape: a server echoing a private key, a
+// JWT or a session token the client never registered (another member's, a
+// key from elsewhere) gets none of them into Error(), %+v, %#v or the
+// debug log: they are found by their shape.
+func TestUnregisteredSecretsRemovedByShape(t *testing.T) {
+	t.Parallel()
+	key := testutil.RSAPKCS1PEM(t, 1024)
+	keyLine := strings.Split(key, "\n")[1]
+	const (
+		jwt   = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtZW1iZXIifQ.c2lnbmF0dXJlLWNhbmFyeQ"
+		token = "mZAYn5aLEqKUlZ_Ad9U_fWr38GaAQ1oFAhT8ds245v7Q"
+	)
+	echo := "jwt " + jwt + " token " + token + " key " + key
+	jsonString := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	for name, body := range map[string]string{
+		"error_message": `{"status_code":400,"request_id":"r","error_type":"bad_request","error_message":` + jsonString(echo) + `}`,
+		"error_details": `{"status_code":400,"request_id":"r","error_type":"bad","error_message":"m","error_details":{"echo":` + jsonString(echo) + `}}`,
+		"body sample":   "<p>" + echo,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var logs testutil.SyncBuffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			c, _ := setup(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusBadRequest)
+				_, _ = io.WriteString(w, body)
+			}, WithoutRetries(), WithLogger(logger))
+			_, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, nil)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			for _, out := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), fmt.Sprintf("%#v", apiErr), logs.String()} {
+				for _, secret := range []string{jwt, token, keyLine, keyLine[:20]} {
+					assert.NotContains(t, out, secret)
+				}
+			}
+		})
+	}
+}
