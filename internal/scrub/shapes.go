@@ -95,7 +95,9 @@ func replaceSessionTokens(s string, repl func(Shape, string) string) string {
 	last := 0
 	for _, l := range locs {
 		i, j := l[0], l[1]
-		if (i > 0 && isTokenByte(s[i-1])) || (j < len(s) && isTokenByte(s[j])) || !mixed(s[i:j]) || inside(skip, i) {
+		// A run inside a longer base64 text is not a token; one after
+		// "name=" is (base64 has '=' only at its end).
+		if (i > 0 && s[i-1] != '=' && isTokenByte(s[i-1])) || (j < len(s) && isTokenByte(s[j])) || !mixed(s[i:j]) || inside(skip, i) {
 			continue
 		}
 		b.WriteString(s[last:i])
