@@ -255,7 +255,13 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 		// any, is a raw connection and is never read.
 		return &APIError{Operation: op, StatusCode: status, Err: errInformational}
 	}
-	body, readErr := readLimited(resp.Body, resp.ContentLength, c.maxBody)
+	var body []byte
+	var readErr error
+	if rb, ok := resp.Body.(*attemptBody); ok && rb.off == 0 {
+		body, readErr = rb.data, rb.err // read within the attempt
+	} else {
+		body, readErr = readLimited(resp.Body, resp.ContentLength, c.maxBody)
+	}
 	contentType := resp.Header.Get("Content-Type")
 
 	if status > 299 {
