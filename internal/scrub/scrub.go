@@ -11,6 +11,17 @@
 // JSON escapes. Secrets shorter than [MinLen] bytes are skipped so that
 // ordinary words are never scrubbed.
 //
+// No such list keeps up with a hostile server, so a Scrubber also matches
+// on a folded form of the text (see fold.go): only ASCII letters, lower
+// case, and digits are kept, after Unicode compatibility decomposition and
+// with one or two layers of escapes undone. Hex, UTF-16, characters
+// separated by spaces or zero-width characters, percent escapes of every
+// byte, HTML entities, quoted-printable, base32 and fullwidth letters all
+// fold to the secret, its hex form or its base64 or base32 core, and any
+// [FragmentLen] folded characters in a row of those are removed, escapes
+// and separators included. [ReplaceShapes] finds private keys, JWTs and
+// session tokens that nobody registered, by their shape.
+//
 //	s := scrub.New(secret, scrub.BasicCredential(projectID, secret), sessionJWT)
 //	msg = s.Scrub(msg) // every occurrence is now "[REDACTED]"
 package scrub

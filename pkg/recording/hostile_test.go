@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,14 +63,7 @@ func TestRecorderHostileEncodingsNeverOnDisk(t *testing.T) {
 				require.NoError(t, err)
 				req.SetBasicAuth(testProjectID, echoSecret)
 				req.Header.Set("X-Stytch-Member-Session", hostileToken)
-				resp, err := rec.Client().Do(req)
-				require.NoError(t, err)
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				require.NoError(t, rec.Stop())
-
-				data, err := os.ReadFile(path)
-				require.NoError(t, err)
+				data := recordOne(t, rec, req)
 				texts := map[string]string{"file": string(data)}
 				c, err := cassette.Load(strings.TrimSuffix(path, ".yaml"))
 				require.NoError(t, err)

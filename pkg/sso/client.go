@@ -205,9 +205,12 @@ func WithMaxResponseBytes(n int64) Option {
 }
 
 // WithAttemptTimeout bounds each attempt, reading the response body
-// included, by d instead of [DefaultAttemptTimeout]. A call whose context
-// has a sooner deadline still runs under that deadline alone. It conflicts
-// with [WithHTTPClient], whose client keeps its own Timeout.
+// included, by d instead of [DefaultAttemptTimeout]. An attempt it cuts
+// off, before the headers or while the body stalls after them, is retried
+// like any timed-out attempt while the call's context has time. A call
+// whose context has a sooner deadline still runs under that deadline
+// alone. It conflicts with [WithHTTPClient], whose client keeps its own
+// Timeout (a body stalling past it is not retried).
 func WithAttemptTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if err := once(c.attemptTimeout != 0, "WithAttemptTimeout"); err != nil {

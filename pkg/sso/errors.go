@@ -49,9 +49,11 @@ const (
 // A server or proxy may echo what it received. Before an *APIError is
 // returned, every string in it that the server supplied (Details included)
 // has each of the call's secrets (the project secret, the Basic credential,
-// the member session token or JWT, private keys in the params) and each of
-// their encodings replaced by "[REDACTED]", so Error(), %+v and %#v are
-// safe to print and log.
+// the member session token or JWT, private keys in the params) replaced by
+// "[REDACTED]", in any encoding (base64, URL and JSON escapes, hex, UTF-16,
+// HTML entities, quoted-printable, base32, fullwidth or spaced-out
+// characters), and so is anything shaped like a private key, a JWT or a
+// session token, so Error(), %+v and %#v are safe to print and log.
 type APIError struct {
 	// Operation is the operation called, such as "UpdateSAMLConnection".
 	Operation string
