@@ -79,3 +79,27 @@ func TestFoldedSpans(t *testing.T) {
 	assert.Equal(t, "x "+Marker+" y", s.Scrub("x %2561bcdefghijklmnopqrst y"), "two layers of escapes")
 	assert.Equal(t, "<"+Marker+">", s.Scrub("<ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴ>"))
 }
+
+// FuzzScrubHostileEncodings checks that for any printable ASCII secret (as
+// Stytch's secrets, tokens and JWTs are) whose folded form is at least
+// FragmentLen characters long, any text holding it in any hostile encoding
+// is found, and that Scrub leaves nothing found behind.
+func FuzzScrubHostileEncodings(f *testing.F) {
+	f.Add(testSecret, "error: ", " end", uint8(0))
+	f.Add(hostileToken, "", "", uint8(7))
+	f.Add("0123456789abcdefghij", "%", "&#", uint8(11))
+	encs := testutil.HostileEncodings()
+	f.Fuzz(func(t *testing.T, secret, prefix, suffix string, pick uint8) {
+		if len(foldString(secret)) < FragmentLen || strings.ContainsFunc(secret, func(r rune) bool { return r < ' ' || r > '~' }) {
+			return
+		}
+		s := New(secret)
+		text := prefix + encs[int(pick)%len(encs)].Encode(secret) + suffix
+		if !s.Contains(text) {
+			t.Fatalf("Contains(%q) = false for the %s form", text, encs[int(pick)%len(encs)].Name)
+		}
+		if out := s.Scrub(text); s.Contains(out) {
+			t.Fatalf("Scrub(%q) = %q still holds a secret", text, out)
+		}
+	})
+}
