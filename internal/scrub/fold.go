@@ -89,44 +89,74 @@ func views[T ~string | ~[]byte](text T, visit func(*units) bool) {
 	}
 }
 
-// foldText calls emit with each character of the folded form of u (see the
-// comment at the top of this file) and the index in u of the first byte of
-// the character it came from, until emit returns false.
-func foldText(u *units, emit func(c byte, from int) bool) {
-	keep := func(c byte, from int) bool {
+// asciiFold maps each ASCII byte to the folded character it stands for, or
+// 0 when folding drops it.
+var asciiFold = func() (t [utf8.RuneSelf]byte) {
+	for c := range byte(utf8.RuneSelf) {
 		switch {
 		case c >= 'A' && c <= 'Z':
-			c += 'a' - 'A'
+			t[c] = c + 'a' - 'A'
 		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
-		default:
-			return true
+			t[c] = c
 		}
-		return emit(c, from)
 	}
-	for i := 0; i < len(u.c); {
-		if u.c[i] < utf8.RuneSelf {
-			if !keep(u.c[i], i) {
-				return
+	return t
+}()
+
+// folder walks the folded form of u (see the comment at the top of this
+// file) one character at a time, without a call per character for ASCII
+// text.
+type folder struct {
+	u    *units
+	i    int    // the next byte of u
+	dec  []byte // what is left of the decomposition of a non-ASCII character
+	from int    // where the character dec comes from starts in u
+}
+
+// next returns the next folded character and the index in u of the first
+// byte of the character it came from; ok is false at the end.
+func (f *folder) next() (c byte, from int, ok bool) {
+	for {
+		for len(f.dec) > 0 {
+			c, f.dec = asciiFold[f.dec[0]], f.dec[1:]
+			if c != 0 {
+				return c, f.from, true
 			}
-			i++
+		}
+		if f.i >= len(f.u.c) {
+			return 0, 0, false
+		}
+		if b := f.u.c[f.i]; b < utf8.RuneSelf {
+			f.i++
+			if c = asciiFold[b]; c != 0 {
+				return c, f.i - 1, true
+			}
 			continue
 		}
-		r, size := utf8.DecodeRune(u.c[i:])
+		r, size := utf8.DecodeRune(f.u.c[f.i:])
 		if r == utf8.RuneError && size <= 1 {
-			i++
+			f.i++
 			continue
 		}
 		// A compatibility decomposition keeps the ASCII letters and
 		// digits a character stands for ("ｓ" is "s", "ﬁ" is "fi",
 		// "é" is "e" and a combining accent); the bytes of any other
-		// character are not ASCII, and keep drops them.
-		for _, c := range norm.NFKD.Properties(u.c[i : i+size]).Decomposition() {
-			if !keep(c, i) {
-				return
-			}
-		}
-		i += size
+		// character are not ASCII, and are dropped.
+		f.from = f.i
+		f.dec = nonASCIIDropped(norm.NFKD.Properties(f.u.c[f.i : f.i+size]).Decomposition())
+		f.i += size
 	}
+}
+
+// nonASCIIDropped returns the ASCII bytes of d.
+func nonASCIIDropped(d []byte) []byte {
+	var out []byte
+	for _, c := range d {
+		if c < utf8.RuneSelf {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // hasEscape reports whether c holds an escape unescape would undo.
@@ -253,7 +283,10 @@ func hexDigit(c byte) (int, bool) {
 // foldString folds s as it is (no escapes undone).
 func foldString(s string) string {
 	var b []byte
-	foldText(&units{c: []byte(s), n: len(s)}, func(c byte, _ int) bool { b = append(b, c); return true })
+	f := folder{u: &units{c: []byte(s), n: len(s)}}
+	for c, _, ok := f.next(); ok; c, _, ok = f.next() {
+		b = append(b, c)
+	}
 	return string(b)
 }
 
@@ -349,26 +382,25 @@ func find[T ~string | ~[]byte](idx *foldedIndex, text T, match func(start, end i
 	views(text, func(u *units) bool {
 		var ring [2 * FragmentLen]byte
 		var from [FragmentLen]int32
-		n := 0
-		goOn := true
-		foldText(u, func(c byte, at int) bool {
-			p := n % FragmentLen
+		n, p := 0, 0 // characters seen; where the next goes in the ring
+		f := folder{u: u}
+		for c, at, ok := f.next(); ok; c, at, ok = f.next() {
 			ring[p], ring[p+FragmentLen], from[p] = c, c, int32(at)
-			n++
-			if n < FragmentLen {
-				return true
+			if p++; p == FragmentLen {
+				p = 0
 			}
-			first := n % FragmentLen // the oldest of the last FragmentLen
-			w := ring[first : first+FragmentLen]
+			if n++; n < FragmentLen {
+				continue
+			}
+			w := ring[p : p+FragmentLen] // p is now the oldest
 			b := filterBit(binary.LittleEndian.Uint64(w))
 			if idx.filter[b/64]&(1<<(b%64)) == 0 {
-				return true
+				continue
 			}
-			if _, ok := idx.windows[window(w)]; ok {
-				goOn = match(u.at(int(from[first])), u.at(u.runeEnd(at)))
+			if _, hit := idx.windows[window(w)]; hit && !match(u.at(int(from[p])), u.at(u.runeEnd(at))) {
+				return false
 			}
-			return goOn
-		})
-		return goOn
+		}
+		return true
 	})
 }
