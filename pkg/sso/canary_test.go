@@ -225,11 +225,11 @@ func echoChannels() []echoChannel {
 // echoCall has a server answer every request through ch with what echo
 // makes of it (the full echo for the body, a short one for a header), and
 // calls it with the options given. It checks that the call failed the way
-// ch is about (unless enforce mode fails it first), and returns the error
-// and what may not show a secret: Error(), %+v, %#v, of the *APIError too,
+// ch is about (unless enforce mode fails it first), and returns what may
+// not show a secret: the error's Error(), %+v, %#v, of the *APIError too,
 // and the debug log.
 func echoCall(t *testing.T, ch echoChannel, variant string, echo func(r *http.Request, body []byte) (full, header string),
-	opts []Option, params *SAMLConnectionUpdate, callOpts ...CallOption) (error, map[string]string) {
+	opts []Option, params *SAMLConnectionUpdate, callOpts ...CallOption) map[string]string {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -272,7 +272,7 @@ func echoCall(t *testing.T, ch echoChannel, variant string, echo func(r *http.Re
 		outputs["%#v of *APIError"] = fmt.Sprintf("%#v", apiErr)
 		outputs["%+v of *APIError"] = fmt.Sprintf("%+v", *apiErr)
 	}
-	return callErr, outputs
+	return outputs
 }
 
 // TestEchoedSecrets has a server echo everything it received, secrets and
@@ -292,7 +292,7 @@ func TestEchoedSecrets(t *testing.T) {
 			for _, member := range []CallOption{WithMemberSessionToken(echoToken), WithMemberSessionJWT(echoJWT)} {
 				t.Run(ch.name+"/"+variant, func(t *testing.T) {
 					t.Parallel()
-					_, outputs := echoCall(t, ch, variant, func(r *http.Request, body []byte) (string, string) { return echoOf(t, r, body) },
+					outputs := echoCall(t, ch, variant, func(r *http.Request, body []byte) (string, string) { return echoOf(t, r, body) },
 						vopts, &SAMLConnectionUpdate{SigningPrivateKey: Ptr(signingKey), DisplayName: Ptr("Acme")}, member)
 					for where, out := range outputs {
 						for _, canary := range canaries {
@@ -322,7 +322,7 @@ func TestEchoedCutOffSecrets(t *testing.T) {
 		for variant, vopts := range faultVariants {
 			t.Run(ch.name+"/"+variant, func(t *testing.T) {
 				t.Parallel()
-				_, outputs := echoCall(t, ch, variant, func(r *http.Request, _ []byte) (string, string) {
+				outputs := echoCall(t, ch, variant, func(r *http.Request, _ []byte) (string, string) {
 					auth := r.Header.Get("Authorization")
 					_, pass, _ := r.BasicAuth()
 					// Short pieces first: the HTML sample and the Content-Type

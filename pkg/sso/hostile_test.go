@@ -33,7 +33,7 @@ func TestEchoedSecretsInHostileEncodings(t *testing.T) {
 				t.Run(enc.Name+"/"+ch.name+"/"+variant, func(t *testing.T) {
 					t.Parallel()
 					var echo string
-					_, outputs := echoCall(t, ch, variant, func(r *http.Request, _ []byte) (string, string) {
+					outputs := echoCall(t, ch, variant, func(r *http.Request, _ []byte) (string, string) {
 						_, pass, _ := r.BasicAuth()
 						echo = enc.Encode(pass) + " " + enc.Encode(r.Header.Get("X-Stytch-Member-Session"))
 						return echo, echo
