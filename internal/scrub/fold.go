@@ -76,17 +76,104 @@ func (u *units) runeEnd(j int) int {
 // maxUnescapes is how many layers of escapes the folded views undo.
 const maxUnescapes = 2
 
-// views calls visit with each view of text in turn: as it is, then after
-// undoing each layer of escapes, as long as there is one to undo, until
-// visit returns false.
+// views calls visit with each view of text in turn, until visit returns
+// false: as it is, then after undoing each layer of escapes, as long as
+// there is one to undo, then with the runs of hex or base64 in the last of
+// these decoded, if there are any (a secret encoded twice, such as the hex
+// or base32 of a Basic Authorization header).
 func views[T ~string | ~[]byte](text T, visit func(*units) bool) {
 	u := &units{c: []byte(text), n: len(text)}
-	for i := 0; visit(u) && i < maxUnescapes; i++ {
-		if !hasEscape(u.c) {
+	for i := 0; i < maxUnescapes && hasEscape(u.c); i++ {
+		if !visit(u) {
 			return
 		}
 		u = unescape(u)
 	}
+	if !visit(u) {
+		return
+	}
+	if d := decodeRuns(u); d != nil {
+		visit(d)
+	}
+}
+
+// minRun is the length of the shortest run of hex or base64 characters
+// decodeRuns decodes: 12 bytes or more.
+const minRun = 24
+
+// decodeRuns returns u with every run of at least minRun hex digits decoded
+// as hex, every other run of at least minRun upper-case base32 characters
+// as base32, and every other run of at least minRun base64 characters as
+// base64 (the URL alphabet if it holds '-' or '_'), from the start of the
+// run; nil when there is none. A run that does not decode is kept.
+func decodeRuns(u *units) *units {
+	c := u.c
+	var out *units
+	last := 0 // end of what was copied to out
+	for i := 0; i < len(c); {
+		if !isBase64Char(c[i]) {
+			i++
+			continue
+		}
+		j, hexOnly, base32Only := i, true, true
+		for j < len(c) && isBase64Char(c[j]) {
+			_, isHex := hexDigit(c[j])
+			hexOnly = hexOnly && isHex
+			base32Only = base32Only && (c[j] >= 'A' && c[j] <= 'Z' || c[j] >= '2' && c[j] <= '7')
+			j++
+		}
+		run := c[i:j]
+		for j < len(c) && c[j] == '=' {
+			j++
+		}
+		var dec []byte
+		var group, per int // per group characters, bytes
+		if len(run) >= minRun {
+			var err error
+			switch {
+			case hexOnly:
+				dec, err = hex.DecodeString(string(run[:len(run)/2*2]))
+				group, per = 2, 1
+			case base32Only:
+				dec, err = base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(string(run[:len(run)/8*8]))
+				group, per = 8, 5
+			default:
+				enc := base64.RawStdEncoding
+				if bytes.ContainsAny(run, "-_") {
+					enc = base64.RawURLEncoding
+				}
+				dec, err = enc.DecodeString(string(run[:len(run)/4*4]))
+				group, per = 4, 3
+			}
+			if err != nil {
+				dec = nil
+			}
+		}
+		if dec != nil {
+			if out == nil {
+				out = &units{c: make([]byte, 0, len(c)), lo: make([]int32, 0, len(c)), n: u.n}
+			}
+			for k := last; k < i; k++ {
+				out.c, out.lo = append(out.c, c[k]), append(out.lo, int32(u.at(k)))
+			}
+			for k, x := range dec {
+				out.c, out.lo = append(out.c, x), append(out.lo, int32(u.at(i+k/per*group)))
+			}
+			last = i + len(dec)/per*group
+		}
+		i = j
+	}
+	if out == nil {
+		return nil
+	}
+	for k := last; k < len(c); k++ {
+		out.c, out.lo = append(out.c, c[k]), append(out.lo, int32(u.at(k)))
+	}
+	return out
+}
+
+func isBase64Char(c byte) bool {
+	return isAlnum(c) || c == '+' || c == '/' || c == '-' || c == '_'
 }
 
 // asciiFold maps each ASCII byte to the folded character it stands for, or

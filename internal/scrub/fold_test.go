@@ -1,6 +1,7 @@
 package scrub
 
 import (
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -102,4 +103,24 @@ func FuzzScrubHostileEncodings(f *testing.F) {
 			t.Fatalf("Scrub(%q) = %q still holds a secret", text, out)
 		}
 	})
+}
+
+// TestScrubDoubleEncodings: a secret encoded twice (the hex or base32 of a
+// Basic Authorization header, base64 of its hex form) is found once the
+// runs of hex, base32 or base64 in the text are decoded.
+func TestScrubDoubleEncodings(t *testing.T) {
+	t.Parallel()
+	s := New(testSecret, BasicCredential(testProjectID, testSecret))
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(BasicCredential(testProjectID, testSecret)))
+	for name, text := range map[string]string{
+		"hex of the Basic header":    "header " + hex.EncodeToString([]byte(basic)) + " end",
+		"HEX of the Basic header":    strings.ToUpper(hex.EncodeToString([]byte(basic))),
+		"base32 of the Basic header": base32.StdEncoding.EncodeToString([]byte(basic)),
+		"base64 of the hex secret":   "x=" + base64.StdEncoding.EncodeToString([]byte(hex.EncodeToString([]byte(testSecret)))),
+	} {
+		require.NotEmpty(t, testutil.Reveals(text, "CANARY"), "%s: the oracle sees the secret", name)
+		assert.True(t, s.Contains(text), "%s: Contains(%q)", name, text)
+		got := s.Scrub(text)
+		assert.Empty(t, testutil.Reveals(got, "CANARY"), "%s: Scrub(%q) = %q", name, text, got)
+	}
 }
