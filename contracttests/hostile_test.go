@@ -28,7 +28,7 @@ import (
 // secret and member session token in enc: in an undeclared field of a 200
 // and in the error_message of an error. (Not as a field name: pkg/contract
 // quotes undeclared field names in violations; the client's errors are
-// cleaned of them, the Checker's own log and Report callback are not.)
+// cleaned of them, the Checker's own log and OnViolation callback are not.)
 func hostileEcho(next http.Handler, enc testutil.HostileEncoding) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := httptest.NewRecorder()
@@ -58,7 +58,7 @@ func hostileEcho(next http.Handler, enc testutil.HostileEncoding) http.Handler {
 // TestHostileEchoEndToEnd has the local provider echo the project secret
 // and the member session token in each encoding of issue 21 section 5 on
 // every answer, a success and an error, through the client with validation
-// in report and enforce mode and the recorder underneath: no decoding of
+// in monitor and enforce mode and the recorder underneath: no decoding of
 // the errors, the debug log, the violation reports or the recordings shows
 // either secret.
 func TestHostileEchoEndToEnd(t *testing.T) {
@@ -82,14 +82,14 @@ func TestHostileEchoEndToEnd(t *testing.T) {
 			var sink testutil.SyncBuffer
 			logger := slog.New(slog.NewTextHandler(&sink, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			reported := 0
-			for _, mode := range []contract.Mode{contract.Report, contract.Enforce} {
+			for _, mode := range []contract.Mode{contract.Monitor, contract.Enforce} {
 				for _, org := range []string{seed.OrganizationID, "organization-test-missing"} {
 					rec, err := recording.New(filepath.Join(dir, fmt.Sprintf("%v-%d", mode, len(org))), recording.WithMode(recording.ModeRecord),
 						recording.WithSecrets(token))
 					require.NoError(t, err)
 					c, err := sso.New(localProjectID, secret, sso.WithBaseURL(srv.URL), sso.WithoutRetries(), sso.WithLogger(logger),
 						sso.WithHTTPClient(rec.Client()),
-						validation(t, v, contract.CheckConfig{Mode: mode, Logger: logger, Report: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
+						validation(t, v, contract.CheckConfig{Mode: mode, Logger: logger, OnViolation: func(_ context.Context, _ *contract.Pair, vs []contract.Violation) {
 							reported++
 							for _, x := range vs {
 								fmt.Fprintln(&sink, x.String())
@@ -108,7 +108,7 @@ func TestHostileEchoEndToEnd(t *testing.T) {
 				}
 			}
 			require.NoError(t, ctx.Err(), "the hang guard fired")
-			assert.Positive(t, reported, "report mode reported the undeclared field, so its message is checked")
+			assert.Positive(t, reported, "monitor mode reported the undeclared field, so its message is checked")
 			out := sink.String()
 			assert.Contains(t, out, "level=DEBUG", "debug logging was on")
 			assert.Empty(t, testutil.Reveals(out, "CANARY"), "the logs, errors or reports show a secret:\n%s", out)
