@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -71,8 +70,7 @@ func TestHostileEchoEndToEnd(t *testing.T) {
 	for _, enc := range testutil.HostileEncodings() {
 		t.Run(enc.Name, func(t *testing.T) {
 			t.Parallel()
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a hang guard
-			defer cancel()
+			ctx := testutil.HangGuard(t, "calls against a provider echoing secrets")
 			p, err := provider.New(provider.Config{ProjectID: localProjectID, Secret: secret, Sessions: map[string]bool{token: true}})
 			require.NoError(t, err)
 			srv := httptest.NewServer(hostileEcho(p, enc))

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/internal/testutil"
 	"github.com/stytchsso/stytchsso/pkg/sso"
 )
 
@@ -27,9 +26,7 @@ func TestServeConcurrentUpdatesOfOneConnection(t *testing.T) {
 	require.NoError(t, err)
 	defer c.CloseIdleConnections()
 	org, conn := vars["STYTCH_ORGANIZATION_ID"], vars["STYTCH_SAML_CONNECTION_ID"]
-	// A hang guard, not a speed budget.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+	ctx := testutil.HangGuard(t, "concurrent updates of one connection")
 
 	const rounds = 25
 	value := func(writer string, round int) string {

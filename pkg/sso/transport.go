@@ -54,8 +54,9 @@ func (a attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
 	data, readErr := readLimited(resp.Body, resp.ContentLength, a.maxBody)
 	_ = resp.Body.Close()
 	if readErr != nil && ctx.Err() != nil && req.Context().Err() == nil {
-		// The attempt's own time ran out while the body was read.
-		return nil, fmt.Errorf("read %d response body: %w", resp.StatusCode, context.DeadlineExceeded)
+		// The attempt's own time ran out while the body was read: a
+		// timeout the retry layer retries, saying why reading stopped.
+		return nil, fmt.Errorf("read %d response body: %w: %w", resp.StatusCode, context.DeadlineExceeded, readErr)
 	}
 	if readErr == nil {
 		resp.ContentLength = int64(len(data))
