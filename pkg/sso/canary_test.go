@@ -372,26 +372,37 @@ func secretRuns(s, secret string) []string {
 }
 
 // TestEchoedSecretsInTransportErrors has a raw server answer with a
-// malformed header line echoing the Authorization header, which net/http
+// malformed header line echoing the Authorization header and the secret, as
+// they are and in each hostile encoding a header can carry, which net/http
 // quotes in its error.
 func TestEchoedSecretsInTransportErrors(t *testing.T) {
 	t.Parallel()
 	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(testProjectID+":"+echoSecret))
-	url, stop := rawServer(t, func(conn net.Conn) {
-		_, _ = io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"+basic+" "+echoSecret+"\r\n\r\n")
-	})
-	defer stop()
-	var logs testutil.SyncBuffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, err := New(testProjectID, echoSecret, WithBaseURL(url), WithLogger(logger), WithoutRetries())
-	require.NoError(t, err)
-	defer c.CloseIdleConnections()
-	_, callErr := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, nil)
-	require.Error(t, callErr)
-	require.Contains(t, callErr.Error(), "malformed MIME header", "the transport error is the one this case is about")
-	for _, out := range []string{callErr.Error(), fmt.Sprintf("%+v", callErr), fmt.Sprintf("%#v", callErr), logs.String()} {
-		assert.NotContains(t, out, "CANARY")
-		assert.NotContains(t, out, basic[6:])
-		assert.Empty(t, base64Leaks(out))
+	encs := []testutil.HostileEncoding{{Name: "as is", Encode: func(s string) string { return s }, HeaderSafe: true}}
+	for _, enc := range append(encs, testutil.HostileEncodings()...) {
+		if !enc.HeaderSafe {
+			continue
+		}
+		t.Run(enc.Name, func(t *testing.T) {
+			t.Parallel()
+			url, stop := rawServer(t, func(conn net.Conn) {
+				_, _ = io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"+enc.Encode(basic)+" "+enc.Encode(echoSecret)+"\r\n\r\n")
+			})
+			defer stop()
+			var logs testutil.SyncBuffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			c, err := New(testProjectID, echoSecret, WithBaseURL(url), WithLogger(logger), WithoutRetries())
+			require.NoError(t, err)
+			defer c.CloseIdleConnections()
+			_, callErr := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, nil)
+			require.Error(t, callErr)
+			require.Contains(t, callErr.Error(), "malformed MIME header", "the transport error is the one this case is about")
+			for _, out := range []string{callErr.Error(), fmt.Sprintf("%+v", callErr), fmt.Sprintf("%#v", callErr), logs.String()} {
+				assert.NotContains(t, out, "CANARY")
+				assert.NotContains(t, out, basic[6:])
+				assert.Empty(t, base64Leaks(out))
+				assert.Empty(t, testutil.Reveals(out, "CANARY"), "shows a secret: %s", out)
+			}
+		})
 	}
 }
