@@ -37,20 +37,17 @@ func pemCanaries(pemText string) []string {
 	return out
 }
 
-// leakyResponses wraps the provider and adds an undeclared field holding a
-// private key to every 200 body, so that enforce and monitor mode have a
-// violation to describe, about a value that must never be quoted.
-func leakyResponses(next http.Handler, secretValue string) http.Handler {
+// rewriteJSON wraps a handler (the provider) and lets edit change each
+// JSON object body it answers before it is sent.
+func rewriteJSON(next http.Handler, edit func(r *http.Request, status int, body map[string]any)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := httptest.NewRecorder()
 		next.ServeHTTP(rec, r)
 		body := rec.Body.Bytes()
-		if rec.Code == http.StatusOK {
-			var m map[string]any
-			if err := json.Unmarshal(body, &m); err == nil {
-				m["undeclared_private_key"] = secretValue
-				body, _ = json.Marshal(m)
-			}
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err == nil {
+			edit(r, rec.Code, m)
+			body, _ = json.Marshal(m)
 		}
 		for k, vs := range rec.Header() {
 			if k != "Content-Length" {
@@ -59,6 +56,17 @@ func leakyResponses(next http.Handler, secretValue string) http.Handler {
 		}
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write(body)
+	})
+}
+
+// leakyResponses wraps the provider and adds an undeclared field holding a
+// private key to every 200 body, so that enforce and monitor mode have a
+// violation to describe, about a value that must never be quoted.
+func leakyResponses(next http.Handler, secretValue string) http.Handler {
+	return rewriteJSON(next, func(_ *http.Request, status int, m map[string]any) {
+		if status == http.StatusOK {
+			m["undeclared_private_key"] = secretValue
+		}
 	})
 }
 

@@ -11,6 +11,17 @@
 // JSON escapes. Secrets shorter than [MinLen] bytes are skipped so that
 // ordinary words are never scrubbed.
 //
+// No such list keeps up with a hostile server, so a Scrubber also matches
+// on a folded form of the text (see fold.go): only ASCII letters, lower
+// case, and digits are kept, after Unicode compatibility decomposition and
+// with one or two layers of escapes undone. Hex, UTF-16, characters
+// separated by spaces or zero-width characters, percent escapes of every
+// byte, HTML entities, quoted-printable, base32 and fullwidth letters all
+// fold to the secret, its hex form or its base64 or base32 core, and any
+// [FragmentLen] folded characters in a row of those are removed, escapes
+// and separators included. [ReplaceShapes] finds private keys, JWTs and
+// session tokens that nobody registered, by their shape.
+//
 //	s := scrub.New(secret, scrub.BasicCredential(projectID, secret), sessionJWT)
 //	msg = s.Scrub(msg) // every occurrence is now "[REDACTED]"
 package scrub
@@ -58,6 +69,9 @@ type Scrubber struct {
 	folded   []string
 	byPrefix map[uint64][]int
 	filter   *[filterBits / 64]uint64
+	// foldIndex finds the secrets in folded text (see fold.go); nil when
+	// no folded form is long enough.
+	foldIndex *foldedIndex
 }
 
 // FragmentLen is the length of the shortest run of bytes taken from a
@@ -214,6 +228,7 @@ func (s *Scrubber) With(secrets ...string) *Scrubber {
 			out.folded = append(out.folded, l)
 		}
 	}
+	out.foldIndex = newFoldedIndex(raws)
 	out.filter = new([filterBits / 64]uint64)
 	out.byPrefix = make(map[uint64][]int, len(out.pats)+len(out.folded))
 	for i, n := range append(slices.Clip(out.pats), out.folded...) {
@@ -349,15 +364,7 @@ func base64Forms(v string) []string {
 // into a larger text, that depend on v's bytes alone. Character i covers bits
 // [6i, 6i+6); v covers bits [8k, 8(k+len(v))).
 func base64Core(enc *base64.Encoding, v string, k int) string {
-	buf := make([]byte, k+len(v))
-	copy(buf[k:], v)
-	full := enc.EncodeToString(buf)
-	lo := (8*k + 5) / 6
-	hi := (8*(k+len(v)))/6 - 1 // last i with 6i+6 <= 8(k+n)
-	if hi < lo || hi >= len(full) {
-		return ""
-	}
-	return full[lo : hi+1]
+	return baseCore(enc, 6, v, k)
 }
 
 // pemParts returns, for a PEM-encoded value, each base64 body line of at
@@ -470,6 +477,10 @@ func (s *Scrubber) ContainsBytes(b []byte) bool {
 func contains[T ~string | ~[]byte](s *Scrubber, text T) bool {
 	found := false
 	scan(s, text, func(int, int) bool { found = true; return false })
+	if found || s.empty() || s.foldIndex == nil || len(text) == 0 {
+		return found
+	}
+	find(s.foldIndex, text, func(int, int) bool { found = true; return false })
 	return found
 }
 
@@ -616,16 +627,30 @@ func (s *Scrubber) ScrubBytes(b []byte) []byte {
 // occurrence (overlapping ones included) of any needle; touching ranges are
 // merged too.
 func (s *Scrubber) spans(text string) [][2]int {
-	var merged [][2]int
+	var occ [][2]int
 	scan(s, text, func(start, end int) bool {
-		// Occurrences come in order of start, so only the last range can
-		// overlap or touch this one.
-		if l := len(merged); l > 0 && start <= merged[l-1][1] {
-			merged[l-1][1] = max(merged[l-1][1], end)
-			return true
-		}
-		merged = append(merged, [2]int{start, end})
+		occ = append(occ, [2]int{start, end})
 		return true
 	})
+	if !s.empty() && s.foldIndex != nil && len(text) > 0 {
+		n := len(occ)
+		find(s.foldIndex, text, func(start, end int) bool {
+			occ = append(occ, [2]int{start, end})
+			return true
+		})
+		if len(occ) > n {
+			slices.SortStableFunc(occ, func(a, b [2]int) int { return a[0] - b[0] })
+		}
+	}
+	var merged [][2]int
+	for _, o := range occ {
+		// Occurrences are in order of start, so only the last range can
+		// overlap or touch this one.
+		if l := len(merged); l > 0 && o[0] <= merged[l-1][1] {
+			merged[l-1][1] = max(merged[l-1][1], o[1])
+			continue
+		}
+		merged = append(merged, o)
+	}
 	return merged
 }

@@ -122,3 +122,14 @@ func TestReadServeVarsStopsAtTheLastVariableAndDrains(t *testing.T) {
 	vars := ReadServeVars(t, pr)
 	assert.Equal(t, map[string]string{"STYTCH_PROJECT_ID": "p", "STYTCH_EXTERNAL_CONNECTION_ID": "e"}, vars)
 }
+
+// TestRevealsEveryHostileEncoding: the oracle reads the marker back from
+// each hostile encoding, and not from text that lacks it.
+func TestRevealsEveryHostileEncoding(t *testing.T) {
+	t.Parallel()
+	const secret = "secret-test-CANARY/SECRET+7f3a9c=="
+	for _, enc := range HostileEncodings() {
+		assert.NotEmpty(t, Reveals("echo: "+enc.Encode(secret)+" end", "CANARY"), enc.Name)
+		assert.Empty(t, Reveals("echo: "+enc.Encode("secret-test-[REDACTED]")+" end", "CANARY"), enc.Name)
+	}
+}

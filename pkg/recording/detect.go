@@ -6,7 +6,6 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -64,23 +63,6 @@ func (r *Redactor) learnAuthorization(h http.Header) {
 	}
 }
 
-// Content rules: secrets found by what they look like, whatever the field.
-var (
-	// pemPrivateKeyPattern matches a PEM private key block of any type,
-	// with real newlines, JSON \n escapes or form encoding between its
-	// lines; a block without its END line runs to the end of the text.
-	pemPrivateKeyPattern = regexp.MustCompile(`(?s)(?:-|%2[dD]){5}BEGIN(?:[ +]|%20)(?:[A-Z0-9]+(?:[ +]|%20))*?PRIVATE(?:[ +]|%20)KEY(?:-|%2[dD]){5}.*?(?:(?:-|%2[dD]){5}END(?:[ +]|%20)(?:[A-Z0-9]+(?:[ +]|%20))*?PRIVATE(?:[ +]|%20)KEY(?:-|%2[dD]){5}|$)`)
-	// jwtPattern matches a compact JWS: three base64url segments; the
-	// header is checked to decode to JSON with "alg".
-	jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
-	// sessionTokenPattern matches Stytch's opaque session tokens: 44
-	// base64url characters.
-	sessionTokenPattern = regexp.MustCompile(`[A-Za-z0-9_-]{44}`)
-	// certificatePattern matches PEM certificate blocks, whose base64 lines
-	// are public and must not be mistaken for session tokens.
-	certificatePattern = regexp.MustCompile(`(?s)-----BEGIN [A-Z0-9 ]*CERTIFICATE-----.*?-----END [A-Z0-9 ]*CERTIFICATE-----`)
-)
-
 // Placeholders used by the content rules.
 const (
 	// PlaceholderPEMLine replaces a private key found in text where its
@@ -91,10 +73,12 @@ const (
 )
 
 // contentRules removes private keys, JWTs and session tokens found by their
-// shape, whatever the field, header or parameter they are in.
+// shape (see scrub.ReplaceShapes), whatever the field, header or parameter
+// they are in, each with a placeholder of the same shape.
 func contentRules(s string) string {
-	if strings.Contains(s, "BEGIN") {
-		s = pemPrivateKeyPattern.ReplaceAllStringFunc(s, func(m string) string {
+	return scrub.ReplaceShapes(s, func(shape scrub.Shape, m string) string {
+		switch shape {
+		case scrub.PrivateKeyPEM:
 			if isPlaceholderPEM(m) {
 				return m
 			}
@@ -102,92 +86,16 @@ func contentRules(s string) string {
 				return strings.TrimSuffix(PlaceholderPEM, "\n")
 			}
 			return PlaceholderPEMLine
-		})
-	}
-	if strings.Contains(s, "eyJ") {
-		s = jwtPattern.ReplaceAllStringFunc(s, func(m string) string {
-			if isJWT(m) {
-				return PlaceholderJWT
-			}
-			return m
-		})
-	}
-	if len(s) >= 44 {
-		s = replaceSessionTokens(s)
-	}
-	return s
+		case scrub.JWT:
+			return PlaceholderJWT
+		}
+		return Placeholder
+	})
 }
 
 func isPlaceholderPEM(m string) bool {
 	return m == PlaceholderPEM || m == PlaceholderPEMLine || m == strings.TrimSuffix(PlaceholderPEM, "\n") ||
 		m == strings.ReplaceAll(strings.TrimSuffix(PlaceholderPEM, "\n"), "\n", `\n`)
-}
-
-// isJWT reports whether m's first segment decodes to a JSON object with an
-// "alg" member.
-func isJWT(m string) bool {
-	head, _, _ := strings.Cut(m, ".")
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(head, "="))
-	if err != nil {
-		return false
-	}
-	var h map[string]any
-	if json.Unmarshal(raw, &h) != nil {
-		return false
-	}
-	_, ok := h["alg"]
-	return ok
-}
-
-// replaceSessionTokens removes runs of exactly 44 base64url characters
-// mixing upper case, lower case and digits (Stytch's session tokens),
-// outside PEM certificates.
-func replaceSessionTokens(s string) string {
-	skip := certificatePattern.FindAllStringIndex(s, -1)
-	locs := sessionTokenPattern.FindAllStringIndex(s, -1)
-	if len(locs) == 0 {
-		return s
-	}
-	var b strings.Builder
-	last := 0
-	for _, l := range locs {
-		i, j := l[0], l[1]
-		if (i > 0 && isTokenByte(s[i-1])) || (j < len(s) && isTokenByte(s[j])) || !mixed(s[i:j]) || inside(skip, i) {
-			continue
-		}
-		b.WriteString(s[last:i])
-		b.WriteString(Placeholder)
-		last = j
-	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
-}
-
-func isTokenByte(c byte) bool {
-	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '+' || c == '/' || c == '='
-}
-
-func mixed(s string) bool {
-	var up, low, dig bool
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		up = up || c >= 'A' && c <= 'Z'
-		low = low || c >= 'a' && c <= 'z'
-		dig = dig || c >= '0' && c <= '9'
-	}
-	return up && low && dig
-}
-
-func inside(spans [][]int, i int) bool {
-	for _, sp := range spans {
-		if i >= sp[0] && i < sp[1] {
-			return true
-		}
-	}
-	return false
 }
 
 // ErrUninspectable is returned for a body whose Content-Encoding the

@@ -119,6 +119,19 @@ func echoServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
+// recordOne sends req through rec, stops it, and returns the file written.
+func recordOne(t *testing.T, rec *recording.Recorder, req *http.Request) []byte {
+	t.Helper()
+	resp, err := rec.Client().Do(req)
+	require.NoError(t, err)
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	require.NoError(t, rec.Stop())
+	data, err := os.ReadFile(rec.File())
+	require.NoError(t, err)
+	return data
+}
+
 // TestRecorderEchoedSecretsNeverOnDisk records exchanges with a server that
 // echoes the Basic credential and the request body, gzip- or
 // deflate-compressed, base64-encoded at every offset, and in a header; the
@@ -142,14 +155,7 @@ func TestRecorderEchoedSecretsNeverOnDisk(t *testing.T) {
 			// body through as is.
 			req.Header.Set("Accept-Encoding", "gzip, deflate")
 			req.Header.Set("X-Echo", enc)
-			resp, err := rec.Client().Do(req)
-			require.NoError(t, err)
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			require.NoError(t, rec.Stop())
-
-			data, err := os.ReadFile(path)
-			require.NoError(t, err)
+			data := recordOne(t, rec, req)
 			assert.False(t, hiddenIn(data, echoSecret, 0), "the secret reached disk in some encoding:\n%s", data)
 			pair := testProjectID + ":" + echoSecret
 			assert.False(t, hiddenIn(data, pair, 0), "the Basic pair reached disk")

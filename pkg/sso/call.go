@@ -223,7 +223,7 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 	defer func() {
 		if err != nil {
 			err = redact(err, scrubber())
-			requestID = scrubber().Scrub(requestID)
+			requestID = clean(scrubber(), requestID)
 		}
 		if cc.meta != nil {
 			*cc.meta = ResponseMeta{StatusCode: status, RequestID: requestID, Attempts: int(state.attempts.Load())}
@@ -231,7 +231,7 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 		if !c.logger.Enabled(ctx, slog.LevelDebug) {
 			return
 		}
-		attrs := []slog.Attr{slog.String("op", op), slog.Int("status", status), slog.String("request_id", scrubber().Scrub(requestID)),
+		attrs := []slog.Attr{slog.String("op", op), slog.Int("status", status), slog.String("request_id", clean(scrubber(), requestID)),
 			slog.Int("attempts", int(state.attempts.Load())), slog.Duration("duration", time.Since(start))}
 		if err != nil {
 			attrs = append(attrs, slog.String("error", err.Error()))
@@ -255,7 +255,13 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 		// any, is a raw connection and is never read.
 		return &APIError{Operation: op, StatusCode: status, Err: errInformational}
 	}
-	body, readErr := readLimited(resp.Body, resp.ContentLength, c.maxBody)
+	var body []byte
+	var readErr error
+	if rb, ok := resp.Body.(*attemptBody); ok && rb.off == 0 {
+		body, readErr = rb.data, rb.err // read within the attempt
+	} else {
+		body, readErr = readLimited(resp.Body, resp.ContentLength, c.maxBody)
+	}
 	contentType := resp.Header.Get("Content-Type")
 
 	if status > 299 {
@@ -264,10 +270,13 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 			e = &APIError{Operation: op, StatusCode: status, Err: readErr}
 		} else {
 			// A body cut off mid-read still gives an *APIError with the
-			// status, what was read, and why reading stopped. The whole
-			// body is scrubbed before a sample of it is cut: a sample cut
-			// from an echoed secret would no longer match it.
-			e = decodeAPIError(op, status, contentType, scrubber().ScrubBytes(body))
+			// status, what was read, and why reading stopped. Its fields
+			// are cleaned by redact; a sample is cut from a cleaned body,
+			// as one cut from an echoed secret would no longer match it.
+			e = decodeAPIError(op, status, contentType, body)
+			if e.BodySample != "" {
+				e.BodySample = sample(cleanSampleSource(scrubber(), body))
+			}
 			if readErr != nil {
 				e.Err = fmt.Errorf("read error body: %w", readErr)
 			}
@@ -289,14 +298,14 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 		return fmt.Errorf("sso: %s: %w", op, err)
 	}
 	if !isJSON(contentType) {
-		return fmt.Errorf("sso: %s: %d response has Content-Type %q, want application/json: %w", op, status, oneLine(scrubber().Scrub(contentType), fieldLen), ErrDecode)
+		return fmt.Errorf("sso: %s: %d response has Content-Type %q, want application/json: %w", op, status, oneLine(clean(scrubber(), contentType), fieldLen), ErrDecode)
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return fmt.Errorf("sso: %s: %d response: %w: %s", op, status, ErrDecode, describeJSONError(err, scrubber()))
 	}
 	requestID, ok := result()
 	if !ok {
-		return fmt.Errorf("sso: %s: %d response has no connection (request_id %s): %w", op, status, oneLine(scrubber().Scrub(requestID), fieldLen), ErrDecode)
+		return fmt.Errorf("sso: %s: %d response has no connection (request_id %s): %w", op, status, oneLine(clean(scrubber(), requestID), fieldLen), ErrDecode)
 	}
 	return nil
 }
@@ -343,7 +352,7 @@ func describeJSONError(err error, sc *scrub.Scrubber) string {
 		// Its message names at most one character, never a value.
 		return fmt.Sprintf("%s (at byte %d)", syntax.Error(), syntax.Offset)
 	case errors.As(err, &typ):
-		return fmt.Sprintf("field %s: a JSON value of the wrong type for Go %s (at byte %d)", oneLine(sc.Scrub(typ.Field), fieldLen), typ.Type, typ.Offset)
+		return fmt.Sprintf("field %s: a JSON value of the wrong type for Go %s (at byte %d)", oneLine(clean(sc, typ.Field), fieldLen), typ.Type, typ.Offset)
 	case errors.As(err, &tm):
 		return "a time is not in RFC 3339 form"
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -365,15 +374,15 @@ func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
 
 // redact makes err safe to print: an *APIError has every server-supplied
-// field scrubbed, and any other error whose message holds a secret is
-// replaced by a redactedError with the scrubbed message.
+// field cleaned, and any other error whose message holds a secret is
+// replaced by a redactedError with the cleaned message.
 func redact(err error, sc *scrub.Scrubber) error {
 	if e, ok := err.(*APIError); ok {
 		e.redact(sc)
 		return e
 	}
-	if msg := err.Error(); sc.Contains(msg) {
-		return &redactedError{msg: sc.Scrub(msg), err: err}
+	if msg := err.Error(); dirty(sc, msg) {
+		return &redactedError{msg: clean(sc, msg), err: err}
 	}
 	return err
 }

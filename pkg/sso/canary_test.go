@@ -176,28 +176,25 @@ func base64Leaks(s string) []string {
 	return leaks
 }
 
-// TestEchoedSecrets has a server echo everything it received, secrets and
-// their encodings included, through every channel that reaches an error or
-// the debug log, and checks that none of it gets out: not in Error(), %+v,
-// %#v, nor the debug log, raw, base64 (even cut) or URL-encoded.
-func TestEchoedSecrets(t *testing.T) {
-	t.Parallel()
-	signingKey := testutil.RSAPKCS1PEM(t, 1024)
-	keyLines := strings.Split(strings.TrimSpace(signingKey), "\n")
-	basic := base64.StdEncoding.EncodeToString([]byte(testProjectID + ":" + echoSecret))
-	canaries := []string{"CANARY", echoSecret, echoToken, echoJWT, basic, basic[:40], basic[40:80],
-		base64.StdEncoding.EncodeToString([]byte(echoSecret)), base64.RawURLEncoding.EncodeToString([]byte(echoToken)),
-		url.QueryEscape(echoSecret), url.PathEscape(echoToken), keyLines[1], keyLines[len(keyLines)-2]}
+// echoChannel is one way text a server sends reaches an error or the log.
+type echoChannel struct {
+	name   string
+	status int
+	// ct is the Content-Type, given the short echo (application/json when
+	// nil); a channel with ct set carries the echo in a header when header
+	// is true.
+	ct     func(echo string) string
+	header bool
+	body   func(echo string) string
+	// enforced: the response breaks the contract, so enforce mode fails
+	// it with a contract error instead.
+	enforced bool
+}
 
+// echoChannels are the channels of the echo tests.
+func echoChannels() []echoChannel {
 	jsonString := func(s string) string { b, _ := json.Marshal(s); return string(b) }
-	type channel struct {
-		name     string
-		status   int
-		ct       func(header string) string // Content-Type; application/json when nil
-		body     func(echo string) string
-		enforced bool // the response breaks the contract: enforce mode fails it with a contract error
-	}
-	channels := []channel{
+	return []echoChannel{
 		{name: "error_message", status: 400, body: func(e string) string {
 			return `{"status_code":400,"request_id":"r","error_type":"bad_request","error_message":` + jsonString(e) + `}`
 		}},
@@ -217,61 +214,86 @@ func TestEchoedSecrets(t *testing.T) {
 		{name: "HTML 5xx body sample", status: 502, ct: func(string) string { return "text/html" }, body: func(e string) string {
 			return "<html><body>Proxy error. Your request: " + e + "</body></html>"
 		}},
-		{name: "Content-Type of a 200", status: 200, enforced: true, ct: func(h string) string { return "text/plain; echo=" + h }, body: func(string) string { return samlOK }},
+		{name: "Content-Type of a 200", status: 200, enforced: true, header: true, ct: func(h string) string { return "text/plain; echo=" + h }, body: func(string) string { return samlOK }},
 		{name: "time parse error quoting created_at", status: 200, enforced: true, body: func(e string) string {
 			return strings.Replace(samlOK, `"encryption_private_keys":[]`,
 				`"encryption_private_keys":[{"created_at":`+jsonString(e)+`,"private_key":"k","encryption_private_key_id":"x"}]`, 1)
 		}},
 	}
-	for _, ch := range channels {
+}
+
+// echoCall has a server answer every request through ch with what echo
+// makes of it (the full echo for the body, a short one for a header), and
+// calls it with the options given. It checks that the call failed the way
+// ch is about (unless enforce mode fails it first), and returns what may
+// not show a secret: the error's Error(), %+v, %#v, of the *APIError too,
+// and the debug log.
+func echoCall(t *testing.T, ch echoChannel, variant string, echo func(r *http.Request, body []byte) (full, header string),
+	opts []Option, params *SAMLConnectionUpdate, callOpts ...CallOption) map[string]string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		full, header := echo(r, body)
+		ct := "application/json"
+		if ch.ct != nil {
+			ct = ch.ct(header)
+		}
+		w.Header().Set("Content-Type", ct)
+		w.WriteHeader(ch.status)
+		_, _ = io.WriteString(w, ch.body(full))
+	}))
+	defer srv.Close()
+	var logs testutil.SyncBuffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := New(testProjectID, echoSecret, append([]Option{WithBaseURL(srv.URL), WithLogger(logger), WithoutRetries()}, opts...)...)
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	_, callErr := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, params, callOpts...)
+	require.Error(t, callErr)
+	var apiErr *APIError
+	if variant != "validate-enforce" || !ch.enforced {
+		// The channel was really exercised: the failure is the one this
+		// case is about.
+		if ch.status == 200 {
+			require.ErrorIs(t, callErr, ErrDecode)
+		} else {
+			require.ErrorAs(t, callErr, &apiErr)
+			require.Equal(t, ch.status, apiErr.StatusCode)
+		}
+	}
+	require.Contains(t, logs.String(), "op=UpdateSAMLConnection", "debug logging is on")
+	outputs := map[string]string{
+		"Error()": callErr.Error(),
+		"%+v":     fmt.Sprintf("%+v", callErr),
+		"%#v":     fmt.Sprintf("%#v", callErr),
+		"log":     logs.String(),
+	}
+	if errors.As(callErr, &apiErr) {
+		outputs["%#v of *APIError"] = fmt.Sprintf("%#v", apiErr)
+		outputs["%+v of *APIError"] = fmt.Sprintf("%+v", *apiErr)
+	}
+	return outputs
+}
+
+// TestEchoedSecrets has a server echo everything it received, secrets and
+// their encodings included, through every channel that reaches an error or
+// the debug log, and checks that none of it gets out: not in Error(), %+v,
+// %#v, nor the debug log, raw, base64 (even cut) or URL-encoded.
+func TestEchoedSecrets(t *testing.T) {
+	t.Parallel()
+	signingKey := testutil.RSAPKCS1PEM(t, 1024)
+	keyLines := strings.Split(strings.TrimSpace(signingKey), "\n")
+	basic := base64.StdEncoding.EncodeToString([]byte(testProjectID + ":" + echoSecret))
+	canaries := []string{"CANARY", echoSecret, echoToken, echoJWT, basic, basic[:40], basic[40:80],
+		base64.StdEncoding.EncodeToString([]byte(echoSecret)), base64.RawURLEncoding.EncodeToString([]byte(echoToken)),
+		url.QueryEscape(echoSecret), url.PathEscape(echoToken), keyLines[1], keyLines[len(keyLines)-2]}
+	for _, ch := range echoChannels() {
 		for variant, vopts := range faultVariants {
 			for _, member := range []CallOption{WithMemberSessionToken(echoToken), WithMemberSessionJWT(echoJWT)} {
 				t.Run(ch.name+"/"+variant, func(t *testing.T) {
 					t.Parallel()
-					srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-						body, _ := io.ReadAll(r.Body)
-						full, header := echoOf(t, r, body)
-						ct := "application/json"
-						if ch.ct != nil {
-							ct = ch.ct(header)
-						}
-						w.Header().Set("Content-Type", ct)
-						w.WriteHeader(ch.status)
-						_, _ = io.WriteString(w, ch.body(full))
-					}))
-					defer srv.Close()
-					var logs testutil.SyncBuffer
-					logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-					c, err := New(testProjectID, echoSecret, append([]Option{WithBaseURL(srv.URL), WithLogger(logger), WithoutRetries()}, vopts...)...)
-					require.NoError(t, err)
-					defer c.CloseIdleConnections()
-					_, callErr := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID,
-						&SAMLConnectionUpdate{SigningPrivateKey: Ptr(signingKey), DisplayName: Ptr("Acme")}, member)
-					require.Error(t, callErr)
-					if variant != "validate-enforce" || !ch.enforced {
-						// The channel was really exercised: the failure is
-						// the one this case is about.
-						switch ch.status {
-						case 200:
-							require.ErrorIs(t, callErr, ErrDecode)
-						default:
-							var apiErr *APIError
-							require.ErrorAs(t, callErr, &apiErr)
-							require.Equal(t, ch.status, apiErr.StatusCode)
-						}
-					}
-					require.Contains(t, logs.String(), "op=UpdateSAMLConnection", "debug logging is on")
-					outputs := map[string]string{
-						"Error()": callErr.Error(),
-						"%+v":     fmt.Sprintf("%+v", callErr),
-						"%#v":     fmt.Sprintf("%#v", callErr),
-						"log":     logs.String(),
-					}
-					var apiErr *APIError
-					if errors.As(callErr, &apiErr) {
-						outputs["%#v of *APIError"] = fmt.Sprintf("%#v", apiErr)
-						outputs["%+v of *APIError"] = fmt.Sprintf("%+v", *apiErr)
-					}
+					outputs := echoCall(t, ch, variant, func(r *http.Request, body []byte) (string, string) { return echoOf(t, r, body) },
+						vopts, &SAMLConnectionUpdate{SigningPrivateKey: Ptr(signingKey), DisplayName: Ptr("Acme")}, member)
 					for where, out := range outputs {
 						for _, canary := range canaries {
 							assert.NotContains(t, out, canary, "%s holds a secret", where)
@@ -291,65 +313,23 @@ func TestEchoedSecrets(t *testing.T) {
 // case, or base64-decoded, in Error(), %+v, %#v or the debug log.
 func TestEchoedCutOffSecrets(t *testing.T) {
 	t.Parallel()
-	jsonString := func(s string) string { b, _ := json.Marshal(s); return string(b) }
-	type channel struct {
-		name   string
-		status int
-		ct     func(echo string) string // Content-Type; application/json when nil
-		body   func(echo string) string
-	}
-	channels := []channel{
-		{name: "error_message", status: 400, body: func(e string) string {
-			return `{"status_code":400,"request_id":"r","error_type":"bad_request","error_message":` + jsonString(e) + `}`
-		}},
-		{name: "request_id on an error", status: 404, body: func(e string) string {
-			return `{"status_code":404,"request_id":` + jsonString(e) + `,"error_type":"not_found","error_message":"m"}`
-		}},
-		{name: "error_details", status: 400, body: func(e string) string {
-			return `{"status_code":400,"request_id":"r","error_type":"bad","error_message":"m","error_details":{"echo":` + jsonString(e) + `}}`
-		}},
-		{name: "HTML 5xx body sample", status: 502, ct: func(string) string { return "text/html" }, body: func(e string) string {
-			return "<html><body>Proxy error: " + e + "</body></html>"
-		}},
-		{name: "Content-Type of a 200", status: 200, ct: func(e string) string { return "text/plain; echo=" + e }, body: func(string) string { return samlOK }},
-	}
-	for _, ch := range channels {
+	for _, ch := range echoChannels() {
+		switch ch.name {
+		case "error_message", "request_id on an error", "error_details", "HTML 5xx body sample", "Content-Type of a 200":
+		default:
+			continue
+		}
 		for variant, vopts := range faultVariants {
 			t.Run(ch.name+"/"+variant, func(t *testing.T) {
 				t.Parallel()
-				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				outputs := echoCall(t, ch, variant, func(r *http.Request, _ []byte) (string, string) {
 					auth := r.Header.Get("Authorization")
 					_, pass, _ := r.BasicAuth()
 					// Short pieces first: the HTML sample and the Content-Type
 					// are cut at about 100 characters.
 					echo := "key " + pass[:len(pass)-6] + " up " + strings.ToUpper(pass) + " auth " + auth[:len(auth)-4]
-					ct := "application/json"
-					if ch.ct != nil {
-						ct = ch.ct(echo)
-					}
-					w.Header().Set("Content-Type", ct)
-					w.WriteHeader(ch.status)
-					_, _ = io.WriteString(w, ch.body(echo))
-				}))
-				defer srv.Close()
-				var logs testutil.SyncBuffer
-				logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-				c, err := New(testProjectID, echoSecret, append([]Option{WithBaseURL(srv.URL), WithLogger(logger), WithoutRetries()}, vopts...)...)
-				require.NoError(t, err)
-				defer c.CloseIdleConnections()
-				_, callErr := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, &SAMLConnectionUpdate{DisplayName: Ptr("Acme")})
-				require.Error(t, callErr)
-				require.Contains(t, logs.String(), "op=UpdateSAMLConnection", "debug logging is on")
-				outputs := map[string]string{
-					"Error()": callErr.Error(),
-					"%+v":     fmt.Sprintf("%+v", callErr),
-					"%#v":     fmt.Sprintf("%#v", callErr),
-					"log":     logs.String(),
-				}
-				var apiErr *APIError
-				if errors.As(callErr, &apiErr) {
-					outputs["%#v of *APIError"] = fmt.Sprintf("%#v", apiErr)
-				}
+					return echo, echo
+				}, vopts, &SAMLConnectionUpdate{DisplayName: Ptr("Acme")})
 				for where, out := range outputs {
 					assert.Empty(t, secretRuns(out, echoSecret), "%s holds a run of the secret", where)
 				}
@@ -392,26 +372,37 @@ func secretRuns(s, secret string) []string {
 }
 
 // TestEchoedSecretsInTransportErrors has a raw server answer with a
-// malformed header line echoing the Authorization header, which net/http
+// malformed header line echoing the Authorization header and the secret, as
+// they are and in each hostile encoding a header can carry, which net/http
 // quotes in its error.
 func TestEchoedSecretsInTransportErrors(t *testing.T) {
 	t.Parallel()
 	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(testProjectID+":"+echoSecret))
-	url, stop := rawServer(t, func(conn net.Conn) {
-		_, _ = io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"+basic+" "+echoSecret+"\r\n\r\n")
-	})
-	defer stop()
-	var logs testutil.SyncBuffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, err := New(testProjectID, echoSecret, WithBaseURL(url), WithLogger(logger), WithoutRetries())
-	require.NoError(t, err)
-	defer c.CloseIdleConnections()
-	_, callErr := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, nil)
-	require.Error(t, callErr)
-	require.Contains(t, callErr.Error(), "malformed MIME header", "the transport error is the one this case is about")
-	for _, out := range []string{callErr.Error(), fmt.Sprintf("%+v", callErr), fmt.Sprintf("%#v", callErr), logs.String()} {
-		assert.NotContains(t, out, "CANARY")
-		assert.NotContains(t, out, basic[6:])
-		assert.Empty(t, base64Leaks(out))
+	encs := []testutil.HostileEncoding{{Name: "as is", Encode: func(s string) string { return s }, HeaderSafe: true}}
+	for _, enc := range append(encs, testutil.HostileEncodings()...) {
+		if !enc.HeaderSafe {
+			continue
+		}
+		t.Run(enc.Name, func(t *testing.T) {
+			t.Parallel()
+			url, stop := rawServer(t, func(conn net.Conn) {
+				_, _ = io.WriteString(conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"+enc.Encode(basic)+" "+enc.Encode(echoSecret)+"\r\n\r\n")
+			})
+			defer stop()
+			var logs testutil.SyncBuffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			c, err := New(testProjectID, echoSecret, WithBaseURL(url), WithLogger(logger), WithoutRetries())
+			require.NoError(t, err)
+			defer c.CloseIdleConnections()
+			_, callErr := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, nil)
+			require.Error(t, callErr)
+			require.Contains(t, callErr.Error(), "malformed MIME header", "the transport error is the one this case is about")
+			for _, out := range []string{callErr.Error(), fmt.Sprintf("%+v", callErr), fmt.Sprintf("%#v", callErr), logs.String()} {
+				assert.NotContains(t, out, "CANARY")
+				assert.NotContains(t, out, basic[6:])
+				assert.Empty(t, base64Leaks(out))
+				assert.Empty(t, testutil.Reveals(out, "CANARY"), "shows a secret: %s", out)
+			}
+		})
 	}
 }

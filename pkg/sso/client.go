@@ -205,9 +205,12 @@ func WithMaxResponseBytes(n int64) Option {
 }
 
 // WithAttemptTimeout bounds each attempt, reading the response body
-// included, by d instead of [DefaultAttemptTimeout]. A call whose context
-// has a sooner deadline still runs under that deadline alone. It conflicts
-// with [WithHTTPClient], whose client keeps its own Timeout.
+// included, by d instead of [DefaultAttemptTimeout]. An attempt it cuts
+// off, before the headers or while the body stalls after them, is retried
+// like any timed-out attempt while the call's context has time. A call
+// whose context has a sooner deadline still runs under that deadline
+// alone. It conflicts with [WithHTTPClient], whose client keeps its own
+// Timeout (a body stalling past it is not retried).
 func WithAttemptTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if err := once(c.attemptTimeout != 0, "WithAttemptTimeout"); err != nil {
@@ -317,7 +320,11 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 			base = http.DefaultTransport
 		}
 	} else if t, ok := http.DefaultTransport.(*http.Transport); ok {
-		base = t.Clone()
+		t = t.Clone()
+		// A server answering with endless 1xx responses is cut off after
+		// this much of them, not after net/http's default of 10 MB.
+		t.MaxResponseHeaderBytes = maxResponseHeaderBytes
+		base = t
 	} else {
 		// Another transport is installed (httpmock.Activate, an APM
 		// wrapper): use it as it is, it cannot be cloned.
@@ -341,7 +348,11 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 		if d == 0 {
 			d = DefaultAttemptTimeout
 		}
-		rt = attemptTimeout{next: rt, d: d, closeBody: !honoursContext}
+		maxBody := cfg.maxBody
+		if maxBody == 0 {
+			maxBody = DefaultMaxResponseBytes
+		}
+		rt = attemptTimeout{next: rt, d: d, maxBody: maxBody, closeBody: !honoursContext}
 	}
 	inner.Transport = rt
 	inner.Jar = nil
@@ -387,6 +398,11 @@ func newClient(projectID, secret string, cfg *config) (*Client, error) {
 	c.gen = gen
 	return c, nil
 }
+
+// maxResponseHeaderBytes bounds the headers of a response, the 1xx
+// responses before it included, on the transport the client builds: Stytch
+// sends a few hundred bytes.
+const maxResponseHeaderBytes = 1 << 20
 
 // isHTTPTransport reports whether rt is net/http's own Transport.
 func isHTTPTransport(rt http.RoundTripper) bool {

@@ -49,9 +49,11 @@ const (
 // A server or proxy may echo what it received. Before an *APIError is
 // returned, every string in it that the server supplied (Details included)
 // has each of the call's secrets (the project secret, the Basic credential,
-// the member session token or JWT, private keys in the params) and each of
-// their encodings replaced by "[REDACTED]", so Error(), %+v and %#v are
-// safe to print and log.
+// the member session token or JWT, private keys in the params) replaced by
+// "[REDACTED]", in any encoding (base64, URL and JSON escapes, hex, UTF-16,
+// HTML entities, quoted-printable, base32, fullwidth or spaced-out
+// characters), and so is anything shaped like a private key, a JWT or a
+// session token, so Error(), %+v and %#v are safe to print and log.
 type APIError struct {
 	// Operation is the operation called, such as "UpdateSAMLConnection".
 	Operation string
@@ -131,33 +133,47 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
-// redact scrubs every field a server supplied, Details deeply, so that no
+// redact cleans every field a server supplied, Details deeply, so that no
 // secret of the call reaches Error(), %+v, %#v or a log through them.
 func (e *APIError) redact(sc *scrub.Scrubber) {
-	e.RequestID = sc.Scrub(e.RequestID)
-	e.ErrorType = sc.Scrub(e.ErrorType)
-	e.ErrorMessage = sc.Scrub(e.ErrorMessage)
-	e.ErrorURL = sc.Scrub(e.ErrorURL)
-	e.BodySample = sc.Scrub(e.BodySample)
+	e.RequestID = clean(sc, e.RequestID)
+	e.ErrorType = clean(sc, e.ErrorType)
+	e.ErrorMessage = clean(sc, e.ErrorMessage)
+	e.ErrorURL = clean(sc, e.ErrorURL)
+	e.BodySample = clean(sc, e.BodySample)
 	if e.Details != nil {
 		e.Details, _ = redactValue(e.Details, sc).(map[string]any)
 	}
 	if e.Err != nil {
-		if msg := e.Err.Error(); sc.Contains(msg) {
-			e.Err = &redactedError{msg: sc.Scrub(msg), err: e.Err}
+		if msg := e.Err.Error(); dirty(sc, msg) {
+			e.Err = &redactedError{msg: clean(sc, msg), err: e.Err}
 		}
 	}
 }
 
-// redactValue scrubs the strings, map keys included, of a decoded JSON value.
+// clean returns text a server supplied without the call's secrets, in any
+// encoding (see package scrub, which also finds them hex-, UTF-16-,
+// base32-, entity- or percent-encoded, spaced out or fullwidth), and
+// without anything shaped like a private key, a JWT or a session token,
+// whoever it belongs to.
+func clean(sc *scrub.Scrubber, s string) string {
+	return sc.Scrub(scrub.RemoveShapes(s))
+}
+
+// dirty reports whether clean would change s.
+func dirty(sc *scrub.Scrubber, s string) bool {
+	return sc.Contains(s) || scrub.HasShape(s)
+}
+
+// redactValue cleans the strings, map keys included, of a decoded JSON value.
 func redactValue(v any, sc *scrub.Scrubber) any {
 	switch v := v.(type) {
 	case string:
-		return sc.Scrub(v)
+		return clean(sc, v)
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, x := range v {
-			out[sc.Scrub(k)] = redactValue(x, sc)
+			out[clean(sc, k)] = redactValue(x, sc)
 		}
 		return out
 	case []any:
@@ -211,6 +227,20 @@ func isJSON(contentType string) bool {
 		return false
 	}
 	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+}
+
+// sampleSource bounds how much of a body is cleaned for its sample: what a
+// sample is cut from (4*sampleLen bytes), and a margin in which an echoed
+// secret starting inside that part is still whole enough to be found.
+const sampleSource = 4*sampleLen + 1024
+
+// cleanSampleSource returns the start of body that a sample is cut from,
+// cleaned (see clean).
+func cleanSampleSource(sc *scrub.Scrubber, body []byte) []byte {
+	if len(body) > sampleSource {
+		body = body[:sampleSource]
+	}
+	return []byte(clean(sc, string(body)))
 }
 
 // sample is a short, single-line, valid UTF-8 excerpt of a body. Anything

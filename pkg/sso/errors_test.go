@@ -45,7 +45,7 @@ func TestErrorPaths(t *testing.T) {
 		{name: "JSON without error fields", status: 400, body: `{"hello":"world"}`, wantSentinel: ErrBadRequest, wantSample: `{"hello":"world"}`},
 		{name: "error details", status: 400, body: `{"status_code":400,"request_id":"r","error_type":"bad","error_message":"m","error_url":"u","error_details":{"field":"x509_certificate"}}`, wantSentinel: ErrBadRequest, wantType: "bad", wantRequestID: "r"},
 		{name: "error message with newlines stays one line", status: 400, body: `{"error_type":"t","error_message":"line1\nline2\r\nline3\u2028x","request_id":"r"}`, wantSentinel: ErrBadRequest, wantType: "t", wantRequestID: "r", wantInError: []string{"line1 line2 line3 x"}},
-		{name: "HTML body echoing a key is redacted", status: 502, body: "oops -----BEGIN RSA PRIVATE KEY-----\nMIIcanary\n", wantSentinel: ErrServerError, wantSample: "oops [redacted]"},
+		{name: "HTML body echoing a key is redacted", status: 502, body: "oops -----BEGIN RSA PRIVATE KEY-----\nMIIcanary\n", wantSentinel: ErrServerError, wantSample: "oops [REDACTED]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

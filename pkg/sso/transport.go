@@ -2,7 +2,8 @@ package sso
 
 // The layers a request goes through below the generated client: the retry
 // layer's adapters (retryDoer, singleDoer, rewindBody), the per-attempt
-// bound (attemptTimeout, cancelOnClose) and the 1xx guard
+// bound, which reads the body within the attempt (attemptTimeout, attemptBody),
+// and the 1xx guard
 // (noInformationalBody). newClient stacks them; nothing here is exported.
 
 import (
@@ -19,46 +20,73 @@ import (
 // through the request's context. It does what http.Client.Timeout does,
 // without the goroutine that costs per request, and without a timer at all
 // when the caller's own deadline comes first.
+//
+// It reads the body itself, within the attempt and at most maxBody bytes
+// of it (see readLimited): a body that stalls after the headers then ends
+// the attempt like headers that never come, with an error the retry layer
+// retries, instead of failing the call once the response is handed up. The
+// response goes up with a [attemptBody].
 type attemptTimeout struct {
-	next http.RoundTripper
-	d    time.Duration
+	next    http.RoundTripper
+	d       time.Duration
+	maxBody int64
 	// closeBody closes the body when the attempt's context ends, for
 	// transports whose bodies do not watch the request's context.
 	closeBody bool
 }
 
 func (a attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
-	if deadline, ok := req.Context().Deadline(); ok && time.Until(deadline) <= a.d {
-		// The caller's deadline ends the attempt first: no timer of our own.
-		return a.next.RoundTrip(req)
+	ctx, cancel := req.Context(), context.CancelFunc(func() {})
+	if deadline, ok := ctx.Deadline(); !ok || time.Until(deadline) > a.d {
+		// Otherwise the caller's deadline ends the attempt first: no
+		// timer of our own.
+		ctx, cancel = context.WithTimeout(ctx, a.d)
 	}
-	ctx, cancel := context.WithTimeout(req.Context(), a.d)
+	defer cancel()
 	resp, err := a.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {
-		cancel()
 		return nil, err
 	}
 	if a.closeBody {
 		body := resp.Body
-		stop := context.AfterFunc(ctx, func() { _ = body.Close() })
-		resp.Body = cancelOnClose{ReadCloser: body, cancel: func() { stop(); cancel() }}
-		return resp, nil
+		defer context.AfterFunc(ctx, func() { _ = body.Close() })()
 	}
-	resp.Body = cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	data, readErr := readLimited(resp.Body, resp.ContentLength, a.maxBody)
+	_ = resp.Body.Close()
+	if readErr != nil && ctx.Err() != nil && req.Context().Err() == nil {
+		// The attempt's own time ran out while the body was read: a
+		// timeout the retry layer retries, saying why reading stopped.
+		return nil, fmt.Errorf("read %d response body: %w: %w", resp.StatusCode, context.DeadlineExceeded, readErr)
+	}
+	if readErr == nil {
+		resp.ContentLength = int64(len(data))
+	}
+	resp.Body = &attemptBody{data: data, err: readErr}
 	return resp, nil
 }
 
-// cancelOnClose ends an attempt's context when its body is closed.
-type cancelOnClose struct {
-	io.ReadCloser
-	cancel context.CancelFunc
+// attemptBody is a response body attemptTimeout read within the attempt: what
+// was read, then the error that stopped reading early, if any (a body cut
+// off, or larger than the limit). The call takes both as they are.
+type attemptBody struct {
+	data []byte
+	err  error
+	off  int
 }
 
-func (c cancelOnClose) Close() error {
-	err := c.ReadCloser.Close()
-	c.cancel()
-	return err
+func (b *attemptBody) Read(p []byte) (int, error) {
+	if b.off < len(b.data) {
+		n := copy(p, b.data[b.off:])
+		b.off += n
+		return n, nil
+	}
+	if b.err != nil {
+		return 0, b.err
+	}
+	return 0, io.EOF
 }
+
+func (b *attemptBody) Close() error { return nil }
 
 // noInformationalBody sits directly on the base transport. A 1xx answer
 // that reaches it (net/http hands back a 101 Switching Protocols, whose body
