@@ -163,7 +163,10 @@ func TestContextErrors(t *testing.T) {
 		require.Error(t, err)
 		assert.Nil(t, conn)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.Len(t, rec.requests(), 1, "no retry after the deadline")
+		// At most one attempt: no retry after the deadline. (On a loaded
+		// machine the deadline may pass before the request is even sent,
+		// so zero is as right as one.)
+		assert.LessOrEqual(t, len(rec.requests()), 1, "no retry after the deadline")
 	})
 	t.Run("cancelled before the call", func(t *testing.T) {
 		t.Parallel()
