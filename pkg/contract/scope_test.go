@@ -351,3 +351,33 @@ func TestEveryRespellingRoutesAlike(t *testing.T) {
 	}
 	assert.Greater(t, n, 100)
 }
+
+// TestRouteDoesNotDependOnHowAClientEscapes: a character a URI cannot hold
+// as is (non-ASCII, a space, "|") is sent percent-encoded in UTF-8 (RFC
+// 3987, 3.1), so a path that spells it raw routes as the one that spells
+// its escape, with the same path reported and the same violations; a
+// percent-encoded "/" beside it stays a character of its segment.
+func TestRouteDoesNotDependOnHowAClientEscapes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	strict := newValidator(t, WithStrict(true))
+	const host = "https://test.stytch.com"
+	conn := "/connections/" + testSAMLID
+	for _, tc := range []struct {
+		raw, escaped string
+		want         Reason
+	}{
+		{"/v1/b2b/sso/saml/é" + conn, "/v1/b2b/sso/saml/%C3%A9" + conn, ReasonOperation},
+		{"/v1/b2b/sso/saml/org%2Fé" + conn, "/v1/b2b/sso/saml/org%2F%C3%A9" + conn, ReasonOperation},
+		{"/v1/b2b/sso/saml/a b%2Fc" + conn, "/v1/b2b/sso/saml/a%20b%2Fc" + conn, ReasonOperation},
+		{"/v1/b2b/sso/saml/a|%2f" + conn, "/v1/b2b/sso/saml/a%7C%2f" + conn, ReasonOperation},
+		{"/v1/b2b/sso%2Fsaml/é" + conn, "/v1/b2b/sso%2Fsaml/%C3%A9" + conn, ReasonOutsideAPI},
+	} {
+		raw, escaped := samlPair(t), samlPair(t)
+		raw.URL, escaped.URL = host+tc.raw, host+tc.escaped
+		rr, re := strict.Check(ctx, raw), strict.Check(ctx, escaped)
+		assert.Equal(t, tc.want, re.Route.Reason, "%s", tc.escaped)
+		assert.Equal(t, tc.escaped, re.Route.Path)
+		assert.Equal(t, re, rr, "%s routes and validates as %s", tc.raw, tc.escaped)
+	}
+}

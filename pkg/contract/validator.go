@@ -333,7 +333,7 @@ func (v *Validator) find(method, rawURL string, params map[string]string) match 
 	if err != nil {
 		return match{}
 	}
-	m := match{u: u, path: u.EscapedPath()}
+	m := match{u: u, path: escapedPath(u)}
 	m.norm = normalizePath(m.path)
 	parts := strings.Split(strings.TrimPrefix(m.norm, "/"), "/")
 	m.op, m.template = v.lookup(strings.ToUpper(method), parts, params)
@@ -390,6 +390,33 @@ func (v *Validator) lookup(method string, parts []string, params map[string]stri
 		return o, r.template
 	}
 	return nil, tmpl
+}
+
+// escapedPath returns u's path as the request spelled it, every escape
+// kept as written ("%2F" stays "%2F"), with the bytes a URI cannot hold as
+// they are (non-ASCII, a space, '"', '<', '>', '\', '^', '`', '{', '|',
+// '}') percent-encoded, as a client encodes them before sending (RFC 3987,
+// 3.1). url.URL.EscapedPath does not do this: when the path holds such a
+// byte, it escapes the decoded path again, turning "%2F" into a "/".
+func escapedPath(u *url.URL) string {
+	raw := u.RawPath
+	if raw == "" {
+		// The path as written is what url.URL escapes it to.
+		return u.EscapedPath()
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c > ' ' && c < 0x7f && !strings.ContainsRune("\"<>\\^`{|}", rune(c)) {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }
 
 // normalizePath returns an escaped path with its percent-encoded unreserved
