@@ -31,7 +31,8 @@ type Reason string
 //     [ReasonUnknownOperation], outside strict mode.
 //   - [ReasonNearMissPath]: outside strict mode, a path that is not the
 //     spec's but becomes one once empty segments (a trailing or doubled
-//     "/") and dot segments ("." and "..") are dropped or resolved: servers
+//     "/") and dot segments ("." and "..") are dropped or resolved, or
+//     that has a dot segment where the spec's path has a parameter: servers
 //     do not agree on routing it, so it is not taken for the operation.
 //   - [ReasonNoBodyCaptured]: the capture recorded neither body of a pair
 //     that reaches an operation, and what is left (status, headers) shows
@@ -284,7 +285,9 @@ func isPreflight(p *Pair) bool {
 //     [ReasonUndeclaredOperation] otherwise.
 //  5. A path that would match a template of the spec without its empty or
 //     dot segments ("/v1//b2b", "/v1/./b2b", ".." segments, a trailing
-//     "/") is a near miss: [ReasonUnknownOperation] in strict mode,
+//     "/"), or that has a dot segment ("." or "..", "%2E" included) where
+//     the template has a parameter, is a near miss: a dot segment is never
+//     a parameter's value. [ReasonUnknownOperation] in strict mode,
 //     [ReasonNearMissPath] otherwise.
 //  6. A static asset is skipped ([ReasonStaticAsset]).
 //  7. A request inside the scope widened with [WithScope] is API traffic

@@ -217,6 +217,11 @@ func TestRouteComparesURLsAsURLs(t *testing.T) {
 		{".. resolved", "/v1/b2b/sso/external/../saml" + rest, ReasonUnknownOperation},
 		{".. dropped", "/v1/b2b/sso/../saml" + rest, ReasonUnknownOperation},
 		{"trailing / elsewhere", "/v1/b2b/sso/oidc" + rest + "/", ReasonOutsideAPI},
+		// A dot segment is one wherever it stands, a parameter's place too.
+		{". for a parameter", "/v1/b2b/sso/saml/./connections/" + testSAMLID, ReasonUnknownOperation},
+		{".. for a parameter", "/v1/b2b/sso/saml/../connections/" + testSAMLID, ReasonUnknownOperation},
+		{"%2E%2E for a parameter", "/v1/b2b/sso/saml/%2E%2E/connections/" + testSAMLID, ReasonUnknownOperation},
+		{"%2e for the last parameter", "/v1/b2b/sso/saml/" + testOrgID + "/connections/%2e", ReasonUnknownOperation},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

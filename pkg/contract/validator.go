@@ -336,10 +336,10 @@ func (v *Validator) find(method, rawURL string, params map[string]string) match 
 	m := match{u: u, path: escapedPath(u)}
 	m.norm = normalizePath(m.path)
 	parts := strings.Split(strings.TrimPrefix(m.norm, "/"), "/")
-	m.op, m.template = v.lookup(strings.ToUpper(method), parts, params)
+	m.op, m.template = v.lookup(strings.ToUpper(method), parts, params, false)
 	if m.template == "" && hasEmptyOrDotSegment(parts) {
 		for _, alt := range nearMissCandidates(parts) {
-			if _, t := v.lookup("", alt, nil); t != "" {
+			if _, t := v.lookup("", alt, nil, true); t != "" {
 				m.nearMiss = t
 				break
 			}
@@ -350,9 +350,10 @@ func (v *Validator) find(method, rawURL string, params map[string]string) match 
 
 // lookup returns the operation that method reaches at the path split into
 // parts (nil when none), and the first template the path matches whatever
-// the method ("" when none). params, when not nil, receives the path
+// the method ("" when none). A parameter is never empty, nor a dot segment
+// ("." or "..") unless dots is set. params, when not nil, receives the path
 // parameters of the operation.
-func (v *Validator) lookup(method string, parts []string, params map[string]string) (*operation, string) {
+func (v *Validator) lookup(method string, parts []string, params map[string]string, dots bool) (*operation, string) {
 	tmpl := ""
 	for _, r := range v.routes {
 		if len(r.segs) != len(parts) {
@@ -360,7 +361,7 @@ func (v *Validator) lookup(method string, parts []string, params map[string]stri
 		}
 		match := true
 		for i, s := range r.segs {
-			if s != "" && s != parts[i] || s == "" && parts[i] == "" {
+			if s != "" && s != parts[i] || s == "" && (parts[i] == "" || !dots && isDotSegment(parts[i])) {
 				match = false
 				break
 			}
@@ -468,11 +469,15 @@ func isUnreserved(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
 }
 
+// isDotSegment reports whether a segment (its unreserved characters
+// decoded) is "." or "..".
+func isDotSegment(s string) bool { return s == "." || s == ".." }
+
 // hasEmptyOrDotSegment reports whether a path split into segments has an
 // empty segment ("//", a trailing "/") or a "." or ".." one.
 func hasEmptyOrDotSegment(parts []string) bool {
 	for _, s := range parts {
-		if s == "" || s == "." || s == ".." {
+		if s == "" || isDotSegment(s) {
 			return true
 		}
 	}
@@ -480,9 +485,10 @@ func hasEmptyOrDotSegment(parts []string) bool {
 }
 
 // nearMissCandidates returns the paths a path with empty or dot segments
-// may have been meant as: its segments without the empty and "." ones and
-// with each ".." resolved against the segment before it (as a browser
-// would), then with the ".." segments dropped instead.
+// may have been meant as: the path itself, a dot segment standing for a
+// parameter; its segments without the empty and "." ones and with each
+// ".." resolved against the segment before it (as a browser would); then
+// with the ".." segments dropped instead.
 func nearMissCandidates(parts []string) [][]string {
 	resolved := make([]string, 0, len(parts))
 	dropped := make([]string, 0, len(parts))
@@ -498,7 +504,7 @@ func nearMissCandidates(parts []string) [][]string {
 			dropped = append(dropped, s)
 		}
 	}
-	return [][]string{resolved, dropped}
+	return [][]string{parts, resolved, dropped}
 }
 
 // Validate checks one pair and returns every violation found, sorted by
