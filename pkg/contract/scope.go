@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -132,7 +133,8 @@ func (r Route) Checked() bool { return r.Reason.Checked() }
 
 // scopeEntry is one [WithScope] entry: a host, a path prefix, or both.
 type scopeEntry struct {
-	host   string // lower case; "" for any host
+	host   string // a name in lower case, or an IP address; "" for any host
+	port   int    // 0 for any port
 	prefix string // "" for any path
 }
 
@@ -141,10 +143,15 @@ type scopeEntry struct {
 // ("api.stytch.com", or "host:port"), or a host followed by a path prefix
 // ("api.stytch.com/v1/b2b/"). A request inside an entry (same host, when
 // the entry names one; a path equal to the prefix or under it, segment by
-// segment, compared as URLs) that reaches no operation of the spec is API
-// traffic the spec lacks: strict mode reports it ([ReasonUnknownOperation]),
-// otherwise it is skipped as [ReasonUndeclaredOperation]. CORS preflights
-// and static assets are still skipped. Options accumulate.
+// segment) that reaches no operation of the spec is API traffic the spec
+// lacks: strict mode reports it ([ReasonUnknownOperation]), otherwise it is
+// skipped as [ReasonUndeclaredOperation]. CORS preflights and static assets
+// are still skipped. Options accumulate.
+//
+// Entries are compared as URLs: paths with their percent-encoded unreserved
+// characters decoded, host names ignoring case, IP addresses as addresses;
+// a URL that names no port is at its scheme's default one, and an entry
+// that names no port matches any.
 func WithScope(entries ...string) Option {
 	return func(c *config) error {
 		if len(entries) == 0 {
@@ -183,18 +190,31 @@ func parseScope(e string) (scopeEntry, error) {
 	if prefix != "" && strings.Contains(prefix, "//") {
 		return scopeEntry{}, bad("the path prefix has an empty segment")
 	}
+	se := scopeEntry{prefix: normalizePath(prefix)}
 	if host != "" {
-		if u, err := url.Parse("http://" + host + "/"); err != nil || u.Host != host || u.User != nil {
+		u, err := url.Parse("http://" + host + "/")
+		if err != nil || u.Host != host || u.User != nil {
 			return scopeEntry{}, bad("not a host name")
 		}
+		se.host = strings.ToLower(u.Hostname())
+		if p := u.Port(); p != "" {
+			if se.port, err = strconv.Atoi(p); err != nil || se.port < 1 || se.port > 65535 {
+				return scopeEntry{}, bad("the port is not in 1-65535")
+			}
+		}
 	}
-	return scopeEntry{host: strings.ToLower(host), prefix: normalizePath(prefix)}, nil
+	return se, nil
 }
 
 // matches reports whether the request at u (path: its escaped path) is
-// inside the entry.
+// inside the entry. Hosts are compared as URLs compare them: names ignoring
+// case, IP addresses as addresses, and a port left out is the scheme's
+// default port.
 func (s scopeEntry) matches(u *url.URL, escPath string) bool {
-	if s.host != "" && !strings.EqualFold(u.Host, s.host) && !strings.EqualFold(u.Hostname(), s.host) {
+	if s.host != "" && !sameHost(u.Hostname(), s.host) {
+		return false
+	}
+	if s.port != 0 && port(u) != s.port {
 		return false
 	}
 	if s.prefix == "" || s.prefix == "/" {
@@ -204,6 +224,31 @@ func (s scopeEntry) matches(u *url.URL, escPath string) bool {
 		return false
 	}
 	return len(escPath) == len(s.prefix) || strings.HasSuffix(s.prefix, "/") || escPath[len(s.prefix)] == '/'
+}
+
+// sameHost reports whether two host names (without port or brackets) name
+// the same host: equal ignoring case, or the same IP address.
+func sameHost(a, b string) bool {
+	if strings.EqualFold(a, b) {
+		return true
+	}
+	ia := net.ParseIP(a)
+	return ia != nil && ia.Equal(net.ParseIP(b))
+}
+
+// port returns the port of u: the one it names, or its scheme's default
+// (80 for http and ws, 443 for https and wss); 0 when neither is known.
+func port(u *url.URL) int {
+	if p, err := strconv.Atoi(u.Port()); err == nil {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "ws":
+		return 80
+	case "https", "wss":
+		return 443
+	}
+	return 0
 }
 
 // serverHosts returns the lower-case host names (no port) of the

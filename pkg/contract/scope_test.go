@@ -386,3 +386,37 @@ func TestRouteDoesNotDependOnHowAClientEscapes(t *testing.T) {
 		assert.Equal(t, re, rr, "%s routes and validates as %s", tc.raw, tc.escaped)
 	}
 }
+
+// TestScopeHostsComparedAsURLs: a scope's host is compared as URLs compare
+// it: a scheme's default port is that port, the case of a name does not
+// count, and an IPv6 address, bracketed, matches on any port when the
+// entry names none.
+func TestScopeHostsComparedAsURLs(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		entry, url string
+		in         bool
+	}{
+		{"test.stytch.com:443", "https://test.stytch.com/v1/other", true},
+		{"test.stytch.com:443", "https://TEST.stytch.com:443/v1/other", true},
+		{"test.stytch.com", "https://test.stytch.com:443/v1/other", true},
+		{"test.stytch.com:80", "http://test.stytch.com/v1/other", true},
+		{"test.stytch.com:443", "http://test.stytch.com/v1/other", false},
+		{"test.stytch.com:8443", "https://test.stytch.com/v1/other", false},
+		{"[::1]", "http://[::1]:8080/v1/other", true},
+		{"[::1]", "http://[::1]/v1/other", true},
+		{"[::1]:8080", "http://[::1]:8080/v1/other", true},
+		{"[::1]:8080", "http://[::1]:9090/v1/other", false},
+		{"[0:0::1]", "http://[::1]:8080/v1/other", true},
+		{"[::1]/v1/", "http://[::1]:8080/v1/other", true},
+		{"[::2]", "http://[::1]:8080/v1/other", false},
+	} {
+		v := newValidator(t, WithScope(tc.entry))
+		r := v.Route(&Pair{Method: "GET", URL: tc.url})
+		assert.Equal(t, tc.in, r.Reason == ReasonUndeclaredOperation, "scope %q, %s: %s", tc.entry, tc.url, r.Reason)
+	}
+	for _, bad := range []string{"test.stytch.com:0", "test.stytch.com:65536", "[::1]:99999/v1"} {
+		_, err := New(WithScope(bad))
+		assert.ErrorContains(t, err, "port", "WithScope(%q)", bad)
+	}
+}
