@@ -33,8 +33,9 @@ type Reason string
 //   - [ReasonNearMissPath]: outside strict mode, a path that is not the
 //     spec's but becomes one once empty segments (a trailing or doubled
 //     "/") and dot segments ("." and "..") are dropped or resolved, or
-//     that has a dot segment where the spec's path has a parameter: servers
-//     do not agree on routing it, so it is not taken for the operation.
+//     that has a dot segment where the spec's path has a parameter (or
+//     that enters the [WithScope] scope only once they are): servers do
+//     not agree on routing it, so it is not taken for the operation.
 //   - [ReasonNoBodyCaptured]: the capture recorded neither body of a pair
 //     that reaches an operation, and what is left (status, headers) shows
 //     no violation: not a check worth counting ([Validator.Check] only).
@@ -122,8 +123,9 @@ type Route struct {
 	// everything else is checked.
 	BodyNotCaptured bool
 
-	// nearMiss is set when Template is a template the path resembles
-	// (rule 5 of [Validator.Route]), not one it matches.
+	// nearMiss is set when the path is a near miss (rules 5 and 7 of
+	// [Validator.Route]): Template, when set, is a template it resembles,
+	// not one it matches.
 	nearMiss bool
 }
 
@@ -336,7 +338,9 @@ func isPreflight(p *Pair) bool {
 //     [ReasonNearMissPath] otherwise.
 //  6. A static asset is skipped ([ReasonStaticAsset]).
 //  7. A request inside the scope widened with [WithScope] is API traffic
-//     the spec lacks, as in rule 4.
+//     the spec lacks, as in rule 4; one that is inside it only once its
+//     empty and dot segments are dropped or resolved is a near miss, as in
+//     rule 5 (with no template).
 //  8. Anything else is skipped: [ReasonOtherHost] when the spec names its
 //     servers and the host is not one of them, [ReasonOutsideAPI]
 //     otherwise.
@@ -386,11 +390,12 @@ func (v *Validator) route(p *Pair, params map[string]string) (Route, *operation,
 		r.Reason = ReasonStaticAsset
 		return r, nil, m.u
 	}
-	for _, s := range v.scope {
-		if s.matches(m.u, m.norm) {
-			r.Reason = lacks
-			return r, nil, m.u
+	if in, nearMiss := v.inScope(m.u, m.norm); in {
+		r.Reason, r.nearMiss = lacks, nearMiss
+		if nearMiss && !v.strict {
+			r.Reason = ReasonNearMissPath
 		}
+		return r, nil, m.u
 	}
 	if len(v.hosts) > 0 && !v.apiHost(m.u.Hostname()) {
 		r.Reason = ReasonOtherHost
@@ -398,6 +403,30 @@ func (v *Validator) route(p *Pair, params map[string]string) (Route, *operation,
 		r.Reason = ReasonOutsideAPI
 	}
 	return r, nil, m.u
+}
+
+// inScope reports whether the request at u (norm: its normalized path) is
+// inside an entry of the [WithScope] scope: as written, or, a near miss,
+// only once its empty and dot segments are dropped or resolved.
+func (v *Validator) inScope(u *url.URL, norm string) (in, nearMiss bool) {
+	for _, s := range v.scope {
+		if s.matches(u, norm) {
+			return true, false
+		}
+	}
+	parts := strings.Split(strings.TrimPrefix(norm, "/"), "/")
+	if len(v.scope) == 0 || !hasEmptyOrDotSegment(parts) {
+		return false, false
+	}
+	for _, alt := range nearMissCandidates(parts)[1:] { // [0] is the path as written
+		p := "/" + strings.Join(alt, "/")
+		for _, s := range v.scope {
+			if s.matches(u, p) {
+				return true, true
+			}
+		}
+	}
+	return false, false
 }
 
 // apiHost reports whether host (a name, without port) serves the API: one

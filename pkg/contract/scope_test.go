@@ -420,3 +420,32 @@ func TestScopeHostsComparedAsURLs(t *testing.T) {
 		assert.ErrorContains(t, err, "port", "WithScope(%q)", bad)
 	}
 }
+
+// TestScopeNearMiss: a path that enters a scope's prefix only once its
+// empty and dot segments are resolved is a near miss of the scope, as one
+// of the spec's paths would be: reported in strict mode, skipped under its
+// own reason otherwise. A path written inside the prefix stays inside.
+func TestScopeNearMiss(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	strict := newValidator(t, WithStrict(true), WithScope("/v1/b2b/"))
+	lax := newValidator(t, WithScope("/v1/b2b/"))
+	for _, path := range []string{"/v1//b2b/organizations/o", "/v1/x/../b2b/organizations/o", "/v1/./b2b/organizations/o", "/v1/%2E/b2b/organizations/o"} {
+		p := &Pair{Method: "GET", URL: "https://test.stytch.com" + path}
+		res := strict.Check(ctx, p)
+		assert.Equal(t, ReasonUnknownOperation, res.Route.Reason, "%s", path)
+		assert.Empty(t, res.Route.Template, "%s", path)
+		if assert.Len(t, res.Violations, 1, "%s", path) {
+			assert.Equal(t, KindUnknownOperation, res.Violations[0].Kind)
+			assert.Contains(t, res.Violations[0].Message, "empty or dot segment")
+		}
+		assert.Equal(t, ReasonNearMissPath, lax.Route(p).Reason, "%s", path)
+	}
+	for path, want := range map[string]Reason{
+		"/v1/b2b/organizations/o":        ReasonUndeclaredOperation,
+		"/v1/b2b/../../v2/organizations": ReasonUndeclaredOperation, // written inside the prefix
+		"/v1//b2c/organizations/o":       ReasonOutsideAPI,
+	} {
+		assert.Equal(t, want, lax.Route(&Pair{Method: "GET", URL: "https://test.stytch.com" + path}).Reason, "%s", path)
+	}
+}

@@ -630,6 +630,8 @@ func (v *Validator) Check(ctx context.Context, p *Pair) Result {
 func unknownOperation(d Route) Violation {
 	msg := "the spec declares no operation for this method and path"
 	switch {
+	case d.nearMiss && d.Template == "":
+		msg = "the path is inside the API's scope only once its empty or dot segments (or a trailing /) are resolved: servers differ on how they route it"
 	case d.nearMiss:
 		msg = "the path is not written as the spec's " + d.Template + " (it has an empty or dot segment, or a trailing /): servers differ on how they route it"
 	case d.Template != "":
