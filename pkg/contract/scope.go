@@ -32,7 +32,8 @@ type Reason string
 //     [ReasonUnknownOperation], outside strict mode.
 //   - [ReasonNearMissPath]: outside strict mode, a path that is not the
 //     spec's but becomes one once empty segments (a trailing or doubled
-//     "/") and dot segments ("." and "..") are dropped or resolved, or
+//     "/") and dot segments ("." and "..") are dropped or resolved, or a
+//     percent-encoded "/" is read as one, or
 //     that has a dot segment where the spec's path has a parameter (or
 //     that enters the [WithScope] scope only once they are): servers do
 //     not agree on routing it, so it is not taken for the operation.
@@ -80,7 +81,7 @@ func (r Reason) Describe() string {
 	case ReasonUndeclaredOperation:
 		return "operation not in the spec"
 	case ReasonNearMissPath:
-		return "near miss of an API path (empty or dot segment)"
+		return "near miss of an API path (empty, dot or encoded-slash segment)"
 	case ReasonNoBodyCaptured:
 		return "neither body captured"
 	case ReasonPreflight:
@@ -332,10 +333,12 @@ func isPreflight(p *Pair) bool {
 //     [ReasonUndeclaredOperation] otherwise.
 //  5. A path that would match a template of the spec without its empty or
 //     dot segments ("/v1//b2b", "/v1/./b2b", ".." segments, a trailing
-//     "/"), or that has a dot segment ("." or "..", "%2E" included) where
-//     the template has a parameter, is a near miss: a dot segment is never
-//     a parameter's value. [ReasonUnknownOperation] in strict mode,
-//     [ReasonNearMissPath] otherwise.
+//     "/") or with each percent-encoded "/" ("%2F") read as a "/", or that
+//     has a dot segment ("." or "..", "%2E" included) where the template
+//     has a parameter, is a near miss: a dot segment is never a parameter's
+//     value, and servers differ on routing the others.
+//     [ReasonUnknownOperation] in strict mode, [ReasonNearMissPath]
+//     otherwise.
 //  6. A static asset is skipped ([ReasonStaticAsset]).
 //  7. A request inside the scope widened with [WithScope] is API traffic
 //     the spec lacks, as in rule 4; one that is inside it only once its
@@ -407,18 +410,18 @@ func (v *Validator) route(p *Pair, params map[string]string) (Route, *operation,
 
 // inScope reports whether the request at u (norm: its normalized path) is
 // inside an entry of the [WithScope] scope: as written, or, a near miss,
-// only once its empty and dot segments are dropped or resolved.
+// only once its empty, dot and encoded-slash segments are dropped or
+// resolved.
 func (v *Validator) inScope(u *url.URL, norm string) (in, nearMiss bool) {
 	for _, s := range v.scope {
 		if s.matches(u, norm) {
 			return true, false
 		}
 	}
-	parts := strings.Split(strings.TrimPrefix(norm, "/"), "/")
-	if len(v.scope) == 0 || !hasEmptyOrDotSegment(parts) {
+	if len(v.scope) == 0 {
 		return false, false
 	}
-	for _, alt := range nearMissCandidates(parts)[1:] { // [0] is the path as written
+	for _, alt := range nearMissCandidates(norm) {
 		p := "/" + strings.Join(alt, "/")
 		for _, s := range v.scope {
 			if s.matches(u, p) {

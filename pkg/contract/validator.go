@@ -335,10 +335,9 @@ func (v *Validator) find(method, rawURL string, params map[string]string) match 
 	}
 	m := match{u: u, path: escapedPath(u)}
 	m.norm = normalizePath(m.path)
-	parts := strings.Split(strings.TrimPrefix(m.norm, "/"), "/")
-	m.op, m.template = v.lookup(strings.ToUpper(method), parts, params, false)
-	if m.template == "" && hasEmptyOrDotSegment(parts) {
-		for _, alt := range nearMissCandidates(parts) {
+	m.op, m.template = v.lookup(strings.ToUpper(method), splitPath(m.norm), params, false)
+	if m.template == "" {
+		for _, alt := range nearMissCandidates(m.norm) {
 			if _, t := v.lookup("", alt, nil, true); t != "" {
 				m.nearMiss = t
 				break
@@ -346,6 +345,11 @@ func (v *Validator) find(method, rawURL string, params map[string]string) match 
 		}
 	}
 	return m
+}
+
+// splitPath splits a path into its segments, the leading "/" left out.
+func splitPath(p string) []string {
+	return strings.Split(strings.TrimPrefix(p, "/"), "/")
 }
 
 // lookup returns the operation that method reaches at the path split into
@@ -484,12 +488,19 @@ func hasEmptyOrDotSegment(parts []string) bool {
 	return false
 }
 
-// nearMissCandidates returns the paths a path with empty or dot segments
-// may have been meant as: the path itself, a dot segment standing for a
-// parameter; its segments without the empty and "." ones and with each
-// ".." resolved against the segment before it (as a browser would); then
-// with the ".." segments dropped instead.
-func nearMissCandidates(parts []string) [][]string {
+// nearMissCandidates returns, split into segments, the paths a normalized
+// path may have been meant as when servers differ on how they route it:
+// when it has an empty or dot segment, or a percent-encoded "/" ("%2F",
+// which some servers decode before routing). They are: the path itself,
+// each "%2F" read as a "/" and a dot segment standing for a parameter; then
+// without its empty and "." segments and with each ".." resolved against
+// the segment before it (as a browser would); then with the ".." segments
+// dropped instead. It returns nil for a path servers agree on.
+func nearMissCandidates(norm string) [][]string {
+	parts := splitPath(strings.ReplaceAll(norm, "%2F", "/"))
+	if !strings.Contains(norm, "%2F") && !hasEmptyOrDotSegment(parts) {
+		return nil
+	}
 	resolved := make([]string, 0, len(parts))
 	dropped := make([]string, 0, len(parts))
 	for _, s := range parts {
@@ -631,9 +642,9 @@ func unknownOperation(d Route) Violation {
 	msg := "the spec declares no operation for this method and path"
 	switch {
 	case d.nearMiss && d.Template == "":
-		msg = "the path is inside the API's scope only once its empty or dot segments (or a trailing /) are resolved: servers differ on how they route it"
+		msg = "the path is inside the API's scope only once its empty or dot segments, a trailing / or an encoded / are resolved: servers differ on how they route it"
 	case d.nearMiss:
-		msg = "the path is not written as the spec's " + d.Template + " (it has an empty or dot segment, or a trailing /): servers differ on how they route it"
+		msg = "the path is not written as the spec's " + d.Template + " (it has an empty or dot segment, a trailing / or an encoded /): servers differ on how they route it"
 	case d.Template != "":
 		msg = "the spec declares no " + d.Method + " operation at " + d.Template
 	}
