@@ -596,6 +596,7 @@ func TestNearMissPath(t *testing.T) {
 		"/./":        func(u string) string { return strings.Replace(u, "/v1/", "/v1/./", 1) },
 		"..":         func(u string) string { return strings.Replace(u, "/sso/saml/", "/sso/saml/../saml/", 1) },
 		"sso%2Fsaml": func(u string) string { return strings.Replace(u, "/sso/saml/", "/sso%2Fsaml/", 1) },
+		"saml;x=1":   func(u string) string { return strings.Replace(u, "/sso/saml/", "/sso/saml;x=1/", 1) },
 		"%2E%2E for a parameter": func(u string) string {
 			return strings.Replace(u, "/organization-test-00000000-0000-4000-8000-000000000001/", "/%2E%2E/", 1)
 		},

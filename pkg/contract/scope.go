@@ -32,8 +32,8 @@ type Reason string
 //     [ReasonUnknownOperation], outside strict mode.
 //   - [ReasonNearMissPath]: outside strict mode, a path that is not the
 //     spec's but becomes one once empty segments (a trailing or doubled
-//     "/") and dot segments ("." and "..") are dropped or resolved, or a
-//     percent-encoded "/" is read as one, or
+//     "/") and dot segments ("." and "..") are dropped or resolved, a
+//     percent-encoded "/" is read as one or ";" parameters are dropped, or
 //     that has a dot segment where the spec's path has a parameter (or
 //     that enters the [WithScope] scope only once they are): servers do
 //     not agree on routing it, so it is not taken for the operation.
@@ -81,7 +81,7 @@ func (r Reason) Describe() string {
 	case ReasonUndeclaredOperation:
 		return "operation not in the spec"
 	case ReasonNearMissPath:
-		return "near miss of an API path (empty, dot or encoded-slash segment)"
+		return "near miss of an API path (empty or dot segment, %2F or ;)"
 	case ReasonNoBodyCaptured:
 		return "neither body captured"
 	case ReasonPreflight:
@@ -333,7 +333,8 @@ func isPreflight(p *Pair) bool {
 //     [ReasonUndeclaredOperation] otherwise.
 //  5. A path that would match a template of the spec without its empty or
 //     dot segments ("/v1//b2b", "/v1/./b2b", ".." segments, a trailing
-//     "/") or with each percent-encoded "/" ("%2F") read as a "/", or that
+//     "/"), with each percent-encoded "/" ("%2F") read as a "/" or with
+//     its segments' ";" parameters ("/saml;x=1/") dropped, or that
 //     has a dot segment ("." or "..", "%2E" included) where the template
 //     has a parameter, is a near miss: a dot segment is never a parameter's
 //     value, and servers differ on routing the others.
@@ -341,9 +342,8 @@ func isPreflight(p *Pair) bool {
 //     otherwise.
 //  6. A static asset is skipped ([ReasonStaticAsset]).
 //  7. A request inside the scope widened with [WithScope] is API traffic
-//     the spec lacks, as in rule 4; one that is inside it only once its
-//     empty and dot segments are dropped or resolved is a near miss, as in
-//     rule 5 (with no template).
+//     the spec lacks, as in rule 4; one that is inside it only once read
+//     as in rule 5 is a near miss (with no template).
 //  8. Anything else is skipped: [ReasonOtherHost] when the spec names its
 //     servers and the host is not one of them, [ReasonOutsideAPI]
 //     otherwise.
@@ -410,8 +410,8 @@ func (v *Validator) route(p *Pair, params map[string]string) (Route, *operation,
 
 // inScope reports whether the request at u (norm: its normalized path) is
 // inside an entry of the [WithScope] scope: as written, or, a near miss,
-// only once its empty, dot and encoded-slash segments are dropped or
-// resolved.
+// only once it is read as servers that differ may read it
+// ([nearMissCandidates]).
 func (v *Validator) inScope(u *url.URL, norm string) (in, nearMiss bool) {
 	for _, s := range v.scope {
 		if s.matches(u, norm) {

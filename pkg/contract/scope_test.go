@@ -227,6 +227,10 @@ func TestRouteComparesURLsAsURLs(t *testing.T) {
 		{"sso%2Fsaml", "/v1/b2b/sso%2Fsaml" + rest, ReasonUnknownOperation},
 		{"..%2F", "/v1/b2b/sso/external/..%2Fsaml" + rest, ReasonUnknownOperation},
 		{"%2f..%2f", "/v1/b2b/sso/external%2f..%2fsaml" + rest, ReasonUnknownOperation},
+		// Some servers strip ";" parameters from segments before routing.
+		{";x=1", "/v1/b2b/sso/saml;x=1" + rest, ReasonUnknownOperation},
+		{";jsessionid", "/v1;jsessionid=A1/b2b/sso/saml" + rest, ReasonUnknownOperation},
+		{"%3B is not ;", "/v1/b2b/sso/saml%3Bx=1" + rest, ReasonOutsideAPI},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -347,6 +347,27 @@ func (v *Validator) find(method, rawURL string, params map[string]string) match 
 	return m
 }
 
+// dropSegmentParams removes from each segment of p what follows a ";" in
+// it (RFC 3986, 3.3: "/name;v=1.1/").
+func dropSegmentParams(p string) string {
+	if !strings.Contains(p, ";") {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] != ';' {
+			b.WriteByte(p[i])
+			continue
+		}
+		j := strings.IndexByte(p[i:], '/')
+		if j < 0 {
+			break
+		}
+		i += j - 1
+	}
+	return b.String()
+}
+
 // splitPath splits a path into its segments, the leading "/" left out.
 func splitPath(p string) []string {
 	return strings.Split(strings.TrimPrefix(p, "/"), "/")
@@ -490,15 +511,17 @@ func hasEmptyOrDotSegment(parts []string) bool {
 
 // nearMissCandidates returns, split into segments, the paths a normalized
 // path may have been meant as when servers differ on how they route it:
-// when it has an empty or dot segment, or a percent-encoded "/" ("%2F",
-// which some servers decode before routing). They are: the path itself,
-// each "%2F" read as a "/" and a dot segment standing for a parameter; then
-// without its empty and "." segments and with each ".." resolved against
-// the segment before it (as a browser would); then with the ".." segments
-// dropped instead. It returns nil for a path servers agree on.
+// when it has an empty or dot segment, a percent-encoded "/" ("%2F", which
+// some servers decode before routing) or a ";" parameter (which some strip
+// from each segment). They are: the path itself, each "%2F" read as a "/",
+// its ";" parameters dropped and a dot segment standing for a parameter;
+// then without its empty and "." segments and with each ".." resolved
+// against the segment before it (as a browser would); then with the ".."
+// segments dropped instead. It returns nil for a path servers agree on.
 func nearMissCandidates(norm string) [][]string {
-	parts := splitPath(strings.ReplaceAll(norm, "%2F", "/"))
-	if !strings.Contains(norm, "%2F") && !hasEmptyOrDotSegment(parts) {
+	p := dropSegmentParams(strings.ReplaceAll(norm, "%2F", "/"))
+	parts := splitPath(p)
+	if p == norm && !hasEmptyOrDotSegment(parts) {
 		return nil
 	}
 	resolved := make([]string, 0, len(parts))
@@ -642,9 +665,9 @@ func unknownOperation(d Route) Violation {
 	msg := "the spec declares no operation for this method and path"
 	switch {
 	case d.nearMiss && d.Template == "":
-		msg = "the path is inside the API's scope only once its empty or dot segments, a trailing / or an encoded / are resolved: servers differ on how they route it"
+		msg = "the path is inside the API's scope only once its empty or dot segments, a trailing /, an encoded / or a ; parameter are resolved: servers differ on how they route it"
 	case d.nearMiss:
-		msg = "the path is not written as the spec's " + d.Template + " (it has an empty or dot segment, a trailing / or an encoded /): servers differ on how they route it"
+		msg = "the path is not written as the spec's " + d.Template + " (it has an empty or dot segment, a trailing /, an encoded / or a ; parameter): servers differ on how they route it"
 	case d.Template != "":
 		msg = "the spec declares no " + d.Method + " operation at " + d.Template
 	}
