@@ -585,6 +585,27 @@ func TestPercentEncodedPathIsValidated(t *testing.T) {
 	}
 }
 
+// A character a URI cannot hold as is, written raw in a capture's URL,
+// counts as its escape: beside a %2F it does not turn the %2F into a "/",
+// so the pair is validated, not skipped as outside the API.
+func TestRawCharacterBesideEncodedSlashIsValidated(t *testing.T) {
+	t.Parallel()
+	for name, org := range map[string]string{"raw é": "org%2Fé", "escaped é": "org%2F%C3%A9"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			path := urlSpellingHAR(t, func(u string) string {
+				return strings.Replace(u, "/organization-test-00000000-0000-4000-8000-000000000001/", "/"+org+"/", 1)
+			})
+			code, stdout, stderr := runCLI(t, "validate", "--strict", path)
+			assert.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			assert.Contains(t, stdout, "/v1/b2b/sso/saml/org%2F%C3%A9/connections/")
+			assert.Contains(t, stdout, "UpdateSAMLConnection\trequest\tundocumented-field\t/brand_new_field")
+			assert.Contains(t, stdout, "3 pair(s) checked: 2 conform, 1 with")
+			assert.Contains(t, stdout, "; 0 skipped;")
+		})
+	}
+}
+
 // A near miss of the spec's path (a trailing slash, an empty or a dot
 // segment) is an unknown operation naming the template in strict mode, and
 // skipped under its own reason otherwise.
