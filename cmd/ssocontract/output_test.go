@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/sso"
 )
 
@@ -635,5 +636,26 @@ func TestNearMissPath(t *testing.T) {
 			assert.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 			assert.Contains(t, stdout, "2 pair(s) checked: 2 conform, 0 with violations; 1 skipped (1 near miss of an API path")
 		})
+	}
+}
+
+// The JSON summary counts every reason a pair can be skipped for, zero or
+// not, so that a consumer reading one reason's count never finds it absent.
+func TestValidateJSONCountsEverySkipReason(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runCLI(t, "validate", "--format", "json", testdata+"/har/valid.har")
+	require.Equal(t, 0, code, "stderr:\n%s", stderr)
+	var got struct {
+		Summary struct {
+			Skipped map[string]int `json:"skipped"`
+		} `json:"summary"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &got))
+	for _, r := range []contract.Reason{contract.ReasonUndeclaredOperation, contract.ReasonNearMissPath, contract.ReasonNoBodyCaptured,
+		contract.ReasonPreflight, contract.ReasonStaticAsset, contract.ReasonOtherHost, contract.ReasonOutsideAPI, contract.ReasonBadURL} {
+		require.False(t, r.Checked())
+		n, ok := got.Summary.Skipped[string(r)]
+		assert.True(t, ok, "summary.skipped has no %q", r)
+		assert.Zero(t, n, "%s", r)
 	}
 }
