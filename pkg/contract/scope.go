@@ -33,10 +33,11 @@ type Reason string
 //   - [ReasonNearMissPath]: outside strict mode, a path that is not the
 //     spec's but becomes one once empty segments (a trailing or doubled
 //     "/") and dot segments ("." and "..") are dropped or resolved, a
-//     percent-encoded "/" is read as one or ";" parameters are dropped, or
-//     that has a dot segment where the spec's path has a parameter (or
-//     that enters the [WithScope] scope only once they are): servers do
-//     not agree on routing it, so it is not taken for the operation.
+//     percent-encoded "/" or "\" is read as a "/" or ";" parameters are
+//     dropped, or that has a dot segment where the spec's path has a
+//     parameter (or that enters the [WithScope] scope only once so read):
+//     servers do not agree on routing it, so it is not taken for the
+//     operation.
 //   - [ReasonNoBodyCaptured]: the capture recorded neither body of a pair
 //     that reaches an operation, and what is left (status, headers) shows
 //     no violation: not a check worth counting ([Validator.Check] only).
@@ -333,11 +334,11 @@ func isPreflight(p *Pair) bool {
 //     [ReasonUndeclaredOperation] otherwise.
 //  5. A path that would match a template of the spec without its empty or
 //     dot segments ("/v1//b2b", "/v1/./b2b", ".." segments, a trailing
-//     "/"), with each percent-encoded "/" ("%2F") read as a "/" or with
-//     its segments' ";" parameters ("/saml;x=1/") dropped, or that
-//     has a dot segment ("." or "..", "%2E" included) where the template
-//     has a parameter, is a near miss: a dot segment is never a parameter's
-//     value, and servers differ on routing the others.
+//     "/"), with each percent-encoded "/" or "\" ("%2F", "%5C") read as a
+//     "/", or with its segments' ";" parameters ("/saml;x=1/") dropped, or
+//     that has a dot segment ("." or "..", "%2E" included) where the
+//     template has a parameter, is a near miss: a dot segment is never a
+//     parameter's value, and servers differ on routing the others.
 //     [ReasonUnknownOperation] in strict mode, [ReasonNearMissPath]
 //     otherwise.
 //  6. A static asset is skipped ([ReasonStaticAsset]).

@@ -227,6 +227,8 @@ func TestRouteComparesURLsAsURLs(t *testing.T) {
 		{"sso%2Fsaml", "/v1/b2b/sso%2Fsaml" + rest, ReasonUnknownOperation},
 		{"..%2F", "/v1/b2b/sso/external/..%2Fsaml" + rest, ReasonUnknownOperation},
 		{"%2f..%2f", "/v1/b2b/sso/external%2f..%2fsaml" + rest, ReasonUnknownOperation},
+		// Some servers (and every browser) take a "\" (%5C) for a "/".
+		{"%5c", "/v1/b2b%5csso/saml" + rest, ReasonUnknownOperation},
 		// Some servers strip ";" parameters from segments before routing.
 		{";x=1", "/v1/b2b/sso/saml;x=1" + rest, ReasonUnknownOperation},
 		{";jsessionid", "/v1;jsessionid=A1/b2b/sso/saml" + rest, ReasonUnknownOperation},
@@ -387,6 +389,7 @@ func TestRouteDoesNotDependOnHowAClientEscapes(t *testing.T) {
 		{"/v1/b2b/sso/saml/a|%2f" + conn, "/v1/b2b/sso/saml/a%7C%2f" + conn, ReasonOperation},
 		{"/v1/b2b/sso%2Fsaml/é" + conn, "/v1/b2b/sso%2Fsaml/%C3%A9" + conn, ReasonUnknownOperation},
 		{"/v1/b2b/sso%2Fsam1/é" + conn, "/v1/b2b/sso%2Fsam1/%C3%A9" + conn, ReasonOutsideAPI},
+		{"/v1\\b2b\\sso/saml/o" + conn, "/v1%5Cb2b%5Csso/saml/o" + conn, ReasonUnknownOperation},
 	} {
 		raw, escaped := samlPair(t), samlPair(t)
 		raw.URL, escaped.URL = host+tc.raw, host+tc.escaped

@@ -512,14 +512,16 @@ func hasEmptyOrDotSegment(parts []string) bool {
 // nearMissCandidates returns, split into segments, the paths a normalized
 // path may have been meant as when servers differ on how they route it:
 // when it has an empty or dot segment, a percent-encoded "/" ("%2F", which
-// some servers decode before routing) or a ";" parameter (which some strip
-// from each segment). They are: the path itself, each "%2F" read as a "/",
-// its ";" parameters dropped and a dot segment standing for a parameter;
-// then without its empty and "." segments and with each ".." resolved
-// against the segment before it (as a browser would); then with the ".."
-// segments dropped instead. It returns nil for a path servers agree on.
+// some servers decode before routing) or "\" ("%5C", which browsers and
+// some servers take for a "/"), or a ";" parameter (which some strip from
+// each segment). They are: the path itself, each "%2F" and "%5C" read as a
+// "/", its ";" parameters dropped and a dot segment standing for a
+// parameter; then without its empty and "." segments and with each ".."
+// resolved against the segment before it (as a browser would); then with
+// the ".." segments dropped instead. It returns nil for a path servers
+// agree on.
 func nearMissCandidates(norm string) [][]string {
-	p := dropSegmentParams(strings.ReplaceAll(norm, "%2F", "/"))
+	p := dropSegmentParams(strings.NewReplacer("%2F", "/", "%5C", "/").Replace(norm))
 	parts := splitPath(p)
 	if p == norm && !hasEmptyOrDotSegment(parts) {
 		return nil
