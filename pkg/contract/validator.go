@@ -347,6 +347,14 @@ func (v *Validator) find(method, rawURL string, params map[string]string) match 
 	return m
 }
 
+// mayBeNearMiss is a quick test that a normalized path has none of what
+// makes a near miss (see [nearMissCandidates]): it is true for every one
+// that has, and for a few others.
+func mayBeNearMiss(norm string) bool {
+	return strings.HasSuffix(norm, "/") || strings.Contains(norm, "//") || strings.Contains(norm, "/.") ||
+		strings.HasPrefix(norm, ".") || strings.Contains(norm, "%2F") || strings.Contains(norm, "%5C") || strings.Contains(norm, ";")
+}
+
 // dropSegmentParams removes from each segment of p what follows a ";" in
 // it (RFC 3986, 3.3: "/name;v=1.1/").
 func dropSegmentParams(p string) string {
@@ -521,7 +529,14 @@ func hasEmptyOrDotSegment(parts []string) bool {
 // the ".." segments dropped instead. It returns nil for a path servers
 // agree on.
 func nearMissCandidates(norm string) [][]string {
-	p := dropSegmentParams(strings.NewReplacer("%2F", "/", "%5C", "/").Replace(norm))
+	if !mayBeNearMiss(norm) {
+		return nil
+	}
+	p := norm
+	if strings.Contains(p, "%2F") || strings.Contains(p, "%5C") {
+		p = strings.ReplaceAll(strings.ReplaceAll(p, "%2F", "/"), "%5C", "/")
+	}
+	p = dropSegmentParams(p)
 	parts := splitPath(p)
 	if p == norm && !hasEmptyOrDotSegment(parts) {
 		return nil
