@@ -153,9 +153,9 @@ type scopeEntry struct {
 // are still skipped. Options accumulate.
 //
 // Entries are compared as URLs: paths with their percent-encoded unreserved
-// characters decoded, host names ignoring case, IP addresses as addresses;
-// a URL that names no port is at its scheme's default one, and an entry
-// that names no port matches any.
+// characters decoded, host names ignoring case and a final ".", IP
+// addresses as addresses; a URL that names no port is at its scheme's
+// default one, and an entry that names no port matches any.
 func WithScope(entries ...string) Option {
 	return func(c *config) error {
 		if len(entries) == 0 {
@@ -231,9 +231,10 @@ func (s scopeEntry) matches(u *url.URL, escPath string) bool {
 }
 
 // sameHost reports whether two host names (without port or brackets) name
-// the same host: equal ignoring case, or the same IP address.
+// the same host: equal ignoring case and a final "." (a fully qualified
+// name), or the same IP address.
 func sameHost(a, b string) bool {
-	if strings.EqualFold(a, b) {
+	if strings.EqualFold(strings.TrimSuffix(a, "."), strings.TrimSuffix(b, ".")) {
 		return true
 	}
 	ia := net.ParseIP(a)
@@ -267,7 +268,7 @@ func serverHosts(servers []string) map[string]bool {
 		if err != nil || u.Host == "" {
 			continue
 		}
-		out[strings.ToLower(u.Hostname())] = true
+		out[strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))] = true
 	}
 	return out
 }
@@ -436,6 +437,7 @@ func (v *Validator) inScope(u *url.URL, norm string) (in, nearMiss bool) {
 // apiHost reports whether host (a name, without port) serves the API: one
 // of the spec's servers, localhost or a loopback address.
 func (v *Validator) apiHost(host string) bool {
+	host = strings.TrimSuffix(host, ".")
 	if v.hosts[strings.ToLower(host)] || strings.EqualFold(host, "localhost") {
 		return true
 	}

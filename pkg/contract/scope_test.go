@@ -148,6 +148,7 @@ func TestScopeDefaults(t *testing.T) {
 		{"PUT", "https://test.stytch.com/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
 		{"PUT", "https://other.example/v1/b2b/sso/oidc/o/connections/c", ReasonOtherHost},
 		{"PUT", "https://API.stytch.com:443/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
+		{"PUT", "https://api.stytch.com./v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
 		{"PUT", "http://127.0.0.1:8080/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
 		{"PUT", "http://[::1]:8080/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
 		{"PUT", "http://localhost/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
@@ -423,6 +424,8 @@ func TestScopeHostsComparedAsURLs(t *testing.T) {
 		{"[0:0::1]", "http://[::1]:8080/v1/other", true},
 		{"[::1]/v1/", "http://[::1]:8080/v1/other", true},
 		{"[::2]", "http://[::1]:8080/v1/other", false},
+		{"test.stytch.com", "https://test.stytch.com./v1/other", true}, // a fully qualified name
+		{"test.stytch.com.", "https://test.stytch.com/v1/other", true},
 	} {
 		v := newValidator(t, WithScope(tc.entry))
 		r := v.Route(&Pair{Method: "GET", URL: tc.url})
