@@ -82,7 +82,7 @@ func (r Reason) Describe() string {
 	case ReasonUndeclaredOperation:
 		return "operation not in the spec"
 	case ReasonNearMissPath:
-		return "near miss of an API path (empty or dot segment, %2F or ;)"
+		return "near miss of an API path (servers differ on routing it)"
 	case ReasonNoBodyCaptured:
 		return "neither body captured"
 	case ReasonPreflight:
