@@ -115,8 +115,10 @@ type Route struct {
 	// nearly matches (ReasonNearMissPath); empty otherwise.
 	Template string
 	// Method and Path are the pair's method (upper case) and path (no
-	// query, percent-encoded as in the request), escaped with [Escape] so
-	// that a report can print them, as are Operation and Template.
+	// query, percent-encoded as in the request, a character a URI cannot
+	// hold raw such as "é" percent-encoded as a client sends it), escaped
+	// with [Escape] so that a report can print them, as are Operation and
+	// Template.
 	Method string
 	Path   string
 	// BodyNotCaptured reports that the capture says a body of the pair
