@@ -197,6 +197,11 @@ func parseScope(e string) (scopeEntry, error) {
 		return scopeEntry{}, bad("the path prefix has an empty segment")
 	}
 	se := scopeEntry{prefix: normalizePath(prefix)}
+	for _, seg := range splitPath(se.prefix) {
+		if isDotSegment(seg) {
+			return scopeEntry{}, bad("the path prefix has a dot segment (\".\" or \"..\")")
+		}
+	}
 	if host != "" {
 		u, err := url.Parse("http://" + host + "/")
 		if err != nil || u.Host != host || u.User != nil {

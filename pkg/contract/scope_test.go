@@ -435,6 +435,12 @@ func TestScopeHostsComparedAsURLs(t *testing.T) {
 		_, err := New(WithScope(bad))
 		assert.ErrorContains(t, err, "port", "WithScope(%q)", bad)
 	}
+	// A prefix no request path is written as is refused, not left to match
+	// nothing.
+	for _, bad := range []string{"/v1/./b2b/", "/v1/../b2b", "/v1/%2E%2E/b2b", "/v1/b2b/.", "test.stytch.com/v1/.."} {
+		_, err := New(WithScope(bad))
+		assert.ErrorContains(t, err, "dot segment", "WithScope(%q)", bad)
+	}
 }
 
 // TestScopeNearMiss: a path that enters a scope's prefix only once its
