@@ -31,9 +31,10 @@ func respellBases() []string {
 // respell returns an RFC 3986 equivalent of u, an absolute URL whose host
 // is test.stytch.com, steered by ops, two bytes per change: percent-encode
 // an unreserved character of the path (upper- or lower-case hex) or a byte
-// of a non-ASCII one (as a client sends it), decode an
-// escape of one, change the case of an escape's hex digits or of the host,
-// name the default port, add an empty query or fragment.
+// of a non-ASCII one (as a client sends it), decode an escape of an
+// unreserved character, change the case of an escape's hex digits,
+// upper-case or percent-encode a character of the host, name the default
+// port, add an empty query or fragment.
 func respell(u string, ops []byte) string {
 	const host = "test.stytch.com"
 	scheme, rest, _ := strings.Cut(u, "://")
@@ -75,13 +76,19 @@ func respell(u string, ops []byte) string {
 					}
 				}
 			}
-		case 3:
-			j := arg % len(h)
-			b := []byte(h)
-			if 'a' <= b[j] && b[j] <= 'z' {
-				b[j] -= 'a' - 'A'
+		case 3: // upper-case or percent-encode a character of the host
+			for k := range len(h) {
+				j := (arg + k) % len(h)
+				if j >= 1 && h[j-1] == '%' || j >= 2 && h[j-2] == '%' || h[j] == '%' {
+					continue
+				}
+				if arg&1 == 0 && 'a' <= h[j] && h[j] <= 'z' {
+					h = h[:j] + string(h[j]-('a'-'A')) + h[j+1:]
+				} else {
+					h = h[:j] + fmt.Sprintf("%%%02X", h[j]) + h[j+1:]
+				}
+				break
 			}
-			h = string(b)
 		case 4:
 			port = ":443"
 		case 5:
@@ -103,6 +110,7 @@ func FuzzRouteRespelling(f *testing.F) {
 	f.Add(uint8(8), []byte{0, 30, 2, 24, 1, 0})
 	f.Add(uint8(4), []byte{0, 25, 0, 26, 0, 27})
 	f.Add(uint8(8), []byte{0, 23, 0, 26})
+	f.Add(uint8(9), []byte{3, 1, 3, 4, 3, 7})
 	strict, err := New(WithStrict(true))
 	require.NoError(f, err)
 	lax, err := New()

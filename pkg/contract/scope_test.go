@@ -149,6 +149,11 @@ func TestScopeDefaults(t *testing.T) {
 		{"PUT", "https://other.example/v1/b2b/sso/oidc/o/connections/c", ReasonOtherHost},
 		{"PUT", "https://API.stytch.com:443/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
 		{"PUT", "https://api.stytch.com./v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
+		// A percent-encoded unreserved character in the host is the
+		// character (RFC 3986, 6.2.2.2), though url.Parse refuses it.
+		{"PUT", "https://%74est.stytch.com/v1/b2b/sso/saml/o/connections/c", ReasonOperation},
+		{"PUT", "https://%74est.stytch.com/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
+		{"PUT", "https://%zzest.stytch.com/v1/b2b/sso/saml/o/connections/c", ReasonBadURL},
 		{"PUT", "http://127.0.0.1:8080/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
 		{"PUT", "http://[::1]:8080/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
 		{"PUT", "http://localhost/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
@@ -426,6 +431,8 @@ func TestScopeHostsComparedAsURLs(t *testing.T) {
 		{"[::2]", "http://[::1]:8080/v1/other", false},
 		{"test.stytch.com", "https://test.stytch.com./v1/other", true}, // a fully qualified name
 		{"test.stytch.com.", "https://test.stytch.com/v1/other", true},
+		{"test.stytch.com", "https://%74est.stytch.com/v1/other", true}, // RFC 3986, 6.2.2.2
+		{"test.stytch.com", "https://%74est.stytch.com:%34%34%33/v1/other", false},
 	} {
 		v := newValidator(t, WithScope(tc.entry))
 		r := v.Route(&Pair{Method: "GET", URL: tc.url})

@@ -329,7 +329,7 @@ type match struct {
 // find routes a method and URL. params, when not nil, receives the path
 // parameters of the operation reached.
 func (v *Validator) find(method, rawURL string, params map[string]string) match {
-	u, err := url.Parse(rawURL)
+	u, err := parseURL(rawURL)
 	if err != nil {
 		return match{}
 	}
@@ -374,6 +374,38 @@ func dropSegmentParams(p string) string {
 		i += j - 1
 	}
 	return b.String()
+}
+
+// parseURL parses a request URL as url.Parse does, and also one whose
+// host holds a percent-encoded unreserved character ("%74est.stytch.com"),
+// which RFC 3986 (6.2.2.2) makes the same host and url.Parse refuses.
+func parseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err == nil {
+		return u, nil
+	}
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return nil, err
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	auth := rest[:end]
+	hostport := auth[strings.LastIndexByte(auth, '@')+1:]
+	if i := strings.LastIndexByte(hostport, ':'); i >= 0 && !strings.Contains(hostport[i:], "]") && strings.Contains(hostport[i:], "%") {
+		return nil, err // a port is digits only
+	}
+	host := normalizePath(auth) // decodes unreserved characters only
+	if host == auth {
+		return nil, err
+	}
+	u, err2 := url.Parse(scheme + "://" + host + rest[end:])
+	if err2 != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // splitPath splits a path into its segments, the leading "/" left out.
