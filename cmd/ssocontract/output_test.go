@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/pkg/contract"
 	"github.com/stytchsso/stytchsso/pkg/sso"
 )
 
@@ -585,6 +586,27 @@ func TestPercentEncodedPathIsValidated(t *testing.T) {
 	}
 }
 
+// A character a URI cannot hold as is, written raw in a capture's URL,
+// counts as its escape: beside a %2F it does not turn the %2F into a "/",
+// so the pair is validated, not skipped as outside the API.
+func TestRawCharacterBesideEncodedSlashIsValidated(t *testing.T) {
+	t.Parallel()
+	for name, org := range map[string]string{"raw é": "org%2Fé", "escaped é": "org%2F%C3%A9"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			path := urlSpellingHAR(t, func(u string) string {
+				return strings.Replace(u, "/organization-test-00000000-0000-4000-8000-000000000001/", "/"+org+"/", 1)
+			})
+			code, stdout, stderr := runCLI(t, "validate", "--strict", path)
+			assert.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+			assert.Contains(t, stdout, "/v1/b2b/sso/saml/org%2F%C3%A9/connections/")
+			assert.Contains(t, stdout, "UpdateSAMLConnection\trequest\tundocumented-field\t/brand_new_field")
+			assert.Contains(t, stdout, "3 pair(s) checked: 2 conform, 1 with")
+			assert.Contains(t, stdout, "; 0 skipped;")
+		})
+	}
+}
+
 // A near miss of the spec's path (a trailing slash, an empty or a dot
 // segment) is an unknown operation naming the template in strict mode, and
 // skipped under its own reason otherwise.
@@ -595,6 +617,11 @@ func TestNearMissPath(t *testing.T) {
 		"//v1":       func(u string) string { return strings.Replace(u, "/v1/", "//v1/", 1) },
 		"/./":        func(u string) string { return strings.Replace(u, "/v1/", "/v1/./", 1) },
 		"..":         func(u string) string { return strings.Replace(u, "/sso/saml/", "/sso/saml/../saml/", 1) },
+		"sso%2Fsaml": func(u string) string { return strings.Replace(u, "/sso/saml/", "/sso%2Fsaml/", 1) },
+		"saml;x=1":   func(u string) string { return strings.Replace(u, "/sso/saml/", "/sso/saml;x=1/", 1) },
+		"%2E%2E for a parameter": func(u string) string {
+			return strings.Replace(u, "/organization-test-00000000-0000-4000-8000-000000000001/", "/%2E%2E/", 1)
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -609,5 +636,26 @@ func TestNearMissPath(t *testing.T) {
 			assert.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 			assert.Contains(t, stdout, "2 pair(s) checked: 2 conform, 0 with violations; 1 skipped (1 near miss of an API path")
 		})
+	}
+}
+
+// The JSON summary counts every reason a pair can be skipped for, zero or
+// not, so that a consumer reading one reason's count never finds it absent.
+func TestValidateJSONCountsEverySkipReason(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runCLI(t, "validate", "--format", "json", testdata+"/har/valid.har")
+	require.Equal(t, 0, code, "stderr:\n%s", stderr)
+	var got struct {
+		Summary struct {
+			Skipped map[string]int `json:"skipped"`
+		} `json:"summary"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &got))
+	for _, r := range []contract.Reason{contract.ReasonUndeclaredOperation, contract.ReasonNearMissPath, contract.ReasonNoBodyCaptured,
+		contract.ReasonPreflight, contract.ReasonStaticAsset, contract.ReasonOtherHost, contract.ReasonOutsideAPI, contract.ReasonBadURL} {
+		require.False(t, r.Checked())
+		n, ok := got.Summary.Skipped[string(r)]
+		assert.True(t, ok, "summary.skipped has no %q", r)
+		assert.Zero(t, n, "%s", r)
 	}
 }

@@ -105,7 +105,8 @@ type validateSummary struct {
 func newSummary() *validateSummary {
 	return &validateSummary{Skipped: map[string]int{
 		string(contract.ReasonOtherHost): 0, string(contract.ReasonOutsideAPI): 0, string(contract.ReasonPreflight): 0,
-		string(contract.ReasonStaticAsset): 0, string(contract.ReasonBadURL): 0,
+		string(contract.ReasonStaticAsset): 0, string(contract.ReasonBadURL): 0, string(contract.ReasonNearMissPath): 0,
+		string(contract.ReasonUndeclaredOperation): 0, string(contract.ReasonNoBodyCaptured): 0,
 	}}
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -31,8 +32,12 @@ type Reason string
 //     [ReasonUnknownOperation], outside strict mode.
 //   - [ReasonNearMissPath]: outside strict mode, a path that is not the
 //     spec's but becomes one once empty segments (a trailing or doubled
-//     "/") and dot segments ("." and "..") are dropped or resolved: servers
-//     do not agree on routing it, so it is not taken for the operation.
+//     "/") and dot segments ("." and "..") are dropped or resolved, a
+//     percent-encoded "/" or "\" is read as a "/" or ";" parameters are
+//     dropped, or that has a dot segment where the spec's path has a
+//     parameter (or that enters the [WithScope] scope only once so read):
+//     servers do not agree on routing it, so it is not taken for the
+//     operation.
 //   - [ReasonNoBodyCaptured]: the capture recorded neither body of a pair
 //     that reaches an operation, and what is left (status, headers) shows
 //     no violation: not a check worth counting ([Validator.Check] only).
@@ -77,7 +82,7 @@ func (r Reason) Describe() string {
 	case ReasonUndeclaredOperation:
 		return "operation not in the spec"
 	case ReasonNearMissPath:
-		return "near miss of an API path (empty or dot segment)"
+		return "near miss of an API path (servers differ on routing it)"
 	case ReasonNoBodyCaptured:
 		return "neither body captured"
 	case ReasonPreflight:
@@ -110,8 +115,10 @@ type Route struct {
 	// nearly matches (ReasonNearMissPath); empty otherwise.
 	Template string
 	// Method and Path are the pair's method (upper case) and path (no
-	// query, percent-encoded as in the request), escaped with [Escape] so
-	// that a report can print them, as are Operation and Template.
+	// query, percent-encoded as in the request, a character a URI cannot
+	// hold raw such as "é" percent-encoded as a client sends it), escaped
+	// with [Escape] so that a report can print them, as are Operation and
+	// Template.
 	Method string
 	Path   string
 	// BodyNotCaptured reports that the capture says a body of the pair
@@ -120,8 +127,9 @@ type Route struct {
 	// everything else is checked.
 	BodyNotCaptured bool
 
-	// nearMiss is set when Template is a template the path resembles
-	// (rule 5 of [Validator.Route]), not one it matches.
+	// nearMiss is set when the path is a near miss (rules 5 and 7 of
+	// [Validator.Route]): Template, when set, is a template it resembles,
+	// not one it matches.
 	nearMiss bool
 }
 
@@ -131,7 +139,8 @@ func (r Route) Checked() bool { return r.Reason.Checked() }
 
 // scopeEntry is one [WithScope] entry: a host, a path prefix, or both.
 type scopeEntry struct {
-	host   string // lower case; "" for any host
+	host   string // a name in lower case, or an IP address; "" for any host
+	port   int    // 0 for any port
 	prefix string // "" for any path
 }
 
@@ -140,10 +149,15 @@ type scopeEntry struct {
 // ("api.stytch.com", or "host:port"), or a host followed by a path prefix
 // ("api.stytch.com/v1/b2b/"). A request inside an entry (same host, when
 // the entry names one; a path equal to the prefix or under it, segment by
-// segment, compared as URLs) that reaches no operation of the spec is API
-// traffic the spec lacks: strict mode reports it ([ReasonUnknownOperation]),
-// otherwise it is skipped as [ReasonUndeclaredOperation]. CORS preflights
-// and static assets are still skipped. Options accumulate.
+// segment) that reaches no operation of the spec is API traffic the spec
+// lacks: strict mode reports it ([ReasonUnknownOperation]), otherwise it is
+// skipped as [ReasonUndeclaredOperation]. CORS preflights and static assets
+// are still skipped. Options accumulate.
+//
+// Entries are compared as URLs: paths with their percent-encoded unreserved
+// characters decoded, host names ignoring case and a final ".", IP
+// addresses as addresses; a URL that names no port is at its scheme's
+// default one, and an entry that names no port matches any.
 func WithScope(entries ...string) Option {
 	return func(c *config) error {
 		if len(entries) == 0 {
@@ -182,18 +196,36 @@ func parseScope(e string) (scopeEntry, error) {
 	if prefix != "" && strings.Contains(prefix, "//") {
 		return scopeEntry{}, bad("the path prefix has an empty segment")
 	}
-	if host != "" {
-		if u, err := url.Parse("http://" + host + "/"); err != nil || u.Host != host || u.User != nil {
-			return scopeEntry{}, bad("not a host name")
+	se := scopeEntry{prefix: normalizePath(prefix)}
+	for _, seg := range splitPath(se.prefix) {
+		if isDotSegment(seg) {
+			return scopeEntry{}, bad("the path prefix has a dot segment (\".\" or \"..\")")
 		}
 	}
-	return scopeEntry{host: strings.ToLower(host), prefix: normalizePath(prefix)}, nil
+	if host != "" {
+		u, err := url.Parse("http://" + host + "/")
+		if err != nil || u.Host != host || u.User != nil {
+			return scopeEntry{}, bad("not a host name")
+		}
+		se.host = strings.ToLower(u.Hostname())
+		if p := u.Port(); p != "" {
+			if se.port, err = strconv.Atoi(p); err != nil || se.port < 1 || se.port > 65535 {
+				return scopeEntry{}, bad("the port is not in 1-65535")
+			}
+		}
+	}
+	return se, nil
 }
 
 // matches reports whether the request at u (path: its escaped path) is
-// inside the entry.
+// inside the entry. Hosts are compared as URLs compare them: names ignoring
+// case, IP addresses as addresses, and a port left out is the scheme's
+// default port.
 func (s scopeEntry) matches(u *url.URL, escPath string) bool {
-	if s.host != "" && !strings.EqualFold(u.Host, s.host) && !strings.EqualFold(u.Hostname(), s.host) {
+	if s.host != "" && !sameHost(u.Hostname(), s.host) {
+		return false
+	}
+	if s.port != 0 && port(u) != s.port {
 		return false
 	}
 	if s.prefix == "" || s.prefix == "/" {
@@ -203,6 +235,32 @@ func (s scopeEntry) matches(u *url.URL, escPath string) bool {
 		return false
 	}
 	return len(escPath) == len(s.prefix) || strings.HasSuffix(s.prefix, "/") || escPath[len(s.prefix)] == '/'
+}
+
+// sameHost reports whether two host names (without port or brackets) name
+// the same host: equal ignoring case and a final "." (a fully qualified
+// name), or the same IP address.
+func sameHost(a, b string) bool {
+	if strings.EqualFold(strings.TrimSuffix(a, "."), strings.TrimSuffix(b, ".")) {
+		return true
+	}
+	ia := net.ParseIP(a)
+	return ia != nil && ia.Equal(net.ParseIP(b))
+}
+
+// port returns the port of u: the one it names, or its scheme's default
+// (80 for http and ws, 443 for https and wss); 0 when neither is known.
+func port(u *url.URL) int {
+	if p, err := strconv.Atoi(u.Port()); err == nil {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "ws":
+		return 80
+	case "https", "wss":
+		return 443
+	}
+	return 0
 }
 
 // serverHosts returns the lower-case host names (no port) of the
@@ -217,7 +275,7 @@ func serverHosts(servers []string) map[string]bool {
 		if err != nil || u.Host == "" {
 			continue
 		}
-		out[strings.ToLower(u.Hostname())] = true
+		out[strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))] = true
 	}
 	return out
 }
@@ -284,11 +342,17 @@ func isPreflight(p *Pair) bool {
 //     [ReasonUndeclaredOperation] otherwise.
 //  5. A path that would match a template of the spec without its empty or
 //     dot segments ("/v1//b2b", "/v1/./b2b", ".." segments, a trailing
-//     "/") is a near miss: [ReasonUnknownOperation] in strict mode,
-//     [ReasonNearMissPath] otherwise.
+//     "/"), with each percent-encoded "/" or "\" ("%2F", "%5C") read as a
+//     "/", or with its segments' ";" parameters ("/saml;x=1/") dropped, or
+//     that has a dot segment ("." or "..", "%2E" included) where the
+//     template has a parameter, is a near miss: a dot segment is never a
+//     parameter's value, and servers differ on routing the others.
+//     [ReasonUnknownOperation] in strict mode, [ReasonNearMissPath]
+//     otherwise.
 //  6. A static asset is skipped ([ReasonStaticAsset]).
 //  7. A request inside the scope widened with [WithScope] is API traffic
-//     the spec lacks, as in rule 4.
+//     the spec lacks, as in rule 4; one that is inside it only once read
+//     as in rule 5 is a near miss (with no template).
 //  8. Anything else is skipped: [ReasonOtherHost] when the spec names its
 //     servers and the host is not one of them, [ReasonOutsideAPI]
 //     otherwise.
@@ -338,11 +402,12 @@ func (v *Validator) route(p *Pair, params map[string]string) (Route, *operation,
 		r.Reason = ReasonStaticAsset
 		return r, nil, m.u
 	}
-	for _, s := range v.scope {
-		if s.matches(m.u, m.norm) {
-			r.Reason = lacks
-			return r, nil, m.u
+	if in, nearMiss := v.inScope(m.u, m.norm); in {
+		r.Reason, r.nearMiss = lacks, nearMiss
+		if nearMiss && !v.strict {
+			r.Reason = ReasonNearMissPath
 		}
+		return r, nil, m.u
 	}
 	if len(v.hosts) > 0 && !v.apiHost(m.u.Hostname()) {
 		r.Reason = ReasonOtherHost
@@ -352,9 +417,34 @@ func (v *Validator) route(p *Pair, params map[string]string) (Route, *operation,
 	return r, nil, m.u
 }
 
+// inScope reports whether the request at u (norm: its normalized path) is
+// inside an entry of the [WithScope] scope: as written, or, a near miss,
+// only once it is read as servers that differ may read it
+// ([nearMissCandidates]).
+func (v *Validator) inScope(u *url.URL, norm string) (in, nearMiss bool) {
+	for _, s := range v.scope {
+		if s.matches(u, norm) {
+			return true, false
+		}
+	}
+	if len(v.scope) == 0 {
+		return false, false
+	}
+	for _, alt := range nearMissCandidates(norm) {
+		p := "/" + strings.Join(alt, "/")
+		for _, s := range v.scope {
+			if s.matches(u, p) {
+				return true, true
+			}
+		}
+	}
+	return false, false
+}
+
 // apiHost reports whether host (a name, without port) serves the API: one
 // of the spec's servers, localhost or a loopback address.
 func (v *Validator) apiHost(host string) bool {
+	host = strings.TrimSuffix(host, ".")
 	if v.hosts[strings.ToLower(host)] || strings.EqualFold(host, "localhost") {
 		return true
 	}

@@ -148,6 +148,12 @@ func TestScopeDefaults(t *testing.T) {
 		{"PUT", "https://test.stytch.com/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
 		{"PUT", "https://other.example/v1/b2b/sso/oidc/o/connections/c", ReasonOtherHost},
 		{"PUT", "https://API.stytch.com:443/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
+		{"PUT", "https://api.stytch.com./v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
+		// A percent-encoded unreserved character in the host is the
+		// character (RFC 3986, 6.2.2.2), though url.Parse refuses it.
+		{"PUT", "https://%74est.stytch.com/v1/b2b/sso/saml/o/connections/c", ReasonOperation},
+		{"PUT", "https://%74est.stytch.com/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
+		{"PUT", "https://%zzest.stytch.com/v1/b2b/sso/saml/o/connections/c", ReasonBadURL},
 		{"PUT", "http://127.0.0.1:8080/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
 		{"PUT", "http://[::1]:8080/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
 		{"PUT", "http://localhost/v1/b2b/sso/oidc/o/connections/c", ReasonOutsideAPI},
@@ -208,7 +214,7 @@ func TestRouteComparesURLsAsURLs(t *testing.T) {
 		{"%53 is S, not s", "/v1/b2b/%73%53o/saml" + rest, ReasonOutsideAPI}, // %53 is "S": paths are case-sensitive
 		{"every character", "/%76%31/%62%32%62/%73%73%6F/%73%61%6D%6C" + rest, ReasonOperation},
 		{"unreserved marks in a parameter", "/v1/b2b/sso/saml/org%2Dtest%5F%7E%2E" + "/connections/" + testSAMLID, ReasonOperation},
-		{"%2F is not /", "/v1/b2b/sso%2Fsaml" + rest, ReasonOutsideAPI},
+		{"%2F is not /", "/v1/b2b/sso%2Fsam1" + rest, ReasonOutsideAPI},
 		{"trailing /", "/v1/b2b/sso/saml" + rest + "/", ReasonUnknownOperation},
 		{"//v1", "//v1/b2b/sso/saml" + rest, ReasonUnknownOperation},
 		{"empty segment", "/v1/b2b//sso/saml" + rest, ReasonUnknownOperation},
@@ -217,6 +223,22 @@ func TestRouteComparesURLsAsURLs(t *testing.T) {
 		{".. resolved", "/v1/b2b/sso/external/../saml" + rest, ReasonUnknownOperation},
 		{".. dropped", "/v1/b2b/sso/../saml" + rest, ReasonUnknownOperation},
 		{"trailing / elsewhere", "/v1/b2b/sso/oidc" + rest + "/", ReasonOutsideAPI},
+		// A dot segment is one wherever it stands, a parameter's place too.
+		{". for a parameter", "/v1/b2b/sso/saml/./connections/" + testSAMLID, ReasonUnknownOperation},
+		{".. for a parameter", "/v1/b2b/sso/saml/../connections/" + testSAMLID, ReasonUnknownOperation},
+		{"%2E%2E for a parameter", "/v1/b2b/sso/saml/%2E%2E/connections/" + testSAMLID, ReasonUnknownOperation},
+		{"%2e for the last parameter", "/v1/b2b/sso/saml/" + testOrgID + "/connections/%2e", ReasonUnknownOperation},
+		// Servers differ on whether %2F separates segments: a path that is
+		// the spec's only once it does is a near miss.
+		{"sso%2Fsaml", "/v1/b2b/sso%2Fsaml" + rest, ReasonUnknownOperation},
+		{"..%2F", "/v1/b2b/sso/external/..%2Fsaml" + rest, ReasonUnknownOperation},
+		{"%2f..%2f", "/v1/b2b/sso/external%2f..%2fsaml" + rest, ReasonUnknownOperation},
+		// Some servers (and every browser) take a "\" (%5C) for a "/".
+		{"%5c", "/v1/b2b%5csso/saml" + rest, ReasonUnknownOperation},
+		// Some servers strip ";" parameters from segments before routing.
+		{";x=1", "/v1/b2b/sso/saml;x=1" + rest, ReasonUnknownOperation},
+		{";jsessionid", "/v1;jsessionid=A1/b2b/sso/saml" + rest, ReasonUnknownOperation},
+		{"%3B is not ;", "/v1/b2b/sso/saml%3Bx=1" + rest, ReasonOutsideAPI},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -350,4 +372,109 @@ func TestEveryRespellingRoutesAlike(t *testing.T) {
 		}
 	}
 	assert.Greater(t, n, 100)
+}
+
+// TestRouteDoesNotDependOnHowAClientEscapes: a character a URI cannot hold
+// as is (non-ASCII, a space, "|") is sent percent-encoded in UTF-8 (RFC
+// 3987, 3.1), so a path that spells it raw routes as the one that spells
+// its escape, with the same path reported and the same violations; a
+// percent-encoded "/" beside it stays a character of its segment.
+func TestRouteDoesNotDependOnHowAClientEscapes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	strict := newValidator(t, WithStrict(true))
+	const host = "https://test.stytch.com"
+	conn := "/connections/" + testSAMLID
+	for _, tc := range []struct {
+		raw, escaped string
+		want         Reason
+	}{
+		{"/v1/b2b/sso/saml/é" + conn, "/v1/b2b/sso/saml/%C3%A9" + conn, ReasonOperation},
+		{"/v1/b2b/sso/saml/org%2Fé" + conn, "/v1/b2b/sso/saml/org%2F%C3%A9" + conn, ReasonOperation},
+		{"/v1/b2b/sso/saml/a b%2Fc" + conn, "/v1/b2b/sso/saml/a%20b%2Fc" + conn, ReasonOperation},
+		{"/v1/b2b/sso/saml/a|%2f" + conn, "/v1/b2b/sso/saml/a%7C%2f" + conn, ReasonOperation},
+		{"/v1/b2b/sso%2Fsaml/é" + conn, "/v1/b2b/sso%2Fsaml/%C3%A9" + conn, ReasonUnknownOperation},
+		{"/v1/b2b/sso%2Fsam1/é" + conn, "/v1/b2b/sso%2Fsam1/%C3%A9" + conn, ReasonOutsideAPI},
+		{"/v1\\b2b\\sso/saml/o" + conn, "/v1%5Cb2b%5Csso/saml/o" + conn, ReasonUnknownOperation},
+	} {
+		raw, escaped := samlPair(t), samlPair(t)
+		raw.URL, escaped.URL = host+tc.raw, host+tc.escaped
+		rr, re := strict.Check(ctx, raw), strict.Check(ctx, escaped)
+		assert.Equal(t, tc.want, re.Route.Reason, "%s", tc.escaped)
+		assert.Equal(t, tc.escaped, re.Route.Path)
+		assert.Equal(t, re, rr, "%s routes and validates as %s", tc.raw, tc.escaped)
+	}
+}
+
+// TestScopeHostsComparedAsURLs: a scope's host is compared as URLs compare
+// it: a scheme's default port is that port, the case of a name does not
+// count, and an IPv6 address, bracketed, matches on any port when the
+// entry names none.
+func TestScopeHostsComparedAsURLs(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		entry, url string
+		in         bool
+	}{
+		{"test.stytch.com:443", "https://test.stytch.com/v1/other", true},
+		{"test.stytch.com:443", "https://TEST.stytch.com:443/v1/other", true},
+		{"test.stytch.com", "https://test.stytch.com:443/v1/other", true},
+		{"test.stytch.com:80", "http://test.stytch.com/v1/other", true},
+		{"test.stytch.com:443", "http://test.stytch.com/v1/other", false},
+		{"test.stytch.com:8443", "https://test.stytch.com/v1/other", false},
+		{"[::1]", "http://[::1]:8080/v1/other", true},
+		{"[::1]", "http://[::1]/v1/other", true},
+		{"[::1]:8080", "http://[::1]:8080/v1/other", true},
+		{"[::1]:8080", "http://[::1]:9090/v1/other", false},
+		{"[0:0::1]", "http://[::1]:8080/v1/other", true},
+		{"[::1]/v1/", "http://[::1]:8080/v1/other", true},
+		{"[::2]", "http://[::1]:8080/v1/other", false},
+		{"test.stytch.com", "https://test.stytch.com./v1/other", true}, // a fully qualified name
+		{"test.stytch.com.", "https://test.stytch.com/v1/other", true},
+		{"test.stytch.com", "https://%74est.stytch.com/v1/other", true}, // RFC 3986, 6.2.2.2
+		{"test.stytch.com", "https://%74est.stytch.com:%34%34%33/v1/other", false},
+	} {
+		v := newValidator(t, WithScope(tc.entry))
+		r := v.Route(&Pair{Method: "GET", URL: tc.url})
+		assert.Equal(t, tc.in, r.Reason == ReasonUndeclaredOperation, "scope %q, %s: %s", tc.entry, tc.url, r.Reason)
+	}
+	for _, bad := range []string{"test.stytch.com:0", "test.stytch.com:65536", "[::1]:99999/v1"} {
+		_, err := New(WithScope(bad))
+		assert.ErrorContains(t, err, "port", "WithScope(%q)", bad)
+	}
+	// A prefix no request path is written as is refused, not left to match
+	// nothing.
+	for _, bad := range []string{"/v1/./b2b/", "/v1/../b2b", "/v1/%2E%2E/b2b", "/v1/b2b/.", "test.stytch.com/v1/.."} {
+		_, err := New(WithScope(bad))
+		assert.ErrorContains(t, err, "dot segment", "WithScope(%q)", bad)
+	}
+}
+
+// TestScopeNearMiss: a path that enters a scope's prefix only once its
+// empty and dot segments are resolved is a near miss of the scope, as one
+// of the spec's paths would be: reported in strict mode, skipped under its
+// own reason otherwise. A path written inside the prefix stays inside.
+func TestScopeNearMiss(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	strict := newValidator(t, WithStrict(true), WithScope("/v1/b2b/"))
+	lax := newValidator(t, WithScope("/v1/b2b/"))
+	for _, path := range []string{"/v1//b2b/organizations/o", "/v1/x/../b2b/organizations/o", "/v1/./b2b/organizations/o", "/v1/%2E/b2b/organizations/o", "/v1%2Fb2b/organizations/o"} {
+		p := &Pair{Method: "GET", URL: "https://test.stytch.com" + path}
+		res := strict.Check(ctx, p)
+		assert.Equal(t, ReasonUnknownOperation, res.Route.Reason, "%s", path)
+		assert.Empty(t, res.Route.Template, "%s", path)
+		if assert.Len(t, res.Violations, 1, "%s", path) {
+			assert.Equal(t, KindUnknownOperation, res.Violations[0].Kind)
+			assert.Contains(t, res.Violations[0].Message, "empty or dot segment")
+		}
+		assert.Equal(t, ReasonNearMissPath, lax.Route(p).Reason, "%s", path)
+	}
+	for path, want := range map[string]Reason{
+		"/v1/b2b/organizations/o":        ReasonUndeclaredOperation,
+		"/v1/b2b/../../v2/organizations": ReasonUndeclaredOperation, // written inside the prefix
+		"/v1//b2c/organizations/o":       ReasonOutsideAPI,
+	} {
+		assert.Equal(t, want, lax.Route(&Pair{Method: "GET", URL: "https://test.stytch.com" + path}).Reason, "%s", path)
+	}
 }

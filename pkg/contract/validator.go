@@ -329,17 +329,16 @@ type match struct {
 // find routes a method and URL. params, when not nil, receives the path
 // parameters of the operation reached.
 func (v *Validator) find(method, rawURL string, params map[string]string) match {
-	u, err := url.Parse(rawURL)
+	u, err := parseURL(rawURL)
 	if err != nil {
 		return match{}
 	}
-	m := match{u: u, path: u.EscapedPath()}
+	m := match{u: u, path: escapedPath(u)}
 	m.norm = normalizePath(m.path)
-	parts := strings.Split(strings.TrimPrefix(m.norm, "/"), "/")
-	m.op, m.template = v.lookup(strings.ToUpper(method), parts, params)
-	if m.template == "" && hasEmptyOrDotSegment(parts) {
-		for _, alt := range nearMissCandidates(parts) {
-			if _, t := v.lookup("", alt, nil); t != "" {
+	m.op, m.template = v.lookup(strings.ToUpper(method), splitPath(m.norm), params, false)
+	if m.template == "" {
+		for _, alt := range nearMissCandidates(m.norm) {
+			if _, t := v.lookup("", alt, nil, true); t != "" {
 				m.nearMiss = t
 				break
 			}
@@ -348,11 +347,78 @@ func (v *Validator) find(method, rawURL string, params map[string]string) match 
 	return m
 }
 
+// mayBeNearMiss is a quick test that a normalized path has none of what
+// makes a near miss (see [nearMissCandidates]): it is true for every one
+// that has, and for a few others.
+func mayBeNearMiss(norm string) bool {
+	return strings.HasSuffix(norm, "/") || strings.Contains(norm, "//") || strings.Contains(norm, "/.") ||
+		strings.HasPrefix(norm, ".") || strings.Contains(norm, "%2F") || strings.Contains(norm, "%5C") || strings.Contains(norm, ";")
+}
+
+// dropSegmentParams removes from each segment of p what follows a ";" in
+// it (RFC 3986, 3.3: "/name;v=1.1/").
+func dropSegmentParams(p string) string {
+	if !strings.Contains(p, ";") {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] != ';' {
+			b.WriteByte(p[i])
+			continue
+		}
+		j := strings.IndexByte(p[i:], '/')
+		if j < 0 {
+			break
+		}
+		i += j - 1
+	}
+	return b.String()
+}
+
+// parseURL parses a request URL as url.Parse does, and also one whose
+// host holds a percent-encoded unreserved character ("%74est.stytch.com"),
+// which RFC 3986 (6.2.2.2) makes the same host and url.Parse refuses.
+func parseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err == nil {
+		return u, nil
+	}
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return nil, err
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	auth := rest[:end]
+	hostport := auth[strings.LastIndexByte(auth, '@')+1:]
+	if i := strings.LastIndexByte(hostport, ':'); i >= 0 && !strings.Contains(hostport[i:], "]") && strings.Contains(hostport[i:], "%") {
+		return nil, err // a port is digits only
+	}
+	host := normalizePath(auth) // decodes unreserved characters only
+	if host == auth {
+		return nil, err
+	}
+	u, err2 := url.Parse(scheme + "://" + host + rest[end:])
+	if err2 != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// splitPath splits a path into its segments, the leading "/" left out.
+func splitPath(p string) []string {
+	return strings.Split(strings.TrimPrefix(p, "/"), "/")
+}
+
 // lookup returns the operation that method reaches at the path split into
 // parts (nil when none), and the first template the path matches whatever
-// the method ("" when none). params, when not nil, receives the path
+// the method ("" when none). A parameter is never empty, nor a dot segment
+// ("." or "..") unless dots is set. params, when not nil, receives the path
 // parameters of the operation.
-func (v *Validator) lookup(method string, parts []string, params map[string]string) (*operation, string) {
+func (v *Validator) lookup(method string, parts []string, params map[string]string, dots bool) (*operation, string) {
 	tmpl := ""
 	for _, r := range v.routes {
 		if len(r.segs) != len(parts) {
@@ -360,7 +426,7 @@ func (v *Validator) lookup(method string, parts []string, params map[string]stri
 		}
 		match := true
 		for i, s := range r.segs {
-			if s != "" && s != parts[i] || s == "" && parts[i] == "" {
+			if s != "" && s != parts[i] || s == "" && (parts[i] == "" || !dots && isDotSegment(parts[i])) {
 				match = false
 				break
 			}
@@ -390,6 +456,33 @@ func (v *Validator) lookup(method string, parts []string, params map[string]stri
 		return o, r.template
 	}
 	return nil, tmpl
+}
+
+// escapedPath returns u's path as the request spelled it, every escape
+// kept as written ("%2F" stays "%2F"), with the bytes a URI cannot hold as
+// they are (non-ASCII, a space, '"', '<', '>', '\', '^', '`', '{', '|',
+// '}') percent-encoded, as a client encodes them before sending (RFC 3987,
+// 3.1). url.URL.EscapedPath does not do this: when the path holds such a
+// byte, it escapes the decoded path again, turning "%2F" into a "/".
+func escapedPath(u *url.URL) string {
+	raw := u.RawPath
+	if raw == "" {
+		// The path as written is what url.URL escapes it to.
+		return u.EscapedPath()
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c > ' ' && c < 0x7f && !strings.ContainsRune("\"<>\\^`{|}", rune(c)) {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }
 
 // normalizePath returns an escaped path with its percent-encoded unreserved
@@ -441,22 +534,45 @@ func isUnreserved(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
 }
 
+// isDotSegment reports whether a segment (its unreserved characters
+// decoded) is "." or "..".
+func isDotSegment(s string) bool { return s == "." || s == ".." }
+
 // hasEmptyOrDotSegment reports whether a path split into segments has an
 // empty segment ("//", a trailing "/") or a "." or ".." one.
 func hasEmptyOrDotSegment(parts []string) bool {
 	for _, s := range parts {
-		if s == "" || s == "." || s == ".." {
+		if s == "" || isDotSegment(s) {
 			return true
 		}
 	}
 	return false
 }
 
-// nearMissCandidates returns the paths a path with empty or dot segments
-// may have been meant as: its segments without the empty and "." ones and
-// with each ".." resolved against the segment before it (as a browser
-// would), then with the ".." segments dropped instead.
-func nearMissCandidates(parts []string) [][]string {
+// nearMissCandidates returns, split into segments, the paths a normalized
+// path may have been meant as when servers differ on how they route it:
+// when it has an empty or dot segment, a percent-encoded "/" ("%2F", which
+// some servers decode before routing) or "\" ("%5C", which browsers and
+// some servers take for a "/"), or a ";" parameter (which some strip from
+// each segment). They are: the path itself, each "%2F" and "%5C" read as a
+// "/", its ";" parameters dropped and a dot segment standing for a
+// parameter; then without its empty and "." segments and with each ".."
+// resolved against the segment before it (as a browser would); then with
+// the ".." segments dropped instead. It returns nil for a path servers
+// agree on.
+func nearMissCandidates(norm string) [][]string {
+	if !mayBeNearMiss(norm) {
+		return nil
+	}
+	p := norm
+	if strings.Contains(p, "%2F") || strings.Contains(p, "%5C") {
+		p = strings.ReplaceAll(strings.ReplaceAll(p, "%2F", "/"), "%5C", "/")
+	}
+	p = dropSegmentParams(p)
+	parts := splitPath(p)
+	if p == norm && !hasEmptyOrDotSegment(parts) {
+		return nil
+	}
 	resolved := make([]string, 0, len(parts))
 	dropped := make([]string, 0, len(parts))
 	for _, s := range parts {
@@ -471,7 +587,7 @@ func nearMissCandidates(parts []string) [][]string {
 			dropped = append(dropped, s)
 		}
 	}
-	return [][]string{resolved, dropped}
+	return [][]string{parts, resolved, dropped}
 }
 
 // Validate checks one pair and returns every violation found, sorted by
@@ -597,8 +713,10 @@ func (v *Validator) Check(ctx context.Context, p *Pair) Result {
 func unknownOperation(d Route) Violation {
 	msg := "the spec declares no operation for this method and path"
 	switch {
+	case d.nearMiss && d.Template == "":
+		msg = "the path is inside the API's scope only once its empty or dot segments, a trailing /, an encoded / or a ; parameter are resolved: servers differ on how they route it"
 	case d.nearMiss:
-		msg = "the path is not written as the spec's " + d.Template + " (it has an empty or dot segment, or a trailing /): servers differ on how they route it"
+		msg = "the path is not written as the spec's " + d.Template + " (it has an empty or dot segment, a trailing /, an encoded / or a ; parameter): servers differ on how they route it"
 	case d.Template != "":
 		msg = "the spec declares no " + d.Method + " operation at " + d.Template
 	}
