@@ -205,7 +205,9 @@ func (t *tally) file(f *fileDone) {
 	case f.Err != nil:
 		t.sum.Files++
 		t.sum.Unreadable++
-		fmt.Fprintf(t.stderr, "ssocontract validate: %v\n", f.Err)
+		// The error names the file, whose name may hold a line break: a
+		// line of its own would be a workflow command in GitHub Actions.
+		fmt.Fprintf(t.stderr, "ssocontract validate: %s\n", contract.Escape(f.Err.Error()))
 	default:
 		t.sum.Files++
 	}

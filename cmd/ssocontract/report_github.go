@@ -80,8 +80,9 @@ func (g *githubReporter) file(f *fileDone) {
 	case f.PassedOver != "":
 		annotation{level: "warning", file: f.File, title: "ssocontract: skipped", message: f.PassedOver}.write(g.o.out)
 	case f.Err != nil:
-		g.errs = append(g.errs, fileError{f.File, f.Err.Error()})
-		annotation{level: "error", file: annotationFile(f.File, f.Stdin), title: "ssocontract: unreadable input", message: f.Err.Error()}.write(g.o.out)
+		msg := contract.Escape(f.Err.Error())
+		g.errs = append(g.errs, fileError{f.File, msg})
+		annotation{level: "error", file: annotationFile(f.File, f.Stdin), title: "ssocontract: unreadable input", message: msg}.write(g.o.out)
 	}
 }
 
