@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,4 +36,34 @@ func TestUnreadableFileNameForgesNoLine(t *testing.T) {
 		}
 		assert.NotContains(t, stderr, "\u202e", "%v", args)
 	}
+}
+
+// The job summary's table of violations by operation and kind has a row
+// per operation, not per path: calls the spec does not declare, each at a
+// path of its own, are one row, so that the summary (and what validate
+// holds to write it) does not grow with the number of distinct paths.
+func TestJobSummaryUnknownOperationsOneRow(t *testing.T) {
+	t.Parallel()
+	const n = 50
+	var entries []string
+	for i := range n {
+		entries = append(entries, fmt.Sprintf(`{"request":{"method":"POST","url":"https://test.stytch.com/v1/b2b/sso/saml/org-%d/connections/c"},"response":{"status":200}}`, i))
+	}
+	dir := t.TempDir()
+	har := filepath.Join(dir, "unknown.har")
+	require.NoError(t, os.WriteFile(har, []byte(`{"log":{"entries":[`+strings.Join(entries, ",\n")+`]}}`), 0o600))
+	summary := filepath.Join(dir, "summary.md")
+
+	code, stdout, stderr := runWith(t, "", map[string]string{"GITHUB_STEP_SUMMARY": summary}, "validate", "--strict", "--format", "github", har)
+	require.Equal(t, exitFail, code, stderr)
+	assert.Equal(t, n, strings.Count(stdout, "unknown-operation::"), "one annotation per violation")
+	data, err := os.ReadFile(summary)
+	require.NoError(t, err)
+	var rows []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "| ") && strings.Contains(line, "| unknown-operation |") {
+			rows = append(rows, line)
+		}
+	}
+	assert.Equal(t, []string{fmt.Sprintf("| POST (unknown operation) | unknown-operation | %d |", n)}, rows)
 }

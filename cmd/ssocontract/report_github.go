@@ -66,7 +66,9 @@ func (g *githubReporter) pair(r *result) {
 		a.write(g.o.out)
 	}
 	for _, v := range r.Violations {
-		g.byOpKind[[2]string{v.Operation, string(v.Kind)}]++
+		// r.Operation, not v.Operation: a call the spec does not declare is
+		// "METHOD (unknown operation)", one row, not one per path.
+		g.byOpKind[[2]string{r.Operation, string(v.Kind)}]++
 		annotation{
 			level: "error", file: file, line: r.Line,
 			title:   fmt.Sprintf("ssocontract: %s %s %s", v.Operation, v.Side, v.Kind),
