@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -66,4 +67,25 @@ func TestJobSummaryUnknownOperationsOneRow(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{fmt.Sprintf("| POST (unknown operation) | unknown-operation | %d |", n)}, rows)
+}
+
+// A body not captured in JSON names its pair as a violation does: method,
+// path and operation beside file, entry and line, so that a reader can
+// tell which call of the file it is without opening the capture.
+func TestJSONBodyNotCapturedNamesThePair(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runCLI(t, "validate", "--format", "json", "testdata/chrome-missing-body.har")
+	require.Equal(t, exitOK, code, stderr)
+	var doc struct {
+		Missing []map[string]any `json:"bodies_not_captured"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+	require.Len(t, doc.Missing, 1)
+	m := doc.Missing[0]
+	assert.Equal(t, "PUT", m["method"])
+	assert.Equal(t, "UpdateSAMLConnection", m["operation"])
+	assert.Contains(t, m["path"], "/v1/b2b/sso/saml/")
+	assert.Equal(t, "response", m["side"])
+	assert.Equal(t, "testdata/chrome-missing-body.har", m["file"])
+	assert.Positive(t, m["line"])
 }
