@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
 // A capture file's name is not ours to trust (a directory of someone
@@ -88,4 +90,22 @@ func TestJSONBodyNotCapturedNamesThePair(t *testing.T) {
 	assert.Equal(t, "response", m["side"])
 	assert.Equal(t, "testdata/chrome-missing-body.har", m["file"])
 	assert.Positive(t, m["line"])
+}
+
+// JSON's summary counts every reason a pair can be skipped, zero or not,
+// so that a reader finds the same keys in every run.
+func TestJSONSummaryListsEverySkipReason(t *testing.T) {
+	t.Parallel()
+	code, stdout, stderr := runCLI(t, "validate", "--format", "json", "testdata/chrome-mixed.har")
+	require.Equal(t, exitOK, code, stderr)
+	var doc struct {
+		Summary struct {
+			Skipped map[string]int `json:"skipped"`
+		} `json:"summary"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+	for _, r := range []contract.Reason{contract.ReasonUndeclaredOperation, contract.ReasonNearMissPath, contract.ReasonNoBodyCaptured,
+		contract.ReasonPreflight, contract.ReasonStaticAsset, contract.ReasonOtherHost, contract.ReasonOutsideAPI, contract.ReasonBadURL} {
+		assert.Contains(t, doc.Summary.Skipped, string(r))
+	}
 }
