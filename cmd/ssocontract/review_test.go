@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,4 +109,52 @@ func TestJSONSummaryListsEverySkipReason(t *testing.T) {
 		contract.ReasonPreflight, contract.ReasonStaticAsset, contract.ReasonOtherHost, contract.ReasonOutsideAPI, contract.ReasonBadURL} {
 		assert.Contains(t, doc.Summary.Skipped, string(r))
 	}
+}
+
+// SARIF stays valid whatever the capture files are called: spaces,
+// unicode, "%", "#", "?", a Windows drive-like name, a line break and a
+// bidi control in a name, a directory with such a name, an absolute path
+// and standard input together; each result's artifact URI is a URI
+// reference that resolves back to the file's path.
+func TestSARIFOddFileNames(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/violations.har")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	names := []string{"a b.har", "ünï.har", "100%.har", "#1.har", "a?b.har", "C:foo.har", `C:\x.har`, "x\ny.har", "\u202eevil.har", "sub dir #2/in.har"}
+	for _, n := range names {
+		p := filepath.Join(dir, n)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, data, 0o600))
+	}
+	abs := filepath.Join(dir, "a b.har")
+	wd, err := os.Getwd()
+	require.NoError(t, err)
+	rel, err := filepath.Rel(wd, dir)
+	require.NoError(t, err)
+
+	code, stdout, stderr := runWith(t, string(data), nil, "validate", "--format", "sarif", rel, abs, "-")
+	require.Equal(t, exitFail, code, stderr)
+	requireValidSARIF(t, sarifSchema(t), stdout)
+	run := readSARIF(t, stdout).Runs[0]
+	files := map[string]bool{}
+	for _, r := range run.Results {
+		if len(r.Locations) == 0 {
+			files["-"] = true
+			continue
+		}
+		u, err := url.Parse(r.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+		require.NoError(t, err)
+		if u.Scheme == "file" {
+			assert.Equal(t, abs, filepath.FromSlash(u.Path))
+		} else {
+			p, err := filepath.Rel(rel, filepath.FromSlash(u.Path))
+			require.NoError(t, err)
+			files[filepath.ToSlash(p)] = true
+		}
+	}
+	for _, n := range names {
+		assert.True(t, files[n], "a result points at %q", n)
+	}
+	assert.True(t, files["-"], "standard input's results have no location")
 }
