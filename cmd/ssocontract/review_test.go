@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"net/url"
 	"os"
@@ -157,4 +158,142 @@ func TestSARIFOddFileNames(t *testing.T) {
 		assert.True(t, files[n], "a result points at %q", n)
 	}
 	assert.True(t, files["-"], "standard input's results have no location")
+}
+
+// hostileHAR writes a HAR file built from testdata/violations.har's first
+// entry to forge output lines (a line break and a workflow command, a
+// carriage return, bidi and line-separator characters in body keys, a
+// method, a path and a media type) and to leak values (canaries and a JWT
+// in bodies, headers and the query string).
+func hostileHAR(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("testdata/violations.har")
+	require.NoError(t, err)
+	var har map[string]any
+	require.NoError(t, json.Unmarshal(data, &har))
+	log := har["log"].(map[string]any)
+	base, err := json.Marshal(log["entries"].([]any)[0])
+	require.NoError(t, err)
+	const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJDQU5BUllKV1QifQ.c2lnQ0FOQVJZ"
+	const forge = "\n::error file=forged.har,line=1::FORGED\r\nFORGED-LINE\u202eevil\u2028\u0085"
+	entry := func(edit func(req, resp map[string]any)) any {
+		var e map[string]any
+		require.NoError(t, json.Unmarshal(base, &e))
+		edit(e["request"].(map[string]any), e["response"].(map[string]any))
+		return e
+	}
+	body := func(text *string, edit func(map[string]any)) {
+		var b map[string]any
+		require.NoError(t, json.Unmarshal([]byte(*text), &b))
+		edit(b)
+		out, err := json.Marshal(b)
+		require.NoError(t, err)
+		*text = string(out)
+	}
+	header := func(m map[string]any, name, value string) {
+		m["headers"] = append(m["headers"].([]any), map[string]any{"name": name, "value": value})
+	}
+	entries := []any{
+		entry(func(req, resp map[string]any) {
+			pd := req["postData"].(map[string]any)
+			text := pd["text"].(string)
+			body(&text, func(b map[string]any) {
+				b["x"+forge] = "CANARY_REQ " + jwt
+				b["display_name"] = 12345
+				b["identity_provider"] = "CANARY_ENUM" + forge
+			})
+			pd["text"] = text
+			content := resp["content"].(map[string]any)
+			text = content["text"].(string)
+			body(&text, func(b map[string]any) {
+				b["y"+forge] = "CANARY_RESP"
+				b["session_jwt"] = jwt
+				b["connection"].(map[string]any)["status"] = "CANARY_STATUS" + forge
+			})
+			content["text"] = text
+			header(req, "Authorization", "Bearer "+jwt)
+			header(req, "X-Stytch-Canary", "CANARY_HDR "+jwt)
+			header(req, "X-Stytch-Foo\u202e", "CANARY_HDR2")
+			req["url"] = req["url"].(string) + "?session_token=CANARY_QUERY&jwt=" + jwt
+		}),
+		entry(func(req, _ map[string]any) { req["method"] = "PUT" + forge }),
+		entry(func(req, _ map[string]any) {
+			req["url"] = strings.Replace(req["url"].(string), "organization-test", "organization%0A::error::FORGED%0D%E2%80%AEtest", 1)
+		}),
+		entry(func(req, _ map[string]any) {
+			req["url"] = "https://evil.example/%0A::error::FORGED%E2%80%AE/x?t=CANARY_OTHER"
+		}),
+		entry(func(_, resp map[string]any) { header(resp, "X-Stytch-Debug", "CANARY_RESP_HDR "+jwt) }),
+		entry(func(_, resp map[string]any) {
+			resp["content"].(map[string]any)["text"] = `{"CANARY_BROKEN": "` + jwt + `"`
+		}),
+	}
+	log["entries"] = entries
+	out, err := json.Marshal(har)
+	require.NoError(t, err)
+	p := filepath.Join(t.TempDir(), "hostile.har")
+	require.NoError(t, os.WriteFile(p, out, 0o600))
+	return p
+}
+
+// A crafted capture forges no output line in any format, leaks no value
+// of a body, header or query string, keeps JSON, SARIF and JUnit
+// well-formed, and every format counts the same violations and exits the
+// same way.
+func TestHostileCaptureEveryFormat(t *testing.T) {
+	t.Parallel()
+	file := hostileHAR(t)
+	wantViolations := -1
+	for _, f := range validateFormats() {
+		code, stdout, stderr := runCLI(t, "validate", "--strict", "--format", f.name, file)
+		assert.Equal(t, exitFail, code, "%s: %s", f.name, stderr)
+		for _, line := range strings.Split(stdout+stderr, "\n") {
+			assert.False(t, strings.HasPrefix(line, "::error::FORGED") || strings.HasPrefix(line, "::error file=forged") || strings.HasPrefix(line, "FORGED"),
+				"%s: a forged line: %q", f.name, line)
+		}
+		for _, c := range []string{"CANARY", "eyJ", "FAKE-TEST-ONLY", "UkVEQUNURUQ"} {
+			assert.NotContains(t, stdout+stderr, c, f.name)
+		}
+		if f.name == "text" || f.name == "github" {
+			assert.NotContains(t, stdout+stderr, "\u202e", f.name)
+			assert.NotContains(t, stdout+stderr, "\u2028", f.name)
+		}
+		var n int
+		switch f.name {
+		case "text":
+			n = strings.Count(stdout, "\n") - 1
+		case "github":
+			for _, line := range strings.Split(stdout, "\n") {
+				if strings.HasPrefix(line, "::error ") {
+					n++
+				}
+			}
+		case "json":
+			var doc struct {
+				Violations []violationRecord `json:"violations"`
+				Summary    validateSummary   `json:"summary"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+			n = len(doc.Violations)
+			assert.Equal(t, n, doc.Summary.Violations)
+		case "sarif":
+			requireValidSARIF(t, sarifSchema(t), stdout)
+			n = len(readSARIF(t, stdout).Runs[0].Results)
+		case "junit":
+			var doc junitSuites
+			require.NoError(t, xml.Unmarshal([]byte(stdout), &doc), stdout)
+			for _, s := range doc.Suites {
+				for _, c := range s.Cases {
+					if c.Failure != nil {
+						n += strings.Count(c.Failure.Text, "\n") + 1
+					}
+				}
+			}
+		}
+		if wantViolations < 0 {
+			wantViolations = n
+			assert.Positive(t, n)
+		}
+		assert.Equal(t, wantViolations, n, "%s counts the violations the others count", f.name)
+	}
 }
