@@ -212,6 +212,6 @@ func (c *coverageFiles) file(f *fileDone) {
 		fmt.Fprintf(c.stderr, "ssocontract coverage: skipped %s: %s\n", contract.Escape(f.File), f.PassedOver)
 	case f.Err != nil:
 		c.unreadable++
-		fmt.Fprintf(c.stderr, "ssocontract coverage: %v\n", f.Err)
+		fmt.Fprintf(c.stderr, "ssocontract coverage: %s\n", contract.Escape(f.Err.Error())) // the error names the file
 	}
 }

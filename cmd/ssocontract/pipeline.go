@@ -281,13 +281,19 @@ func (pl *pipeline) run(ctx context.Context, paths []string, out sink) {
 
 // read streams the pairs of one input into chunks, queued both for the
 // workers and, in order, for the sink, within the in-flight budget.
+//
+// A chunk goes to the workers before the sink: the sink may be reading an
+// earlier input, and a reader that waited for it while its chunk held
+// budget could keep that earlier input's reader waiting for the budget
+// forever. Handed to the workers first, the chunk's bytes are released
+// once checked, whatever the sink does.
 func (pl *pipeline) read(in *input, work chan<- *chunk, inFlight *budget) {
 	var cur *chunk
 	flush := func() {
 		if cur != nil {
 			inFlight.acquire(cur.bytes)
-			in.chunks <- cur
 			work <- cur
+			in.chunks <- cur
 			cur = nil
 		}
 	}

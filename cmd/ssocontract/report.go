@@ -102,12 +102,15 @@ type validateSummary struct {
 	NothingChecked bool `json:"nothing_checked"`
 }
 
+// newSummary starts a summary with every reason a pair can be skipped at
+// zero, so that JSON and the job summary name the same reasons in every run.
 func newSummary() *validateSummary {
-	return &validateSummary{Skipped: map[string]int{
-		string(contract.ReasonOtherHost): 0, string(contract.ReasonOutsideAPI): 0, string(contract.ReasonPreflight): 0,
-		string(contract.ReasonStaticAsset): 0, string(contract.ReasonBadURL): 0, string(contract.ReasonNearMissPath): 0,
-		string(contract.ReasonUndeclaredOperation): 0, string(contract.ReasonNoBodyCaptured): 0,
-	}}
+	skipped := map[string]int{}
+	for _, r := range []contract.Reason{contract.ReasonUndeclaredOperation, contract.ReasonNearMissPath, contract.ReasonNoBodyCaptured,
+		contract.ReasonPreflight, contract.ReasonStaticAsset, contract.ReasonOtherHost, contract.ReasonOutsideAPI, contract.ReasonBadURL} {
+		skipped[string(r)] = 0
+	}
+	return &validateSummary{Skipped: skipped}
 }
 
 // add counts one pair.
@@ -206,7 +209,9 @@ func (t *tally) file(f *fileDone) {
 	case f.Err != nil:
 		t.sum.Files++
 		t.sum.Unreadable++
-		fmt.Fprintf(t.stderr, "ssocontract validate: %v\n", f.Err)
+		// The error names the file, whose name may hold a line break: a
+		// line of its own would be a workflow command in GitHub Actions.
+		fmt.Fprintf(t.stderr, "ssocontract validate: %s\n", contract.Escape(f.Err.Error()))
 	default:
 		t.sum.Files++
 	}

@@ -66,7 +66,9 @@ func (g *githubReporter) pair(r *result) {
 		a.write(g.o.out)
 	}
 	for _, v := range r.Violations {
-		g.byOpKind[[2]string{v.Operation, string(v.Kind)}]++
+		// r.Operation, not v.Operation: a call the spec does not declare is
+		// "METHOD (unknown operation)", one row, not one per path.
+		g.byOpKind[[2]string{r.Operation, string(v.Kind)}]++
 		annotation{
 			level: "error", file: file, line: r.Line,
 			title:   fmt.Sprintf("ssocontract: %s %s %s", v.Operation, v.Side, v.Kind),
@@ -80,8 +82,9 @@ func (g *githubReporter) file(f *fileDone) {
 	case f.PassedOver != "":
 		annotation{level: "warning", file: f.File, title: "ssocontract: skipped", message: f.PassedOver}.write(g.o.out)
 	case f.Err != nil:
-		g.errs = append(g.errs, fileError{f.File, f.Err.Error()})
-		annotation{level: "error", file: annotationFile(f.File, f.Stdin), title: "ssocontract: unreadable input", message: f.Err.Error()}.write(g.o.out)
+		msg := contract.Escape(f.Err.Error())
+		g.errs = append(g.errs, fileError{f.File, msg})
+		annotation{level: "error", file: annotationFile(f.File, f.Stdin), title: "ssocontract: unreadable input", message: msg}.write(g.o.out)
 	}
 }
 

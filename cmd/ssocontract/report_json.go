@@ -27,12 +27,16 @@ type violationRecord struct {
 	contract.Violation
 }
 
-// missingBody is a checked pair whose body the capture did not record.
+// missingBody is a checked pair whose body the capture did not record,
+// named as a violation names its pair.
 type missingBody struct {
-	File  string        `json:"file"`
-	Entry int           `json:"entry"`
-	Line  int           `json:"line,omitempty"`
-	Side  contract.Side `json:"side"`
+	File      string        `json:"file"`
+	Entry     int           `json:"entry"`
+	Line      int           `json:"line,omitempty"`
+	Method    string        `json:"method"`
+	Path      string        `json:"path"`
+	Operation string        `json:"operation"`
+	Side      contract.Side `json:"side"`
 }
 
 // fileError is an input that could not be read.
@@ -52,7 +56,7 @@ func (j *jsonReporter) start() { io.WriteString(j.o.out, "{") }
 
 func (j *jsonReporter) pair(r *result) {
 	for _, side := range r.NotCaptured {
-		j.missing.add(missingBody{r.File, r.Index, r.Line, side})
+		j.missing.add(missingBody{r.File, r.Index, r.Line, r.Route.Method, r.Route.Path, r.Operation, side})
 	}
 	for _, v := range r.Violations {
 		j.violations.add(violationRecord{r.File, r.Index, r.Line, v})

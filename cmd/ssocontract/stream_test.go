@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -111,23 +108,10 @@ func TestWriteMemoryCorpus(t *testing.T) {
 	t.Log(writeHAR(t, dir, "clean-100k.har", n, false))
 	t.Log(writeHARFrom(t, "testdata/violations.har", dir, "violating-100k.har", n, false))
 
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	_, err := zw.Write(make([]byte, 30<<20))
-	require.NoError(t, err)
-	require.NoError(t, zw.Close())
-	body := base64.StdEncoding.EncodeToString(gz.Bytes())
-	var har strings.Builder
-	har.WriteString(`{"log":{"entries":[`)
-	for i := range 40 {
-		if i > 0 {
-			har.WriteString(",\n")
-		}
-		har.WriteString(`{"request":{"method":"GET","url":"https://x.test/"},"response":{"status":200,"headers":[{"name":"Content-Encoding","value":"gzip"}],"content":{"text":"` + body + `","encoding":"base64"}}}`)
-	}
-	har.WriteString("]}}")
+	entry := gzipEntry(t, "https://x.test/", 30<<20)
+	har := `{"log":{"entries":[` + strings.Repeat(entry+",\n", 39) + entry + "]}}"
 	p := filepath.Join(dir, "gzip-heavy.har")
-	require.NoError(t, os.WriteFile(p, []byte(har.String()), 0o600))
+	require.NoError(t, os.WriteFile(p, []byte(har), 0o600))
 	t.Log(p)
 }
 

@@ -86,19 +86,18 @@ const batchMemoryLimit = 128 << 20
 // memory limit, unless GOGC or GOMEMLIMIT is set (the user's choice wins),
 // and returns the function that restores them.
 func batchGC() (restore func()) {
-	oldPercent, oldLimit := -2, int64(-1)
+	var undo []func()
 	if os.Getenv("GOGC") == "" {
-		oldPercent = debug.SetGCPercent(batchGCPercent)
+		old := debug.SetGCPercent(batchGCPercent)
+		undo = append(undo, func() { debug.SetGCPercent(old) })
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		oldLimit = debug.SetMemoryLimit(batchMemoryLimit)
+		old := debug.SetMemoryLimit(batchMemoryLimit)
+		undo = append(undo, func() { debug.SetMemoryLimit(old) })
 	}
 	return func() {
-		if oldPercent != -2 {
-			debug.SetGCPercent(oldPercent)
-		}
-		if oldLimit >= 0 {
-			debug.SetMemoryLimit(oldLimit)
+		for _, u := range undo {
+			u()
 		}
 	}
 }
