@@ -173,7 +173,7 @@ func withValidation(v *contract.Validator, cfg contract.CheckConfig) Option {
 	return WithExchangeCheck(func(ctx context.Context, ex *Exchange) error {
 		return c.Check(ctx, &contract.Pair{Method: ex.Method, URL: ex.URL, RequestHeader: ex.RequestHeader,
 			RequestBody: ex.RequestBody, StatusCode: ex.StatusCode, ResponseHeader: ex.ResponseHeader,
-			ResponseBody: ex.ResponseBody, Index: -1})
+			ResponseBody: ex.ResponseBody, Index: -1, Redact: ex.Redact})
 	})
 }
 
