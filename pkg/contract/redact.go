@@ -1,8 +1,11 @@
 package contract
 
 import (
+	"net/http"
 	"strings"
+	"sync"
 
+	"github.com/stytchsso/stytchsso/api/names"
 	"github.com/stytchsso/stytchsso/internal/scrub"
 )
 
@@ -61,4 +64,27 @@ func removePointerShapes(loc string) string {
 		segs[i] = scrub.RemoveShapes(s)
 	}
 	return strings.Join(segs, "/")
+}
+
+// credentialRedactor returns a Pair.Redact for a request sent with header
+// h: it removes the credentials the request carries (the Basic password
+// and credential, the member session token and JWT), in every encoding.
+// The validating Transport knows no other secret. The scrubber is built on
+// the first call only, that is for a pair with violations. nil when h
+// carries no credential.
+func credentialRedactor(h http.Header) func(string) string {
+	var secrets []string
+	if user, pass, ok := (&http.Request{Header: h}).BasicAuth(); ok {
+		secrets = append(secrets, pass, scrub.BasicCredential(user, pass))
+	}
+	for _, name := range []string{names.HeaderMemberSession, names.HeaderMemberSessionJWT} {
+		if v := h.Get(name); v != "" {
+			secrets = append(secrets, v)
+		}
+	}
+	if len(secrets) == 0 {
+		return nil
+	}
+	sc := sync.OnceValue(func() *scrub.Scrubber { return scrub.New(secrets...) })
+	return func(s string) string { return sc().Scrub(s) }
 }

@@ -2,7 +2,9 @@ package contract
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/stytchsso/stytchsso/internal/scrub"
+	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
 // secretName stands for a secret a peer echoes as a name.
@@ -105,4 +108,45 @@ func TestViolationErrorPrintsNoHeaderNorBody(t *testing.T) {
 	}
 	assert.Contains(t, fmt.Sprintf("%#v", e), "StatusCode:200")
 	assert.Equal(t, "(*contract.ViolationError)(nil)", fmt.Sprintf("%#v", (*ViolationError)(nil)))
+}
+
+// TestTransportRedactsTheRequestsCredentials: the validating Transport knows
+// no secret but those the request carries, and those it redacts: a
+// response naming undeclared fields after the Basic password and the
+// member session token, hex-encoded, is reported without either, in the
+// log, to OnViolation and in the error.
+func TestTransportRedactsTheRequestsCredentials(t *testing.T) {
+	t.Parallel()
+	const (
+		password = "secret-test-CANARY-transport-0a1b2c"
+		token    = "session-token-CANARY-transport-3d4e5f"
+	)
+	for _, mode := range []Mode{Monitor, Enforce} {
+		body := edit(t, samlPair(t).ResponseBody, func(m map[string]any) {
+			conn(m)[hex.EncodeToString([]byte(password))] = 1
+			conn(m)[hex.EncodeToString([]byte(token))] = 2
+		})
+		req, tracker := setup(t, http.StatusOK, body)
+		req.SetBasicAuth(testutil.ProjectID, password)
+		req.Header.Set("X-Stytch-Member-Session", token)
+		var out strings.Builder
+		reported := 0
+		tr := mustTransport(t, newValidator(t, WithStrict(true)), CheckConfig{Mode: mode,
+			Logger: slog.New(slog.NewTextHandler(&out, nil)),
+			OnViolation: func(_ context.Context, _ *Pair, vs []Violation) {
+				reported += len(vs)
+				fmt.Fprintf(&out, "%v %#v\n", vs, vs)
+			}}, tracker)
+		resp, err := tr.RoundTrip(req)
+		if mode == Monitor {
+			require.NoError(t, err)
+			require.NoError(t, resp.Body.Close())
+		} else {
+			require.Error(t, err)
+			fmt.Fprintf(&out, "%v %+v %#v\n", err, err, err)
+		}
+		assert.Equal(t, 2, reported, "%v", mode)
+		assert.Equal(t, 2, strings.Count(out.String(), "/connection/"+scrub.Marker+" "), "%v:\n%s", mode, out.String())
+		assert.Empty(t, testutil.Reveals(out.String(), "CANARY"), "%v:\n%s", mode, out.String())
+	}
 }
