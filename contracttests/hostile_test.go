@@ -24,18 +24,22 @@ import (
 
 // hostileEcho wraps the provider so that every answer echoes the request's
 // secret and member session token in enc: in an undeclared field of a 200
-// and in the error_message of an error. (Not as a field name: pkg/contract
-// quotes undeclared field names in violations; the client's errors are
-// cleaned of them, the Checker's own log and OnViolation callback are not.)
+// and in the error_message of an error, and as the names of undeclared
+// fields of both (which pkg/contract names in its violations: they reach
+// the Checker's log, its OnViolation callback and the errors redacted with
+// the call's secrets, see contract.Pair's Redact).
 func hostileEcho(next http.Handler, enc testutil.HostileEncoding) http.Handler {
 	return rewriteJSON(next, func(r *http.Request, status int, m map[string]any) {
 		_, pass, _ := r.BasicAuth()
-		echo := enc.Encode(pass) + " " + enc.Encode(r.Header.Get(names.HeaderMemberSession))
+		token := r.Header.Get(names.HeaderMemberSession)
+		echo := enc.Encode(pass) + " " + enc.Encode(token)
 		if status == http.StatusOK {
 			m["undeclared_echo"] = echo
 		} else {
 			m["error_message"] = echo
 		}
+		m[enc.Encode(pass)] = 1
+		m[enc.Encode(token)] = 2
 	})
 }
 

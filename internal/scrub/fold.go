@@ -30,8 +30,8 @@ import (
 //     for;
 //   - the text is folded as it is, then once and twice more after undoing
 //     one layer of escapes (percent, quoted-printable, HTML character
-//     references, \u and \x escapes), so that an escape of every byte is
-//     read as the byte;
+//     references, \u and \x escapes, and \r, \n and Go's other one-letter
+//     escapes), so that an escape of every byte is read as the byte;
 //   - the secrets are folded the same way, and with them their hex form,
 //     and the stable cores of their base64 and base32 forms at every byte
 //     offset (so a secret inside a larger hex, base64 or base32 text is
@@ -280,9 +280,33 @@ func unescape(in *units) *units {
 	return out
 }
 
+// goEscape returns the control character a one-letter escape of Go (and C,
+// and JSON for some) stands for, or 0: a report that quotes a name
+// Go-style writes a quoted-printable soft line break as "=\r\n".
+func goEscape(letter byte) byte {
+	switch letter {
+	case 'a':
+		return '\a'
+	case 'b':
+		return '\b'
+	case 'f':
+		return '\f'
+	case 'n':
+		return '\n'
+	case 'r':
+		return '\r'
+	case 't':
+		return '\t'
+	case 'v':
+		return '\v'
+	}
+	return 0
+}
+
 // escapeAt returns the length of the escape at c[i:] and what it decodes
 // to, or 0: %XX, quoted-printable =XX and soft line breaks, HTML character
-// references (&#DDD; &#xHH; &name;), \uXXXX and \xHH.
+// references (&#DDD; &#xHH; &name;), \uXXXX, \xHH and Go's one-letter
+// escapes of control characters (\r, \n, \t, ...).
 func escapeAt(c []byte, i int) (n int, dec []byte) {
 	hexAt := func(i, n int) (int, bool) {
 		if i+n > len(c) {
@@ -317,6 +341,8 @@ func escapeAt(c []byte, i int) (n int, dec []byte) {
 		if v, ok := hexAt(i+2, 4); ok {
 			return 6, utf8.AppendRune(nil, rune(v))
 		}
+	case c[i] == '\\' && i+1 < len(c) && goEscape(c[i+1]) != 0:
+		return 2, []byte{goEscape(c[i+1])}
 	case c[i] == '&':
 		r, n := charRef(c[i:])
 		return n, []byte(r)

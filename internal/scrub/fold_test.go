@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -44,6 +45,32 @@ func TestScrubHostileEncodings(t *testing.T) {
 					}
 				})
 			}
+		}
+	}
+}
+
+// TestScrubGoQuotedHostileEncodings: a report escapes what it quotes
+// Go-style (control characters as \r, \n, \x00, other runes as \u),
+// as pkg/contract's Escape does with a field name; each hostile encoding
+// of a secret, quoted so, is still found and removed. Quoted-printable
+// with soft line breaks reads "=\r\n" once quoted.
+func TestScrubGoQuotedHostileEncodings(t *testing.T) {
+	t.Parallel()
+	s := New(testSecret, BasicCredential(testProjectID, testSecret), hostileToken)
+	for _, enc := range testutil.HostileEncodings() {
+		for _, secret := range []string{testSecret, hostileToken} {
+			q := strconv.QuoteToASCII("/connection/" + enc.Encode(secret))
+			text := q[1 : len(q)-1]
+			t.Run(fmt.Sprintf("%s/%s", enc.Name, secret[:7]), func(t *testing.T) {
+				t.Parallel()
+				assert.True(t, s.Contains(text), "Contains(%q)", text)
+				got := s.Scrub(text)
+				assert.Contains(t, got, Marker, "Scrub(%q)", text)
+				assert.False(t, s.Contains(got), "Scrub(%q) = %q still holds a secret", text, got)
+				uq, err := strconv.Unquote(`"` + got + `"`)
+				require.NoError(t, err, "Scrub(%q) = %q is still a quoted text", text, got)
+				assert.Empty(t, testutil.Reveals(uq, "CANARY"), "Scrub(%q) = %q", text, got)
+			})
 		}
 	}
 }

@@ -3,6 +3,7 @@ package contract_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -112,4 +113,44 @@ func ExampleValidator_Check() {
 	// Output:
 	// unknown-operation true
 	// PATCH /v1/b2b/sso/saml/organization-test-1/connections/saml-connection-test-1: PATCH /v1/b2b/sso/saml/organization-test-1/connections/saml-connection-test-1 request unknown-operation path: the spec declares no PATCH operation at /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}
+}
+
+// A pair's Redact keeps a secret the peer echoed as a name out of the
+// violations: here the response names an undeclared field after the
+// project secret, hex-encoded.
+func ExamplePair_redact() {
+	v, err := contract.New(contract.WithStrict(true))
+	if err != nil {
+		panic(err)
+	}
+	const secret = "secret-test-example-0123456789"
+	p := &contract.Pair{
+		Method:         http.MethodPut,
+		URL:            "https://test.stytch.com/v1/b2b/sso/saml/organization-test-1/connections/saml-connection-test-1",
+		RequestHeader:  http.Header{"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte("project-test-1:"+secret))}},
+		StatusCode:     http.StatusNotFound,
+		ResponseHeader: http.Header{"Content-Type": {"application/json"}},
+		ResponseBody:   []byte(`{"status_code":404,"request_id":"r","error_type":"t","error_message":"m","error_url":"u","` + hex.EncodeToString([]byte(secret)) + `":1}`),
+		// A client passes its own redaction (sso.Exchange.Redact); this one
+		// knows only the hex form.
+		Redact: func(s string) string { return strings.ReplaceAll(s, hex.EncodeToString([]byte(secret)), "[REDACTED]") },
+	}
+	for _, violation := range v.Validate(context.Background(), p) {
+		fmt.Println(violation.Location)
+	}
+	// Output:
+	// /[REDACTED]
+}
+
+// %#v of a *ViolationError shows the header and the body by size only.
+func ExampleViolationError_GoString() {
+	e := &contract.ViolationError{
+		Violations: []contract.Violation{{Operation: "UpdateSAMLConnection", Side: contract.SideResponse, Kind: contract.KindStatus, Location: "status", Message: "status 418 is not declared"}},
+		StatusCode: 418,
+		Header:     http.Header{"X-Echo": {"anything the server sent"}},
+		Body:       []byte(`{"echo":"anything"}`),
+	}
+	fmt.Printf("%#v\n", e)
+	// Output:
+	// &contract.ViolationError{Violations:[]contract.Violation{contract.Violation{Method:"", Path:"", Operation:"UpdateSAMLConnection", Side:"response", Kind:"status", Location:"status", Message:"status 418 is not declared"}}, StatusCode:418, Header:/* 1 names */, Body:/* 19 bytes */}
 }

@@ -48,6 +48,21 @@ type Pair struct {
 	// Line is the 1-based line in Source where the pair's entry or
 	// interaction starts, or 0 if unknown.
 	Line int
+
+	// Redact, if set, removes the secrets of the exchange (in every
+	// encoding) from a text. The validator applies it to every text field
+	// of every violation of the pair (method, path, operation, location,
+	// message) before returning them, because a violation names what the
+	// peer chose: an undeclared field, a header name. A client knows its
+	// own secrets, a validator shared by many clients does not, so the
+	// redaction comes with each pair (package ssocheck sets it to
+	// [sso.Exchange.Redact]). Whether or not it is set, private keys, JWTs
+	// and session tokens are removed from violations by their shape.
+	// Redact is called only for pairs that have violations, on the
+	// validating goroutine.
+	//
+	// [sso.Exchange.Redact]: https://pkg.go.dev/github.com/stytchsso/stytchsso/pkg/sso#Exchange.Redact
+	Redact func(string) string
 }
 
 // SourceLive is the Source of a pair of live traffic ([LivePair]).

@@ -27,6 +27,11 @@ const MaxTransportBodyBytes = 10 << 20
 // at its own level should do so instead (package pkg/ssocheck does, for
 // this module's client), so that retries and error handling see the real
 // response.
+//
+// Violations name what the server chose (an undeclared field's name): the
+// Transport redacts from them the credentials the request carries (the
+// Basic password and credential, the member session token and JWT), in
+// every encoding, as [Pair]'s Redact describes.
 type Transport struct {
 	c    *Checker
 	base http.RoundTripper
@@ -90,6 +95,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body = io.NopCloser(bytes.NewReader(respBody))
 	}
 	p := LivePair(req.Method, req.URL.String(), req.Header, reqBody, resp.StatusCode, resp.Header, respBody)
+	p.Redact = credentialRedactor(req.Header)
 	var vs []Violation
 	if tooLong {
 		vs = []Violation{{Operation: req.Method + " " + req.URL.Path, Side: SideResponse, Kind: KindUnreadableBody, Location: "body", Message: "response body exceeds the validation limit"}}

@@ -632,7 +632,7 @@ func (v *Validator) Check(ctx context.Context, p *Pair) Result {
 		if d.Reason != ReasonUnknownOperation {
 			return Result{Route: d}
 		}
-		return Result{Route: d, Violations: []Violation{unknownOperation(d)}}
+		return Result{Route: d, Violations: redactAll(p, []Violation{unknownOperation(d)})}
 	}
 
 	var out []Violation
@@ -704,6 +704,7 @@ func (v *Validator) Check(ctx context.Context, p *Pair) Result {
 		out[i].Operation = Escape(out[i].Operation)
 		out[i].Location = Escape(out[i].Location)
 	}
+	out = redactAll(p, out)
 	sortViolations(out)
 	return Result{Route: d, Violations: out}
 }

@@ -133,6 +133,9 @@ func Escape(s string) string {
 
 // ViolationError is returned by the validating transport in enforce mode when
 // a pair breaks the contract. The response's status and body stay available.
+// Printed with %v, %+v or %#v it shows the violations (redacted, see
+// [Pair]'s Redact) and the status, never the header or the body: they are
+// the peer's bytes as received and may hold anything, secrets included.
 type ViolationError struct {
 	// Violations lists every violation found in the pair.
 	Violations []Violation
@@ -160,4 +163,14 @@ func (e *ViolationError) Error() string {
 		b.WriteString(v.String())
 	}
 	return b.String()
+}
+
+// GoString implements [fmt.GoStringer], for %#v: the violations and the
+// status as Go syntax, the header and the body by their size only.
+func (e *ViolationError) GoString() string {
+	if e == nil {
+		return "(*contract.ViolationError)(nil)"
+	}
+	return fmt.Sprintf("&contract.ViolationError{Violations:%#v, StatusCode:%d, Header:/* %d names */, Body:/* %d bytes */}",
+		e.Violations, e.StatusCode, len(e.Header), len(e.Body))
 }

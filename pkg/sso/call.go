@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -213,13 +214,17 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 	ctx = context.WithValue(ctx, callStateKey{}, state)
 	start := time.Now()
 	status, requestID := 0, ""
-	var sc *scrub.Scrubber // built on the first need, on error paths only
-	scrubber := func() *scrub.Scrubber {
-		if sc == nil {
-			sc = c.scrubberFor(cc)
+	// The call's secrets, built on the first need: on error paths and when
+	// a check redacts a violation (Exchange.Redact); a successful call
+	// builds nothing.
+	var secrets *callSecrets
+	shared := func() *callSecrets {
+		if secrets == nil {
+			secrets = &callSecrets{c: c, cc: cc}
 		}
-		return sc
+		return secrets
 	}
+	scrubber := func() *scrub.Scrubber { return shared().scrubber() }
 	defer func() {
 		if err != nil {
 			err = redact(err, scrubber())
@@ -282,7 +287,7 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 			}
 		}
 		if readErr == nil {
-			if cerr := c.runCheck(ctx, op, resp, body); cerr != nil {
+			if cerr := c.runCheck(ctx, op, resp, body, shared); cerr != nil {
 				// The response broke a check (WithExchangeCheck): the
 				// caller still gets the *APIError it branches on.
 				e.Err = errors.Join(e.Err, cerr)
@@ -294,7 +299,7 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 	if readErr != nil {
 		return fmt.Errorf("sso: %s: %d response: %w", op, status, readErr)
 	}
-	if err := c.runCheck(ctx, op, resp, body); err != nil {
+	if err := c.runCheck(ctx, op, resp, body, shared); err != nil {
 		return fmt.Errorf("sso: %s: %w", op, err)
 	}
 	if !isJSON(contentType) {
@@ -312,6 +317,21 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 
 // errInformational is the Err of the *APIError for a 1xx answer.
 var errInformational = errors.New("informational (1xx) answer instead of a final response; its body is not read")
+
+// callSecrets builds the scrubber of one call once, on its first use, for
+// the call and for the Exchange its check sees.
+type callSecrets struct {
+	once sync.Once
+	c    *Client
+	cc   *callConfig
+	sc   *scrub.Scrubber
+}
+
+// scrubber returns the call's scrubber (see scrubberFor).
+func (s *callSecrets) scrubber() *scrub.Scrubber {
+	s.once.Do(func() { s.sc = s.c.scrubberFor(s.cc) })
+	return s.sc
+}
 
 // scrubberFor returns the scrubber for one call: the client's secrets plus
 // the call's session token or JWT and the private keys in its params.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+
+	"github.com/stytchsso/stytchsso/internal/scrub"
 )
 
 // Exchange is one call's final request and response, as the client sent and
@@ -27,6 +29,27 @@ type Exchange struct {
 	StatusCode     int
 	ResponseHeader http.Header
 	ResponseBody   []byte
+
+	// secrets are the call's secrets, for Redact; nil in an Exchange
+	// made by anyone but the client.
+	secrets *callSecrets
+}
+
+// Redact returns s without the secrets of the call, in any encoding (the
+// client's project secret and Basic credential, and the call's member
+// session token or JWT and private keys, as the client cleans its own
+// errors), and without anything shaped like a private key, a JWT or a
+// session token, whoever it belongs to. A check uses it on what it reports
+// that the server chose, such as a field name in a contract violation.
+// The call's secrets are gathered on the first use only, so a check that
+// finds nothing to report pays nothing. Redact is safe for concurrent use;
+// on an Exchange the client did not make, it removes shapes only.
+func (ex *Exchange) Redact(s string) string {
+	var sc *scrub.Scrubber
+	if ex.secrets != nil {
+		sc = ex.secrets.scrubber()
+	}
+	return clean(sc, s)
 }
 
 // WithExchangeCheck has check inspect every call's final exchange (after
@@ -52,11 +75,12 @@ func WithExchangeCheck(check func(ctx context.Context, ex *Exchange) error) Opti
 }
 
 // runCheck hands the call's exchange to the check, if one is installed.
-func (c *Client) runCheck(ctx context.Context, op string, resp *http.Response, body []byte) error {
+// secrets gives the call's secrets, for the Exchange's Redact.
+func (c *Client) runCheck(ctx context.Context, op string, resp *http.Response, body []byte, secrets func() *callSecrets) error {
 	if c.check == nil {
 		return nil
 	}
-	ex := &Exchange{Operation: op, StatusCode: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: body}
+	ex := &Exchange{Operation: op, StatusCode: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: body, secrets: secrets()}
 	if req := resp.Request; req != nil {
 		ex.Method, ex.URL, ex.RequestHeader = req.Method, req.URL.String(), req.Header
 		if req.GetBody != nil {

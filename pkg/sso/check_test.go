@@ -2,6 +2,7 @@ package sso
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/internal/scrub"
 	"github.com/stytchsso/stytchsso/pkg/contract"
 )
 
@@ -171,6 +173,36 @@ func withValidation(v *contract.Validator, cfg contract.CheckConfig) Option {
 	return WithExchangeCheck(func(ctx context.Context, ex *Exchange) error {
 		return c.Check(ctx, &contract.Pair{Method: ex.Method, URL: ex.URL, RequestHeader: ex.RequestHeader,
 			RequestBody: ex.RequestBody, StatusCode: ex.StatusCode, ResponseHeader: ex.ResponseHeader,
-			ResponseBody: ex.ResponseBody, Index: -1})
+			ResponseBody: ex.ResponseBody, Index: -1, Redact: ex.Redact})
 	})
+}
+
+// Exchange.Redact removes the call's secrets (the project secret and the
+// call's member session token, here hex-encoded as a hostile server could
+// echo them in a field name) and shapes of secrets, and leaves ordinary
+// text alone; an Exchange the client did not make removes shapes only.
+func TestExchangeRedact(t *testing.T) {
+	t.Parallel()
+	const (
+		token = "session-token-CANARY-exchange-redact-1"
+		jwt   = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJDQU5BUlkifQ.c2lnbmF0dXJlLXNpZw"
+	)
+	var got []string
+	c, _ := setup(t, okResponder, WithExchangeCheck(func(_ context.Context, ex *Exchange) error {
+		for _, s := range []string{hex.EncodeToString([]byte(testSecret)), hex.EncodeToString([]byte(token)), jwt, "/connection/brand_new_field"} {
+			got = append(got, ex.Redact("/connection/"+s))
+		}
+		return nil
+	}))
+	_, err := c.UpdateSAMLConnection(context.Background(), testOrgID, testSAMLID, &SAMLConnectionUpdate{DisplayName: Ptr("x")}, WithMemberSessionToken(token))
+	require.NoError(t, err)
+	require.Len(t, got, 4)
+	for _, g := range got[:3] {
+		assert.Equal(t, "/connection/"+scrub.Marker, g)
+	}
+	assert.Equal(t, "/connection//connection/brand_new_field", got[3])
+
+	var zero Exchange
+	assert.Equal(t, "a "+scrub.Marker, zero.Redact("a "+jwt))
+	assert.Equal(t, "a "+testSecret, zero.Redact("a "+testSecret), "no secrets known")
 }

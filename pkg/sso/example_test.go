@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/stytchsso/stytchsso/pkg/sso"
 )
@@ -124,4 +125,31 @@ func ExampleVersion() {
 	// Output:
 	// User-Agent: stytchsso-go/devel admin-tool/1.2
 	// version: devel
+}
+
+// A check installed with WithExchangeCheck reports what the server chose
+// through Exchange.Redact: here a field name that spells the member
+// session token of the call with spaces between its characters.
+func ExampleExchange_Redact() {
+	srv := fakeStytch()
+	defer srv.Close()
+
+	const token = "session-token-test-example-1"
+	echoed := "/connection/" + strings.Join(strings.Split(token, ""), " ")
+	client, err := sso.New("project-test-00000000-0000-0000-0000-000000000000", "secret-test-00000000000000000000",
+		sso.WithBaseURL(srv.URL),
+		sso.WithExchangeCheck(func(_ context.Context, ex *sso.Exchange) error {
+			fmt.Println(ex.Redact(echoed))
+			return nil
+		}))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = client.UpdateSAMLConnection(context.Background(), "organization-test-1", "saml-connection-test-1",
+		&sso.SAMLConnectionUpdate{DisplayName: sso.Ptr("Acme Okta")}, sso.WithMemberSessionToken(token))
+	fmt.Println(err)
+	// Output:
+	// /connection/[REDACTED]
+	// <nil>
 }

@@ -16,6 +16,13 @@
 // the *[sso.APIError] it would be anyway, with the *contract.ViolationError
 // inside (errors.As finds both). In [contract.Monitor] mode calls are
 // untouched and violations go to the config's OnViolation function or Logger.
+//
+// Violations name what the server chose (an undeclared field, a header):
+// they are redacted with the call's own secrets, in any encoding, before
+// they reach the Logger, OnViolation or an error (see [contract.Pair]'s
+// Redact). The Pair handed to OnViolation is the call's as sent and
+// received, credentials included: print nothing of it that has not gone
+// through its Redact.
 package ssocheck
 
 import (
@@ -40,7 +47,12 @@ func WithValidation(c *contract.Checker) sso.Option {
 	})
 }
 
-// pairOf is the contract.Pair of a call's exchange.
+// pairOf is the contract.Pair of a call's exchange. Its violations are
+// redacted with the call's own secrets (see [sso.Exchange.Redact]), so
+// that a server echoing one as a field name does not get it into the
+// checker's log, its OnViolation callback or a *contract.ViolationError.
 func pairOf(ex *sso.Exchange) *contract.Pair {
-	return contract.LivePair(ex.Method, ex.URL, ex.RequestHeader, ex.RequestBody, ex.StatusCode, ex.ResponseHeader, ex.ResponseBody)
+	p := contract.LivePair(ex.Method, ex.URL, ex.RequestHeader, ex.RequestBody, ex.StatusCode, ex.ResponseHeader, ex.ResponseBody)
+	p.Redact = ex.Redact
+	return p
 }
