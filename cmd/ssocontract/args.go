@@ -65,11 +65,11 @@ func parseArgs(fs *flag.FlagSet, args []string, stderr io.Writer, needPaths bool
 	return positional, exitOK, false
 }
 
-// flagUsage prints a subcommand's usage lines, its flags and the exit codes.
-func flagUsage(fs *flag.FlagSet, w io.Writer, lines ...string) func() {
+// flagUsage prints a subcommand's usage lines, its flags and its exit codes.
+func flagUsage(fs *flag.FlagSet, w io.Writer, exitHelp string, lines ...string) func() {
 	return func() {
 		fmt.Fprintln(w, strings.Join(lines, "\n"))
 		fs.PrintDefaults()
-		fmt.Fprint(w, exitCodesHelp)
+		fmt.Fprint(w, exitHelp)
 	}
 }

@@ -100,7 +100,7 @@ func runCoverage(args []string, s sys) int {
 	fs.Var(&floor, "min", "fail (exit 1) when a total is below `PERCENT`: one number for statuses, request and response\nfields alike, or e.g. statuses=80,response=50 (the totals not named are not checked)")
 	quiet := fs.Bool("quiet", false, "with --format text: print only the summary line")
 	allowEmpty := fs.Bool("allow-empty", false, "exit 0, not 3, when no pair matched an operation of the spec")
-	fs.Usage = flagUsage(fs, stderr,
+	fs.Usage = flagUsage(fs, stderr, coverageExitHelp,
 		"usage: ssocontract coverage [--spec FILE] [--format "+strings.Join(names, "|")+"] [--min PERCENT] [--quiet] [--allow-empty] PATH...",
 		"Which operations x statuses and request/response fields the recorded pairs exercise.",
 		"PATH is as for validate (- reads standard input). Flags may follow the PATHs; -- ends them.")

@@ -1,22 +1,25 @@
 // Command ssocontract checks recorded Stytch B2B SSO traffic against the
-// spec, reports coverage, diffs spec versions and runs a local stand-in for
-// Stytch.
+// spec, reports coverage, diffs spec versions, writes Stytch's additions into
+// the spec and runs a local stand-in for Stytch.
 //
 //	ssocontract validate [--spec FILE] [--strict] [--format text|json|junit|github|sarif] [--quiet]
-//	                     [--allow-empty] [--fail-on-missing-body] PATH...
+//	                     [--allow-empty] [--fail-on-missing-body] [--scope PREFIX]... PATH...
 //	ssocontract coverage [--spec FILE] [--format text|json|markdown] [--min PERCENT] [--quiet]
 //	                     [--allow-empty] PATH...
 //	ssocontract diff [--format text|json] OLD NEW
-//	ssocontract diff --upstream FILE [--accept FILE] [OURS]
-//	ssocontract sync --upstream FILE [--spec FILE] [--accept FILE] [--write]
-//	ssocontract sync --from-traffic [--spec FILE] [--write] CAPTURE...
-//	ssocontract serve --addr 127.0.0.1:PORT --project-id ID --secret SECRET [--tls]
+//	ssocontract diff --upstream FILE [--accept FILE] [--format text|json] [OURS]
+//	ssocontract sync --upstream FILE [--spec FILE] [--accept FILE] [--write] [--format text|json]
+//	ssocontract sync --from-traffic [--spec FILE] [--write] [--format text|json] CAPTURE...
+//	STYTCH_SECRET=SECRET ssocontract serve --project-id ID [--addr 127.0.0.1:PORT] [--tls [--cert-file PATH]]
+//	                     [--ready-file PATH] [--session TOKEN]... [--denied-session TOKEN]... [--rate N]
+//	                     [--read-timeout DURATION] [--base-url URL]
 //	ssocontract version
 //
 // PATH is a HAR file, a go-vcr cassette, a directory searched recursively
 // for both, or "-" for one capture read from standard input (HAR when it
 // starts with "{", a cassette otherwise). Flags may come before or after the
-// paths; "--" ends the flags.
+// paths; "--" ends the flags. Each command's -h prints its flags and its
+// exit statuses.
 //
 // Recording is done by the contract suite (`make record`, `make record-local`),
 // which owns the scenarios.
@@ -24,17 +27,18 @@
 // Exit codes:
 //
 //	0  success: pairs were checked and conform, the coverage floor is met, no
-//	   breaking change
-//	1  violations or breaking changes found, a body not captured with
-//	   --fail-on-missing-body, or coverage below --min
+//	   breaking change, nothing to add (sync), serve stopped by a signal
+//	1  violations found, a body not captured with --fail-on-missing-body,
+//	   coverage below --min, a breaking change or a difference not accepted
+//	   (diff), something to add or decide (sync, also after --write), serve
+//	   could not serve
 //	2  bad usage, or unreadable input: a PATH missing or unreadable (the other
 //	   PATHs are still checked and reported)
 //	3  nothing checked: no pair matched an operation of the spec (an empty
 //	   capture, an empty directory, only unrelated traffic); --allow-empty
-//	   turns this into 0
+//	   turns this into 0 (sync --from-traffic has no --allow-empty)
 //
-// When several apply, the lowest-numbered failure wins in this order: 2,
-// then 1, then 3.
+// When several apply, 2 wins over 1, and 1 over 3.
 package main
 
 import (
@@ -53,15 +57,34 @@ const (
 	exitNothing = 3
 )
 
-// exitCodesHelp is the exit-code table printed by --help.
-const exitCodesHelp = `Exit status:
-  0  success: pairs were checked and conform (coverage: the floor is met)
-  1  violations found (diff: a breaking change), a body not captured with --fail-on-missing-body,
-     or coverage below --min
-  2  bad usage, or a PATH missing or unreadable (the other PATHs are still checked)
+// exitCodesHelp is the exit-code summary printed by ssocontract --help; each
+// subcommand's --help prints its own (validateExitHelp, coverageExitHelp, ...).
+const exitCodesHelp = `Exit status (each command's -h says exactly when):
+  0  success: pairs were checked and conform, the coverage floor is met, no breaking change
+  1  violations found, coverage below --min, a breaking change (diff), something to add (sync)
+  2  bad usage, or unreadable input (a missing or unreadable PATH; the other PATHs are still checked)
+  3  nothing checked: no pair matched an operation of the spec (--allow-empty: 0 instead)
+When several apply, 2 wins over 1, and 1 over 3.
+`
+
+// validateExitHelp is the exit-code table of validate --help.
+const validateExitHelp = `Exit status:
+  0  pairs were checked and conform
+  1  violations found, or a body not captured with --fail-on-missing-body
+  2  bad usage; a PATH missing or unreadable (the other PATHs are still checked);
+     the job summary file ($GITHUB_STEP_SUMMARY, --format github) not writable
   3  nothing checked: no pair matched an operation of the spec (--allow-empty: 0 instead)
 When several apply, 2 wins over 1, and 1 over 3: read the output for violations when a PATH was
 also unreadable.
+`
+
+// coverageExitHelp is the exit-code table of coverage --help.
+const coverageExitHelp = `Exit status:
+  0  report written, and the floor (--min) is met
+  1  a total below --min
+  2  bad usage, or a PATH missing or unreadable (the other PATHs are still read)
+  3  nothing checked: no pair matched an operation of the spec (--allow-empty: 0 instead)
+When several apply, 2 wins over 1, and 1 over 3.
 `
 
 // sys is what a command may use of its process: the standard streams and

@@ -104,13 +104,61 @@ func TestVersionIsTheClientVersion(t *testing.T) {
 	assert.True(t, strings.HasPrefix(stdout, "ssocontract "+sso.Version()+" ("), "CLI %q, client %q", stdout, sso.Version())
 }
 
+// TestHelpListsExitCodes: every subcommand's --help states its exit
+// statuses, and each states its own: coverage does not fail on violations.
 func TestHelpListsExitCodes(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"--help"}, {"validate", "-h"}, {"coverage", "-h"}} {
-		code, _, stderr := runCLI(t, args...)
-		assert.Equal(t, 0, code)
-		for _, s := range []string{"0  success", "1  violations", "2  bad usage", "3  nothing checked"} {
-			assert.Contains(t, stderr, s, args)
+	tests := []struct {
+		args      []string
+		want, not []string
+	}{
+		{[]string{"--help"}, []string{"0  success", "1  violations", "2  bad usage", "3  nothing checked"}, nil},
+		{[]string{"validate", "-h"}, []string{"0  pairs were checked and conform", "1  violations", "2  bad usage", "3  nothing checked"}, []string{"coverage", "breaking"}},
+		{[]string{"coverage", "-h"}, []string{"0  report written", "1  a total below --min", "2  bad usage", "3  nothing checked"}, []string{"violation", "breaking"}},
+		{[]string{"diff", "-h"}, []string{"Exit status: 0", "1 breaking change", "2 bad usage"}, nil},
+		{[]string{"sync", "-h"}, []string{"Exit status: 0", "2 bad usage", "3 no exchange"}, nil},
+		{[]string{"serve", "-h"}, []string{"Exit status: 0", "1 could not serve", "2 bad usage"}, nil},
+		{[]string{"version", "-h"}, []string{"Exit status: 0", "2 for any argument"}, nil},
+	}
+	for _, tt := range tests {
+		code, _, stderr := runCLI(t, tt.args...)
+		assert.Equal(t, 0, code, tt.args)
+		for _, s := range tt.want {
+			assert.Contains(t, stderr, s, tt.args)
+		}
+		for _, s := range tt.not {
+			assert.NotContains(t, stderr[strings.Index(stderr, "Exit status"):], s, tt.args)
+		}
+	}
+}
+
+// TestHelpUsageLineNamesEveryFlag: the usage lines at the top of each
+// subcommand's --help name every flag the command accepts, so a flag cannot
+// be added without showing in the synopsis.
+func TestHelpUsageLineNamesEveryFlag(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"validate", "coverage", "diff", "sync", "serve"} {
+		code, _, stderr := runCLI(t, name, "-h")
+		require.Equal(t, 0, code, name)
+		lines := strings.Split(stderr, "\n")
+		// The synopsis: the usage line and the indented lines that continue it.
+		head := []string{lines[0]}
+		for _, l := range lines[1:] {
+			if !strings.HasPrefix(l, " ") {
+				break
+			}
+			head = append(head, l)
+		}
+		var flags []string
+		for _, l := range lines {
+			if strings.HasPrefix(l, "  -") {
+				flags = append(flags, strings.Fields(l)[0][1:])
+			}
+		}
+		require.NotEmpty(t, flags, "%s -h lists no flags", name)
+		synopsis := strings.Join(head, "\n")
+		for _, f := range flags {
+			assert.Contains(t, synopsis, "--"+f, "%s -h: the usage line does not name --%s", name, f)
 		}
 	}
 }

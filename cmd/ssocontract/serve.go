@@ -104,10 +104,14 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.StringVar(&f.readyFile, "ready-file", "", "once listening, write the STYTCH_* lines to this file (atomically; removed on exit), so a script can wait for it")
 	fs.DurationVar(&f.readTimeout, "read-timeout", serveReadTimeout, "longest time to read one request, body included")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: STYTCH_SECRET=SECRET ssocontract serve --project-id ID [--addr 127.0.0.1:PORT] [--tls [--cert-file PATH]] [--ready-file PATH] [--session TOKEN ...] [--rate N]")
+		fmt.Fprintln(stderr, "usage: STYTCH_SECRET=SECRET ssocontract serve --project-id ID [--addr 127.0.0.1:PORT] [--tls [--cert-file PATH]]")
+		fmt.Fprintln(stderr, "           [--ready-file PATH] [--session TOKEN]... [--denied-session TOKEN]... [--rate N]")
+		fmt.Fprintln(stderr, "           [--read-timeout DURATION] [--base-url URL] [--secret SECRET (shows in ps: prefer STYTCH_SECRET)]")
 		fmt.Fprintln(stderr, "Runs a local, in-memory stand-in for Stytch's two SSO update endpoints (not Stytch).")
 		fmt.Fprint(stderr, serveSteeringHelp)
 		fs.PrintDefaults()
+		fmt.Fprintln(stderr, "Exit status: 0 stopped by SIGINT or SIGTERM, 1 could not serve (certificate, ready file,")
+		fmt.Fprintln(stderr, "server error), 2 bad usage or the address cannot be listened on.")
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err

@@ -128,14 +128,14 @@ func runValidateWith(formats []format, args []string, s sys) int {
 		fmt.Fprintf(&help, "\n  %s: %s", f.name, f.help)
 	}
 	fs.StringVar(&o.specPath, "spec", "", "OpenAPI spec `file` to validate against (default: the embedded spec)")
-	fs.BoolVar(&o.strict, "strict", false, "also flag undocumented fields, statuses, content types and operations")
+	fs.BoolVar(&o.strict, "strict", false, "also flag undocumented fields, statuses, content types and operations, and misspelled or undeclared X-Stytch-* request headers")
 	formatName := &formatFlag{value: names[0], allowed: names}
 	fs.Var(formatName, "format", "output `format`:"+help.String())
 	fs.BoolVar(&o.quiet, "quiet", false, "with --format text: print only the summary line")
 	fs.BoolVar(&o.allowEmpty, "allow-empty", false, "exit 0, not 3, when no pair matched an operation of the spec")
 	fs.BoolVar(&o.failOnMissingBody, "fail-on-missing-body", false, "fail (exit 1) when the capture did not record a body of a checked pair")
 	fs.Var(&o.scopes, "scope", "also treat requests under this path `prefix`, host or host/prefix as API traffic (repeatable; with --strict, a call there the spec lacks is an unknown-operation violation)")
-	fs.Usage = flagUsage(fs, s.stderr,
+	fs.Usage = flagUsage(fs, s.stderr, validateExitHelp,
 		"usage: ssocontract validate [--spec FILE] [--strict] [--format "+strings.Join(names, "|")+"] [--quiet]",
 		"                            [--allow-empty] [--fail-on-missing-body] [--scope PREFIX]... PATH...",
 		"PATH is a .har file, a go-vcr cassette (.yaml/.yml), a directory searched recursively, or - for",
