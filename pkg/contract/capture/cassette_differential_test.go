@@ -268,6 +268,7 @@ func TestCassetteOutsideTheFastSubset(t *testing.T) {
 		"minus zero":   "version: 2\ninteractions:\n" + vcrInteraction(0, "", "    status: -0\n"),
 		"octal late":   "version: 2\ninteractions:\n" + a + vcrInteraction(1, "", "    proto_major: 010\n"),
 		"bool":         "version: 2\ninteractions:\n" + a + vcrInteraction(1, "", "    uncompressed: true\n"),
+		"not a bool":   "version: 2\ninteractions:\n" + a + vcrInteraction(1, "", "    uncompressed: maybe\n"),
 		"binary body":  "version: 2\ninteractions:\n" + a + vcrInteraction(1, "", "    body: !!binary aGk=\n"),
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -275,4 +276,57 @@ func TestCassetteOutsideTheFastSubset(t *testing.T) {
 			checkCassetteDifferential(t, []byte(doc))
 		})
 	}
+}
+
+// TestCassetteEveryGoVCRField: for every field go-vcr decodes (read from
+// the yaml tags of its Request and Response types), a value of the wrong
+// type (a nested mapping, which go-vcr refuses for each of them) gives the
+// same verdict through every reader. A field the fast reader does not know
+// it would pass over, as go-vcr passes over keys it has no field for, and
+// hand over an interaction go-vcr refuses.
+func TestCassetteEveryGoVCRField(t *testing.T) {
+	t.Parallel()
+	wrong := func(ind, key string) string { return ind + key + ":\n" + ind + "  a:\n" + ind + "    b: c\n" }
+	base := map[string]string{"method": "    method: GET\n", "url": "    url: https://a.test/\n", "code": "    code: 200\n"}
+	for _, part := range []struct {
+		name string
+		typ  reflect.Type
+		keys []string
+	}{
+		{"request", reflect.TypeFor[cassette.Request](), []string{"method", "url"}},
+		{"response", reflect.TypeFor[cassette.Response](), []string{"code"}},
+	} {
+		for field := range part.typ.Fields() {
+			key, _, _ := strings.Cut(field.Tag.Get("yaml"), ",")
+			if key == "" || key == "-" {
+				continue
+			}
+			t.Run(part.name+"."+key, func(t *testing.T) {
+				t.Parallel()
+				lines := map[string]string{"request": "", "response": ""}
+				for _, k := range part.keys {
+					if k != key {
+						lines[part.name] += base[k]
+					}
+				}
+				lines[part.name] += wrong("    ", key)
+				if part.name == "request" {
+					lines["response"] = base["code"]
+				} else {
+					lines["request"] = base["method"] + base["url"]
+				}
+				doc := "version: 2\ninteractions:\n- request:\n" + lines["request"] + "  response:\n" + lines["response"]
+				if _, err := goVCRLoads([]byte(doc)); err == nil {
+					t.Fatalf("go-vcr loads a mapping as %s.%s: the case tests nothing\n%s", part.name, key, doc)
+				}
+				checkCassetteDifferential(t, []byte(doc))
+			})
+		}
+	}
+}
+
+// goVCRLoads decodes data as go-vcr's cassette.Load does.
+func goVCRLoads(data []byte) (*cassette.Cassette, error) {
+	c := cassette.New("d")
+	return c, yaml.Unmarshal(data, c)
 }
