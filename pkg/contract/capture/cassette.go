@@ -82,22 +82,9 @@ func forEachCassetteFile(f io.ReadSeeker, source string, fn func(*contract.Pair)
 // cassette.Interaction, which becomes a pair.
 func readCassette(data []byte, source string, b *budget, skip int, fn func(*contract.Pair) error) error {
 	fail := func(err error) error { return fmt.Errorf("capture: %s: %w", source, err) }
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return fail(yamlError(err))
-	}
-	if err := checkMappingSizes(&root); err != nil {
+	root, err := cassetteRoot(data)
+	if err != nil {
 		return fail(err)
-	}
-	top := &root
-	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
-		top = top.Content[0]
-	}
-	if top.Kind != yaml.MappingNode {
-		return fail(fmt.Errorf("%w: the top level is not a mapping", ErrNotPairFile))
-	}
-	if !hasKey(top, "version") && !hasKey(top, "interactions") {
-		return fail(fmt.Errorf("%w: no \"version\" or \"interactions\" at the top level", ErrNotPairFile))
 	}
 	doc := struct {
 		Version      int         `yaml:"version"`
@@ -127,6 +114,30 @@ func readCassette(data []byte, source string, b *budget, skip int, fn func(*cont
 		}
 	}
 	return nil
+}
+
+// cassetteRoot parses a cassette's YAML, or says why it is not one (the
+// YAML is broken, too large a mapping, or not a mapping with "version" or
+// "interactions" at its top level).
+func cassetteRoot(data []byte) (*yaml.Node, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(err)
+	}
+	if err := checkMappingSizes(&root); err != nil {
+		return nil, err
+	}
+	top := &root
+	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
+		top = top.Content[0]
+	}
+	if top.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%w: the top level is not a mapping", ErrNotPairFile)
+	}
+	if !hasKey(top, "version") && !hasKey(top, "interactions") {
+		return nil, fmt.Errorf("%w: no \"version\" or \"interactions\" at the top level", ErrNotPairFile)
+	}
+	return &root, nil
 }
 
 // hasKey reports whether a mapping has the plain key name.

@@ -110,3 +110,71 @@ func TestForEachReaderRefuses(t *testing.T) {
 	_, err = streamAll(t, strings.NewReader("   \n"))
 	require.ErrorIs(t, err, capture.ErrNotPairFile)
 }
+
+// TestForEachReaderCassetteInFlowStyle: a cassette written as JSON or as a
+// YAML flow mapping starts with "{" like a HAR file, and go-vcr loads it
+// (YAML reads both): a stream gives the pairs its file gives, and a stream
+// that is neither a HAR file nor a cassette keeps the HAR reader's error.
+func TestForEachReaderCassetteInFlowStyle(t *testing.T) {
+	t.Parallel()
+	for name, doc := range map[string]string{
+		"json": `{"version": 2, "interactions": [{"request": {"method": "PUT", "url": "https://x.test/a", "body": "{\"a\": 1}",` +
+			` "headers": {"Content-Type": ["application/json"]}}, "response": {"code": 404, "body": "{}"}}]}`,
+		"flow":     "{version: 2, interactions: [{request: {method: PUT, url: 'https://x.test/a'}, response: {code: 201}}]}\n",
+		"bom json": "\ufeff\n" + `{"interactions": [{"request": {"method": "GET", "url": "u"}, "response": {"code": 200}}]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			file := t.TempDir() + "/c.yaml"
+			require.NoError(t, os.WriteFile(file, []byte(doc), 0o600))
+			want, err := capture.LoadFile(file)
+			require.NoError(t, err)
+			require.Len(t, want, 1)
+			want[0].Source = ""
+			got, err := streamAll(t, iotest.OneByteReader(strings.NewReader(doc)))
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+		})
+	}
+	for _, doc := range []string{`{"other": 1}`, `{"log": {"entries": [}}`, "{a: [1, 2]}\n"} {
+		_, harErr := capture.LoadHAR(strings.NewReader(doc), "<stdin>")
+		require.Error(t, harErr, doc)
+		_, err := streamAll(t, strings.NewReader(doc))
+		require.Error(t, err, doc)
+		assert.Equal(t, harErr.Error(), err.Error(), doc)
+	}
+}
+
+// TestForEachReaderByteOrderMarkInPieces: a byte order mark that arrives
+// over several reads is still passed over when the format is told: a HAR
+// file with one is read as a HAR file, as its path would be.
+func TestForEachReaderByteOrderMarkInPieces(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/har/violations.har")
+	require.NoError(t, err)
+	file := t.TempDir() + "/bom.har"
+	require.NoError(t, os.WriteFile(file, append([]byte("\ufeff"), data...), 0o600))
+	want, err := capture.LoadFile(file)
+	require.NoError(t, err)
+	require.NotEmpty(t, want)
+	for i := range want {
+		want[i].Source = ""
+	}
+	got, err := streamAll(t, iotest.OneByteReader(io.MultiReader(strings.NewReader("\ufeff"), bytes.NewReader(data))))
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+}
+
+// TestForEachReaderLastReadWithEOF: a reader may return its last bytes
+// together with io.EOF; the format is told from them all the same.
+func TestForEachReaderLastReadWithEOF(t *testing.T) {
+	t.Parallel()
+	doc := `{"log": {"entries": [{"request": {"method": "GET", "url": "https://x.test/"}, "response": {"status": 204}}]}}`
+	want, err := capture.LoadHAR(strings.NewReader(doc), "<stdin>")
+	require.NoError(t, err)
+	require.Len(t, want, 1)
+	want[0].Source = ""
+	got, err := streamAll(t, iotest.DataErrReader(strings.NewReader(doc)))
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+}
