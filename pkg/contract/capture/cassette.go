@@ -78,14 +78,17 @@ func forEachCassetteFile(f io.ReadSeeker, source string, fn func(*contract.Pair)
 }
 
 // readCassette is the reference reader: the YAML library decodes the
-// document, then each interaction from skip on into go-vcr's
-// cassette.Interaction, which becomes a pair.
+// document into go-vcr's own types, all of it at once with the options of
+// yaml.Unmarshal, as go-vcr's cassette.Load does (so that its limits, on
+// aliases for one, count over the whole document as go-vcr's do); each
+// interaction from skip on becomes a pair.
 func readCassette(data []byte, source string, b *budget, skip int, fn func(*contract.Pair) error) error {
 	fail := func(err error) error { return fmt.Errorf("capture: %s: %w", source, err) }
 	root, err := cassetteRoot(data)
 	if err != nil {
 		return fail(err)
 	}
+	// The interactions' nodes, for their lines and to locate an error.
 	doc := struct {
 		Version      int         `yaml:"version"`
 		Interactions []yaml.Node `yaml:"interactions"`
@@ -96,24 +99,39 @@ func readCassette(data []byte, source string, b *budget, skip int, fn func(*cont
 	if doc.Version != cassette.CassetteFormatVersion {
 		return fail(fmt.Errorf("format version %d, want %d (go-vcr v4)", doc.Version, cassette.CassetteFormatVersion))
 	}
-	for i := skip; i < len(doc.Interactions); i++ {
-		node := &doc.Interactions[i]
-		var in cassette.Interaction
-		if node.Kind == yaml.ScalarNode && node.ShortTag() == "!!null" {
-			return fail(fmt.Errorf("interaction %d (line %d): empty interaction", i, node.Line))
+	vcr := struct {
+		Version      int                     `yaml:"version"`
+		Interactions []*cassette.Interaction `yaml:"interactions"`
+	}{}
+	if err := root.Load(&vcr, yaml.WithV3Defaults()); err != nil {
+		return fail(locate(doc.Interactions, err))
+	}
+	for i := skip; i < len(vcr.Interactions); i++ {
+		line := doc.Interactions[i].Line
+		if vcr.Interactions[i] == nil {
+			return fail(fmt.Errorf("interaction %d (line %d): empty interaction", i, line))
 		}
-		if err := node.Decode(&in); err != nil {
-			return fail(fmt.Errorf("interaction %d: %w", i, yamlError(err)))
-		}
-		p, err := interactionPair(&in, source, i, node.Line, b)
+		p, err := interactionPair(vcr.Interactions[i], source, i, line, b)
 		if err != nil {
-			return fail(fmt.Errorf("interaction %d (line %d): %w", i, node.Line, err))
+			return fail(fmt.Errorf("interaction %d (line %d): %w", i, line, err))
 		}
 		if err := fn(&p); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// locate names the first interaction that does not decode on its own,
+// else it returns err, the whole document's decoding error, as it is.
+func locate(interactions []yaml.Node, err error) error {
+	for i := range interactions {
+		var in cassette.Interaction
+		if ierr := interactions[i].Decode(&in); ierr != nil {
+			return fmt.Errorf("interaction %d: %w", i, yamlError(ierr))
+		}
+	}
+	return yamlError(err)
 }
 
 // cassetteRoot parses a cassette's YAML, or says why it is not one (the

@@ -330,3 +330,25 @@ func goVCRLoads(data []byte) (*cassette.Cassette, error) {
 	c := cassette.New("d")
 	return c, yaml.Unmarshal(data, c)
 }
+
+// TestCassetteAliasLimit: go-vcr decodes a whole cassette at once with
+// yaml.Unmarshal, whose alias limit counts over the whole document; the
+// reference reader must refuse what that refuses (interactions that are
+// almost all an alias's expansion) and accept what it accepts (one alias
+// to a large interaction).
+func TestCassetteAliasLimit(t *testing.T) {
+	t.Parallel()
+	list := "x: &l\n" + strings.Repeat("- request:\n    method: PUT\n    url: https://x.test/\n  response:\n    code: 200\n", 300)
+	refused := list + "version: 2\ninteractions: *l\n"
+	if _, err := goVCRLoads([]byte(refused)); err == nil || !strings.Contains(err.Error(), "aliasing") {
+		t.Fatalf("go-vcr loads the aliased list (%v): the case tests nothing", err)
+	}
+	checkCassetteDifferential(t, []byte(refused))
+
+	big := "version: 2\ninteractions:\n" + vcrInteraction(0, vcrHeaders("    ", headerNames(99)...), "")
+	big = strings.Replace(big, "- id: 0\n", "- &a\n  id: 0\n", 1) + strings.Repeat("- *a\n", 3)
+	if _, err := goVCRLoads([]byte(big)); err != nil {
+		t.Fatalf("go-vcr refuses the large aliased interaction: %v", err)
+	}
+	checkCassetteDifferential(t, []byte(big))
+}
