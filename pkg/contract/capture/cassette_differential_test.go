@@ -352,3 +352,19 @@ func TestCassetteAliasLimit(t *testing.T) {
 	}
 	checkCassetteDifferential(t, []byte(big))
 }
+
+// TestCassetteReadError: a cassette whose reads fail (not io.EOF) in the
+// middle, or once the whole document has been read: the error is
+// reported. The fast reader took any read error for the end of the input
+// and, on a whole document, handed over every interaction and said done.
+func TestCassetteReadError(t *testing.T) {
+	t.Parallel()
+	doc := []byte("version: 2\ninteractions:\n" + vcrInteraction(0, "", "") + vcrInteraction(1, "", ""))
+	for _, at := range []int{len(doc) / 2, len(doc)} {
+		var r cassetteRun
+		err := forEachCassetteFile(&readErrAt{bytes.NewReader(doc), int64(at)}, "f.yaml", r.add)
+		if !errors.Is(err, errDevice) {
+			t.Errorf("read error at byte %d of %d: got %v (%d pairs)", at, len(doc), err, len(r.pairs))
+		}
+	}
+}

@@ -79,6 +79,7 @@ type spool struct {
 	copy    *os.File
 	n       int64
 	rewound bool
+	err     error // the error that stopped the reading, for every later read
 }
 
 func (s *spool) Read(p []byte) (int, error) {
@@ -93,18 +94,30 @@ func (s *spool) Read(p []byte) (int, error) {
 	return s.readIn(p)
 }
 
-// readIn reads from the input, checks and copies what it read.
+// readIn reads from the input, checks and copies what it read. Once it
+// has refused the input, it refuses every later read the same way (what
+// it refused is not in the copy, so a reader starting again must not
+// read the rest without it).
 func (s *spool) readIn(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
 	n, err := s.in.Read(p)
 	if i := bytes.IndexByte(p[:n], 0); i >= 0 {
-		return 0, fmt.Errorf("byte %d is NUL: not a HAR file or a cassette", s.n+int64(i))
+		s.err = fmt.Errorf("byte %d is NUL: not a HAR file or a cassette", s.n+int64(i))
+		return 0, s.err
 	}
 	s.n += int64(n)
 	if s.n > MaxFileBytes {
-		return 0, fmt.Errorf("more than the %d-byte limit", MaxFileBytes)
+		s.err = fmt.Errorf("more than the %d-byte limit", MaxFileBytes)
+		return 0, s.err
 	}
 	if _, werr := s.copy.Write(p[:n]); werr != nil {
+		s.err = werr
 		return 0, werr
+	}
+	if err != nil && err != io.EOF {
+		s.err = err
 	}
 	return n, err
 }

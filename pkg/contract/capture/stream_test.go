@@ -178,3 +178,22 @@ func TestForEachReaderLastReadWithEOF(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, want, got)
 }
+
+// TestForEachReaderNULInItsOwnRead: a NUL byte that arrives in a read of
+// its own, after a whole cassette or between two halves of one, refuses
+// the stream as the YAML library refuses the file: it is not dropped, nor
+// the rest read without it.
+func TestForEachReaderNULInItsOwnRead(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/cassettes/valid.yaml")
+	require.NoError(t, err)
+	half := bytes.Index(data, []byte("\n- ")) + 1
+	for name, r := range map[string]io.Reader{
+		"after":   io.MultiReader(bytes.NewReader(data), strings.NewReader("# \x00\n")),
+		"between": io.MultiReader(bytes.NewReader(data[:half]), strings.NewReader("\x00"), bytes.NewReader(data[half:])),
+	} {
+		_, err := streamAll(t, r)
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), "is NUL", name)
+	}
+}
