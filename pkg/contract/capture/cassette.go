@@ -158,14 +158,19 @@ func cassetteRoot(data []byte) (*yaml.Node, error) {
 	return &root, nil
 }
 
-// hasKey reports whether a mapping has the plain key name.
+// hasKey reports whether a mapping has the key name as go-vcr's decoding
+// would find it: in any spelling the library decodes as that string
+// (quoted, !!binary, through an alias) or through a merge key ("<<").
 func hasKey(m *yaml.Node, name string) bool {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Kind == yaml.ScalarNode && m.Content[i].Value == name {
-			return true
+			return true // plain or quoted, even given twice (an error for later)
 		}
 	}
-	return false
+	var keys map[string]yaml.Node
+	_ = m.Decode(&keys) // the keys that decode, whatever the others do
+	_, ok := keys[name]
+	return ok
 }
 
 // maxMappingKeys bounds the keys of one mapping in a cassette.

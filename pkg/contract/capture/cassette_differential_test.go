@@ -368,3 +368,26 @@ func TestCassetteReadError(t *testing.T) {
 		}
 	}
 }
+
+// TestCassetteKeysInOtherSpellings: "version" and "interactions" written
+// as a !!binary key or through an alias are what go-vcr decodes them as:
+// the file is a cassette, not something else to pass over.
+func TestCassetteKeysInOtherSpellings(t *testing.T) {
+	t.Parallel()
+	items := vcrInteraction(0, "", "") + vcrInteraction(1, "", "")
+	for name, doc := range map[string]string{
+		"binary":       "? !!binary aW50ZXJhY3Rpb25z\n:\n" + items,
+		"alias":        "x: &i interactions\n*i :\n" + items,
+		"binary both":  "? !!binary dmVyc2lvbg==\n: 2\n? !!binary aW50ZXJhY3Rpb25z\n:\n" + items,
+		"quoted":       "\"vers\\x69on\": 2\n'interactions':\n" + items,
+		"binary wrong": "? !!binary dmVyc2lvbg==\n: 1\ninteractions:\n" + items,
+		"merge":        "<<:\n  interactions:\n  - request: {method: GET, url: u}\n    response: {code: 200}\n",
+		"merge alias":  "x: &v {version: 2, interactions: [{request: {method: GET, url: u}, response: {code: 201}}]}\n<<: *v\n",
+		"complex key":  "? [a]\n: 1\ninteractions:\n" + items,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			checkCassetteDifferential(t, []byte(doc))
+		})
+	}
+}
