@@ -44,17 +44,9 @@ func TestForEachReaderSameAsFile(t *testing.T) {
 	require.NoError(t, os.WriteFile(commented, withComment, 0o600))
 
 	for _, file := range []string{"testdata/har/valid.har", "testdata/har/violations.har", "testdata/cassettes/valid.yaml", "testdata/cassettes/violations.yaml", commented} {
-		want, err := capture.LoadFile(file)
-		require.NoError(t, err)
-		require.NotEmpty(t, want)
-		for i := range want {
-			want[i].Source = ""
-		}
 		data, err := os.ReadFile(file)
 		require.NoError(t, err)
-		got, err := streamAll(t, iotest.OneByteReader(bytes.NewReader(data)))
-		require.NoError(t, err, file)
-		assert.Equal(t, want, got, file)
+		streamSameAsFile(t, file, iotest.OneByteReader(bytes.NewReader(data)))
 	}
 }
 
@@ -125,15 +117,7 @@ func TestForEachReaderCassetteInFlowStyle(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			file := t.TempDir() + "/c.yaml"
-			require.NoError(t, os.WriteFile(file, []byte(doc), 0o600))
-			want, err := capture.LoadFile(file)
-			require.NoError(t, err)
-			require.Len(t, want, 1)
-			want[0].Source = ""
-			got, err := streamAll(t, iotest.OneByteReader(strings.NewReader(doc)))
-			require.NoError(t, err)
-			assert.Equal(t, want, got)
+			streamSameAsFile(t, tempFile(t, "c.yaml", []byte(doc)), iotest.OneByteReader(strings.NewReader(doc)))
 		})
 	}
 	for _, doc := range []string{`{"other": 1}`, `{"log": {"entries": [}}`, "{a: [1, 2]}\n"} {
@@ -152,17 +136,8 @@ func TestForEachReaderByteOrderMarkInPieces(t *testing.T) {
 	t.Parallel()
 	data, err := os.ReadFile("testdata/har/violations.har")
 	require.NoError(t, err)
-	file := t.TempDir() + "/bom.har"
-	require.NoError(t, os.WriteFile(file, append([]byte("\ufeff"), data...), 0o600))
-	want, err := capture.LoadFile(file)
-	require.NoError(t, err)
-	require.NotEmpty(t, want)
-	for i := range want {
-		want[i].Source = ""
-	}
-	got, err := streamAll(t, iotest.OneByteReader(io.MultiReader(strings.NewReader("\ufeff"), bytes.NewReader(data))))
-	require.NoError(t, err)
-	assert.Equal(t, want, got)
+	file := tempFile(t, "bom.har", append([]byte("\ufeff"), data...))
+	streamSameAsFile(t, file, iotest.OneByteReader(io.MultiReader(strings.NewReader("\ufeff"), bytes.NewReader(data))))
 }
 
 // TestForEachReaderLastReadWithEOF: a reader may return its last bytes
@@ -170,13 +145,30 @@ func TestForEachReaderByteOrderMarkInPieces(t *testing.T) {
 func TestForEachReaderLastReadWithEOF(t *testing.T) {
 	t.Parallel()
 	doc := `{"log": {"entries": [{"request": {"method": "GET", "url": "https://x.test/"}, "response": {"status": 204}}]}}`
-	want, err := capture.LoadHAR(strings.NewReader(doc), "<stdin>")
+	streamSameAsFile(t, tempFile(t, "eof.har", []byte(doc)), iotest.DataErrReader(strings.NewReader(doc)))
+}
+
+// tempFile writes data to a file of that name in a temporary directory.
+func tempFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	file := t.TempDir() + "/" + name
+	require.NoError(t, os.WriteFile(file, data, 0o600))
+	return file
+}
+
+// streamSameAsFile requires that ForEachReader hands over from r the pairs
+// (at least one) that LoadFile reads from file.
+func streamSameAsFile(t *testing.T, file string, r io.Reader) {
+	t.Helper()
+	want, err := capture.LoadFile(file)
 	require.NoError(t, err)
-	require.Len(t, want, 1)
-	want[0].Source = ""
-	got, err := streamAll(t, iotest.DataErrReader(strings.NewReader(doc)))
-	require.NoError(t, err)
-	assert.Equal(t, want, got)
+	require.NotEmpty(t, want)
+	for i := range want {
+		want[i].Source = ""
+	}
+	got, err := streamAll(t, r)
+	require.NoError(t, err, file)
+	assert.Equal(t, want, got, file)
 }
 
 // TestForEachReaderNULInItsOwnRead: a NUL byte that arrives in a read of
