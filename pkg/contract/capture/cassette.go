@@ -78,27 +78,17 @@ func forEachCassetteFile(f io.ReadSeeker, source string, fn func(*contract.Pair)
 }
 
 // readCassette is the reference reader: the YAML library decodes the
-// document, then each interaction from skip on into go-vcr's
-// cassette.Interaction, which becomes a pair.
+// document into go-vcr's own types, all of it at once with the options of
+// yaml.Unmarshal, as go-vcr's cassette.Load does (so that its limits, on
+// aliases for one, count over the whole document as go-vcr's do); each
+// interaction from skip on becomes a pair.
 func readCassette(data []byte, source string, b *budget, skip int, fn func(*contract.Pair) error) error {
 	fail := func(err error) error { return fmt.Errorf("capture: %s: %w", source, err) }
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return fail(yamlError(err))
-	}
-	if err := checkMappingSizes(&root); err != nil {
+	root, err := cassetteRoot(data)
+	if err != nil {
 		return fail(err)
 	}
-	top := &root
-	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
-		top = top.Content[0]
-	}
-	if top.Kind != yaml.MappingNode {
-		return fail(fmt.Errorf("%w: the top level is not a mapping", ErrNotPairFile))
-	}
-	if !hasKey(top, "version") && !hasKey(top, "interactions") {
-		return fail(fmt.Errorf("%w: no \"version\" or \"interactions\" at the top level", ErrNotPairFile))
-	}
+	// The interactions' nodes, for their lines and to locate an error.
 	doc := struct {
 		Version      int         `yaml:"version"`
 		Interactions []yaml.Node `yaml:"interactions"`
@@ -109,18 +99,21 @@ func readCassette(data []byte, source string, b *budget, skip int, fn func(*cont
 	if doc.Version != cassette.CassetteFormatVersion {
 		return fail(fmt.Errorf("format version %d, want %d (go-vcr v4)", doc.Version, cassette.CassetteFormatVersion))
 	}
-	for i := skip; i < len(doc.Interactions); i++ {
-		node := &doc.Interactions[i]
-		var in cassette.Interaction
-		if node.Kind == yaml.ScalarNode && node.ShortTag() == "!!null" {
-			return fail(fmt.Errorf("interaction %d (line %d): empty interaction", i, node.Line))
+	vcr := struct {
+		Version      int                     `yaml:"version"`
+		Interactions []*cassette.Interaction `yaml:"interactions"`
+	}{}
+	if err := root.Load(&vcr, yaml.WithV3Defaults()); err != nil {
+		return fail(locate(doc.Interactions, err))
+	}
+	for i := skip; i < len(vcr.Interactions); i++ {
+		line := doc.Interactions[i].Line
+		if vcr.Interactions[i] == nil {
+			return fail(fmt.Errorf("interaction %d (line %d): empty interaction", i, line))
 		}
-		if err := node.Decode(&in); err != nil {
-			return fail(fmt.Errorf("interaction %d: %w", i, yamlError(err)))
-		}
-		p, err := interactionPair(&in, source, i, node.Line, b)
+		p, err := interactionPair(vcr.Interactions[i], source, i, line, b)
 		if err != nil {
-			return fail(fmt.Errorf("interaction %d (line %d): %w", i, node.Line, err))
+			return fail(fmt.Errorf("interaction %d (line %d): %w", i, line, err))
 		}
 		if err := fn(&p); err != nil {
 			return err
@@ -129,14 +122,55 @@ func readCassette(data []byte, source string, b *budget, skip int, fn func(*cont
 	return nil
 }
 
-// hasKey reports whether a mapping has the plain key name.
+// locate names the first interaction that does not decode on its own,
+// else it returns err, the whole document's decoding error, as it is.
+func locate(interactions []yaml.Node, err error) error {
+	for i := range interactions {
+		var in cassette.Interaction
+		if ierr := interactions[i].Decode(&in); ierr != nil {
+			return fmt.Errorf("interaction %d: %w", i, yamlError(ierr))
+		}
+	}
+	return yamlError(err)
+}
+
+// cassetteRoot parses a cassette's YAML, or says why it is not one (the
+// YAML is broken, too large a mapping, or not a mapping with "version" or
+// "interactions" at its top level).
+func cassetteRoot(data []byte) (*yaml.Node, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(err)
+	}
+	if err := checkMappingSizes(&root); err != nil {
+		return nil, err
+	}
+	top := &root
+	if top.Kind == yaml.DocumentNode && len(top.Content) == 1 {
+		top = top.Content[0]
+	}
+	if top.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("%w: the top level is not a mapping", ErrNotPairFile)
+	}
+	if !hasKey(top, "version") && !hasKey(top, "interactions") {
+		return nil, fmt.Errorf("%w: no \"version\" or \"interactions\" at the top level", ErrNotPairFile)
+	}
+	return &root, nil
+}
+
+// hasKey reports whether a mapping has the key name as go-vcr's decoding
+// would find it: in any spelling the library decodes as that string
+// (quoted, !!binary, through an alias) or through a merge key ("<<").
 func hasKey(m *yaml.Node, name string) bool {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Kind == yaml.ScalarNode && m.Content[i].Value == name {
-			return true
+			return true // plain or quoted, even given twice (an error for later)
 		}
 	}
-	return false
+	var keys map[string]yaml.Node
+	_ = m.Decode(&keys) // the keys that decode, whatever the others do
+	_, ok := keys[name]
+	return ok
 }
 
 // maxMappingKeys bounds the keys of one mapping in a cassette.

@@ -268,7 +268,122 @@ func TestCassetteOutsideTheFastSubset(t *testing.T) {
 		"minus zero":   "version: 2\ninteractions:\n" + vcrInteraction(0, "", "    status: -0\n"),
 		"octal late":   "version: 2\ninteractions:\n" + a + vcrInteraction(1, "", "    proto_major: 010\n"),
 		"bool":         "version: 2\ninteractions:\n" + a + vcrInteraction(1, "", "    uncompressed: true\n"),
+		"not a bool":   "version: 2\ninteractions:\n" + a + vcrInteraction(1, "", "    uncompressed: maybe\n"),
 		"binary body":  "version: 2\ninteractions:\n" + a + vcrInteraction(1, "", "    body: !!binary aGk=\n"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			checkCassetteDifferential(t, []byte(doc))
+		})
+	}
+}
+
+// TestCassetteEveryGoVCRField: for every field go-vcr decodes (read from
+// the yaml tags of its Request and Response types), a value of the wrong
+// type (a nested mapping, which go-vcr refuses for each of them) gives the
+// same verdict through every reader. A field the fast reader does not know
+// it would pass over, as go-vcr passes over keys it has no field for, and
+// hand over an interaction go-vcr refuses.
+func TestCassetteEveryGoVCRField(t *testing.T) {
+	t.Parallel()
+	wrong := func(ind, key string) string { return ind + key + ":\n" + ind + "  a:\n" + ind + "    b: c\n" }
+	base := map[string]string{"method": "    method: GET\n", "url": "    url: https://a.test/\n", "code": "    code: 200\n"}
+	for _, part := range []struct {
+		name string
+		typ  reflect.Type
+		keys []string
+	}{
+		{"request", reflect.TypeFor[cassette.Request](), []string{"method", "url"}},
+		{"response", reflect.TypeFor[cassette.Response](), []string{"code"}},
+	} {
+		for field := range part.typ.Fields() {
+			key, _, _ := strings.Cut(field.Tag.Get("yaml"), ",")
+			if key == "" || key == "-" {
+				continue
+			}
+			t.Run(part.name+"."+key, func(t *testing.T) {
+				t.Parallel()
+				lines := map[string]string{"request": "", "response": ""}
+				for _, k := range part.keys {
+					if k != key {
+						lines[part.name] += base[k]
+					}
+				}
+				lines[part.name] += wrong("    ", key)
+				if part.name == "request" {
+					lines["response"] = base["code"]
+				} else {
+					lines["request"] = base["method"] + base["url"]
+				}
+				doc := "version: 2\ninteractions:\n- request:\n" + lines["request"] + "  response:\n" + lines["response"]
+				if _, err := goVCRLoads([]byte(doc)); err == nil {
+					t.Fatalf("go-vcr loads a mapping as %s.%s: the case tests nothing\n%s", part.name, key, doc)
+				}
+				checkCassetteDifferential(t, []byte(doc))
+			})
+		}
+	}
+}
+
+// goVCRLoads decodes data as go-vcr's cassette.Load does.
+func goVCRLoads(data []byte) (*cassette.Cassette, error) {
+	c := cassette.New("d")
+	return c, yaml.Unmarshal(data, c)
+}
+
+// TestCassetteAliasLimit: go-vcr decodes a whole cassette at once with
+// yaml.Unmarshal, whose alias limit counts over the whole document; the
+// reference reader must refuse what that refuses (interactions that are
+// almost all an alias's expansion) and accept what it accepts (one alias
+// to a large interaction).
+func TestCassetteAliasLimit(t *testing.T) {
+	t.Parallel()
+	list := "x: &l\n" + strings.Repeat("- request:\n    method: PUT\n    url: https://x.test/\n  response:\n    code: 200\n", 300)
+	refused := list + "version: 2\ninteractions: *l\n"
+	if _, err := goVCRLoads([]byte(refused)); err == nil || !strings.Contains(err.Error(), "aliasing") {
+		t.Fatalf("go-vcr loads the aliased list (%v): the case tests nothing", err)
+	}
+	checkCassetteDifferential(t, []byte(refused))
+
+	big := "version: 2\ninteractions:\n" + vcrInteraction(0, vcrHeaders("    ", headerNames(99)...), "")
+	big = strings.Replace(big, "- id: 0\n", "- &a\n  id: 0\n", 1) + strings.Repeat("- *a\n", 3)
+	if _, err := goVCRLoads([]byte(big)); err != nil {
+		t.Fatalf("go-vcr refuses the large aliased interaction: %v", err)
+	}
+	checkCassetteDifferential(t, []byte(big))
+}
+
+// TestCassetteReadError: a cassette whose reads fail (not io.EOF) in the
+// middle, or once the whole document has been read: the error is
+// reported. The fast reader took any read error for the end of the input
+// and, on a whole document, handed over every interaction and said done.
+func TestCassetteReadError(t *testing.T) {
+	t.Parallel()
+	doc := []byte("version: 2\ninteractions:\n" + vcrInteraction(0, "", "") + vcrInteraction(1, "", ""))
+	for _, at := range []int{len(doc) / 2, len(doc)} {
+		var r cassetteRun
+		err := forEachCassetteFile(&readErrAt{bytes.NewReader(doc), int64(at)}, "f.yaml", r.add)
+		if !errors.Is(err, errDevice) {
+			t.Errorf("read error at byte %d of %d: got %v (%d pairs)", at, len(doc), err, len(r.pairs))
+		}
+	}
+}
+
+// TestCassetteKeysInOtherSpellings: "version" and "interactions" written
+// as a !!binary key or through an alias are what go-vcr decodes them as:
+// the file is a cassette, not something else to pass over.
+func TestCassetteKeysInOtherSpellings(t *testing.T) {
+	t.Parallel()
+	items := vcrInteraction(0, "", "") + vcrInteraction(1, "", "")
+	for name, doc := range map[string]string{
+		"binary":       "? !!binary aW50ZXJhY3Rpb25z\n:\n" + items,
+		"alias":        "x: &i interactions\n*i :\n" + items,
+		"binary both":  "? !!binary dmVyc2lvbg==\n: 2\n? !!binary aW50ZXJhY3Rpb25z\n:\n" + items,
+		"quoted":       "\"vers\\x69on\": 2\n'interactions':\n" + items,
+		"binary wrong": "? !!binary dmVyc2lvbg==\n: 1\ninteractions:\n" + items,
+		"merge":        "<<:\n  interactions:\n  - request: {method: GET, url: u}\n    response: {code: 200}\n",
+		"merge alias":  "x: &v {version: 2, interactions: [{request: {method: GET, url: u}, response: {code: 201}}]}\n<<: *v\n",
+		"complex key":  "? [a]\n: 1\ninteractions:\n" + items,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

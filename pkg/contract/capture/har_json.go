@@ -39,36 +39,28 @@ type harDoc struct {
 	// fast path did).
 	skip int
 	// depth is how many objects and arrays are open around the value read
-	// next: see decodeValue.
+	// next: see rawValue.
 	depth int
 }
 
 // maxDepth is how deep encoding/json lets a document nest.
 const maxDepth = 10000
 
-// decodeValue decodes the next value into v. The stream decoder counts
-// nesting from the start of each value it decodes, json.Unmarshal from the
-// top of the document: so the value is read raw and judged as encoding/json
-// would judge it inside the levels open around it, then decoded.
-func (d *harDoc) decodeValue(v any) error {
+// rawValue reads the next value raw. The stream decoder counts nesting
+// from the start of each value it decodes, json.Unmarshal from the top of
+// the document: so the value is judged as encoding/json would judge it
+// inside the levels open around it.
+func (d *harDoc) rawValue() (json.RawMessage, error) {
 	off := d.dec.InputOffset()
 	var raw json.RawMessage
 	if err := d.dec.Decode(&raw); err != nil {
-		return d.syntax(err, off)
+		return nil, d.syntax(err, off)
 	}
 	if nested(raw, d.depth) > maxDepth {
 		_, line := d.where()
-		return d.fail("line %d: nested more than %d levels deep", line, maxDepth)
+		return nil, d.fail("line %d: nested more than %d levels deep", line, maxDepth)
 	}
-	if v == nil {
-		return nil
-	}
-	err := json.Unmarshal(raw, v)
-	var typ *json.UnmarshalTypeError
-	if err != nil && !errors.As(err, &typ) {
-		return d.fail("%w", err)
-	}
-	return err // a type error, for the caller to locate
+	return raw, nil
 }
 
 // nested is how deep raw (one valid JSON value) nests, counting the levels
@@ -123,8 +115,11 @@ func (d *harDoc) token() (json.Token, error) {
 	return t, nil
 }
 
-// skip1 decodes and discards one value.
-func (d *harDoc) skip1() error { return d.decodeValue(nil) }
+// skip1 reads and discards one value.
+func (d *harDoc) skip1() error {
+	_, err := d.rawValue()
+	return err
+}
 
 // where gives the offset and line of the value starting after the
 // decoder's position (skipping blanks and a separating comma). Lines are
@@ -343,14 +338,20 @@ func (d *harDoc) entries(b *budget, fn func(*contract.Pair) error) error {
 			}
 			continue
 		}
+		raw, err := d.rawValue()
+		if err != nil {
+			return err
+		}
+		// An error decoding the entry (a type error, or a field's own: a
+		// status that is no integer) is located in the entry.
 		var e har.Entry
-		if err := d.decodeValue(&e); err != nil {
+		if err := json.Unmarshal(raw, &e); err != nil {
 			var typ *json.UnmarshalTypeError
 			if errors.As(err, &typ) {
 				tl, tc := lineCol(d.data, start+typ.Offset)
 				return d.fail("entry %d (line %d): line %d, column %d: %w", i, line, tl, tc, err)
 			}
-			return err
+			return d.fail("entry %d (line %d): %w", i, line, err)
 		}
 		if err := handOver(i, line, &e); err != nil {
 			return err

@@ -44,17 +44,9 @@ func TestForEachReaderSameAsFile(t *testing.T) {
 	require.NoError(t, os.WriteFile(commented, withComment, 0o600))
 
 	for _, file := range []string{"testdata/har/valid.har", "testdata/har/violations.har", "testdata/cassettes/valid.yaml", "testdata/cassettes/violations.yaml", commented} {
-		want, err := capture.LoadFile(file)
-		require.NoError(t, err)
-		require.NotEmpty(t, want)
-		for i := range want {
-			want[i].Source = ""
-		}
 		data, err := os.ReadFile(file)
 		require.NoError(t, err)
-		got, err := streamAll(t, iotest.OneByteReader(bytes.NewReader(data)))
-		require.NoError(t, err, file)
-		assert.Equal(t, want, got, file)
+		streamSameAsFile(t, file, iotest.OneByteReader(bytes.NewReader(data)))
 	}
 }
 
@@ -109,4 +101,95 @@ func TestForEachReaderRefuses(t *testing.T) {
 
 	_, err = streamAll(t, strings.NewReader("   \n"))
 	require.ErrorIs(t, err, capture.ErrNotPairFile)
+}
+
+// TestForEachReaderCassetteInFlowStyle: a cassette written as JSON or as a
+// YAML flow mapping starts with "{" like a HAR file, and go-vcr loads it
+// (YAML reads both): a stream gives the pairs its file gives, and a stream
+// that is neither a HAR file nor a cassette keeps the HAR reader's error.
+func TestForEachReaderCassetteInFlowStyle(t *testing.T) {
+	t.Parallel()
+	for name, doc := range map[string]string{
+		"json": `{"version": 2, "interactions": [{"request": {"method": "PUT", "url": "https://x.test/a", "body": "{\"a\": 1}",` +
+			` "headers": {"Content-Type": ["application/json"]}}, "response": {"code": 404, "body": "{}"}}]}`,
+		"flow":     "{version: 2, interactions: [{request: {method: PUT, url: 'https://x.test/a'}, response: {code: 201}}]}\n",
+		"bom json": "\ufeff\n" + `{"interactions": [{"request": {"method": "GET", "url": "u"}, "response": {"code": 200}}]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			streamSameAsFile(t, tempFile(t, "c.yaml", []byte(doc)), iotest.OneByteReader(strings.NewReader(doc)))
+		})
+	}
+	for _, doc := range []string{`{"other": 1}`, `{"log": {"entries": [}}`, "{a: [1, 2]}\n"} {
+		_, harErr := capture.LoadHAR(strings.NewReader(doc), "<stdin>")
+		require.Error(t, harErr, doc)
+		_, err := streamAll(t, strings.NewReader(doc))
+		require.Error(t, err, doc)
+		assert.Equal(t, harErr.Error(), err.Error(), doc)
+	}
+}
+
+// TestForEachReaderByteOrderMarkInPieces: a byte order mark that arrives
+// over several reads is still passed over when the format is told: a HAR
+// file with one is read as a HAR file, as its path would be.
+func TestForEachReaderByteOrderMarkInPieces(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/har/violations.har")
+	require.NoError(t, err)
+	file := tempFile(t, "bom.har", append([]byte("\ufeff"), data...))
+	streamSameAsFile(t, file, iotest.OneByteReader(io.MultiReader(strings.NewReader("\ufeff"), bytes.NewReader(data))))
+}
+
+// TestForEachReaderLastReadWithEOF: a reader may return its last bytes
+// together with io.EOF; the format is told from them all the same.
+func TestForEachReaderLastReadWithEOF(t *testing.T) {
+	t.Parallel()
+	doc := `{"log": {"entries": [{"request": {"method": "GET", "url": "https://x.test/"}, "response": {"status": 204}}]}}`
+	streamSameAsFile(t, tempFile(t, "eof.har", []byte(doc)), iotest.DataErrReader(strings.NewReader(doc)))
+}
+
+// tempFile writes data to a file of that name in a temporary directory.
+func tempFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	file := t.TempDir() + "/" + name
+	require.NoError(t, os.WriteFile(file, data, 0o600))
+	return file
+}
+
+// streamSameAsFile requires that ForEachReader hands over from r the pairs
+// (at least one) that LoadFile reads from file.
+func streamSameAsFile(t *testing.T, file string, r io.Reader) {
+	t.Helper()
+	want, err := capture.LoadFile(file)
+	require.NoError(t, err)
+	require.NotEmpty(t, want)
+	for i := range want {
+		want[i].Source = ""
+	}
+	got, err := streamAll(t, r)
+	require.NoError(t, err, file)
+	assert.Equal(t, want, got, file)
+}
+
+// TestForEachReaderNULInItsOwnRead: a NUL byte that arrives in a read of
+// its own, after a whole cassette or HAR file or between two halves of a
+// cassette, refuses the stream as the YAML library and encoding/json refuse
+// the file: it is not dropped, nor the rest read without it.
+func TestForEachReaderNULInItsOwnRead(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/cassettes/valid.yaml")
+	require.NoError(t, err)
+	half := bytes.Index(data, []byte("\n- ")) + 1
+	har, err := os.ReadFile("testdata/har/valid.har")
+	require.NoError(t, err)
+	for name, r := range map[string]io.Reader{
+		"after":     io.MultiReader(bytes.NewReader(data), strings.NewReader("# \x00\n")),
+		"between":   io.MultiReader(bytes.NewReader(data[:half]), strings.NewReader("\x00"), bytes.NewReader(data[half:])),
+		"after HAR": io.MultiReader(bytes.NewReader(har), strings.NewReader("\n\x00")),
+	} {
+		_, err := streamAll(t, r)
+		if assert.Error(t, err, name) {
+			assert.Contains(t, err.Error(), "is NUL", name)
+		}
+	}
 }

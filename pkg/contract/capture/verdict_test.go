@@ -167,3 +167,23 @@ func TestHARNegativeStatus(t *testing.T) {
 		assert.Contains(t, err.Error(), "is not an HTTP status")
 	}
 }
+
+// TestHARBadStatusNamesTheEntry: a status that is no integer (200.0, 2e2,
+// true, too large) is an error that names the entry and its line, from
+// every reader.
+func TestHARBadStatusNamesTheEntry(t *testing.T) {
+	t.Parallel()
+	ok := `{"request": {"method": "PUT", "url": "https://x.test/"}, "response": {"status": 200}}`
+	for _, status := range []string{`200.0`, `2e2`, `true`, `99999999999999999999`, `"x"`} {
+		doc := "{\"log\": {\"entries\": [\n" + ok + ",\n" + strings.Replace(ok, "200", status, 1) + "\n]}}"
+		file := filepath.Join(t.TempDir(), "s.har")
+		require.NoError(t, os.WriteFile(file, []byte(doc), 0o600))
+		_, loadErr := capture.LoadFile(file)
+		eachErr := capture.ForEach(file, func(*contract.Pair) error { return nil }, nil)
+		streamErr := capture.ForEachReader(strings.NewReader(doc), file, func(*contract.Pair) error { return nil })
+		for name, err := range map[string]error{"LoadFile": loadErr, "ForEach": eachErr, "ForEachReader": streamErr} {
+			require.Error(t, err, "%s, status %s", name, status)
+			assert.Contains(t, err.Error(), "entry 1 (line 3)", "%s, status %s", name, status)
+		}
+	}
+}

@@ -31,7 +31,18 @@ type fastParser struct {
 	line      int // 1-based line of pos
 	lineStart int // offset where the current line starts
 	arena     *nodeArena
+	depth     int // collections open around pos
 }
+
+// maxFastDepth bounds how deeply collections nest in the subset, far
+// below the library's limit (10,000 levels, beyond which it refuses the
+// file): go-vcr's cassettes nest five levels deep.
+const maxFastDepth = 64
+
+// enter opens a collection, reporting false beyond maxFastDepth; leave
+// closes it.
+func (p *fastParser) enter() bool { p.depth++; return p.depth <= maxFastDepth }
+func (p *fastParser) leave()      { p.depth-- }
 
 // node allocates a node from the parser's arena.
 func (p *fastParser) node(n yaml.Node) *yaml.Node {
@@ -298,6 +309,10 @@ func (p *fastParser) col() int { return p.pos - p.lineStart + 1 }
 // mapping parses a block mapping whose keys sit at column ind+1; pos is at
 // the first key (possibly mid-line, after "- ").
 func (p *fastParser) mapping(ind int) (*yaml.Node, error) {
+	defer p.leave()
+	if !p.enter() {
+		return nil, errNotFast
+	}
 	m := p.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: p.line, Column: p.col()})
 	a := p.arena
 	base := len(a.stack)
@@ -705,6 +720,10 @@ func (p *fastParser) literal(ind int) (string, error) {
 // sequence parses a block sequence whose dashes sit at column ind+1; pos is
 // at the first dash.
 func (p *fastParser) sequence(ind int) (*yaml.Node, error) {
+	defer p.leave()
+	if !p.enter() {
+		return nil, errNotFast
+	}
 	s := p.node(yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: p.line, Column: p.col()})
 	a := p.arena
 	base := len(a.stack)
