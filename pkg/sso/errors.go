@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -149,6 +151,51 @@ func (e *APIError) redact(sc *scrub.Scrubber) {
 			e.Err = &redactedError{msg: clean(sc, msg), err: e.Err}
 		}
 	}
+	// A secret cut into pieces shorter than scrub.FragmentLen, one piece
+	// per field or per string of Details, gets past the cleaning of each
+	// alone but reads whole where they are printed side by side: then
+	// nothing the server supplied is kept.
+	if e.printedDirty(sc) {
+		for _, f := range []*string{&e.RequestID, &e.ErrorType, &e.ErrorMessage, &e.ErrorURL, &e.BodySample} {
+			if *f != "" {
+				*f = scrub.Marker
+			}
+		}
+		e.Details = nil
+		if e.Err != nil && e.printedDirty(sc) {
+			e.Err = &redactedError{msg: scrub.Marker, err: e.Err}
+		}
+	}
+}
+
+// printedDirty reports whether e, printed as a whole (Error(), %+v, %#v,
+// or its server-supplied strings one after the other), shows a secret.
+func (e *APIError) printedDirty(sc *scrub.Scrubber) bool {
+	all := appendStrings([]string{e.RequestID, e.ErrorType, e.ErrorMessage, e.ErrorURL, e.BodySample}, e.Details)
+	for _, s := range [...]string{e.Error(), fmt.Sprintf("%+v", *e), fmt.Sprintf("%#v", e), strings.Join(all, " ")} {
+		if dirty(sc, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// appendStrings appends the strings of a decoded JSON value to out, in the
+// order fmt prints them (map keys sorted).
+func appendStrings(out []string, v any) []string {
+	switch v := v.(type) {
+	case string:
+		out = append(out, v)
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			out = appendStrings(out, v[k])
+		}
+	case []any:
+		for _, x := range v {
+			out = appendStrings(out, x)
+		}
+	}
+	return out
 }
 
 // clean returns text a server supplied without the call's secrets, in any
