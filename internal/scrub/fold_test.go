@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -122,5 +123,61 @@ func TestScrubDoubleEncodings(t *testing.T) {
 		assert.True(t, s.Contains(text), "%s: Contains(%q)", name, text)
 		got := s.Scrub(text)
 		assert.Empty(t, testutil.Reveals(got, "CANARY"), "%s: Scrub(%q) = %q", name, text, got)
+	}
+}
+
+// TestScrubWrappedAndListedEncodings: what servers and log pipelines
+// really write around a request they echo: the base64 of a request dump
+// wrapped into lines (MIME at 76, PEM at 64, any width), with real line
+// breaks or JSON's \r\n escapes inside a JSON string; and the bytes of a
+// secret as a list of numbers (Node's JSON of a Buffer). The secret is
+// found, and nothing of it can be read from what Scrub leaves.
+func TestScrubWrappedAndListedEncodings(t *testing.T) {
+	t.Parallel()
+	s := New(testSecret, BasicCredential(testProjectID, testSecret))
+	dump := "PUT /v1/b2b/sso HTTP/1.1\r\nHost: api\r\nAuthorization: Basic " +
+		base64.StdEncoding.EncodeToString([]byte(BasicCredential(testProjectID, testSecret))) + "\r\nUser-Agent: x\r\n\r\n"
+	wrap := func(text string, width int, sep string) string {
+		var lines []string
+		for len(text) > width {
+			lines = append(lines, text[:width])
+			text = text[width:]
+		}
+		return strings.Join(append(lines, text), sep)
+	}
+	numbers := func(v, sep string) string {
+		var b []string
+		for i := 0; i < len(v); i++ {
+			b = append(b, fmt.Sprint(v[i]))
+		}
+		return strings.Join(b, sep)
+	}
+	b64 := base64.StdEncoding.EncodeToString([]byte(dump))
+	cases := map[string]string{
+		"MIME, CRLF":                   wrap(b64, 76, "\r\n"),
+		"PEM width, LF":                wrap(b64, 64, "\n"),
+		"width 20, LF":                 wrap(b64, 20, "\n"),
+		"MIME in JSON, escaped CRLF":   `{"request":"` + wrap(b64, 76, `\r\n`) + `"}`,
+		"width 20 in JSON, escaped LF": `{"request":"` + wrap(b64, 20, `\n`) + `"}`,
+		"Node Buffer JSON":             `{"type":"Buffer","data":[` + numbers(testSecret, ",") + `]}`,
+		"numbers, comma and space":     "bytes: [" + numbers(testSecret, ", ") + "]",
+	}
+	// unwrap undoes what the oracle does not: line breaks and lists of
+	// numbers.
+	unwrap := func(text string) string {
+		text = strings.NewReplacer("\r", "", "\n", "", `\r`, "", `\n`, "").Replace(text)
+		var b []byte
+		for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r < '0' || r > '9' }) {
+			if n, err := strconv.Atoi(f); err == nil && n < 256 {
+				b = append(b, byte(n))
+			}
+		}
+		return text + " " + string(b)
+	}
+	for name, text := range cases {
+		require.NotEmpty(t, testutil.Reveals(unwrap(text), "CANARY"), "%s: the oracle sees the secret", name)
+		assert.True(t, s.Contains(text), "%s: Contains(%q)", name, text)
+		got := s.Scrub(text)
+		assert.Empty(t, testutil.Reveals(unwrap(got), "CANARY"), "%s: Scrub(%q) = %q", name, text, got)
 	}
 }
