@@ -81,7 +81,8 @@ const maxUnescapes = 2
 // there is one to undo, then with the runs of hex or base64 in the last of
 // these decoded, if there are any (a secret encoded twice, such as the hex
 // or base32 of a Basic Authorization header), the same once line breaks
-// inside base64 are dropped, and with lists of numbers read as bytes.
+// inside base64 are dropped and with runs ending at '/', and with lists of
+// numbers read as bytes.
 func views[T ~string | ~[]byte](text T, visit func(*units) bool) {
 	u := &units{c: []byte(text), n: len(text)}
 	for i := 0; i < maxUnescapes && hasEscape(u.c); i++ {
@@ -94,13 +95,17 @@ func views[T ~string | ~[]byte](text T, visit func(*units) bool) {
 		return
 	}
 	// Base64 wrapped into lines (MIME, PEM, any width) is decoded once its
-	// line breaks are dropped; bytes written as numbers are read as bytes.
-	if d := decodeRuns(u); d != nil && !visit(d) {
-		return
-	}
-	if j := joinLines(u); j != nil {
-		if d := decodeRuns(j); d != nil && !visit(d) {
-			return
+	// line breaks are dropped; base64 after a '/' (in a URL path) once runs
+	// end at '/'; bytes written as numbers are read as bytes.
+	bases := [2]*units{u, joinLines(u)}
+	for _, b := range bases {
+		for _, slash := range [...]bool{false, true} {
+			if b == nil || slash && bytes.IndexByte(b.c, '/') < 0 {
+				continue
+			}
+			if d := decodeRuns(b, slash); d != nil && !visit(d) {
+				return
+			}
 		}
 	}
 	if d := decodeNumbers(u); d != nil {
@@ -227,18 +232,19 @@ const minRun = 24
 // as hex, every other run of at least minRun upper-case base32 characters
 // as base32, and every other run of at least minRun base64 characters as
 // base64 (the URL alphabet if it holds '-' or '_'), from the start of the
-// run; nil when there is none. A run that does not decode is kept.
-func decodeRuns(u *units) *units {
+// run; nil when there is none. A run that does not decode is kept. With
+// slash, runs also end at '/'.
+func decodeRuns(u *units, slash bool) *units {
 	c := u.c
 	var out *units
 	last := 0 // end of what was copied to out
 	for i := 0; i < len(c); {
-		if !isBase64Char(c[i]) {
+		if !isBase64Char(c[i]) || slash && c[i] == '/' {
 			i++
 			continue
 		}
 		j, hexOnly, base32Only := i, true, true
-		for j < len(c) && isBase64Char(c[j]) {
+		for j < len(c) && isBase64Char(c[j]) && !(slash && c[j] == '/') {
 			_, isHex := hexDigit(c[j])
 			hexOnly = hexOnly && isHex
 			base32Only = base32Only && (c[j] >= 'A' && c[j] <= 'Z' || c[j] >= '2' && c[j] <= '7')

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -129,7 +130,8 @@ func TestScrubDoubleEncodings(t *testing.T) {
 // TestScrubWrappedAndListedEncodings: what servers and log pipelines
 // really write around a request they echo: the base64 of a request dump
 // wrapped into lines (MIME at 76, PEM at 64, any width), with real line
-// breaks or JSON's \r\n escapes inside a JSON string; and the bytes of a
+// breaks, JSON's \r\n escapes inside a JSON string, or percent escapes in a
+// URL path after a '/' (an access log); and the bytes of a
 // secret as a list of numbers (Node's JSON of a Buffer). The secret is
 // found, and nothing of it can be read from what Scrub leaves.
 func TestScrubWrappedAndListedEncodings(t *testing.T) {
@@ -159,6 +161,7 @@ func TestScrubWrappedAndListedEncodings(t *testing.T) {
 		"width 20, LF":                 wrap(b64, 20, "\n"),
 		"MIME in JSON, escaped CRLF":   `{"request":"` + wrap(b64, 76, `\r\n`) + `"}`,
 		"width 20 in JSON, escaped LF": `{"request":"` + wrap(b64, 20, `\n`) + `"}`,
+		"in a URL path, escaped CRLF":  "PUT /v1/echo/" + url.PathEscape(wrap(b64, 20, "\r\n")) + "/end 404",
 		"Node Buffer JSON":             `{"type":"Buffer","data":[` + numbers(testSecret, ",") + `]}`,
 		"numbers, comma and space":     "bytes: [" + numbers(testSecret, ", ") + "]",
 	}

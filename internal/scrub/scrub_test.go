@@ -399,7 +399,7 @@ func FuzzScrubFragments(f *testing.F) {
 func BenchmarkScrubPathological(b *testing.B) {
 	s := New(testSecret, BasicCredential(testProjectID, testSecret))
 	const size = 10 << 20
-	for _, unit := range []string{"bad gateway, try again later. ", "%", "%41", "&#", "&#65;", `\u0041`, `\n`, "=\n", "a1", "Zm9v", "Zm9v\n", "255,"} {
+	for _, unit := range []string{"bad gateway, try again later. ", "%", "%41", "&#", "&#65;", `\u0041`, `\n`, "=\n", "a1", "Zm9v", "Zm9v\n", "/Zm9v", "255,"} {
 		name := fmt.Sprintf("%q", unit)
 		if unit[0] == 'b' {
 			name = "baseline=english"
