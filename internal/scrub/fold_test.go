@@ -65,6 +65,12 @@ func TestScrubFoldedKeepsOrdinaryText(t *testing.T) {
 		"Basic " + base64.StdEncoding.EncodeToString([]byte(testProjectID+":")),
 		`{"status_code":400,"error_type":"invalid_secret","error_message":"The secret is invalid."}`,
 		"request-id-test-55555555-5555-4555-8555-555555555555 &amp; &#x20; &unknown; %zz =\r\n",
+		// Lists of numbers, JSON escapes, paths of IDs and wrapped base64
+		// that hold no secret: the views added for them find nothing.
+		`{"data":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,255,0]}`,
+		`{"m":"line one\nline two \"quoted\" \/ \\ \t"}`,
+		"PUT /v1/b2b/sso/saml/organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931/connections/saml-connection-test-51861cbc-d3b9-428b-9761-227f5fb12be9 200",
+		"MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBa\nMQswCQYDVQQGEwJJRTESMBAGA1UEChMJQmFsdGltb3Jl\n",
 	} {
 		assert.False(t, s.Contains(text), "Contains(%q)", text)
 		assert.Equal(t, text, s.Scrub(text))
