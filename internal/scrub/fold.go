@@ -117,7 +117,7 @@ func views[T ~string | ~[]byte](text T, visit func(*units) bool) {
 // base64 character on each side, or nil when there is none.
 func joinLines(u *units) *units {
 	c := u.c
-	if bytes.IndexAny(c, "\r\n") < 0 {
+	if !bytes.ContainsAny(c, "\r\n") {
 		return nil
 	}
 	var out *units
