@@ -168,16 +168,17 @@ func (e *APIError) redact(sc *scrub.Scrubber) {
 	}
 }
 
-// printedDirty reports whether e, printed as a whole (Error(), %+v, %#v,
-// or its server-supplied strings one after the other), shows a secret.
+// printedDirty reports whether e, printed as a whole, shows a secret: its
+// Error(), or its server-supplied strings one after the other in the order
+// of its fields, as %+v and %#v print them (what the field names and
+// quotes between them add is dropped by the folded matching anyway).
 func (e *APIError) printedDirty(sc *scrub.Scrubber) bool {
-	all := appendStrings([]string{e.RequestID, e.ErrorType, e.ErrorMessage, e.ErrorURL, e.BodySample}, e.Details)
-	for _, s := range [...]string{e.Error(), fmt.Sprintf("%+v", *e), fmt.Sprintf("%#v", e), strings.Join(all, " ")} {
-		if dirty(sc, s) {
-			return true
-		}
+	all := appendStrings([]string{e.RequestID, e.ErrorType, e.ErrorMessage, e.ErrorURL}, e.Details)
+	all = append(all, e.BodySample)
+	if e.Err != nil {
+		all = append(all, e.Err.Error())
 	}
-	return false
+	return dirty(sc, e.Error()) || dirty(sc, strings.Join(all, " "))
 }
 
 // appendStrings appends the strings of a decoded JSON value to out, in the
