@@ -55,7 +55,9 @@ const (
 // "[REDACTED]", in any encoding (base64, URL and JSON escapes, hex, UTF-16,
 // HTML entities, quoted-printable, base32, fullwidth or spaced-out
 // characters), and so is anything shaped like a private key, a JWT or a
-// session token, so Error(), %+v and %#v are safe to print and log.
+// session token, so Error(), %+v and %#v are safe to print and log. A
+// secret cut into pieces, one per field, that would read whole where the
+// fields are printed together leaves no server-supplied text at all.
 type APIError struct {
 	// Operation is the operation called, such as "UpdateSAMLConnection".
 	Operation string
