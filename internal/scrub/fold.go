@@ -80,7 +80,9 @@ const maxUnescapes = 2
 // false: as it is, then after undoing each layer of escapes, as long as
 // there is one to undo, then with the runs of hex or base64 in the last of
 // these decoded, if there are any (a secret encoded twice, such as the hex
-// or base32 of a Basic Authorization header).
+// or base32 of a Basic Authorization header), the same once line breaks
+// inside base64 are dropped and with runs ending at '/', and with lists of
+// numbers read as bytes.
 func views[T ~string | ~[]byte](text T, visit func(*units) bool) {
 	u := &units{c: []byte(text), n: len(text)}
 	for i := 0; i < maxUnescapes && hasEscape(u.c); i++ {
@@ -92,10 +94,135 @@ func views[T ~string | ~[]byte](text T, visit func(*units) bool) {
 	if !visit(u) {
 		return
 	}
-	if d := decodeRuns(u); d != nil {
+	// Base64 wrapped into lines (MIME, PEM, any width) is decoded once its
+	// line breaks are dropped; base64 after a '/' (in a URL path) once runs
+	// end at '/'; bytes written as numbers are read as bytes.
+	bases := [2]*units{u, joinLines(u)}
+	for _, b := range bases {
+		for _, slash := range [...]bool{false, true} {
+			if b == nil || slash && bytes.IndexByte(b.c, '/') < 0 {
+				continue
+			}
+			if d := decodeRuns(b, slash); d != nil && !visit(d) {
+				return
+			}
+		}
+	}
+	if d := decodeNumbers(u); d != nil {
 		visit(d)
 	}
 }
+
+// joinLines returns u without the runs of line breaks (CR, LF) that have a
+// base64 character on each side, or nil when there is none.
+func joinLines(u *units) *units {
+	c := u.c
+	if !bytes.ContainsAny(c, "\r\n") {
+		return nil
+	}
+	var out *units
+	last := 0 // end of what was copied to out
+	for j := 0; j < len(c); j++ {
+		if c[j] != '\r' && c[j] != '\n' {
+			continue
+		}
+		k := j + 1
+		for k < len(c) && (c[k] == '\r' || c[k] == '\n') {
+			k++
+		}
+		if j > 0 && k < len(c) && isBase64Char(c[j-1]) && isBase64Char(c[k]) {
+			if out == nil {
+				out = &units{c: make([]byte, 0, len(c)), lo: make([]int32, 0, len(c)), n: u.n}
+			}
+			for x := last; x < j; x++ {
+				out.c, out.lo = append(out.c, c[x]), append(out.lo, int32(u.at(x)))
+			}
+			last = k
+		}
+		j = k - 1
+	}
+	if out == nil {
+		return nil
+	}
+	for x := last; x < len(c); x++ {
+		out.c, out.lo = append(out.c, c[x]), append(out.lo, int32(u.at(x)))
+	}
+	return out
+}
+
+// minNumbers is the length of the shortest list of numbers decodeNumbers
+// reads as bytes.
+const minNumbers = 12
+
+// decodeNumbers returns u with every list of at least minNumbers decimal
+// numbers from 0 to 255, separated by commas and spaces (Node's JSON of a
+// Buffer, "[115, 101, ...]"), replaced by the bytes they stand for; nil
+// when there is none.
+func decodeNumbers(u *units) *units {
+	c := u.c
+	var out *units
+	last := 0 // end of what was copied to out
+	for i := 0; i < len(c); {
+		if !isDigit(c[i]) || i > 0 && isAlnum(c[i-1]) {
+			i++
+			continue
+		}
+		end, count := numberList(c, i, nil)
+		if count < minNumbers {
+			i = max(end, i+1)
+			continue
+		}
+		if out == nil {
+			out = &units{c: make([]byte, 0, len(c)), lo: make([]int32, 0, len(c)), n: u.n}
+		}
+		for k := last; k < i; k++ {
+			out.c, out.lo = append(out.c, c[k]), append(out.lo, int32(u.at(k)))
+		}
+		numberList(c, i, func(b byte, at int) {
+			out.c, out.lo = append(out.c, b), append(out.lo, int32(u.at(at)))
+		})
+		last, i = end, end
+	}
+	if out == nil {
+		return nil
+	}
+	for k := last; k < len(c); k++ {
+		out.c, out.lo = append(out.c, c[k]), append(out.lo, int32(u.at(k)))
+	}
+	return out
+}
+
+// numberList reads the list of numbers from 0 to 255 that starts at c[i],
+// calling emit (if not nil) with each and where it starts, and returns
+// where the list ends and how many numbers it holds.
+func numberList(c []byte, i int, emit func(b byte, at int)) (end, count int) {
+	end = i
+	for j := i; ; {
+		k, v := j, 0
+		for k < len(c) && isDigit(c[k]) && k-j < 3 {
+			v = v*10 + int(c[k]-'0')
+			k++
+		}
+		if k == j || v > 255 || k < len(c) && isAlnum(c[k]) {
+			return end, count
+		}
+		if emit != nil {
+			emit(byte(v), j)
+		}
+		end, count = k, count+1
+		for k < len(c) && c[k] == ' ' {
+			k++
+		}
+		if k >= len(c) || c[k] != ',' {
+			return end, count
+		}
+		for k++; k < len(c) && c[k] == ' '; k++ {
+		}
+		j = k
+	}
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // minRun is the length of the shortest run of hex or base64 characters
 // decodeRuns decodes: 12 bytes or more.
@@ -105,18 +232,19 @@ const minRun = 24
 // as hex, every other run of at least minRun upper-case base32 characters
 // as base32, and every other run of at least minRun base64 characters as
 // base64 (the URL alphabet if it holds '-' or '_'), from the start of the
-// run; nil when there is none. A run that does not decode is kept.
-func decodeRuns(u *units) *units {
+// run; nil when there is none. A run that does not decode is kept. With
+// slash, runs also end at '/'.
+func decodeRuns(u *units, slash bool) *units {
 	c := u.c
 	var out *units
 	last := 0 // end of what was copied to out
 	for i := 0; i < len(c); {
-		if !isBase64Char(c[i]) {
+		if !isBase64Char(c[i]) || slash && c[i] == '/' {
 			i++
 			continue
 		}
 		j, hexOnly, base32Only := i, true, true
-		for j < len(c) && isBase64Char(c[j]) {
+		for j < len(c) && isBase64Char(c[j]) && !(slash && c[j] == '/') {
 			_, isHex := hexDigit(c[j])
 			hexOnly = hexOnly && isHex
 			base32Only = base32Only && (c[j] >= 'A' && c[j] <= 'Z' || c[j] >= '2' && c[j] <= '7')
@@ -305,8 +433,8 @@ func goEscape(letter byte) byte {
 
 // escapeAt returns the length of the escape at c[i:] and what it decodes
 // to, or 0: %XX, quoted-printable =XX and soft line breaks, HTML character
-// references (&#DDD; &#xHH; &name;), \uXXXX, \xHH and Go's one-letter
-// escapes of control characters (\r, \n, \t, ...).
+// references (&#DDD; &#xHH; &name;), \uXXXX, \xHH, JSON's \n, \r, \t,
+// \b, \f, \/, \" and \\, and Go's other one-letter escapes (\a, \v).
 func escapeAt(c []byte, i int) (n int, dec []byte) {
 	hexAt := func(i, n int) (int, bool) {
 		if i+n > len(c) {
@@ -341,7 +469,13 @@ func escapeAt(c []byte, i int) (n int, dec []byte) {
 		if v, ok := hexAt(i+2, 4); ok {
 			return 6, utf8.AppendRune(nil, rune(v))
 		}
-	case c[i] == '\\' && i+1 < len(c) && goEscape(c[i+1]) != 0:
+	case c[i] == '\\' && i+1 < len(c) && (jsonEscapes[c[i+1]] != 0 || goEscape(c[i+1]) != 0):
+		// JSON's escapes of one character (\n in a JSON string that wraps
+		// base64 into lines is a line break, as in the text it came from),
+		// and Go's, as a report quoting a name writes them ("=\r\n").
+		if d := jsonEscapes[c[i+1]]; d != 0 {
+			return 2, []byte{d}
+		}
 		return 2, []byte{goEscape(c[i+1])}
 	case c[i] == '&':
 		r, n := charRef(c[i:])
@@ -349,6 +483,10 @@ func escapeAt(c []byte, i int) (n int, dec []byte) {
 	}
 	return 0, nil
 }
+
+// jsonEscapes maps the character after a backslash in JSON's escapes of
+// one character to the character it stands for.
+var jsonEscapes = [256]byte{'n': '\n', 'r': '\r', 't': '\t', 'b': '\b', 'f': '\f', '/': '/', '"': '"', '\\': '\\'}
 
 // maxCharRef bounds the length of an HTML character reference.
 const maxCharRef = 34

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -90,6 +91,12 @@ func TestScrubFoldedKeepsOrdinaryText(t *testing.T) {
 		"Basic " + base64.StdEncoding.EncodeToString([]byte(testProjectID+":")),
 		`{"status_code":400,"error_type":"invalid_secret","error_message":"The secret is invalid."}`,
 		"request-id-test-55555555-5555-4555-8555-555555555555 &amp; &#x20; &unknown; %zz =\r\n",
+		// Lists of numbers, JSON escapes, paths of IDs and wrapped base64
+		// that hold no secret: the views added for them find nothing.
+		`{"data":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,255,0]}`,
+		`{"m":"line one\nline two \"quoted\" \/ \\ \t"}`,
+		"PUT /v1/b2b/sso/saml/organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931/connections/saml-connection-test-51861cbc-d3b9-428b-9761-227f5fb12be9 200",
+		"MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBa\nMQswCQYDVQQGEwJJRTESMBAGA1UEChMJQmFsdGltb3Jl\n",
 	} {
 		assert.False(t, s.Contains(text), "Contains(%q)", text)
 		assert.Equal(t, text, s.Scrub(text))
@@ -149,5 +156,63 @@ func TestScrubDoubleEncodings(t *testing.T) {
 		assert.True(t, s.Contains(text), "%s: Contains(%q)", name, text)
 		got := s.Scrub(text)
 		assert.Empty(t, testutil.Reveals(got, "CANARY"), "%s: Scrub(%q) = %q", name, text, got)
+	}
+}
+
+// TestScrubWrappedAndListedEncodings: what servers and log pipelines
+// really write around a request they echo: the base64 of a request dump
+// wrapped into lines (MIME at 76, PEM at 64, any width), with real line
+// breaks, JSON's \r\n escapes inside a JSON string, or percent escapes in a
+// URL path after a '/' (an access log); and the bytes of a
+// secret as a list of numbers (Node's JSON of a Buffer). The secret is
+// found, and nothing of it can be read from what Scrub leaves.
+func TestScrubWrappedAndListedEncodings(t *testing.T) {
+	t.Parallel()
+	s := New(testSecret, BasicCredential(testProjectID, testSecret))
+	dump := "PUT /v1/b2b/sso HTTP/1.1\r\nHost: api\r\nAuthorization: Basic " +
+		base64.StdEncoding.EncodeToString([]byte(BasicCredential(testProjectID, testSecret))) + "\r\nUser-Agent: x\r\n\r\n"
+	wrap := func(text string, width int, sep string) string {
+		var lines []string
+		for len(text) > width {
+			lines = append(lines, text[:width])
+			text = text[width:]
+		}
+		return strings.Join(append(lines, text), sep)
+	}
+	numbers := func(v, sep string) string {
+		var b []string
+		for i := 0; i < len(v); i++ {
+			b = append(b, fmt.Sprint(v[i]))
+		}
+		return strings.Join(b, sep)
+	}
+	b64 := base64.StdEncoding.EncodeToString([]byte(dump))
+	cases := map[string]string{
+		"MIME, CRLF":                   wrap(b64, 76, "\r\n"),
+		"PEM width, LF":                wrap(b64, 64, "\n"),
+		"width 20, LF":                 wrap(b64, 20, "\n"),
+		"MIME in JSON, escaped CRLF":   `{"request":"` + wrap(b64, 76, `\r\n`) + `"}`,
+		"width 20 in JSON, escaped LF": `{"request":"` + wrap(b64, 20, `\n`) + `"}`,
+		"in a URL path, escaped CRLF":  "PUT /v1/echo/" + url.PathEscape(wrap(b64, 20, "\r\n")) + "/end 404",
+		"Node Buffer JSON":             `{"type":"Buffer","data":[` + numbers(testSecret, ",") + `]}`,
+		"numbers, comma and space":     "bytes: [" + numbers(testSecret, ", ") + "]",
+	}
+	// unwrap undoes what the oracle does not: line breaks and lists of
+	// numbers.
+	unwrap := func(text string) string {
+		text = strings.NewReplacer("\r", "", "\n", "", `\r`, "", `\n`, "").Replace(text)
+		var b []byte
+		for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r < '0' || r > '9' }) {
+			if n, err := strconv.Atoi(f); err == nil && n < 256 {
+				b = append(b, byte(n))
+			}
+		}
+		return text + " " + string(b)
+	}
+	for name, text := range cases {
+		require.NotEmpty(t, testutil.Reveals(unwrap(text), "CANARY"), "%s: the oracle sees the secret", name)
+		assert.True(t, s.Contains(text), "%s: Contains(%q)", name, text)
+		got := s.Scrub(text)
+		assert.Empty(t, testutil.Reveals(unwrap(got), "CANARY"), "%s: Scrub(%q) = %q", name, text, got)
 	}
 }

@@ -390,3 +390,27 @@ func FuzzScrubFragments(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkScrubPathological scrubs 10 MiB of text made of one unit that
+// each view of the folded matching works hardest on (escapes that do or do
+// not decode, runs of hex or base64, line breaks inside base64, lists of
+// numbers), against 10 MiB of ordinary English in the same run: time and
+// memory stay within a small factor of it.
+func BenchmarkScrubPathological(b *testing.B) {
+	s := New(testSecret, BasicCredential(testProjectID, testSecret))
+	const size = 10 << 20
+	for _, unit := range []string{"bad gateway, try again later. ", "%", "%41", "&#", "&#65;", `\u0041`, `\n`, "=\n", "a1", "Zm9v", "Zm9v\n", "/Zm9v", "255,"} {
+		name := fmt.Sprintf("%q", unit)
+		if unit[0] == 'b' {
+			name = "baseline=english"
+		}
+		text := strings.Repeat(unit, size/len(unit))
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = s.Scrub(text)
+			}
+		})
+	}
+}

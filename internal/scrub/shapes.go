@@ -28,17 +28,13 @@ const (
 var (
 	pemPrivateKeyPattern = regexp.MustCompile(`(?s)(?:-|%2[dD]){5}BEGIN(?:[ +]|%20)(?:[A-Z0-9]+(?:[ +]|%20))*?PRIVATE(?:[ +]|%20)KEY(?:-|%2[dD]){5}.*?(?:(?:-|%2[dD]){5}END(?:[ +]|%20)(?:[A-Z0-9]+(?:[ +]|%20))*?PRIVATE(?:[ +]|%20)KEY(?:-|%2[dD]){5}|$)`)
 	jwtPattern           = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
-	sessionTokenPattern  = regexp.MustCompile(`[A-Za-z0-9_-]{44}`)
-	// certificatePattern matches PEM certificate blocks, whose base64 lines
-	// are public and must not be mistaken for session tokens.
-	certificatePattern = regexp.MustCompile(`(?s)-----BEGIN [A-Z0-9 ]*CERTIFICATE-----.*?-----END [A-Z0-9 ]*CERTIFICATE-----`)
 )
 
 // ReplaceShapes returns text with every private key, JWT and session token
 // found by its shape replaced by repl(shape, match). Text holding none is
 // returned unchanged.
 func ReplaceShapes(text string, repl func(Shape, string) string) string {
-	if strings.Contains(text, "BEGIN") {
+	if strings.Contains(text, "BEGIN") && strings.Contains(text, "PRIVATE") {
 		text = pemPrivateKeyPattern.ReplaceAllStringFunc(text, func(m string) string { return repl(PrivateKeyPEM, m) })
 	}
 	if strings.Contains(text, "eyJ") {
@@ -84,31 +80,59 @@ func isJWT(m string) bool {
 	return ok
 }
 
-// replaceSessionTokens replaces the SessionToken shapes of s.
+// sessionTokenLen is the length of Stytch's opaque session tokens.
+const sessionTokenLen = 44
+
+// replaceSessionTokens replaces the SessionToken shapes of s: runs of
+// exactly sessionTokenLen base64url characters. It is one pass over s, and
+// one to find the certificates it holds (regular expressions, or a look-up
+// of every certificate for every run, cost seconds on a body of a few
+// megabytes).
 func replaceSessionTokens(s string, repl func(Shape, string) string) string {
-	locs := sessionTokenPattern.FindAllStringIndex(s, -1)
-	if len(locs) == 0 {
-		return s
-	}
-	skip := certificatePattern.FindAllStringIndex(s, -1)
 	var b strings.Builder
-	last := 0
-	for _, l := range locs {
-		i, j := l[0], l[1]
-		// A run inside a longer base64 text is not a token; one after
-		// "name=" is (base64 has '=' only at its end).
-		if (i > 0 && s[i-1] != '=' && isTokenByte(s[i-1])) || (j < len(s) && isTokenByte(s[j])) || !mixed(s[i:j]) || inside(skip, i) {
+	var certs [][2]int // found on the first candidate, in order
+	certsFound := false
+	last, k := 0, 0
+	for i := 0; i < len(s); {
+		if !isBase64URLByte(s[i]) {
+			i++
 			continue
 		}
-		b.WriteString(s[last:i])
-		b.WriteString(repl(SessionToken, s[i:j]))
-		last = j
+		j := i + 1
+		for j < len(s) && isBase64URLByte(s[j]) {
+			j++
+		}
+		// A run inside a longer base64 text is not a token; one after
+		// "name=" is (base64 has '=' only at its end).
+		if j-i != sessionTokenLen || (i > 0 && s[i-1] != '=' && isTokenByte(s[i-1])) || (j < len(s) && isTokenByte(s[j])) || !mixed(s[i:j]) {
+			i = j
+			continue
+		}
+		if !certsFound {
+			certsFound = true
+			if strings.Contains(s, "CERTIFICATE") {
+				certs = certificateSpans(s)
+			}
+		}
+		for k < len(certs) && certs[k][1] <= i {
+			k++
+		}
+		if k == len(certs) || i < certs[k][0] {
+			b.WriteString(s[last:i])
+			b.WriteString(repl(SessionToken, s[i:j]))
+			last = j
+		}
+		i = j
 	}
 	if last == 0 {
 		return s
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+func isBase64URLByte(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-'
 }
 
 func isTokenByte(c byte) bool {
@@ -126,11 +150,43 @@ func mixed(s string) bool {
 	return up && low && dig
 }
 
-func inside(spans [][]int, i int) bool {
-	for _, sp := range spans {
-		if i >= sp[0] && i < sp[1] {
-			return true
+// certificateSpans returns the [start, end) ranges of the PEM certificate
+// blocks of s ("-----BEGIN [A-Z0-9 ]*CERTIFICATE-----" to the first
+// "-----END [A-Z0-9 ]*CERTIFICATE-----" after it), in order. Their base64
+// lines are public and must not be mistaken for session tokens.
+func certificateSpans(s string) [][2]int {
+	var out [][2]int
+	for off := 0; ; {
+		begin, bodyStart := certificateArmour(s, off, "-----BEGIN ")
+		if begin < 0 {
+			return out
 		}
+		_, end := certificateArmour(s, bodyStart, "-----END ")
+		if end < 0 {
+			return out
+		}
+		out = append(out, [2]int{begin, end})
+		off = end
 	}
-	return false
+}
+
+// certificateArmour finds, from off, the first armour line
+// word + "[A-Z0-9 ]*CERTIFICATE-----" and returns where it starts and ends,
+// or -1, -1.
+func certificateArmour(s string, off int, word string) (start, end int) {
+	for {
+		i := strings.Index(s[off:], word)
+		if i < 0 {
+			return -1, -1
+		}
+		i += off
+		k := i + len(word)
+		for k < len(s) && (s[k] >= 'A' && s[k] <= 'Z' || s[k] >= '0' && s[k] <= '9' || s[k] == ' ') {
+			k++
+		}
+		if strings.HasSuffix(s[i+len(word):k], "CERTIFICATE") && strings.HasPrefix(s[k:], "-----") {
+			return i, k + len("-----")
+		}
+		off = i + 1
+	}
 }

@@ -38,3 +38,40 @@ func TestShapes(t *testing.T) {
 		assert.Equal(t, text, RemoveShapes(text))
 	}
 }
+
+// TestShapesTokensBetweenCertificates: session tokens between certificates
+// are found, and base64 runs inside the certificates are not, however many
+// of each alternate.
+func TestShapesTokensBetweenCertificates(t *testing.T) {
+	t.Parallel()
+	const token = "mZAYn5aLEqKUlZ_Ad9U_fWr38GaAQ1oFAhT8ds245v7Q"
+	cert := "-----BEGIN CERTIFICATE-----\n" + token + "\n-----END CERTIFICATE-----"
+	text := strings.Repeat(cert+" "+token+" ", 50)
+	var tokens int
+	out := ReplaceShapes(text, func(s Shape, m string) string { tokens++; return "#" })
+	assert.Equal(t, 50, tokens)
+	assert.Equal(t, strings.Repeat(cert+" # ", 50), out)
+}
+
+// BenchmarkRemoveShapes times RemoveShapes on 4 MiB of certificates and
+// session tokens alternating (each token is checked against the
+// certificates around it), against the same amount of tokens alone.
+func BenchmarkRemoveShapes(b *testing.B) {
+	const token = "mZAYn5aLEqKUlZ_Ad9U_fWr38GaAQ1oFAhT8ds245v7Q"
+	const size = 4 << 20
+	unit := "-----BEGIN CERTIFICATE-----x-----END CERTIFICATE----- " + token + " "
+	for name, text := range map[string]string{
+		"certificates-and-tokens": strings.Repeat(unit, size/len(unit)),
+		"private-key-armour":      strings.Repeat("-----BEGIN PRIVATE KEY----- "+token+" ", size/(len(token)+29)),
+		"baseline=tokens":         strings.Repeat(token+" ", size/(len(token)+1)),
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				if RemoveShapes(text) == text {
+					b.Fatal("nothing removed")
+				}
+			}
+		})
+	}
+}

@@ -30,7 +30,9 @@ type HostileEncoding struct {
 // separated by spaces or by zero-width characters, every byte
 // percent-encoded, HTML entities (decimal and hex), quoted-printable (every
 // byte encoded, and plain with soft line breaks), base32 (alone and inside a
-// longer text) and fullwidth letters.
+// longer text), fullwidth letters; and two that servers and log pipelines
+// write around an echoed request: the base64 of a Basic header wrapped into
+// short lines, and the bytes as a list of numbers (Node's JSON of a Buffer).
 func HostileEncodings() []HostileEncoding {
 	each := func(f func(b byte) string) func(string) string {
 		return func(s string) string {
@@ -91,6 +93,17 @@ func HostileEncodings() []HostileEncoding {
 		{Name: "base32 inside longer text", Encode: func(s string) string {
 			return base32.StdEncoding.EncodeToString([]byte("echo: " + s + " end"))
 		}, HeaderSafe: true},
+		{Name: "base64 of a Basic header, wrapped at 20 characters", Encode: func(s string) string {
+			b64 := base64.StdEncoding.EncodeToString([]byte("Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(s))))
+			var lines []string
+			for len(b64) > 20 {
+				lines, b64 = append(lines, b64[:20]), b64[20:]
+			}
+			return strings.Join(append(lines, b64), "\r\n")
+		}},
+		{Name: "bytes as numbers (Node's JSON of a Buffer)", Encode: func(s string) string {
+			return `{"type":"Buffer","data":[` + strings.Trim(each(func(b byte) string { return fmt.Sprintf("%d,", b) })(s), ",") + "]}"
+		}, HeaderSafe: true},
 		{Name: "fullwidth letters", Encode: func(s string) string {
 			return strings.Map(func(r rune) rune {
 				if r > ' ' && r < 0x7f {
@@ -110,14 +123,17 @@ var (
 	qpEscape  = regexp.MustCompile(`=[0-9A-Fa-f]{2}`)
 	qpSoft    = regexp.MustCompile(`=\r?\n`)
 	goEscape  = regexp.MustCompile(`\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4})`)
+	numbers   = regexp.MustCompile(`\d{1,3}(?:\s*,\s*\d{1,3}){7,}`)
 )
 
 // Reveals returns how marker (a distinctive part of a secret, such as
 // "CANARY") can be read from text, ignoring case and every character other
 // than ASCII letters and digits: in text as it is, or after up to two
 // decodings, each one of: HTML entities, percent escapes, quoted-printable
-// or \x and \u escapes (as Go quotes a string) undone, width folding, and
-// every run of hex, base32 or base64 characters decoded at every alignment.
+// or \x and \u escapes (as Go quotes a string) undone, width folding,
+// lists of numbers read as bytes, and
+// every run of hex, base32 or base64 characters decoded at every alignment
+// (base64 across line breaks too).
 // It is a test oracle written apart from internal/scrub, on the standard
 // library and golang.org/x/text/width, so that the two do not share a
 // mistake.
@@ -168,6 +184,14 @@ func decodings(text string) [][2]string {
 		return string(rune(v))
 	}))
 	add("width-folded", width.Fold.String(text))
+	add("numbers as bytes", numbers.ReplaceAllStringFunc(text, func(m string) string {
+		var b []byte
+		for _, f := range strings.FieldsFunc(m, func(r rune) bool { return r < '0' || r > '9' }) {
+			n, _ := strconv.Atoi(f)
+			b = append(b, byte(n))
+		}
+		return string(b)
+	}))
 	for _, run := range hexRun.FindAllString(text, -1) {
 		for skip := range 2 {
 			s := run[skip:]
@@ -182,7 +206,9 @@ func decodings(text string) [][2]string {
 			add("base32", string(b))
 		}
 	}
-	for _, run := range base64Run.FindAllString(text, -1) {
+	// Base64 is read across line breaks too (wrapped into lines).
+	unwrapped := strings.NewReplacer("\r", "", "\n", "", `\r`, "", `\n`, "").Replace(text)
+	for _, run := range append(base64Run.FindAllString(text, -1), base64Run.FindAllString(unwrapped, -1)...) {
 		for skip := 0; skip < 4 && skip < len(run); skip++ {
 			s := run[skip:]
 			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {

@@ -228,7 +228,11 @@ func (c *Client) call(ctx context.Context, op string, cc *callConfig, out any, s
 	defer func() {
 		if err != nil {
 			err = redact(err, scrubber())
-			requestID = clean(scrubber(), requestID)
+			if e, ok := err.(*APIError); ok {
+				requestID = e.RequestID // as redact left it
+			} else {
+				requestID = clean(scrubber(), requestID)
+			}
 		}
 		if cc.meta != nil {
 			*cc.meta = ResponseMeta{StatusCode: status, RequestID: requestID, Attempts: int(state.attempts.Load())}

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -53,7 +55,9 @@ const (
 // "[REDACTED]", in any encoding (base64, URL and JSON escapes, hex, UTF-16,
 // HTML entities, quoted-printable, base32, fullwidth or spaced-out
 // characters), and so is anything shaped like a private key, a JWT or a
-// session token, so Error(), %+v and %#v are safe to print and log.
+// session token, so Error(), %+v and %#v are safe to print and log. A
+// secret cut into pieces, one per field, that would read whole where the
+// fields are printed together leaves no server-supplied text at all.
 type APIError struct {
 	// Operation is the operation called, such as "UpdateSAMLConnection".
 	Operation string
@@ -149,6 +153,52 @@ func (e *APIError) redact(sc *scrub.Scrubber) {
 			e.Err = &redactedError{msg: clean(sc, msg), err: e.Err}
 		}
 	}
+	// A secret cut into pieces shorter than scrub.FragmentLen, one piece
+	// per field or per string of Details, gets past the cleaning of each
+	// alone but reads whole where they are printed side by side: then
+	// nothing the server supplied is kept.
+	if e.printedDirty(sc) {
+		for _, f := range []*string{&e.RequestID, &e.ErrorType, &e.ErrorMessage, &e.ErrorURL, &e.BodySample} {
+			if *f != "" {
+				*f = scrub.Marker
+			}
+		}
+		e.Details = nil
+		if e.Err != nil && e.printedDirty(sc) {
+			e.Err = &redactedError{msg: scrub.Marker, err: e.Err}
+		}
+	}
+}
+
+// printedDirty reports whether e, printed as a whole, shows a secret: its
+// Error(), or its server-supplied strings one after the other in the order
+// of its fields, as %+v and %#v print them (what the field names and
+// quotes between them add is dropped by the folded matching anyway).
+func (e *APIError) printedDirty(sc *scrub.Scrubber) bool {
+	all := appendStrings([]string{e.RequestID, e.ErrorType, e.ErrorMessage, e.ErrorURL}, e.Details)
+	all = append(all, e.BodySample)
+	if e.Err != nil {
+		all = append(all, e.Err.Error())
+	}
+	return dirty(sc, e.Error()) || dirty(sc, strings.Join(all, " "))
+}
+
+// appendStrings appends the strings of a decoded JSON value to out, in the
+// order fmt prints them (map keys sorted).
+func appendStrings(out []string, v any) []string {
+	switch v := v.(type) {
+	case string:
+		out = append(out, v)
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			out = appendStrings(out, v[k])
+		}
+	case []any:
+		for _, x := range v {
+			out = appendStrings(out, x)
+		}
+	}
+	return out
 }
 
 // clean returns text a server supplied without the call's secrets, in any

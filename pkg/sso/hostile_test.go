@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/stytchsso/stytchsso/internal/scrub"
 	"github.com/stytchsso/stytchsso/internal/testutil"
 )
 
@@ -87,4 +88,45 @@ func TestUnregisteredSecretsRemovedByShape(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSecretSplitAcrossFields: a server that cuts the secret into pieces
+// shorter than scrub.FragmentLen and sends one piece per field (request_id,
+// error_type, error_message) or per string of error_details gets past the
+// cleaning of each field alone, but not into Error(), %+v, %#v or the debug
+// log, where the pieces are printed side by side: no scrub.FragmentLen
+// characters in a row of the secret, ignoring case and punctuation.
+func TestSecretSplitAcrossFields(t *testing.T) {
+	t.Parallel()
+	a, b, c := echoSecret[:12], echoSecret[12:24], echoSecret[24:]
+	for name, body := range map[string]string{
+		"fields": fmt.Sprintf(`{"status_code":400,"request_id":%q,"error_type":%q,"error_message":%q}`, c, a, b),
+		"error_details": fmt.Sprintf(`{"status_code":400,"request_id":"r","error_type":"t","error_message":"m","error_details":{"x":[%q,%q,%q]}}`,
+			a, b, c),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			outputs := echoCall(t, echoChannel{name: name, status: 400, body: func(string) string { return body }}, "plain",
+				func(*http.Request, []byte) (string, string) { return "", "" }, nil, nil)
+			folded := alnumLower(echoSecret)
+			for where, out := range outputs {
+				for i := 0; i+scrub.FragmentLen <= len(folded); i++ {
+					if !assert.NotContains(t, alnumLower(out), folded[i:i+scrub.FragmentLen], "%s shows the secret: %s", where, out) {
+						break
+					}
+				}
+			}
+		})
+	}
+}
+
+// alnumLower keeps the ASCII letters, lower-cased, and digits of s.
+func alnumLower(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
