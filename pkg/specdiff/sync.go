@@ -130,7 +130,8 @@ type syncer struct {
 	ours          *openapi3.T
 	refs          map[string]string // upstream component $ref -> our $ref
 	additions     []Addition
-	addedResponse map[string]bool // "METHOD path response NNN"
+	properties    []Addition      // the additions that are new properties
+	addedResponse map[string]bool // "METHOD path response NNN": true when it has our ErrorResponse body
 	newSchemas    map[string]bool // components this run adds
 }
 
@@ -142,14 +143,18 @@ func (s *syncer) add(op, where, ptr, what string) {
 	s.additions = append(s.additions, Addition{Operation: op, Where: where, Pointer: ptr, What: what})
 }
 
-// addedHere reports whether d lies inside something this run added: a
-// response, or a property (at it or below it).
+// addedHere reports whether d is one of our conventions inside something
+// this run added: the ErrorResponse body of a response upstream declares
+// without one, or a difference at or below a new property (a component of
+// ours it reuses). Anything else an addition leaves behind (a value
+// removed from an enum that also gained one, a media type not copied)
+// stays a decision.
 func (s *syncer) addedHere(d Difference) bool {
 	if s.addedResponse[d.Operation+" "+d.Where] {
-		return true
+		return d.Pointer == "" && (d.Aspect == "schema" && d.Upstream == "none" || d.Aspect == "content-type" && d.Upstream == absent)
 	}
-	for _, a := range s.additions {
-		if a.Operation == d.Operation && a.Where == d.Where && a.Pointer != "" &&
+	for _, a := range s.properties {
+		if a.Operation == d.Operation && a.Where == d.Where &&
 			(d.Pointer == a.Pointer || strings.HasPrefix(d.Pointer, a.Pointer+"/")) {
 			return true
 		}
@@ -209,6 +214,7 @@ func (s *syncer) addProperty(op, where, parentPtr, name string, node *yaml.Node,
 	}
 	if added {
 		s.add(op, where, joinPointer(parentPtr, name), what)
+		s.properties = append(s.properties, s.additions[len(s.additions)-1])
 	}
 	return nil
 }
@@ -339,7 +345,7 @@ func (s *syncer) addResponse(op, status, desc, mt string, schema *yaml.Node, wha
 		return err
 	}
 	if added {
-		s.addedResponse[op+" response "+status] = true
+		s.addedResponse[op+" response "+status] = schema == nil
 		s.add(op, "response "+status, "", what)
 	}
 	return nil

@@ -314,3 +314,40 @@ func TestSyncUpstreamNewRequiredField(t *testing.T) {
 	assert.Empty(t, again.Additions)
 	assert.Equal(t, want, got(again), "the next run still asks for the decision")
 }
+
+// TestSyncUpstreamNeverAcceptsADecision: what an addition leaves behind
+// that is not one of our conventions stays a decision and never reaches
+// the accepted list: an enum value removed upstream while another is
+// added, and a second media type of a new response.
+func TestSyncUpstreamNeverAcceptsADecision(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		upstream []string
+		want     specdiff.Difference
+	}{
+		{
+			name:     "enum value removed beside one added",
+			upstream: []string{providerEnumTail, "      - salesforce\n      - authentik\n    api_sso_v1_sso_saml_CreateConnectionRequest:\n"},
+			want:     specdiff.Difference{Operation: samlOp, Where: "request body", Pointer: "/identity_provider", Aspect: "enum", Ours: "16 values, only here: shibboleth", Upstream: "15 values"},
+		},
+		{
+			name:     "new response with a second media type",
+			upstream: []string{samlResponse400, samlResponse400 + "        '409':\n          description: Conflict\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  reason:\n                    type: string\n            text/plain:\n              schema:\n                type: string\n"},
+			want:     specdiff.Difference{Operation: samlOp, Where: "response 409", Aspect: "content-type", Ours: "absent", Upstream: "text/plain"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := syncUpstream(t, api.YAML(), upstreamWith(t, tt.upstream...), acceptedList(t))
+			assert.Len(t, p.Additions, 1)
+			assert.Empty(t, p.Accept, "nothing is accepted on a person's behalf")
+			var decided []specdiff.Difference
+			for _, d := range p.Decisions {
+				decided = append(decided, d.Difference)
+			}
+			assert.Equal(t, []specdiff.Difference{tt.want}, decided)
+		})
+	}
+}
