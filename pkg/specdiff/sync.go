@@ -65,6 +65,9 @@ func SyncUpstream(spec []byte, upstream *openapi3.T, accepted []Difference) (*Pr
 	if err != nil {
 		return nil, err
 	}
+	if !sharesAnOperation(ours, upstream) {
+		return nil, fmt.Errorf("specdiff: the upstream document declares none of our operations (an empty file, or not Stytch's document?)")
+	}
 	doc, err := parseYAMLDoc(spec)
 	if err != nil {
 		return nil, err
@@ -105,6 +108,25 @@ func SyncUpstream(spec []byte, upstream *openapi3.T, accepted []Difference) (*Pr
 		}
 	}
 	return p, nil
+}
+
+// sharesAnOperation reports whether upstream declares at least one of our
+// operations (path and method): without one, every difference would be the
+// removal of everything, which says more about the file than about Stytch.
+func sharesAnOperation(ours, upstream *openapi3.T) bool {
+	if upstream.Paths == nil {
+		return false
+	}
+	for _, path := range ours.Paths.InMatchingOrder() {
+		if item := upstream.Paths.Value(path); item != nil {
+			for m := range ours.Paths.Value(path).Operations() {
+				if item.GetOperation(m) != nil {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // decisionWhy explains a difference sync leaves to a person.
