@@ -57,6 +57,7 @@ func (s *syncer) inline(sc *openapi3.Schema) (*yaml.Node, error) {
 	if sc.Description != "" {
 		kv = append(kv, "description", text(sc.Description))
 	}
+	kv = append(kv, constraintNodes(sc)...)
 	if len(sc.Enum) > 0 {
 		seq := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, v := range sc.Enum {

@@ -351,3 +351,43 @@ func TestSyncUpstreamNeverAcceptsADecision(t *testing.T) {
 		})
 	}
 }
+
+// TestSyncUpstreamConstraints: a constraint added or changed upstream (a
+// length, a pattern, a bound) or a field deprecated is a decision, never
+// applied and never silent; a new property brings its constraints along.
+func TestSyncUpstreamConstraints(t *testing.T) {
+	t.Parallel()
+	status := testutil.UpstreamSAMLStatusField
+	for _, tt := range []struct {
+		name, add string
+		want      specdiff.Difference
+	}{
+		{"maxLength", "          maxLength: 20\n", specdiff.Difference{Aspect: "maxLength", Ours: "none", Upstream: "20"}},
+		{"pattern", "          pattern: ^[a-z]+$\n", specdiff.Difference{Aspect: "pattern", Ours: "none", Upstream: "^[a-z]+$"}},
+		{"deprecated", "          deprecated: true\n", specdiff.Difference{Aspect: "deprecated", Ours: "false", Upstream: "true"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := syncUpstream(t, api.YAML(), upstreamWith(t, status, status+tt.add), acceptedList(t))
+			assert.Empty(t, p.Additions)
+			assert.Empty(t, p.Accept)
+			sameText(t, api.YAML(), p.Spec, "the spec is untouched")
+			want := tt.want
+			want.Operation, want.Where, want.Pointer = samlOp, "response 200", "/connection/status"
+			require.Len(t, p.Decisions, 1)
+			assert.Equal(t, want, p.Decisions[0].Difference)
+		})
+	}
+	t.Run("new property", func(t *testing.T) {
+		t.Parallel()
+		field := "        tenant_code:\n          type: string\n          maxLength: 8\n          minLength: 2\n          pattern: ^[A-Z]+$\n          deprecated: true\n          description: 'A code: see #codes.'\n"
+		upstream := upstreamWith(t, samlConnectionSchema, samlConnectionSchema+field)
+		p := syncUpstream(t, api.YAML(), upstream, acceptedList(t))
+		assert.Empty(t, p.Decisions)
+		assert.Empty(t, p.Accept)
+		require.Len(t, p.Additions, 1)
+		assert.Contains(t, string(p.Spec), "        tenant_code:\n          type: string\n          description: 'A code: see #codes.'\n          deprecated: true\n          minLength: 2\n          maxLength: 8\n          pattern: ^[A-Z]+$\n      example:\n")
+		again := syncUpstream(t, p.Spec, upstream, acceptedList(t))
+		assert.True(t, again.Empty(), "%+v", again)
+	})
+}

@@ -205,6 +205,7 @@ func (c *comparer) schema(op, where, ptr string, a, b *openapi3.Schema, seen map
 	d("format", orNone(a.Format), orNone(b.Format))
 	d("nullable", fmt.Sprint(a.Nullable), fmt.Sprint(b.Nullable))
 	d("additionalProperties", additional(a), additional(b))
+	constraintDiffs(a, b, d)
 	if ea, eb := enumValues(a.Enum), enumValues(b.Enum); !slices.Equal(ea, eb) {
 		onlyA, onlyB := setDiff(ea, eb), setDiff(eb, ea)
 		d("enum", enumDesc(ea, onlyA), enumDesc(eb, onlyB))
