@@ -391,3 +391,44 @@ func TestSyncUpstreamConstraints(t *testing.T) {
 		assert.True(t, again.Empty(), "%+v", again)
 	})
 }
+
+// TestSyncUpstreamKeepsCommentsWithTheirKeys: a key inserted in sorted
+// position goes above the comment lines that introduce the next key, not
+// between them; blank lines and comments at the end of a block stay after
+// what is appended to it.
+func TestSyncUpstreamKeepsCommentsWithTheirKeys(t *testing.T) {
+	t.Parallel()
+	const (
+		responses = "        '404':\n          $ref: '#/components/responses/NotFound'\n        '429':\n          $ref: '#/components/responses/TooManyRequests'\n        '500':\n          $ref: '#/components/responses/InternalServerError'\n  /v1/b2b/sso/external"
+		props     = "        attribute_mapping:\n          $ref: '#/components/schemas/AttributeMapping'\n      example:\n        organization_id: organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931\n        connection_id: saml-connection-test-51861cbc"
+		enumTail  = "        - salesforce\n        - shibboleth\n"
+	)
+	commented := withReplacements(t, api.YAML(),
+		responses, strings.Replace(responses, "        '429':\n", "        # Rate limits: see Stytch's docs.\n        # Two lines.\n        '429':\n", 1),
+		props, strings.Replace(props, "      example:\n", "\n        # More fields go here.\n\n      # The example.\n      example:\n", 1),
+		enumTail, "        - salesforce\n        - shibboleth   # the last one\n        # end of the providers\n")
+	up := upstreamWith(t, samlConnectionSchema, samlConnectionSchema+newProperty,
+		samlResponse400, samlResponse400+"        '409':\n          description: Conflict\n",
+		providerEnumTail, "      - salesforce\n      - shibboleth\n      - authentik\n    api_sso_v1_sso_saml_CreateConnectionRequest:\n")
+	p := syncUpstream(t, commented, up, acceptedList(t))
+	assert.Empty(t, p.Decisions)
+	assert.Len(t, p.Additions, 3)
+	got := string(p.Spec)
+	assert.Contains(t, got, "        '404':\n          $ref: '#/components/responses/NotFound'\n        '409':\n          $ref: '#/components/responses/Conflict'\n        # Rate limits: see Stytch's docs.\n        # Two lines.\n        '429':\n")
+	assert.Contains(t, got, "          $ref: '#/components/schemas/AttributeMapping'\n"+newPropertyOurs+"\n        # More fields go here.\n\n      # The example.\n      example:\n")
+	assert.Contains(t, got, "        - shibboleth   # the last one\n        - authentik\n        # end of the providers\n")
+	again := syncUpstream(t, p.Spec, up, append(acceptedList(t), p.Accept...))
+	assert.True(t, again.Empty(), "%+v", again)
+}
+
+// withReplacements replaces each old string of the old, new pairs, which
+// occurs once, in spec.
+func withReplacements(t *testing.T, spec []byte, pairs ...string) []byte {
+	t.Helper()
+	s := string(spec)
+	for i := 0; i < len(pairs); i += 2 {
+		require.Equal(t, 1, strings.Count(s, pairs[i]), "%q occurs once", pairs[i])
+		s = strings.Replace(s, pairs[i], pairs[i+1], 1)
+	}
+	return []byte(s)
+}

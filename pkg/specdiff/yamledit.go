@@ -172,7 +172,11 @@ func (d *yamlDoc) addKey(m *yaml.Node, key string, val *yaml.Node) (bool, error)
 	if len(keys) >= 3 && sort.StringsAreSorted(keys) {
 		for i, k := range keys {
 			if k > key {
+				// Above the comment lines that introduce the next key.
 				line = m.Content[2*i].Line - 1
+				for line > 0 && indentOf(d.lines[line-1]) == indent && bytes.HasPrefix(bytes.TrimSpace(d.lines[line-1]), []byte("#")) {
+					line--
+				}
 				break
 			}
 		}
