@@ -432,3 +432,19 @@ func withReplacements(t *testing.T, spec []byte, pairs ...string) []byte {
 	}
 	return []byte(s)
 }
+
+// TestSyncUpstreamResponseHeaders: a header upstream adds to a response,
+// or declares on a new one, is seen and left for a person (our responses
+// declare none), never passed over.
+func TestSyncUpstreamResponseHeaders(t *testing.T) {
+	t.Parallel()
+	retry := "          headers:\n            Retry-After:\n              schema:\n                type: integer\n"
+	want := specdiff.Difference{Operation: samlOp, Where: "header Retry-After of response 409", Aspect: "presence", Ours: "absent", Upstream: "declared"}
+	p := syncUpstream(t, api.YAML(), upstreamWith(t, samlResponse400, samlResponse400+"        '409':\n          description: Conflict\n"+retry), acceptedList(t))
+	assert.Len(t, p.Additions, 1, "the response is added")
+	var decided []specdiff.Difference
+	for _, d := range p.Decisions {
+		decided = append(decided, d.Difference)
+	}
+	assert.Equal(t, []specdiff.Difference{want}, decided)
+}
