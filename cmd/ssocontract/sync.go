@@ -93,6 +93,14 @@ func runSync(args []string, s sys) int {
 	if err != nil {
 		return fail(err)
 	}
+	if len(p.Accept) > 0 && *accept == "" {
+		// Nowhere to keep them: a person decides.
+		for _, d := range p.Accept {
+			p.Decisions = append(p.Decisions, specdiff.Decision{Difference: d,
+				Why: `kept by our conventions, but there is no accepted list (--accept ""): accept it in one, or adopt it by hand`})
+		}
+		p.Accept = nil
+	}
 	acceptPath := ""
 	var acceptOld, acceptNew []byte
 	if len(p.Accept) > 0 {
