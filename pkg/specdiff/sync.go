@@ -2,6 +2,7 @@ package specdiff
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -185,8 +186,20 @@ func (s *syncer) addedHere(d Difference) bool {
 }
 
 // apply writes the difference into the file when it is an addition; it does
-// nothing for any other kind.
+// nothing for any other kind. An addition that fails leaves nothing behind
+// (no component it had already inserted).
 func (s *syncer) apply(d Difference, upstream *openapi3.T) error {
+	ins, adds, props := len(s.doc.ins), len(s.additions), len(s.properties)
+	added, refs, newSchemas := maps.Clone(s.doc.added), maps.Clone(s.refs), maps.Clone(s.newSchemas)
+	err := s.applyAddition(d, upstream)
+	if err != nil {
+		s.doc.ins, s.additions, s.properties = s.doc.ins[:ins], s.additions[:adds], s.properties[:props]
+		s.doc.added, s.refs, s.newSchemas = added, refs, newSchemas
+	}
+	return err
+}
+
+func (s *syncer) applyAddition(d Difference, upstream *openapi3.T) error {
 	switch {
 	case d.Aspect == "presence" && d.Ours == absent && strings.HasPrefix(d.Where, "parameter "):
 		return s.addParameter(d, upstream)

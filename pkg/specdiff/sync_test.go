@@ -448,3 +448,33 @@ func TestSyncUpstreamResponseHeaders(t *testing.T) {
 	}
 	assert.Equal(t, []specdiff.Difference{want}, decided)
 }
+
+// TestSyncUpstreamCompositionIsADecision: a new property whose schema
+// upstream composes (allOf, oneOf, anyOf) is not copied half-way with the
+// rest accepted: it is a decision that says why, the file untouched.
+func TestSyncUpstreamCompositionIsADecision(t *testing.T) {
+	t.Parallel()
+	field := "        policy:\n          oneOf:\n          - type: string\n          - type: object\n            properties:\n              kind:\n                type: string\n"
+	p := syncUpstream(t, api.YAML(), upstreamWith(t, samlConnectionSchema, samlConnectionSchema+field), acceptedList(t))
+	assert.Empty(t, p.Additions)
+	assert.Empty(t, p.Accept)
+	sameText(t, api.YAML(), p.Spec, "the spec is untouched")
+	require.Len(t, p.Decisions, 1)
+	assert.Equal(t, "/connection/policy", p.Decisions[0].Pointer)
+	assert.Contains(t, p.Decisions[0].Why, "oneOf")
+}
+
+// TestSyncUpstreamFailedAdditionLeavesNothing: a new property that cannot
+// be copied (one member composed) adds none of the components its other
+// members brought.
+func TestSyncUpstreamFailedAdditionLeavesNothing(t *testing.T) {
+	t.Parallel()
+	field := "        policy:\n          type: object\n          properties:\n            a_rule:\n              $ref: '#/components/schemas/api_sso_v1_SSORule'\n            b_mode:\n              oneOf:\n              - type: string\n              - type: integer\n"
+	rule := "    api_sso_v1_SSORule:\n      type: object\n      properties:\n        kind:\n          type: string\n"
+	p := syncUpstream(t, api.YAML(), upstreamWith(t, samlConnectionSchema, samlConnectionSchema+field,
+		"    api_sso_v1_SAMLConnectionImplicitRoleAssignment:\n", rule+"    api_sso_v1_SAMLConnectionImplicitRoleAssignment:\n"), acceptedList(t))
+	assert.Empty(t, p.Additions)
+	sameText(t, api.YAML(), p.Spec, "no orphan component")
+	require.Len(t, p.Decisions, 1)
+	assert.Contains(t, p.Decisions[0].Why, "oneOf")
+}
