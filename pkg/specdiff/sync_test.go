@@ -478,3 +478,16 @@ func TestSyncUpstreamFailedAdditionLeavesNothing(t *testing.T) {
 	require.Len(t, p.Decisions, 1)
 	assert.Contains(t, p.Decisions[0].Why, "oneOf")
 }
+
+// TestSyncUpstreamCRLF: a spec file with CRLF line ends gets its new lines
+// with CRLF too, not a file of mixed line ends.
+func TestSyncUpstreamCRLF(t *testing.T) {
+	t.Parallel()
+	crlf := []byte(strings.ReplaceAll(string(api.YAML()), "\n", "\r\n"))
+	up := upstreamWith(t, samlConnectionSchema, samlConnectionSchema+newProperty)
+	p := syncUpstream(t, crlf, up, acceptedList(t))
+	require.Len(t, p.Additions, 1)
+	assert.Equal(t, strings.Count(string(p.Spec), "\n"), strings.Count(string(p.Spec), "\r\n"), "every line ends with CRLF")
+	assert.Contains(t, string(p.Spec), strings.ReplaceAll(newPropertyOurs, "\n", "\r\n"))
+	assert.True(t, syncUpstream(t, p.Spec, up, acceptedList(t)).Empty())
+}
