@@ -205,7 +205,7 @@ func TestDiffCommand(t *testing.T) {
 		{"additive", []string{"diff", old, additive}, 0, []string{"other changes (", "0 breaking"}, nil},
 		{"breaking", []string{"diff", old, breaking}, 1, []string{"breaking changes (", "request-property-enum-value-removed"}, nil},
 		{"json", []string{"diff", "--format", "json", old, breaking}, 1, []string{`"breaking": true`}, nil},
-		{"upstream", []string{"diff", "--upstream", upstream}, 1, []string{"/connection/upstream_only", "23 difference(s) from upstream"}, nil},
+		{"upstream", []string{"diff", "--upstream", upstream}, 1, []string{"/connection/upstream_only", "25 difference(s) from upstream"}, nil},
 		{"upstream json", []string{"diff", "--upstream", upstream, "--format", "json"}, 1, []string{`"aspect": "body-required"`}, nil},
 		{"upstream same as ours", []string{"diff", "--upstream", old, old}, 0, []string{"0 difference(s)"}, nil},
 		{"missing file", []string{"diff", old, filepath.Join(dir, "nope.yaml")}, 2, nil, []string{"nope.yaml"}},

@@ -149,7 +149,7 @@ func diffUpstream(upstreamPath, oursPath, acceptPath, format string, stdout io.W
 // readAccepted reads a baseline of accepted differences: the JSON that
 // `diff --upstream --format json` prints.
 func readAccepted(path string) ([]specdiff.Difference, error) {
-	data, err := os.ReadFile(path)
+	data, err := readInput(path)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/stytchsso/stytchsso/api"
 	"github.com/stytchsso/stytchsso/internal/atomicfile"
+	"github.com/stytchsso/stytchsso/internal/fileinfo"
 	"github.com/stytchsso/stytchsso/pkg/specdiff"
 )
 
@@ -74,7 +75,7 @@ func runSync(args []string, s sys) int {
 		fmt.Fprintf(s.stderr, "ssocontract sync: %v\n", err)
 		return exitUsage
 	}
-	spec, err := os.ReadFile(*specPath)
+	spec, err := readInput(*specPath)
 	if err != nil {
 		return fail(fmt.Errorf("spec: %w", err))
 	}
@@ -92,11 +93,19 @@ func runSync(args []string, s sys) int {
 	if err != nil {
 		return fail(err)
 	}
+	if len(p.Accept) > 0 && *accept == "" {
+		// Nowhere to keep them: a person decides.
+		for _, d := range p.Accept {
+			p.Decisions = append(p.Decisions, specdiff.Decision{Difference: d,
+				Why: `kept by our conventions, but there is no accepted list (--accept ""): accept it in one, or adopt it by hand`})
+		}
+		p.Accept = nil
+	}
 	acceptPath := ""
 	var acceptOld, acceptNew []byte
 	if len(p.Accept) > 0 {
 		acceptPath = *accept
-		if acceptOld, err = os.ReadFile(acceptPath); err != nil {
+		if acceptOld, err = readInput(acceptPath); err != nil {
 			return fail(err)
 		}
 		if acceptNew, err = appendAccepted(acceptOld, p.Accept); err != nil {
@@ -104,6 +113,13 @@ func runSync(args []string, s sys) int {
 		}
 	}
 	if *write {
+		// Both files are checked before either is written.
+		if err := checkWritable(*specPath, spec, p.Spec); err != nil {
+			return fail(err)
+		}
+		if err := checkWritable(acceptPath, acceptOld, acceptNew); err != nil {
+			return fail(err)
+		}
 		if err := writeLike(*specPath, spec, p.Spec); err != nil {
 			return fail(err)
 		}
@@ -147,7 +163,7 @@ func syncFromUpstream(spec []byte, upstreamPath, acceptPath string) (*specdiff.P
 			return nil, err
 		}
 	}
-	data, err := os.ReadFile(upstreamPath)
+	data, err := readInput(upstreamPath)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +171,47 @@ func syncFromUpstream(spec []byte, upstreamPath, acceptPath string) (*specdiff.P
 	if err != nil {
 		return nil, err
 	}
-	return specdiff.SyncUpstream(spec, up, accepted)
+	p, err := specdiff.SyncUpstream(spec, up, accepted)
+	if err != nil {
+		return nil, fmt.Errorf("upstream %s: %w", upstreamPath, err)
+	}
+	return p, nil
+}
+
+// maxInputBytes bounds what sync reads into memory: Stytch's whole
+// published document is under 2 MB.
+const maxInputBytes = 64 << 20
+
+// readInput reads a spec, an upstream document or an accepted list: a
+// regular file of at most maxInputBytes. Anything else (a FIFO, whose read
+// would wait for a writer forever, a directory, a device) is refused
+// without being opened.
+func readInput(path string) ([]byte, error) {
+	if st, err := os.Stat(path); err == nil {
+		switch {
+		case !st.Mode().IsRegular():
+			return nil, fmt.Errorf("%s: %s, not a regular file: not read", path, fileinfo.Kind(st.Mode()))
+		case st.Size() > maxInputBytes:
+			return nil, fmt.Errorf("%s: %d bytes, more than the %d-byte limit: not read", path, st.Size(), maxInputBytes)
+		}
+	}
+	return os.ReadFile(path)
+}
+
+// checkWritable refuses to replace a read-only file (the atomic rename
+// would replace it regardless of its mode) when data differs from old.
+func checkWritable(path string, old, data []byte) error {
+	if path == "" || bytes.Equal(old, data) {
+		return nil
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if st.Mode().Perm()&0o222 == 0 {
+		return fmt.Errorf("%s is read-only: not written (make it writable, or run without --write)", path)
+	}
+	return atomicfile.CheckTarget(path)
 }
 
 func syncFromTraffic(spec []byte, specPath string, captures []string, stderr io.Writer) (*specdiff.Proposal, int, error) {

@@ -136,6 +136,21 @@ func TestSyncUpstreamAcceptsOurConventions(t *testing.T) {
 	assert.Equal(t, exitOK, code, stdout)
 }
 
+// TestSyncUpstreamWithoutAcceptedList: with --accept "" a difference our
+// conventions would keep has no list to go to: it is a decision, and the
+// addition is still written.
+func TestSyncUpstreamWithoutAcceptedList(t *testing.T) {
+	t.Parallel()
+	spec, _ := syncFiles(t)
+	up := fakeUpstream(t, upstreamSAML400, upstreamSAML400+"        '409':\n          description: Conflict\n")
+	code, stdout, stderr := runCLI(t, "sync", "--upstream", up, "--spec", spec, "--accept", "", "--write")
+	require.Equal(t, exitFail, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Contains(t, stdout, "response 409: response copied from upstream (our ErrorResponse body)")
+	assert.Contains(t, stdout, "response 409: content-type ours=application/json upstream=absent")
+	assert.Contains(t, stdout, "no accepted list (--accept \"\")")
+	assert.Contains(t, readString(t, spec), "        '409':\n          $ref: '#/components/responses/Conflict'\n")
+}
+
 // TestAppendAcceptedKeepsTheFile: rewriting the committed accepted list
 // with nothing added gives it back byte for byte, so an addition shows in
 // review as exactly its own lines.

@@ -44,6 +44,20 @@ func (s *syncer) schemaNode(ref *openapi3.SchemaRef) (*yaml.Node, error) {
 }
 
 func (s *syncer) inline(sc *openapi3.Schema) (*yaml.Node, error) {
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"allOf", len(sc.AllOf)}, {"oneOf", len(sc.OneOf)}, {"anyOf", len(sc.AnyOf)}} {
+		if c.n > 0 {
+			return nil, fmt.Errorf("upstream composes this schema (%s): not copied, adopt it by hand", c.name)
+		}
+	}
+	if sc.Not != nil {
+		return nil, fmt.Errorf("upstream's schema has not: not copied, adopt it by hand")
+	}
+	if sc.Type != nil && len(sc.Type.Slice()) > 1 {
+		return nil, fmt.Errorf("upstream's schema has several types (%s): not copied, adopt it by hand", strings.Join(sc.Type.Slice(), ", "))
+	}
 	var kv []any
 	if sc.Type != nil && len(sc.Type.Slice()) == 1 {
 		kv = append(kv, "type", sc.Type.Slice()[0])
@@ -57,6 +71,7 @@ func (s *syncer) inline(sc *openapi3.Schema) (*yaml.Node, error) {
 	if sc.Description != "" {
 		kv = append(kv, "description", text(sc.Description))
 	}
+	kv = append(kv, constraintNodes(sc)...)
 	if len(sc.Enum) > 0 {
 		seq := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, v := range sc.Enum {

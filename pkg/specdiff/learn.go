@@ -50,11 +50,13 @@ func NewLearner(ours *openapi3.T) *Learner {
 // status and body (JSON; other bodies are ignored).
 func (l *Learner) Observe(op string, status int, requestBody, responseBody []byte) {
 	o, err := kinOperation(l.ours, op)
-	if err != nil {
-		return
+	if err != nil || status < 100 || status > 599 {
+		return // not ours, or no response (a HAR entry's status 0)
 	}
 	l.exchanges++
-	if v, ok := decodeJSON(requestBody); ok {
+	// A request's values are learned only when the API accepted them: a
+	// value outside the enum in a rejected request is a mistake, not a name.
+	if v, ok := decodeJSON(requestBody); ok && status >= 200 && status < 300 {
 		if ref, err := kinBodySchema(l.ours, op, "request body"); err == nil {
 			l.walk(location{op, "request body", ""}, ref, v, false)
 		}
@@ -171,12 +173,30 @@ func (l *Learner) Propose(spec []byte) (*Proposal, error) {
 			continue
 		}
 		parent, name := splitPointer(loc.ptr)
+		if !propertyName.MatchString(name) {
+			decide(location{loc.op, loc.where, parent}, "presence", notAName, "a member whose name does not look like a field name: not written, not shown")
+			continue
+		}
 		if err := s.addProperty(loc.op, loc.where, parent, name, node, "property learned from traffic"); err != nil {
 			decide(loc, "presence", "declared", err.Error())
 		}
 	}
 	for _, loc := range sortedLocations(l.enums) {
-		values := sortedKeys(l.enums[loc])
+		var values []string
+		hidden := 0
+		for _, v := range sortedKeys(l.enums[loc]) {
+			if enumName.MatchString(v) {
+				values = append(values, v)
+			} else {
+				hidden++
+			}
+		}
+		if hidden > 0 {
+			decide(loc, "enum", fmt.Sprintf("%d value(s) that do not look like a name", hidden), "values outside the enum that may be personal data or secrets: not written, not shown")
+		}
+		if len(values) == 0 {
+			continue
+		}
 		if err := s.addEnumValues(loc.op, loc.where, loc.ptr, values, "enum value learned from traffic"); err != nil {
 			decide(loc, "enum", strings.Join(values, ", "), err.Error())
 		}
@@ -205,6 +225,16 @@ func (l *Learner) Propose(spec []byte) (*Proposal, error) {
 	}
 	return p, nil
 }
+
+// What traffic may name in the spec: a field name, an enum value. Anything
+// else (an email, a token, an ID used as a map key) may be personal data or
+// a secret, and is a decision that does not show it.
+var (
+	propertyName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]{0,63}$`)
+	enumName     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,47}$`)
+)
+
+const notAName = "a name not shown"
 
 // Exchanges returns how many exchanges of our operations were observed.
 func (l *Learner) Exchanges() int { return l.exchanges }
@@ -350,6 +380,9 @@ func (sh *shape) schema(ptr string, top bool) (*yaml.Node, string) {
 		if len(sh.props) > 0 {
 			props := &yaml.Node{Kind: yaml.MappingNode}
 			for _, name := range sortedKeys(sh.props) {
+				if !propertyName.MatchString(name) {
+					return nil, "a member whose name does not look like a field name (not shown) in " + orRoot(ptr)
+				}
 				n, conflict := sh.props[name].schema(ptr+"/"+jsonptr.Escape(name), false)
 				if conflict != "" {
 					return nil, conflict

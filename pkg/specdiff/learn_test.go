@@ -156,3 +156,40 @@ func TestLearnerStatuses(t *testing.T) {
 		"        '400':\n")
 	assert.Contains(t, string(p.Spec), "        '409':\n          $ref: '#/components/responses/Conflict'\n")
 }
+
+// TestLearnerCopiesNoCaptureValue: canary values of a capture (a session
+// JWT, an email, a secret used as a map key) never reach the spec, not as
+// an enum value nor as a property name: a value sent in a request the API
+// rejected is no enum value, and what does not look like a name is a
+// decision that does not show it. An exchange without a status (a HAR
+// entry of a request that never got a response: status 0) declares no
+// response.
+func TestLearnerCopiesNoCaptureValue(t *testing.T) {
+	t.Parallel()
+	const (
+		jwt    = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtZW1iZXItdGVzdC0xIn0.c2VjcmV0LWNhbmFyeQ"
+		email  = "jane.canary@corp.example"
+		secret = "secret-test-CANARY0123456789abcdefABCDEF="
+	)
+	doc, err := api.Document()
+	require.NoError(t, err)
+	l := specdiff.NewLearner(doc)
+	l.Observe(samlOp, 400, []byte(`{"identity_provider": "rejected-canary"}`), []byte(`{"status_code": 400}`))
+	l.Observe(samlOp, 200, []byte(`{"identity_provider": "`+jwt+`"}`), samlResponse(`"display_name": "x"`))
+	l.Observe(samlOp, 200, []byte(`{"identity_provider": "`+email+`"}`), samlResponse(`"owners": {"`+secret+`": {"role": "admin"}}`))
+	l.Observe(samlOp, 0, nil, nil)
+	p, err := l.Propose(api.YAML())
+	require.NoError(t, err)
+	for _, canary := range []string{jwt, email, secret, "rejected-canary"} {
+		assert.False(t, strings.Contains(string(p.Spec), canary), "%s reached the spec", canary)
+		for _, d := range p.Decisions {
+			assert.NotContains(t, fmt.Sprint(d), canary, "a decision does not show the value")
+		}
+		for _, a := range p.Additions {
+			assert.NotContains(t, fmt.Sprint(a), canary)
+		}
+	}
+	assert.False(t, strings.Contains(string(p.Spec), "'0':"), "no status 0")
+	assert.Empty(t, p.Additions, "%+v", p.Additions)
+	assert.Len(t, p.Decisions, 2, "the enum values and the map keyed by a secret: %+v", p.Decisions)
+}

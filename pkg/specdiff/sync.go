@@ -2,6 +2,7 @@ package specdiff
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -65,6 +66,9 @@ func SyncUpstream(spec []byte, upstream *openapi3.T, accepted []Difference) (*Pr
 	if err != nil {
 		return nil, err
 	}
+	if !sharesAnOperation(ours, upstream) {
+		return nil, fmt.Errorf("specdiff: the upstream document declares none of our operations (an empty file, or not Stytch's document?)")
+	}
 	doc, err := parseYAMLDoc(spec)
 	if err != nil {
 		return nil, err
@@ -107,6 +111,25 @@ func SyncUpstream(spec []byte, upstream *openapi3.T, accepted []Difference) (*Pr
 	return p, nil
 }
 
+// sharesAnOperation reports whether upstream declares at least one of our
+// operations (path and method): without one, every difference would be the
+// removal of everything, which says more about the file than about Stytch.
+func sharesAnOperation(ours, upstream *openapi3.T) bool {
+	if upstream.Paths == nil {
+		return false
+	}
+	for _, path := range ours.Paths.InMatchingOrder() {
+		if item := upstream.Paths.Value(path); item != nil {
+			for m := range ours.Paths.Value(path).Operations() {
+				if item.GetOperation(m) != nil {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // decisionWhy explains a difference sync leaves to a person.
 func decisionWhy(d Difference, before bool) string {
 	switch {
@@ -130,7 +153,8 @@ type syncer struct {
 	ours          *openapi3.T
 	refs          map[string]string // upstream component $ref -> our $ref
 	additions     []Addition
-	addedResponse map[string]bool // "METHOD path response NNN"
+	properties    []Addition      // the additions that are new properties
+	addedResponse map[string]bool // "METHOD path response NNN": true when it has our ErrorResponse body
 	newSchemas    map[string]bool // components this run adds
 }
 
@@ -142,14 +166,18 @@ func (s *syncer) add(op, where, ptr, what string) {
 	s.additions = append(s.additions, Addition{Operation: op, Where: where, Pointer: ptr, What: what})
 }
 
-// addedHere reports whether d lies inside something this run added: a
-// response, or a property (at it or below it).
+// addedHere reports whether d is one of our conventions inside something
+// this run added: the ErrorResponse body of a response upstream declares
+// without one, or a difference at or below a new property (a component of
+// ours it reuses). Anything else an addition leaves behind (a value
+// removed from an enum that also gained one, a media type not copied)
+// stays a decision.
 func (s *syncer) addedHere(d Difference) bool {
 	if s.addedResponse[d.Operation+" "+d.Where] {
-		return true
+		return d.Pointer == "" && (d.Aspect == "schema" && d.Upstream == "none" || d.Aspect == "content-type" && d.Upstream == absent)
 	}
-	for _, a := range s.additions {
-		if a.Operation == d.Operation && a.Where == d.Where && a.Pointer != "" &&
+	for _, a := range s.properties {
+		if a.Operation == d.Operation && a.Where == d.Where &&
 			(d.Pointer == a.Pointer || strings.HasPrefix(d.Pointer, a.Pointer+"/")) {
 			return true
 		}
@@ -158,8 +186,20 @@ func (s *syncer) addedHere(d Difference) bool {
 }
 
 // apply writes the difference into the file when it is an addition; it does
-// nothing for any other kind.
+// nothing for any other kind. An addition that fails leaves nothing behind
+// (no component it had already inserted).
 func (s *syncer) apply(d Difference, upstream *openapi3.T) error {
+	ins, adds, props := len(s.doc.ins), len(s.additions), len(s.properties)
+	added, refs, newSchemas := maps.Clone(s.doc.added), maps.Clone(s.refs), maps.Clone(s.newSchemas)
+	err := s.applyAddition(d, upstream)
+	if err != nil {
+		s.doc.ins, s.additions, s.properties = s.doc.ins[:ins], s.additions[:adds], s.properties[:props]
+		s.doc.added, s.refs, s.newSchemas = added, refs, newSchemas
+	}
+	return err
+}
+
+func (s *syncer) applyAddition(d Difference, upstream *openapi3.T) error {
 	switch {
 	case d.Aspect == "presence" && d.Ours == absent && strings.HasPrefix(d.Where, "parameter "):
 		return s.addParameter(d, upstream)
@@ -209,6 +249,7 @@ func (s *syncer) addProperty(op, where, parentPtr, name string, node *yaml.Node,
 	}
 	if added {
 		s.add(op, where, joinPointer(parentPtr, name), what)
+		s.properties = append(s.properties, s.additions[len(s.additions)-1])
 	}
 	return nil
 }
@@ -339,7 +380,7 @@ func (s *syncer) addResponse(op, status, desc, mt string, schema *yaml.Node, wha
 		return err
 	}
 	if added {
-		s.addedResponse[op+" response "+status] = true
+		s.addedResponse[op+" response "+status] = schema == nil
 		s.add(op, "response "+status, "", what)
 	}
 	return nil

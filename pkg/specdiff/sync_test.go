@@ -314,3 +314,180 @@ func TestSyncUpstreamNewRequiredField(t *testing.T) {
 	assert.Empty(t, again.Additions)
 	assert.Equal(t, want, got(again), "the next run still asks for the decision")
 }
+
+// TestSyncUpstreamNeverAcceptsADecision: what an addition leaves behind
+// that is not one of our conventions stays a decision and never reaches
+// the accepted list: an enum value removed upstream while another is
+// added, and a second media type of a new response.
+func TestSyncUpstreamNeverAcceptsADecision(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		upstream []string
+		want     specdiff.Difference
+	}{
+		{
+			name:     "enum value removed beside one added",
+			upstream: []string{providerEnumTail, "      - salesforce\n      - authentik\n    api_sso_v1_sso_saml_CreateConnectionRequest:\n"},
+			want:     specdiff.Difference{Operation: samlOp, Where: "request body", Pointer: "/identity_provider", Aspect: "enum", Ours: "16 values, only here: shibboleth", Upstream: "15 values"},
+		},
+		{
+			name:     "new response with a second media type",
+			upstream: []string{samlResponse400, samlResponse400 + "        '409':\n          description: Conflict\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  reason:\n                    type: string\n            text/plain:\n              schema:\n                type: string\n"},
+			want:     specdiff.Difference{Operation: samlOp, Where: "response 409", Aspect: "content-type", Ours: "absent", Upstream: "text/plain"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := syncUpstream(t, api.YAML(), upstreamWith(t, tt.upstream...), acceptedList(t))
+			assert.Len(t, p.Additions, 1)
+			assert.Empty(t, p.Accept, "nothing is accepted on a person's behalf")
+			var decided []specdiff.Difference
+			for _, d := range p.Decisions {
+				decided = append(decided, d.Difference)
+			}
+			assert.Equal(t, []specdiff.Difference{tt.want}, decided)
+		})
+	}
+}
+
+// TestSyncUpstreamConstraints: a constraint added or changed upstream (a
+// length, a pattern, a bound) or a field deprecated is a decision, never
+// applied and never silent; a new property brings its constraints along.
+func TestSyncUpstreamConstraints(t *testing.T) {
+	t.Parallel()
+	status := testutil.UpstreamSAMLStatusField
+	for _, tt := range []struct {
+		name, add string
+		want      specdiff.Difference
+	}{
+		{"maxLength", "          maxLength: 20\n", specdiff.Difference{Aspect: "maxLength", Ours: "none", Upstream: "20"}},
+		{"pattern", "          pattern: ^[a-z]+$\n", specdiff.Difference{Aspect: "pattern", Ours: "none", Upstream: "^[a-z]+$"}},
+		{"deprecated", "          deprecated: true\n", specdiff.Difference{Aspect: "deprecated", Ours: "false", Upstream: "true"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := syncUpstream(t, api.YAML(), upstreamWith(t, status, status+tt.add), acceptedList(t))
+			assert.Empty(t, p.Additions)
+			assert.Empty(t, p.Accept)
+			sameText(t, api.YAML(), p.Spec, "the spec is untouched")
+			want := tt.want
+			want.Operation, want.Where, want.Pointer = samlOp, "response 200", "/connection/status"
+			require.Len(t, p.Decisions, 1)
+			assert.Equal(t, want, p.Decisions[0].Difference)
+		})
+	}
+	t.Run("new property", func(t *testing.T) {
+		t.Parallel()
+		field := "        tenant_code:\n          type: string\n          maxLength: 8\n          minLength: 2\n          pattern: ^[A-Z]+$\n          deprecated: true\n          description: 'A code: see #codes.'\n"
+		upstream := upstreamWith(t, samlConnectionSchema, samlConnectionSchema+field)
+		p := syncUpstream(t, api.YAML(), upstream, acceptedList(t))
+		assert.Empty(t, p.Decisions)
+		assert.Empty(t, p.Accept)
+		require.Len(t, p.Additions, 1)
+		assert.Contains(t, string(p.Spec), "        tenant_code:\n          type: string\n          description: 'A code: see #codes.'\n          deprecated: true\n          minLength: 2\n          maxLength: 8\n          pattern: ^[A-Z]+$\n      example:\n")
+		again := syncUpstream(t, p.Spec, upstream, acceptedList(t))
+		assert.True(t, again.Empty(), "%+v", again)
+	})
+}
+
+// TestSyncUpstreamKeepsCommentsWithTheirKeys: a key inserted in sorted
+// position goes above the comment lines that introduce the next key, not
+// between them; blank lines and comments at the end of a block stay after
+// what is appended to it.
+func TestSyncUpstreamKeepsCommentsWithTheirKeys(t *testing.T) {
+	t.Parallel()
+	const (
+		responses = "        '404':\n          $ref: '#/components/responses/NotFound'\n        '429':\n          $ref: '#/components/responses/TooManyRequests'\n        '500':\n          $ref: '#/components/responses/InternalServerError'\n  /v1/b2b/sso/external"
+		props     = "        attribute_mapping:\n          $ref: '#/components/schemas/AttributeMapping'\n      example:\n        organization_id: organization-test-07971b06-ac8b-4cdb-9c15-63b17e653931\n        connection_id: saml-connection-test-51861cbc"
+		enumTail  = "        - salesforce\n        - shibboleth\n"
+	)
+	commented := withReplacements(t, api.YAML(),
+		responses, strings.Replace(responses, "        '429':\n", "        # Rate limits: see Stytch's docs.\n        # Two lines.\n        '429':\n", 1),
+		props, strings.Replace(props, "      example:\n", "\n        # More fields go here.\n\n      # The example.\n      example:\n", 1),
+		enumTail, "        - salesforce\n        - shibboleth   # the last one\n        # end of the providers\n")
+	up := upstreamWith(t, samlConnectionSchema, samlConnectionSchema+newProperty,
+		samlResponse400, samlResponse400+"        '409':\n          description: Conflict\n",
+		providerEnumTail, "      - salesforce\n      - shibboleth\n      - authentik\n    api_sso_v1_sso_saml_CreateConnectionRequest:\n")
+	p := syncUpstream(t, commented, up, acceptedList(t))
+	assert.Empty(t, p.Decisions)
+	assert.Len(t, p.Additions, 3)
+	got := string(p.Spec)
+	assert.Contains(t, got, "        '404':\n          $ref: '#/components/responses/NotFound'\n        '409':\n          $ref: '#/components/responses/Conflict'\n        # Rate limits: see Stytch's docs.\n        # Two lines.\n        '429':\n")
+	assert.Contains(t, got, "          $ref: '#/components/schemas/AttributeMapping'\n"+newPropertyOurs+"\n        # More fields go here.\n\n      # The example.\n      example:\n")
+	assert.Contains(t, got, "        - shibboleth   # the last one\n        - authentik\n        # end of the providers\n")
+	again := syncUpstream(t, p.Spec, up, append(acceptedList(t), p.Accept...))
+	assert.True(t, again.Empty(), "%+v", again)
+}
+
+// withReplacements replaces each old string of the old, new pairs, which
+// occurs once, in spec.
+func withReplacements(t *testing.T, spec []byte, pairs ...string) []byte {
+	t.Helper()
+	s := string(spec)
+	for i := 0; i < len(pairs); i += 2 {
+		require.Equal(t, 1, strings.Count(s, pairs[i]), "%q occurs once", pairs[i])
+		s = strings.Replace(s, pairs[i], pairs[i+1], 1)
+	}
+	return []byte(s)
+}
+
+// TestSyncUpstreamResponseHeaders: a header upstream adds to a response,
+// or declares on a new one, is seen and left for a person (our responses
+// declare none), never passed over.
+func TestSyncUpstreamResponseHeaders(t *testing.T) {
+	t.Parallel()
+	retry := "          headers:\n            Retry-After:\n              schema:\n                type: integer\n"
+	want := specdiff.Difference{Operation: samlOp, Where: "header Retry-After of response 409", Aspect: "presence", Ours: "absent", Upstream: "declared"}
+	p := syncUpstream(t, api.YAML(), upstreamWith(t, samlResponse400, samlResponse400+"        '409':\n          description: Conflict\n"+retry), acceptedList(t))
+	assert.Len(t, p.Additions, 1, "the response is added")
+	var decided []specdiff.Difference
+	for _, d := range p.Decisions {
+		decided = append(decided, d.Difference)
+	}
+	assert.Equal(t, []specdiff.Difference{want}, decided)
+}
+
+// TestSyncUpstreamCompositionIsADecision: a new property whose schema
+// upstream composes (allOf, oneOf, anyOf) is not copied half-way with the
+// rest accepted: it is a decision that says why, the file untouched.
+func TestSyncUpstreamCompositionIsADecision(t *testing.T) {
+	t.Parallel()
+	field := "        policy:\n          oneOf:\n          - type: string\n          - type: object\n            properties:\n              kind:\n                type: string\n"
+	p := syncUpstream(t, api.YAML(), upstreamWith(t, samlConnectionSchema, samlConnectionSchema+field), acceptedList(t))
+	assert.Empty(t, p.Additions)
+	assert.Empty(t, p.Accept)
+	sameText(t, api.YAML(), p.Spec, "the spec is untouched")
+	require.Len(t, p.Decisions, 1)
+	assert.Equal(t, "/connection/policy", p.Decisions[0].Pointer)
+	assert.Contains(t, p.Decisions[0].Why, "oneOf")
+}
+
+// TestSyncUpstreamFailedAdditionLeavesNothing: a new property that cannot
+// be copied (one member composed) adds none of the components its other
+// members brought.
+func TestSyncUpstreamFailedAdditionLeavesNothing(t *testing.T) {
+	t.Parallel()
+	field := "        policy:\n          type: object\n          properties:\n            a_rule:\n              $ref: '#/components/schemas/api_sso_v1_SSORule'\n            b_mode:\n              oneOf:\n              - type: string\n              - type: integer\n"
+	rule := "    api_sso_v1_SSORule:\n      type: object\n      properties:\n        kind:\n          type: string\n"
+	p := syncUpstream(t, api.YAML(), upstreamWith(t, samlConnectionSchema, samlConnectionSchema+field,
+		"    api_sso_v1_SAMLConnectionImplicitRoleAssignment:\n", rule+"    api_sso_v1_SAMLConnectionImplicitRoleAssignment:\n"), acceptedList(t))
+	assert.Empty(t, p.Additions)
+	sameText(t, api.YAML(), p.Spec, "no orphan component")
+	require.Len(t, p.Decisions, 1)
+	assert.Contains(t, p.Decisions[0].Why, "oneOf")
+}
+
+// TestSyncUpstreamCRLF: a spec file with CRLF line ends gets its new lines
+// with CRLF too, not a file of mixed line ends.
+func TestSyncUpstreamCRLF(t *testing.T) {
+	t.Parallel()
+	crlf := []byte(strings.ReplaceAll(string(api.YAML()), "\n", "\r\n"))
+	up := upstreamWith(t, samlConnectionSchema, samlConnectionSchema+newProperty)
+	p := syncUpstream(t, crlf, up, acceptedList(t))
+	require.Len(t, p.Additions, 1)
+	assert.Equal(t, strings.Count(string(p.Spec), "\n"), strings.Count(string(p.Spec), "\r\n"), "every line ends with CRLF")
+	assert.Contains(t, string(p.Spec), strings.ReplaceAll(newPropertyOurs, "\n", "\r\n"))
+	assert.True(t, syncUpstream(t, p.Spec, up, acceptedList(t)).Empty())
+}

@@ -23,7 +23,7 @@ type Difference struct {
 	Operation string `json:"operation"`
 	// Where is the part of the operation: "operation", "security",
 	// "parameter header X-Stytch-Member-Session", "request body",
-	// "response 200", ...
+	// "response 200", "header Retry-After of response 429", ...
 	Where string `json:"where"`
 	// Pointer locates a field inside a body schema as a JSON pointer, array
 	// items written as "*" (/connection/signing_certificates/*/created_at);
@@ -117,6 +117,28 @@ func (c *comparer) operation(op string, ourDoc, theirDoc *openapi3.T, ours, thei
 		a, b := ourResp[status], theirResp[status]
 		if c.bothDeclared(op, where, a != nil, b != nil) {
 			c.content(op, where, a.Content, b.Content)
+			c.headers(op, where, a.Headers, b.Headers)
+		}
+	}
+}
+
+// headers compares the headers of a response (at where, "response NNN"),
+// by canonical name: each is "header NAME of response NNN".
+func (c *comparer) headers(op, where string, a, b openapi3.Headers) {
+	canon := func(h openapi3.Headers) map[string]*openapi3.Header {
+		out := map[string]*openapi3.Header{}
+		for name, ref := range h {
+			if ref != nil && ref.Value != nil {
+				out[http.CanonicalHeaderKey(name)] = ref.Value
+			}
+		}
+		return out
+	}
+	ha, hb := canon(a), canon(b)
+	for _, name := range unionKeys(ha, hb) {
+		w := "header " + name + " of " + where
+		if c.bothDeclared(op, w, ha[name] != nil, hb[name] != nil) {
+			c.schema(op, w, "", schemaOf(ha[name].Schema), schemaOf(hb[name].Schema), map[[2]*openapi3.Schema]bool{})
 		}
 	}
 }
@@ -205,6 +227,7 @@ func (c *comparer) schema(op, where, ptr string, a, b *openapi3.Schema, seen map
 	d("format", orNone(a.Format), orNone(b.Format))
 	d("nullable", fmt.Sprint(a.Nullable), fmt.Sprint(b.Nullable))
 	d("additionalProperties", additional(a), additional(b))
+	constraintDiffs(a, b, d)
 	if ea, eb := enumValues(a.Enum), enumValues(b.Enum); !slices.Equal(ea, eb) {
 		onlyA, onlyB := setDiff(ea, eb), setDiff(eb, ea)
 		d("enum", enumDesc(ea, onlyA), enumDesc(eb, onlyB))

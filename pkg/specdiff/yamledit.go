@@ -47,14 +47,19 @@ func parseYAMLDoc(src []byte) (*yamlDoc, error) {
 func (d *yamlDoc) bytes() []byte {
 	ins := slices.Clone(d.ins)
 	sort.SliceStable(ins, func(i, j int) bool { return ins[i].line < ins[j].line })
+	// New lines end as the file's first line does (CRLF or LF).
+	eol := "\n"
+	if len(d.lines) > 0 && bytes.HasSuffix(d.lines[0], []byte("\r\n")) {
+		eol = "\r\n"
+	}
 	var out bytes.Buffer
 	k := 0
 	for i := 0; i <= len(d.lines); i++ {
 		for ; k < len(ins) && ins[k].line == i; k++ {
 			if i == len(d.lines) && out.Len() > 0 && !bytes.HasSuffix(out.Bytes(), []byte("\n")) {
-				out.WriteByte('\n')
+				out.WriteString(eol)
 			}
-			out.WriteString(ins[k].text)
+			out.WriteString(strings.ReplaceAll(ins[k].text, "\n", eol))
 		}
 		if i < len(d.lines) {
 			out.Write(d.lines[i])
@@ -172,7 +177,11 @@ func (d *yamlDoc) addKey(m *yaml.Node, key string, val *yaml.Node) (bool, error)
 	if len(keys) >= 3 && sort.StringsAreSorted(keys) {
 		for i, k := range keys {
 			if k > key {
+				// Above the comment lines that introduce the next key.
 				line = m.Content[2*i].Line - 1
+				for line > 0 && indentOf(d.lines[line-1]) == indent && bytes.HasPrefix(bytes.TrimSpace(d.lines[line-1]), []byte("#")) {
+					line--
+				}
 				break
 			}
 		}
