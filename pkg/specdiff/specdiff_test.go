@@ -197,6 +197,9 @@ func TestCompareUpstreamStytch(t *testing.T) {
 			diffKey{op, "response 500", "", "schema", "object", "none"},
 			// Ours requires connection in a success (issue 19 §5).
 			diffKey{op, "response 200", "/connection", "required", "required", "optional"},
+			// Ours refuses an empty path parameter; Stytch's says nothing.
+			diffKey{op, "parameter path connection_id", "", "minLength", "1", "none"},
+			diffKey{op, "parameter path organization_id", "", "minLength", "1", "none"},
 		)
 	}
 	for _, ptr := range []string{
