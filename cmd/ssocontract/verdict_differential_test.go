@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -68,7 +69,7 @@ func runVerdict(t *testing.T, path string, stdin []byte) cliVerdict {
 	return v
 }
 
-// refPair is a pair as the reference reads it, or why the capture is not
+// refRead is the pairs the reference read, or why the capture is not
 // readable.
 type refRead struct {
 	pairs []contract.Pair
@@ -226,11 +227,20 @@ func number(v any) (f float64, ok bool) {
 // Content-Type from mimeType when the headers lack one, and a body whose
 // size is given without its text marked missing. A status that is not a
 // positive integer, or an entry without a request, method or URL, makes
-// the file unreadable.
+// the file unreadable. One rule departs from encoding/json on purpose: a
+// "log" or "entries" key given twice (matched ignoring case, as
+// encoding/json matches them) is refused, where encoding/json keeps the
+// last, since JSON decoders disagree on which one counts.
 func harPairs(data []byte) refRead {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var doc refHAR
-	if err := json.Unmarshal(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), &doc); err != nil {
+	if err := json.Unmarshal(data, &doc); err != nil {
 		return refRead{err: err}
+	}
+	if log, twice := member(data, "log"); twice {
+		return refRead{err: errors.New(`"log" given twice`)}
+	} else if _, twice := member(log, "entries"); twice {
+		return refRead{err: errors.New(`"entries" given twice`)}
 	}
 	var read refRead
 	for i, e := range doc.Log.Entries {
@@ -268,6 +278,29 @@ func harPairs(data []byte) refRead {
 		read.pairs = append(read.pairs, p)
 	}
 	return read
+}
+
+// member returns the value of key in the JSON object obj (the last one, as
+// encoding/json keeps it) and whether the key is given more than once;
+// nothing when obj is not an object.
+func member(obj []byte, key string) (value json.RawMessage, twice bool) {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, false
+	}
+	n := 0
+	for dec.More() {
+		t, err := dec.Token()
+		var v json.RawMessage
+		if err != nil || dec.Decode(&v) != nil {
+			return nil, false
+		}
+		if k, _ := t.(string); strings.EqualFold(k, key) {
+			n++
+			value = v
+		}
+	}
+	return value, n > 1
 }
 
 func harHeader(hs []refHeader) http.Header {
@@ -390,8 +423,11 @@ func craftedCases(t *testing.T) []verdictCase {
 	// Duplicate keys through an alias or a !!binary key: go-vcr refuses.
 	add("duplicate code via alias", false, replace(violations, "    code: 200\n", "    code: 200\n    x: &k code\n    *k : 404\n", 1))
 	add("duplicate code via !!binary", false, replace(violations, "    code: 200\n", "    code: 200\n    ? !!binary Y29kZQ==\n    : 404\n", 1))
-	// Null items in a header list are dropped.
-	add("null header items", false, replace(violations, "      Content-Type:\n      - application/json\n", "      Content-Type:\n      - application/json\n      -\n      - ~\n", 1))
+	// Null items in a header list are dropped (before the value, so that
+	// an empty value in their place would be the media type).
+	for name, nulls := range map[string]string{"empty": "      -\n", "~": "      - ~\n", "both": "      -\n      - ~\n"} {
+		add("null header items: "+name, false, replace(violations, "      Content-Type:\n      - application/json\n", "      Content-Type:\n"+nulls+"      - application/json\n", 1))
+	}
 
 	// HAR: nested deeper than encoding/json allows overall, and a negative
 	// status.
@@ -402,6 +438,18 @@ func craftedCases(t *testing.T) []verdictCase {
 	for _, status := range []string{"-1", `"-200"`} {
 		add("HAR status "+status, true, replace(har, `"status": 401,`, `"status": `+status+`,`, 1))
 	}
+	// Spellings of the same documents.
+	add("cassette with a byte order mark", false, "\ufeff"+violations)
+	add("cassette with CRLF", false, strings.ReplaceAll(violations, "\n", "\r\n"))
+	add("cassette indented interactions", false, replace(violations, "\n- id", "\n  - id", -1))
+	add("cassette with a second document", false, violations+"---\nversion: 2\ninteractions: []\n")
+	add("cassette with an end marker", false, violations+"...\n")
+	entries := strings.Index(har, `"entries": [`)
+	add("HAR with a byte order mark", true, "\ufeff"+har)
+	add("HAR entries given twice", true, har[:entries]+`"entries": [], `+har[entries:])
+	add("HAR entries given twice, later empty", true, replace(har, `"pages": [],`, `"pages": [], "entries": [{"request": {"method": "PUT", "url": "`+url+`"}, "response": {"status": 200}}],`, 1)+"")
+	add("HAR Entries in another case", true, replace(har, `"entries": [`, `"Entries": [`, 1))
+	add("HAR log given twice", true, replace(har, `"log": {`, `"log": {"entries": []}, "log": {`, 1))
 	return cases
 }
 
