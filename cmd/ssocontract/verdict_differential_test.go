@@ -110,7 +110,7 @@ func referenceVerdict(t *testing.T, v *contract.Validator, read refRead) cliVerd
 }
 
 // goVCRPairs loads a cassette with go-vcr's cassette.Load and makes a pair
-// of each interaction as go-vcr replays it: method, URL, headers and body of
+// of each interaction as go-vcr replays it: method (upper-cased), URL, headers and body of
 // the request; status (Response.Code), headers and body of the response.
 // Header names are canonicalized as net/http does on the wire (values of
 // names alike kept in the order of the names as written, sorted), and a
@@ -438,10 +438,24 @@ func craftedCases(t *testing.T) []verdictCase {
 	for _, status := range []string{"-1", `"-200"`} {
 		add("HAR status "+status, true, replace(har, `"status": 401,`, `"status": `+status+`,`, 1))
 	}
+	// Other spellings of a status: YAML 1.1 numbers, floats, strings.
+	for _, code := range []string{"0x190", "0o620", "4_00", "+200", "200.0", "2e2", "'200'", "!!int 200", "!!str 200", "0b110010000", "00200", "-0200"} {
+		add("code "+code, false, replace(valid, "    code: 200\n", "    code: "+code+"\n", 1))
+	}
+	// Other spellings of an interaction's parts.
+	add("lower-case method", false, replace(violations, "    method: PUT\n", "    method: put\n", -1))
+	add("lower-case header names", false, replace(violations, "      Content-Type:\n", "      content-type:\n", -1))
+	add("header names alike in two cases", false, replace(violations, "      Content-Type:\n      - application/json\n", "      content-type:\n      - text/plain\n      Content-Type:\n      - application/json\n", -1))
+	add("literal block body", false, replace(violations, "    body: '{\"display_name\": 42}'\n", "    body: |\n      {\"display_name\": 42}\n", 1))
+	add("binary body", false, replace(violations, "    body: '{\"display_name\": 42}'\n", "    body: !!binary eyJkaXNwbGF5X25hbWUiOiA0Mn0=\n", 1))
+	add("merge key", false, replace(replace(violations, "- id: 1\n", "- &b\n  id: 1\n", 1), "- id: 2\n", "- <<: *b\n  id: 2\n", 1))
+
 	// Spellings of the same documents.
 	add("cassette with a byte order mark", false, "\ufeff"+violations)
 	add("cassette with CRLF", false, strings.ReplaceAll(violations, "\n", "\r\n"))
-	add("cassette indented interactions", false, replace(violations, "\n- id", "\n  - id", -1))
+	head, items, _ := strings.Cut(violations, "interactions:\n")
+	add("cassette indented interactions", false, head+"interactions:\n  "+strings.ReplaceAll(strings.TrimSuffix(items, "\n"), "\n", "\n  ")+"\n")
+	add("cassette in JSON syntax", false, `{"version": 2, "interactions": [{"request": {"method": "PUT", "url": "`+url+`", "body": "{\"display_name\": 42}", "headers": {"Content-Type": ["application/json"]}}, "response": {"code": 200, "body": "{}"}}]}`)
 	add("cassette with a second document", false, violations+"---\nversion: 2\ninteractions: []\n")
 	add("cassette with an end marker", false, violations+"...\n")
 	entries := strings.Index(har, `"entries": [`)
