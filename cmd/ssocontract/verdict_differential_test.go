@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -472,6 +473,15 @@ func TestVerdictDifferential(t *testing.T) {
 	t.Parallel()
 	v, err := contract.New(contract.WithStrict(true))
 	require.NoError(t, err)
+	// The corpus must reach every verdict, else the test checks less than
+	// it says: conforming, violating, unreadable and nothing checked.
+	var mu sync.Mutex
+	verdicts := map[int]int{}
+	t.Cleanup(func() {
+		for _, code := range []int{exitOK, exitFail, exitUsage, exitNothing} {
+			assert.NotZero(t, verdicts[code], "no capture of the corpus ends with exit %d (%v)", code, verdicts)
+		}
+	})
 	for _, c := range verdictCorpus(t) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -492,6 +502,9 @@ func TestVerdictDifferential(t *testing.T) {
 				ref = goVCRPairs(t, c.data)
 			}
 			want := referenceVerdict(t, v, ref)
+			mu.Lock()
+			verdicts[want.exit]++
+			mu.Unlock()
 			if ref.err != nil {
 				assert.Equal(t, exitUsage, byPath.exit, "the reference refuses the capture (%v); the CLI said %+v", ref.err, byPath)
 				return
