@@ -362,13 +362,13 @@ func (v *Validator) Route(p *Pair) Route {
 	if p == nil {
 		return Route{Reason: ReasonBadURL}
 	}
-	r, _, _ := v.route(p, nil)
+	r, _, _ := v.routeFull(p, nil)
 	return r
 }
 
-// route is Route, also returning the operation and the parsed URL;
+// routeFull is Route, also returning the operation and the parsed URL;
 // params, when not nil, receives the path parameters.
-func (v *Validator) route(p *Pair, params map[string]string) (Route, *operation, *url.URL) {
+func (v *Validator) routeFull(p *Pair, params map[string]string) (Route, *operation, *url.URL) {
 	r := Route{Method: Escape(strings.ToUpper(p.Method)), BodyNotCaptured: p.RequestBodyMissing || p.ResponseBodyMissing}
 	m := v.find(p.Method, p.URL, params)
 	if m.u == nil {

@@ -97,7 +97,7 @@ type Validator struct {
 	doc     *openapi3.T
 	strict  bool
 	formats *formatSet
-	routes  []*route
+	paths   []*pathTemplate
 	byID    map[string]*operation
 	capture *trie
 	scope   []scopeEntry
@@ -112,7 +112,9 @@ type Validator struct {
 	names map[string]string
 }
 
-type route struct {
+// pathTemplate is one path of the spec, split into segments, with the
+// operations declared on it by method.
+type pathTemplate struct {
 	template string
 	segs     []string // literal segment, or "" for a parameter
 	params   []string // parameter name per segment ("" for literals)
@@ -197,7 +199,7 @@ func New(opts ...Option) (*Validator, error) {
 	templates := c.doc.Paths.InMatchingOrder()
 	for _, tmpl := range templates {
 		item := c.doc.Paths.Value(tmpl)
-		r := &route{template: tmpl, ops: map[string]*operation{}}
+		r := &pathTemplate{template: tmpl, ops: map[string]*operation{}}
 		for _, part := range strings.Split(strings.TrimPrefix(tmpl, "/"), "/") {
 			if strings.HasPrefix(part, "{") && strings.HasSuffix(part, "}") {
 				r.segs = append(r.segs, "")
@@ -246,7 +248,7 @@ func New(opts ...Option) (*Validator, error) {
 			r.ops[method] = o
 			v.byID[o.id] = o
 		}
-		v.routes = append(v.routes, r)
+		v.paths = append(v.paths, r)
 	}
 	return v, nil
 }
@@ -420,7 +422,7 @@ func splitPath(p string) []string {
 // parameters of the operation.
 func (v *Validator) lookup(method string, parts []string, params map[string]string, dots bool) (*operation, string) {
 	tmpl := ""
-	for _, r := range v.routes {
+	for _, r := range v.paths {
 		if len(r.segs) != len(parts) {
 			continue
 		}
@@ -627,7 +629,7 @@ func (v *Validator) Check(ctx context.Context, p *Pair) Result {
 	defer v.pool.Put(st)
 	clear(st.params)
 
-	d, o, u := v.route(p, st.params)
+	d, o, u := v.routeFull(p, st.params)
 	if o == nil {
 		if d.Reason != ReasonUnknownOperation {
 			return Result{Route: d}
