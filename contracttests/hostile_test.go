@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -99,18 +98,10 @@ func TestHostileEchoEndToEnd(t *testing.T) {
 			out := sink.String()
 			assert.Contains(t, out, "level=DEBUG", "debug logging was on")
 			assert.Empty(t, testutil.Reveals(out, "CANARY"), "the logs, errors or reports show a secret:\n%s", out)
-			files := 0
-			require.NoError(t, filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-				if err != nil || d.IsDir() {
-					return err
-				}
-				files++
-				data, err := os.ReadFile(path)
-				require.NoError(t, err)
+			files := forEachRecordedFile(t, dir, func(path string, data []byte) {
 				assert.Empty(t, testutil.Reveals(string(data), "CANARY"), "%s shows a secret:\n%s", path, data)
 				assert.NotContains(t, strings.ToLower(string(data)), "canary")
-				return nil
-			}))
+			})
 			assert.Equal(t, 4, files, "every call was recorded")
 		})
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -117,14 +116,7 @@ func TestRecordingHoldsNoSecret(t *testing.T) {
 
 	canaries := append([]string{canarySecret, canaryToken, canaryJWT, canaryDenied, "CANARY"},
 		append(pemCanaries(fx.signingKey), pemCanaries(fx.encryptionKey)...)...)
-	files := 0
-	require.NoError(t, filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		files++
-		data, err := os.ReadFile(path)
-		require.NoError(t, err)
+	files := forEachRecordedFile(t, dir, func(path string, data []byte) {
 		for _, c := range canaries {
 			assert.NotContains(t, string(data), c, "%s holds a canary", path)
 		}
@@ -132,8 +124,7 @@ func TestRecordingHoldsNoSecret(t *testing.T) {
 		for _, block := range strings.Split(string(data), "-----BEGIN RSA PRIVATE KEY-----")[1:] {
 			assert.True(t, strings.HasPrefix(strings.TrimLeft(block, `\n `), "REDACTED"), "%s holds a private key", path)
 		}
-		return nil
-	}))
+	})
 	assert.Equal(t, len(scenarios())+1, files, "one cassette per scenario plus %s", idsFile)
 
 	// Redacted recordings still validate and replay.
